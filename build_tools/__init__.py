@@ -1,0 +1,1 @@
+"""Generator for the exemplars site: load and validate → model → catalogue → pages, feeds, data → write."""

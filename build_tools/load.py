@@ -1,0 +1,189 @@
+"""Files → Source: decode, normalise to NFC, split front matter, parse YAML with line numbers. No judgement."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so the schema can explain a bad date instead of crashing."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as read from disk, before any rule is applied."""
+
+    path: str
+    """Path relative to the repository root, with forward slashes (what messages show)."""
+    data: Any
+    """The parsed YAML (front matter for a profile)."""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of each key path (`name`, `photo.alt`, `awards.0.date`), 1-based."""
+    body: str = ""
+    """The Markdown story below the front matter (profiles only)."""
+    body_line: int = 1
+    """Line on which the story starts."""
+    text: str = ""
+    """The whole file after NFC normalisation (for rules that scan every line)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source: Source | None
+    problems: list[Problem]
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (a BOM is tolerated), unify line ends, normalise to NFC."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                shown,
+                line,
+                None,
+                "tệp không được lưu bằng mã hóa UTF-8 (có thể là Windows-1258 hoặc TCVN3). "
+                "Hãy mở tệp và lưu lại với mã hóa UTF-8, rồi kiểm tra lại dấu tiếng Việt.",
+            )
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text), []
+
+
+def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[str, int], list[Problem]]:
+    """Parse YAML and map every key path to its line; duplicate keys are problems, not silent overwrites."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else None
+        reason = exc.problem or exc.context or "cú pháp không hợp lệ"
+        return (
+            None,
+            {},
+            [
+                Problem(
+                    shown,
+                    line,
+                    None,
+                    f"lỗi cú pháp YAML ({reason}). Kiểm tra dấu hai chấm sau tên trường, thụt lề bằng dấu cách "
+                    "(không dùng Tab) và đặt văn bản có dấu hai chấm trong ngoặc kép.",
+                )
+            ],
+        )
+    if node is None:
+        return None, {}, []
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    for path, line, duplicate in _walk(node, ""):
+        if duplicate:
+            problems.append(
+                Problem(
+                    shown,
+                    first_line + line,
+                    path,
+                    "trường này được khai báo hai lần; giá trị sau sẽ đè mất giá trị trước. Hãy giữ một dòng.",
+                )
+            )
+        else:
+            lines.setdefault(path, first_line + line)
+    data = _Loader(text).get_single_data()
+    return data, lines, problems
+
+
+def _walk(node: yaml.Node, prefix: str) -> Iterator[tuple[str, int, bool]]:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            path = f"{prefix}.{key}" if prefix else key
+            yield path, key_node.start_mark.line, key in seen
+            seen.add(key)
+            yield from _walk(value_node, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = f"{prefix}.{index}"
+            yield path, item.start_mark.line, False
+            yield from _walk(item, path)
+
+
+def load_yaml_file(path: Path, shown: str) -> LoadResult:
+    """A plan or taxonomy file."""
+    text, problems = read_text(path, shown)
+    if text is None:
+        return LoadResult(None, problems)
+    if not text.strip():
+        return LoadResult(None, [Problem(shown, None, None, "tệp trống. Hãy điền nội dung hoặc xóa tệp.")])
+    data, lines, problems = parse_yaml(text, shown)
+    if data is None and problems:
+        return LoadResult(None, problems)
+    return LoadResult(Source(shown, data, lines, text=text), problems)
+
+
+def load_profile(path: Path, shown: str) -> LoadResult:
+    """A profile: `---` front matter `---` then the Markdown story."""
+    text, problems = read_text(path, shown)
+    if text is None:
+        return LoadResult(None, problems)
+    if not text.strip():
+        return LoadResult(
+            None,
+            [Problem(shown, None, None, "tệp trống. Hãy chép mẫu hồ sơ trong CONTRIBUTING.md vào tệp này.")],
+        )
+    if not text.startswith("---\n"):
+        return LoadResult(
+            None,
+            [
+                Problem(
+                    shown,
+                    1,
+                    None,
+                    "thiếu phần thông tin đầu tệp (front matter). Dòng đầu tiên phải là `---`, tiếp theo là "
+                    "các trường name, kind, fields…, rồi một dòng `---` trước câu chuyện.",
+                )
+            ],
+        )
+    end = _FRONT_MATTER_END.search(text, 4)
+    if end is None:
+        return LoadResult(
+            None,
+            [
+                Problem(
+                    shown,
+                    1,
+                    None,
+                    "phần thông tin đầu tệp không có dòng `---` đóng lại. Thêm một dòng `---` "
+                    "ngay sau trường cuối cùng, trước câu chuyện.",
+                )
+            ],
+        )
+    header = text[4 : end.start()]
+    data, lines, problems = parse_yaml(header, shown, first_line=2)
+    if data is None and problems:
+        return LoadResult(None, problems)
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    source = Source(shown, data, lines, body=text[body_start:], body_line=body_line, text=text)
+    return LoadResult(source, problems)

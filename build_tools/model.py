@@ -1,0 +1,254 @@
+"""The content as plain typed objects: what every later stage reads. Nothing here touches the disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS: dict[str, str] = {"ca-nhan": "Cá nhân", "tap-the": "Tập thể", "ho-gia-dinh": "Hộ gia đình"}
+"""Kind id → Vietnamese label; ids are the contract, labels are what readers see."""
+
+PLAN_LEVELS: dict[str, str] = {
+    "tinh": "Tỉnh",
+    "huyen": "Huyện",
+    "thanh-pho": "Thành phố",
+    "so": "Sở, ngành",
+    "hoi-dong": "Hội đồng Thi đua - Khen thưởng",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A canonical field of emulation (a movement), shared by plans that word it differently."""
+
+    id: str
+    name: str
+    description: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province-level unit; former ones (before 1 July 2025) point at the one they merged into."""
+
+    id: str
+    name: str
+    type: str
+    current: bool
+    merged_into: str | None = None
+    merged_from: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+
+    @property
+    def today_id(self) -> str:
+        return self.id if self.current else (self.merged_into or self.id)
+
+    @property
+    def label(self) -> str:
+        return f"{'Thành phố' if self.type == 'thanh-pho' else 'Tỉnh'} {self.name}"
+
+
+@dataclass(frozen=True)
+class Award:
+    title: str
+    decision: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    src: str
+    alt: str
+    credit: str
+    path: Path
+    """Absolute path of the original file beside the profile."""
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Exemplar:
+    """One published profile. `province` is as recorded (possibly former); pages show today's too."""
+
+    slug: str
+    name: str
+    kind: str
+    fields: tuple[str, ...]
+    province: str
+    summary: str
+    published: dt.date
+    body_markdown: str
+    source_path: str
+    locality: str | None = None
+    organization: str | None = None
+    plans: tuple[str, ...] = ()
+    awards: tuple[Award, ...] = ()
+    updated: dt.date | None = None
+    photo: Photo | None = None
+    sources: tuple[Link, ...] = ()
+    consent: bool = False
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the story page."""
+        return f"guong/{self.slug}/"
+
+    @property
+    def year(self) -> int:
+        return self.published.year
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def last_modified(self) -> dt.date:
+        return self.updated or self.published
+
+
+@dataclass(frozen=True)
+class CriteriaGroup:
+    kind: str
+    items: tuple[str, ...]
+    subject: str | None = None
+    ref: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.subject or KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Movement:
+    wording: str
+    field: str
+    lead: tuple[str, ...] = ()
+    criteria: tuple[CriteriaGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanField:
+    """A field as one plan words it: its own heading, lead agencies and criteria."""
+
+    ref: str
+    wording: str
+    field_ids: tuple[str, ...]
+    lead: tuple[str, ...] = ()
+    criteria: tuple[CriteriaGroup, ...] = ()
+    movements: tuple[Movement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    min: int
+    per: str
+    who: str | None = None
+    max: int | None = None
+    kinds: tuple[str, ...] = ()
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    when: str
+    """`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `YYYY-Qn`, as precise as the source."""
+    what: str
+    label: str | None = None
+    who: str | None = None
+
+    @property
+    def due(self) -> dt.date:
+        """The last day the milestone covers: what "overdue" is measured against."""
+        return period_end(self.when)
+
+
+@dataclass(frozen=True)
+class Duty:
+    agency: str
+    duties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Signer:
+    position: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    number: str
+    issuer: str
+    level: str
+    locality: str
+    province: str
+    date: str
+    period_start: int
+    period_end: int
+    source: str
+    source_path: str
+    basis: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()
+    general_criteria: tuple[CriteriaGroup, ...] = ()
+    fields: tuple[PlanField, ...] = ()
+    targets: tuple[Target, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    implementation: tuple[Duty, ...] = ()
+    signer: Signer | None = None
+    number_printed: str | None = None
+    date_printed: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"ke-hoach/{self.id}/"
+
+    @property
+    def level_label(self) -> str:
+        return PLAN_LEVELS[self.level]
+
+    @property
+    def field_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for plan_field in self.fields:
+            for field_id in plan_field.field_ids:
+                seen.setdefault(field_id)
+        return tuple(seen)
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start == self.period_end:
+            return f"năm {self.period_start}"
+        return f"giai đoạn {self.period_start}-{self.period_end}"
+
+
+@dataclass(frozen=True)
+class Taxonomies:
+    fields: dict[str, Field] = field(default_factory=dict)
+    provinces: dict[str, Province] = field(default_factory=dict)
+
+
+def period_end(when: str) -> dt.date:
+    """Last day of a partial date: `2023` → 2023-12-31, `2021-Q2` → 2021-06-30, `2023-05` → 2023-05-31."""
+    year_text, _, rest = when.partition("-")
+    year = int(year_text)
+    if not rest:
+        return dt.date(year, 12, 31)
+    if rest.startswith("Q"):
+        month = int(rest[1:]) * 3
+    elif len(rest) > 2:
+        return dt.date.fromisoformat(when)
+    else:
+        month = int(rest)
+    first_of_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)

@@ -1,0 +1,882 @@
+"""The vocabulary and the rules: every key of a profile has one validator whose `rule` is what contributors read.
+
+Validators yield problems and never raise, so `exemplars check` can report every mistake in one run.
+Plans and taxonomies are checked against a small declarative shape (`Shape`), since maintainers, not
+communications officers, edit them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .load import Source
+from .model import (
+    KINDS,
+    PLAN_LEVELS,
+    Award,
+    CriteriaGroup,
+    Duty,
+    Exemplar,
+    Field,
+    Link,
+    Milestone,
+    Movement,
+    Photo,
+    Plan,
+    PlanField,
+    Province,
+    Signer,
+    Target,
+)
+from .problems import Problem
+from .text import SLUG_RE, fold, slugify
+
+SUMMARY_MAX = 300
+NAME_MAX = 150
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?|-Q[1-4])?$")
+_MARKUP = re.compile(r"[<>]")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a profile may refer to, known before any profile is read."""
+
+    fields: Mapping[str, Field]
+    provinces: Mapping[str, Province]
+    plans: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found inside one value; `key` narrows it (`photo.alt`)."""
+
+    message: str
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    vocabulary: Vocabulary
+    folder: Path
+    data: Mapping[str, Any]
+
+
+Validator = Callable[[Any, Context], Iterator[Issue]]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One front-matter key of a profile: the contract with communications staff."""
+
+    name: str
+    required: bool
+    rule: str
+    """The rule in Vietnamese, as the contributor guide prints it."""
+    example: str
+    validate: Validator
+
+
+# --- small helpers -----------------------------------------------------------------------------------------
+
+
+def _suggest(value: str, choices: Sequence[str]) -> str:
+    """ " Có phải ý bạn là `x`?" when a close id exists; matches on the folded slug too (Nam Định → nam-dinh)."""
+    wanted = slugify(value) if isinstance(value, str) else ""
+    if wanted in choices:
+        return f" Có phải ý bạn là `{wanted}`?"
+    close = difflib.get_close_matches(wanted or str(value), choices, n=1, cutoff=0.6)
+    return f" Có phải ý bạn là `{close[0]}`?" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "để trống"
+    if isinstance(value, bool):
+        return f"giá trị đúng/sai `{str(value).lower()}`"
+    if isinstance(value, list):
+        return "một danh sách"
+    if isinstance(value, dict):
+        return "một nhóm trường"
+    if isinstance(value, int | float):
+        return f"số `{value}`"
+    return f"`{value}`"
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
+    if parse_date(value) is not None:
+        return
+    hint = "Ngày phải viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2023-05-12."
+    if isinstance(value, str) and (m := _VN_DATE.match(value.strip())):
+        day, month, year = (int(g) for g in m.groups())
+        hint = f"Hãy viết `{year:04d}-{month:02d}-{day:02d}` (NĂM-THÁNG-NGÀY) thay cho `{value}`."
+    elif isinstance(value, str) and _ISO_DATE.match(value):
+        yield Issue(f"ngày `{value}` không có thật trên lịch. Kiểm tra lại ngày và tháng.", key)
+        return
+    yield Issue(f"ngày không hợp lệ: {_type_name(value)}. {hint}", key)
+
+
+def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
+    if not isinstance(value, str) or not value.strip():
+        yield Issue(f"{what} phải là một đoạn chữ, không được để trống (đang là {_type_name(value)}).", key)
+        return
+    if _MARKUP.search(value):
+        yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy viết chữ thường.", key)
+    if limit is not None and len(value) > limit:
+        yield Issue(f"{what} dài {len(value)} ký tự, tối đa {limit}. Hãy rút gọn.", key)
+
+
+def _list_of_text(value: Any, what: str, key: str) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue(f"{what} phải là một danh sách, ví dụ `[giáo dục, tình nguyện]` (đang là {_type_name(value)}).")
+        return
+    for index, item in enumerate(value):
+        yield from _plain_text(item, f"mục {index + 1} của {what}", f"{key}.{index}")
+
+
+def _check_keys(value: Mapping[str, Any], allowed: Sequence[str], prefix: str) -> Iterator[Issue]:
+    for name in value:
+        if name not in allowed:
+            hint = _suggest(str(name), list(allowed)) or f" Các trường được phép: {', '.join(allowed)}."
+            yield Issue(f"trường `{name}` không có trong mẫu hồ sơ nên sẽ bị bỏ qua.{hint}", f"{prefix}.{name}")
+
+
+# --- one validator per key ---------------------------------------------------------------------------------
+
+
+def validate_name(value: Any, ctx: Context) -> Iterator[Issue]:
+    yield from _plain_text(value, "Tên", limit=NAME_MAX)
+
+
+def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
+    if value not in KINDS:
+        choices = ", ".join(f"`{k}` ({label.lower()})" for k, label in KINDS.items())
+        found = _type_name(value)
+        yield Issue(f"loại không hợp lệ: {found}. Chọn một trong: {choices}.{_suggest(str(value), list(KINDS))}")
+
+
+def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
+    known = list(ctx.vocabulary.fields)
+    if not isinstance(value, list) or not value:
+        yield Issue(
+            f"cần một danh sách có ít nhất một mã lĩnh vực, ví dụ `[day-tot-hoc-tot]` (đang là {_type_name(value)})."
+        )
+        return
+    for index, item in enumerate(value):
+        if item not in ctx.vocabulary.fields:
+            by_name = {slugify(f.name): f.id for f in ctx.vocabulary.fields.values()}
+            by_name.update({slugify(a): f.id for f in ctx.vocabulary.fields.values() for a in f.aliases})
+            guess = by_name.get(slugify(str(item)))
+            hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(item), known)
+            yield Issue(f"mã lĩnh vực `{item}` không có trong danh mục (plans/fields.yml).{hint}", f"fields.{index}")
+        elif value.index(item) != index:
+            yield Issue(f"lĩnh vực `{item}` bị ghi hai lần.", f"fields.{index}")
+
+
+def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
+    if value not in ctx.vocabulary.provinces:
+        yield Issue(
+            f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). Dùng mã không dấu, "
+            f"viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, ví dụ `nam-dinh`."
+            f"{_suggest(str(value), list(ctx.vocabulary.provinces))}"
+        )
+
+
+def validate_optional_text(what: str, limit: int) -> Validator:
+    def validate(value: Any, ctx: Context) -> Iterator[Issue]:
+        yield from _plain_text(value, what, limit=limit)
+
+    return validate
+
+
+def validate_plans(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue(f"cần một danh sách mã kế hoạch, ví dụ `[nam-dinh-2022-2025]` (đang là {_type_name(value)}).")
+        return
+    for index, item in enumerate(value):
+        if item not in ctx.vocabulary.plans:
+            yield Issue(
+                f"mã kế hoạch `{item}` không có trong thư mục plans/.{_suggest(str(item), list(ctx.vocabulary.plans))}",
+                f"plans.{index}",
+            )
+
+
+def validate_awards(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue("cần một danh sách; mỗi khen thưởng bắt đầu bằng `- title: …` và có thể có `decision:` và `date:`.")
+        return
+    for index, award in enumerate(value):
+        key = f"awards.{index}"
+        if not isinstance(award, dict):
+            yield Issue("mỗi khen thưởng cần các trường `title`, `decision` (số quyết định), `date`.", key)
+            continue
+        yield from _check_keys(award, ("title", "decision", "date"), key)
+        yield from _plain_text(award.get("title"), "Tên khen thưởng (title)", f"{key}.title", 300)
+        if "decision" in award:
+            yield from _plain_text(award["decision"], "Số quyết định (decision)", f"{key}.decision", 200)
+        if "date" in award:
+            yield from _date_issue(award["date"], f"{key}.date")
+
+
+def validate_summary(value: Any, ctx: Context) -> Iterator[Issue]:
+    yield from _plain_text(value, "Phần tóm tắt", limit=SUMMARY_MAX)
+
+
+def validate_published(value: Any, ctx: Context) -> Iterator[Issue]:
+    yield from _date_issue(value)
+
+
+def validate_updated(value: Any, ctx: Context) -> Iterator[Issue]:
+    yield from _date_issue(value)
+    updated, published = parse_date(value), parse_date(ctx.data.get("published"))
+    if updated and published and updated < published:
+        yield Issue(f"ngày cập nhật {updated} sớm hơn ngày đăng {published}. Kiểm tra lại.")
+
+
+def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, dict):
+        yield Issue("cần ba trường: `{src: ten-anh.jpg, alt: Mô tả ảnh, credit: Tác giả hoặc nguồn ảnh}`.")
+        return
+    yield from _check_keys(value, ("src", "alt", "credit"), "photo")
+    src = value.get("src")
+    if not isinstance(src, str) or not src.strip():
+        yield Issue("thiếu tên tệp ảnh (src), ví dụ `chan-dung.jpg`, đặt cùng thư mục với index.md.", "photo.src")
+    elif "/" in src or "\\" in src or src.startswith("."):
+        yield Issue(f"`{src}`: chỉ ghi tên tệp ảnh nằm cùng thư mục với index.md, không ghi đường dẫn.", "photo.src")
+    elif not src.lower().endswith(PHOTO_TYPES):
+        yield Issue(f"`{src}` không phải ảnh JPEG, PNG hoặc WebP.", "photo.src")
+    elif not (ctx.folder / src).is_file():
+        others = sorted(p.name for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
+        hint = f" Các ảnh có trong thư mục: {', '.join(others)}." if others else " Hãy tải ảnh lên cùng thư mục."
+        yield Issue(f"không tìm thấy tệp ảnh `{src}` trong thư mục của hồ sơ.{hint}", "photo.src")
+    else:
+        yield from _image_issue(ctx.folder / src)
+    if "alt" not in value:
+        yield Issue("ảnh cần mô tả (alt) cho người khiếm thị, ví dụ `alt: Cô Hương trên lớp`.", "photo.alt")
+    else:
+        yield from _plain_text(value["alt"], "Mô tả ảnh (alt)", "photo.alt", 250)
+    if "credit" not in value:
+        yield Issue("ảnh cần ghi nguồn (credit): tác giả hoặc cơ quan giữ bản quyền ảnh.", "photo.credit")
+    else:
+        yield from _plain_text(value["credit"], "Nguồn ảnh (credit)", "photo.credit", 200)
+
+
+def _image_issue(path: Path) -> Iterator[Issue]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        yield Issue(f"tệp `{path.name}` không phải là ảnh hợp lệ hoặc đã bị hỏng. Hãy tải lại ảnh gốc.", "photo.src")
+
+
+def validate_sources(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue('cần một danh sách; mỗi nguồn có dạng `- {title: "Tên bài", url: "https://…"}`.')
+        return
+    for index, item in enumerate(value):
+        key = f"sources.{index}"
+        if not isinstance(item, dict):
+            yield Issue("mỗi nguồn cần `title` (tên bài báo) và `url` (địa chỉ https://…).", key)
+            continue
+        yield from _check_keys(item, ("title", "url"), key)
+        yield from _plain_text(item.get("title"), "Tên bài (title)", f"{key}.title", 300)
+        url = item.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            yield Issue(
+                f"địa chỉ {_type_name(url)} không hợp lệ; cần một địa chỉ đầy đủ bắt đầu bằng https://.",
+                f"{key}.url",
+            )
+
+
+def validate_consent(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, bool):
+        yield Issue(f"chỉ ghi `true` (đã có sự đồng ý) hoặc `false` (đang là {_type_name(value)}).")
+    elif value is not True and ctx.data.get("kind") in ("ca-nhan", "ho-gia-dinh"):
+        yield Issue(_CONSENT_MESSAGE)
+
+
+_CONSENT_MESSAGE = (
+    "hồ sơ cá nhân và hộ gia đình là dữ liệu cá nhân: chỉ đăng khi đã có sự đồng ý của người được nêu gương. "
+    "Sau khi có đồng ý (bằng văn bản), ghi `consent: true`."
+)
+
+
+def validate_tags(value: Any, ctx: Context) -> Iterator[Issue]:
+    yield from _list_of_text(value, "Từ khóa (tags)", "tags")
+
+
+def validate_draft(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, bool):
+        yield Issue(f"chỉ ghi `true` (bản nháp, chưa đăng) hoặc `false` (đang là {_type_name(value)}).")
+
+
+def validate_aliases(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue(f"cần một danh sách đường dẫn cũ, ví dụ `[ten-cu]` (đang là {_type_name(value)}).")
+        return
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not SLUG_RE.match(item):
+            yield Issue(
+                f"`{item}` không phải đường dẫn hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang.",
+                f"aliases.{index}",
+            )
+
+
+PROFILE_KEYS: tuple[Key, ...] = (
+    Key("name", True, "Tên người, tập thể hoặc hộ gia đình, viết đầy đủ có dấu.", "Nguyễn Thị Hương", validate_name),
+    Key(
+        "kind",
+        True,
+        "Loại: `ca-nhan` (cá nhân), `tap-the` (tập thể) hoặc `ho-gia-dinh` (hộ gia đình).",
+        "ca-nhan",
+        validate_kind,
+    ),
+    Key("fields", True, "Một hoặc nhiều mã lĩnh vực trong plans/fields.yml.", "[day-tot-hoc-tot]", validate_fields),
+    Key(
+        "province",
+        True,
+        "Mã tỉnh, thành phố theo tên tại thời điểm được công nhận (plans/provinces.yml), kể cả tỉnh cũ trước 1/7/2025.",
+        "nam-dinh",
+        validate_province,
+    ),
+    Key(
+        "locality",
+        False,
+        "Địa bàn cụ thể (xã, phường, huyện…), viết tự do.",
+        "Phường Lộc Hạ, TP. Nam Định",
+        validate_optional_text("Địa bàn (locality)", 200),
+    ),
+    Key(
+        "organization",
+        False,
+        "Cơ quan, đơn vị công tác.",
+        "Trường THCS Trần Đăng Ninh",
+        validate_optional_text("Cơ quan, đơn vị (organization)", 200),
+    ),
+    Key(
+        "plans",
+        False,
+        "Mã các kế hoạch mà gương được công nhận theo (plans/*.yml).",
+        "[nam-dinh-2022-2025]",
+        validate_plans,
+    ),
+    Key(
+        "awards",
+        False,
+        "Danh sách khen thưởng: `title` (tên), `decision` (số quyết định), `date` (NĂM-THÁNG-NGÀY).",
+        "- {title: Bằng khen của Chủ tịch UBND tỉnh, decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}",
+        validate_awards,
+    ),
+    Key(
+        "summary",
+        True,
+        f"Một đến ba câu giới thiệu, tối đa {SUMMARY_MAX} ký tự; dùng cho thẻ, kết quả tìm kiếm và feed.",
+        "Cô giáo 20 năm gắn bó với học sinh vùng ven.",
+        validate_summary,
+    ),
+    Key("published", True, "Ngày đăng bài (NĂM-THÁNG-NGÀY).", "2023-06-01", validate_published),
+    Key(
+        "updated",
+        False,
+        "Ngày cập nhật gần nhất (NĂM-THÁNG-NGÀY), không sớm hơn ngày đăng.",
+        "2023-07-10",
+        validate_updated,
+    ),
+    Key(
+        "photo",
+        False,
+        "Ảnh đặt cùng thư mục: `src` (tên tệp), `alt` (mô tả ảnh) và `credit` (nguồn ảnh) đều bắt buộc.",
+        "{src: chan-dung.jpg, alt: Cô Hương trên lớp, credit: Báo Nam Định}",
+        validate_photo,
+    ),
+    Key(
+        "sources",
+        False,
+        "Các bài báo đã đưa tin: `title` và `url` (https://…).",
+        '- {title: "Cô giáo của học trò nghèo", url: "https://baonamdinh.vn/…"}',
+        validate_sources,
+    ),
+    Key(
+        "consent",
+        False,
+        "Bắt buộc `true` với cá nhân và hộ gia đình: người được nêu gương đã đồng ý đăng thông tin.",
+        "true",
+        validate_consent,
+    ),
+    Key("tags", False, "Từ khóa tự do.", "[giáo dục]", validate_tags),
+    Key("draft", False, "`true` nếu là bản nháp: chỉ hiện khi xem trước, không đăng.", "false", validate_draft),
+    Key(
+        "aliases",
+        False,
+        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được.",
+        "[ten-cu]",
+        validate_aliases,
+    ),
+)
+PROFILE_KEY_NAMES: tuple[str, ...] = tuple(key.name for key in PROFILE_KEYS)
+
+
+def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabulary) -> list[Problem]:
+    """Every problem of one profile, each naming its line."""
+    problems: list[Problem] = []
+
+    def report(message: str, key: str | None = None, line: int | None = None) -> None:
+        if line is None:
+            line = source.lines.get(key or "", None)
+            parent = key
+            while line is None and parent and "." in parent:
+                parent = parent.rsplit(".", 1)[0]
+                line = source.lines.get(parent)
+        problems.append(Problem(source.path, line or 1, key, message))
+
+    if not SLUG_RE.match(slug):
+        report(
+            f"tên thư mục `{slug}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang, "
+            f"ví dụ `{slugify(slug) or 'nguyen-thi-huong-nam-dinh'}`.",
+            line=1,
+        )
+    data = source.data
+    if not isinstance(data, dict):
+        report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
+        return problems
+    ctx = Context(vocabulary, folder, data)
+    for issue in _check_keys(data, PROFILE_KEY_NAMES, ""):
+        report(issue.message, (issue.key or "").lstrip("."))
+    for key in PROFILE_KEYS:
+        if key.name not in data:
+            if key.required:
+                report(f"thiếu trường bắt buộc `{key.name}`. {key.rule} Ví dụ: `{key.name}: {key.example}`.", line=1)
+            continue
+        for issue in key.validate(data[key.name], ctx):
+            report(issue.message, issue.key or key.name)
+    if "consent" not in data and data.get("kind") in ("ca-nhan", "ho-gia-dinh"):
+        report(f"thiếu trường `consent`. {_CONSENT_MESSAGE}", "consent", line=1)
+    if not source.body.strip():
+        report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
+    return problems
+
+
+def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
+    """Data that passed `validate_profile` → the model. Assumes validity."""
+    data = source.data
+    photo = data.get("photo")
+    return Exemplar(
+        slug=slug,
+        name=data["name"].strip(),
+        kind=data["kind"],
+        fields=tuple(data["fields"]),
+        province=data["province"],
+        summary=" ".join(data["summary"].split()),
+        published=_date(data["published"]),
+        body_markdown=source.body,
+        source_path=source.path,
+        locality=data.get("locality"),
+        organization=data.get("organization"),
+        plans=tuple(data.get("plans") or ()),
+        awards=tuple(Award(a["title"], a.get("decision"), parse_date(a.get("date"))) for a in data.get("awards") or ()),
+        updated=parse_date(data.get("updated")),
+        photo=Photo(photo["src"], photo["alt"], photo["credit"], folder / photo["src"]) if photo else None,
+        sources=tuple(Link(s["title"], s["url"]) for s in data.get("sources") or ()),
+        consent=bool(data.get("consent")),
+        tags=tuple(data.get("tags") or ()),
+        draft=bool(data.get("draft")),
+        aliases=tuple(data.get("aliases") or ()),
+    )
+
+
+def _date(value: str) -> dt.date:
+    parsed = parse_date(value)
+    assert parsed is not None
+    return parsed
+
+
+# --- plans and taxonomies: a declarative shape --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Expected type of a YAML value; `keys` for mappings (name → (shape, required)), `item` for lists."""
+
+    kind: str  # text | int | list | map | date | partial-date | id | bool | enum | any-text
+    keys: Mapping[str, tuple[Shape, bool]] | None = None
+    item: Shape | None = None
+    choices: tuple[str, ...] = ()
+    vocabulary: str | None = None  # "fields" | "provinces": ids checked against that taxonomy
+
+
+TEXT = Shape("text")
+OPT_TEXT = Shape("any-text")
+TEXTS = Shape("list", item=TEXT)
+KIND = Shape("enum", choices=tuple(KINDS))
+CRITERIA = Shape(
+    "list",
+    item=Shape(
+        "map",
+        keys={"kind": (KIND, True), "items": (TEXTS, True), "subject": (TEXT, False), "ref": (OPT_TEXT, False)},
+    ),
+)
+FIELD_ID = Shape("id", vocabulary="fields")
+PLAN_SHAPE = Shape(
+    "map",
+    keys={
+        "id": (Shape("id"), True),
+        "title": (TEXT, True),
+        "number": (OPT_TEXT, True),
+        "number_printed": (OPT_TEXT, False),
+        "issuer": (TEXT, True),
+        "level": (Shape("enum", choices=tuple(PLAN_LEVELS)), True),
+        "locality": (TEXT, True),
+        "province": (Shape("id", vocabulary="provinces"), True),
+        "date": (Shape("partial-date"), True),
+        "date_printed": (OPT_TEXT, False),
+        "period": (Shape("map", keys={"start": (Shape("int"), True), "end": (Shape("int"), True)}), True),
+        "source": (TEXT, True),
+        "basis": (TEXTS, False),
+        "purposes": (TEXTS, False),
+        "requirements": (TEXTS, False),
+        "general_criteria": (CRITERIA, False),
+        "fields": (
+            Shape(
+                "list",
+                item=Shape(
+                    "map",
+                    keys={
+                        "ref": (TEXT, True),
+                        "wording": (TEXT, True),
+                        "field": (FIELD_ID, False),
+                        "movements": (
+                            Shape(
+                                "list",
+                                item=Shape(
+                                    "map",
+                                    keys={
+                                        "wording": (TEXT, True),
+                                        "field": (FIELD_ID, True),
+                                        "lead": (TEXTS, False),
+                                        "criteria": (CRITERIA, False),
+                                    },
+                                ),
+                            ),
+                            False,
+                        ),
+                        "lead": (TEXTS, False),
+                        "criteria": (CRITERIA, False),
+                    },
+                ),
+            ),
+            True,
+        ),
+        "targets": (
+            Shape(
+                "list",
+                item=Shape(
+                    "map",
+                    keys={
+                        "text": (TEXT, True),
+                        "who": (TEXT, False),
+                        "min": (Shape("int"), True),
+                        "max": (Shape("int"), False),
+                        "per": (Shape("enum", choices=("year", "period", "once")), True),
+                        "kinds": (Shape("list", item=KIND), False),
+                        "field": (Shape("id", vocabulary="fields"), False),
+                    },
+                ),
+            ),
+            False,
+        ),
+        "milestones": (
+            Shape(
+                "list",
+                item=Shape(
+                    "map",
+                    keys={
+                        "when": (Shape("partial-date"), True),
+                        "what": (TEXT, True),
+                        "label": (TEXT, False),
+                        "who": (TEXT, False),
+                    },
+                ),
+            ),
+            False,
+        ),
+        "implementation": (
+            Shape("list", item=Shape("map", keys={"agency": (TEXT, True), "duties": (TEXTS, True)})),
+            False,
+        ),
+        "signer": (Shape("map", keys={"position": (TEXT, True), "name": (OPT_TEXT, True)}), False),
+    },
+)
+FIELDS_SHAPE = Shape(
+    "list",
+    item=Shape(
+        "map",
+        keys={"id": (Shape("id"), True), "name": (TEXT, True), "description": (TEXT, True), "aliases": (TEXTS, False)},
+    ),
+)
+PROVINCES_SHAPE = Shape(
+    "list",
+    item=Shape(
+        "map",
+        keys={
+            "id": (Shape("id"), True),
+            "name": (TEXT, True),
+            "type": (Shape("enum", choices=("tinh", "thanh-pho")), True),
+            "current": (Shape("bool"), True),
+            "merged_into": (Shape("id"), False),
+            "merged_from": (Shape("list", item=Shape("id")), False),
+            "former_names": (TEXTS, False),
+        },
+    ),
+)
+
+
+def validate_shape(
+    value: Any, shape: Shape, key: str, vocabulary: Mapping[str, Sequence[str]] | None = None
+) -> Iterator[Issue]:
+    """Walk a value against its shape; every mismatch is one issue at the deepest key."""
+    vocabulary = vocabulary or {}
+    where = key or "tệp"
+    if shape.kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            yield Issue(f"cần một đoạn chữ không trống (đang là {_type_name(value)}).", key or None)
+    elif shape.kind == "any-text":
+        if not isinstance(value, str):
+            yield Issue(f'cần một đoạn chữ, có thể để `""` (đang là {_type_name(value)}).', key or None)
+    elif shape.kind == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            yield Issue(f"cần một số nguyên (đang là {_type_name(value)}).", key or None)
+    elif shape.kind == "bool":
+        if not isinstance(value, bool):
+            yield Issue(f"cần `true` hoặc `false` (đang là {_type_name(value)}).", key or None)
+    elif shape.kind == "partial-date":
+        if (
+            not isinstance(value, str)
+            or not _PARTIAL_DATE.match(value)
+            or (len(value) == 10 and parse_date(value) is None)
+        ):
+            yield Issue(
+                f"cần ngày dạng `2023`, `2023-05`, `2023-05-30` hoặc quý `2021-Q2` (đang là {_type_name(value)}).",
+                key or None,
+            )
+    elif shape.kind == "enum":
+        if value not in shape.choices:
+            yield Issue(
+                f"giá trị {_type_name(value)} không hợp lệ; chọn một trong: {', '.join(shape.choices)}."
+                f"{_suggest(str(value), list(shape.choices))}",
+                key or None,
+            )
+    elif shape.kind == "id":
+        if not isinstance(value, str) or not SLUG_RE.match(value):
+            yield Issue(f"mã {_type_name(value)} phải viết thường, không dấu, nối bằng gạch ngang.", key or None)
+        elif shape.vocabulary and value not in vocabulary.get(shape.vocabulary, ()):
+            known = list(vocabulary.get(shape.vocabulary, ()))
+            yield Issue(
+                f"mã `{value}` không có trong danh mục {shape.vocabulary}.{_suggest(value, known)}", key or None
+            )
+    elif shape.kind == "list":
+        if not isinstance(value, list):
+            yield Issue(f"{where} cần một danh sách (đang là {_type_name(value)}).", key or None)
+            return
+        assert shape.item is not None
+        for index, item in enumerate(value):
+            yield from validate_shape(item, shape.item, f"{key}.{index}" if key else str(index), vocabulary)
+    elif shape.kind == "map":
+        if not isinstance(value, dict):
+            yield Issue(f"{where} cần các dòng `tên-trường: giá trị` (đang là {_type_name(value)}).", key or None)
+            return
+        assert shape.keys is not None
+        prefix = f"{key}." if key else ""
+        for name in value:
+            if name not in shape.keys:
+                hint = _suggest(str(name), list(shape.keys))
+                yield Issue(f"trường `{name}` không được hỗ trợ nên sẽ bị bỏ qua.{hint}", f"{prefix}{name}")
+        for name, (sub_shape, required) in shape.keys.items():
+            if name in value:
+                yield from validate_shape(value[name], sub_shape, f"{prefix}{name}", vocabulary)
+            elif required:
+                yield Issue(f"thiếu trường bắt buộc `{name}`.", key if key else f"{prefix}{name}")
+
+
+def problems_from_issues(source: Source, issues: Iterator[Issue]) -> list[Problem]:
+    problems = []
+    for issue in issues:
+        line, parent = source.lines.get(issue.key or ""), issue.key
+        while line is None and parent and "." in parent:
+            parent = parent.rsplit(".", 1)[0]
+            line = source.lines.get(parent)
+        problems.append(Problem(source.path, line or 1, issue.key, issue.message))
+    return problems
+
+
+def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequence[str]]) -> list[Problem]:
+    problems = problems_from_issues(source, validate_shape(source.data, PLAN_SHAPE, "", vocabulary))
+    data = source.data
+    if isinstance(data, dict):
+        if data.get("id") != file_id:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.lines.get("id", 1),
+                    "id",
+                    f"mã kế hoạch `{data.get('id')}` phải trùng tên tệp `{file_id}`.",
+                )
+            )
+        for index, item in enumerate(data.get("fields") or ()):
+            if isinstance(item, dict) and ("field" in item) == ("movements" in item):
+                key = f"fields.{index}"
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.lines.get(key, 1),
+                        key,
+                        "mỗi lĩnh vực cần đúng một trong hai: `field` (một mã) hoặc `movements` (nhiều phong trào).",
+                    )
+                )
+        period = data.get("period")
+        start, end = (period.get("start"), period.get("end")) if isinstance(period, dict) else (None, None)
+        if isinstance(start, int) and isinstance(end, int) and start > end:
+            problems.append(
+                Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
+            )
+    return problems
+
+
+def _criteria(items: Any) -> tuple[CriteriaGroup, ...]:
+    return tuple(
+        CriteriaGroup(g["kind"], tuple(g["items"]), g.get("subject"), _opt_str(g.get("ref"))) for g in items or ()
+    )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def build_plan(source: Source) -> Plan:
+    data = source.data
+    fields = []
+    for item in data.get("fields") or ():
+        movements = tuple(
+            Movement(m["wording"], m["field"], tuple(m.get("lead") or ()), _criteria(m.get("criteria")))
+            for m in item.get("movements") or ()
+        )
+        field_ids = (item["field"],) if "field" in item else tuple(dict.fromkeys(m.field for m in movements))
+        fields.append(
+            PlanField(
+                ref=str(item["ref"]),
+                wording=item["wording"],
+                field_ids=field_ids,
+                lead=tuple(item.get("lead") or ()),
+                criteria=_criteria(item.get("criteria")),
+                movements=movements,
+            )
+        )
+    signer = data.get("signer")
+    return Plan(
+        id=data["id"],
+        title=data["title"],
+        number=data["number"],
+        issuer=data["issuer"],
+        level=data["level"],
+        locality=data["locality"],
+        province=data["province"],
+        date=data["date"],
+        period_start=data["period"]["start"],
+        period_end=data["period"]["end"],
+        source=data["source"],
+        source_path=source.path,
+        basis=tuple(data.get("basis") or ()),
+        purposes=tuple(data.get("purposes") or ()),
+        requirements=tuple(data.get("requirements") or ()),
+        general_criteria=_criteria(data.get("general_criteria")),
+        fields=tuple(fields),
+        targets=tuple(
+            Target(
+                t["text"], t["min"], t["per"], t.get("who"), t.get("max"), tuple(t.get("kinds") or ()), t.get("field")
+            )
+            for t in data.get("targets") or ()
+        ),
+        milestones=tuple(
+            Milestone(m["when"], m["what"], m.get("label"), m.get("who")) for m in data.get("milestones") or ()
+        ),
+        implementation=tuple(Duty(d["agency"], tuple(d["duties"])) for d in data.get("implementation") or ()),
+        signer=Signer(signer["position"], signer["name"]) if signer else None,
+        number_printed=data.get("number_printed"),
+        date_printed=data.get("date_printed"),
+    )
+
+
+def build_fields(source: Source) -> dict[str, Field]:
+    return {
+        f["id"]: Field(f["id"], f["name"], " ".join(f["description"].split()), tuple(f.get("aliases") or ()))
+        for f in source.data
+    }
+
+
+def build_provinces(source: Source) -> dict[str, Province]:
+    return {
+        p["id"]: Province(
+            id=p["id"],
+            name=p["name"],
+            type=p["type"],
+            current=p["current"],
+            merged_into=p.get("merged_into"),
+            merged_from=tuple(p.get("merged_from") or ()),
+            former_names=tuple(p.get("former_names") or ()),
+        )
+        for p in source.data
+    }
+
+
+def validate_taxonomies(fields_source: Source, provinces_source: Source) -> list[Problem]:
+    problems = problems_from_issues(fields_source, validate_shape(fields_source.data, FIELDS_SHAPE, ""))
+    problems += problems_from_issues(provinces_source, validate_shape(provinces_source.data, PROVINCES_SHAPE, ""))
+    if problems:
+        return problems
+    for source in (fields_source, provinces_source):
+        seen: set[str] = set()
+        for index, item in enumerate(source.data):
+            if item["id"] in seen:
+                problems.append(
+                    Problem(
+                        source.path, source.lines.get(f"{index}.id", 1), f"{index}.id", f"mã `{item['id']}` bị trùng."
+                    )
+                )
+            seen.add(item["id"])
+    ids = {p["id"]: p for p in provinces_source.data}
+    for index, item in enumerate(provinces_source.data):
+        target = item.get("merged_into")
+        key = f"{index}.merged_into"
+        if not item["current"] and (target is None or target not in ids or not ids[target]["current"]):
+            problems.append(
+                Problem(
+                    provinces_source.path,
+                    provinces_source.lines.get(key, provinces_source.lines.get(f"{index}.id", 1)),
+                    key,
+                    f"tỉnh cũ `{item['id']}` cần `merged_into` là mã một tỉnh, thành phố hiện hành.",
+                )
+            )
+    return problems
+
+
+def fold_key(value: str) -> str:
+    """Comparison key that ignores case and diacritics."""
+    return fold(value)

@@ -622,7 +622,7 @@ PLAN_SHAPE = Shape(
             Shape("list", item=Shape("map", keys={"agency": (TEXT, True), "duties": (TEXTS, True)})),
             False,
         ),
-        "signer": (Shape("map", keys={"position": (TEXT, True), "name": (OPT_TEXT, True)}), False),
+        "signer": (Shape("map", keys={"position": (OPT_TEXT, True), "name": (OPT_TEXT, True)}), False),
     },
 )
 FIELDS_SHAPE = Shape(
@@ -710,7 +710,7 @@ def validate_shape(
                 hint = _suggest(str(name), list(shape.keys))
                 yield Issue(f"trường `{name}` không được hỗ trợ nên sẽ bị bỏ qua.{hint}", f"{prefix}{name}")
         for name, (sub_shape, required) in shape.keys.items():
-            if name in value:
+            if name in value and (value[name] is not None or required):
                 yield from validate_shape(value[name], sub_shape, f"{prefix}{name}", vocabulary)
             elif required:
                 yield Issue(f"thiếu trường bắt buộc `{name}`.", key if key else f"{prefix}{name}")

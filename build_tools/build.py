@@ -1,0 +1,203 @@
+"""The build as one readable flow: load and validate → model → catalogue → render → write → MkDocs → publish."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import Catalogue, build_catalogue
+from .config import Project
+from .load import load_profile, load_yaml_file
+from .model import Exemplar, Field, Plan, Province
+from .pages import RenderInputs, render_pages, render_redirect
+from .photos import PhotoSet, process_photo
+from .problems import ContentError, Problem
+from .richtext import render_story
+from .schema import (
+    Vocabulary,
+    build_exemplar,
+    build_fields,
+    build_plan,
+    build_provinces,
+    validate_plan,
+    validate_profile,
+    validate_taxonomies,
+)
+from .write import Outputs, WriteReport, write_tree
+
+log = logging.getLogger("exemplars")
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read and checked; `exemplars` includes drafts (callers decide whether to publish them)."""
+
+    fields: dict[str, Field]
+    provinces: dict[str, Province]
+    plans: dict[str, Plan]
+    exemplars: list[Exemplar]
+
+
+def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
+    fields_result = load_yaml_file(project.plans_dir / "fields.yml", "plans/fields.yml")
+    provinces_result = load_yaml_file(project.plans_dir / "provinces.yml", "plans/provinces.yml")
+    problems = fields_result.problems + provinces_result.problems
+    if fields_result.source is None or provinces_result.source is None or problems:
+        return {}, {}, problems
+    problems = validate_taxonomies(fields_result.source, provinces_result.source)
+    if problems:
+        return {}, {}, problems
+    return build_fields(fields_result.source), build_provinces(provinces_result.source), []
+
+
+def load_plans(
+    project: Project, fields: dict[str, Field], provinces: dict[str, Province]
+) -> tuple[dict[str, Plan], list[Problem]]:
+    plans: dict[str, Plan] = {}
+    problems: list[Problem] = []
+    vocabulary = {"fields": list(fields), "provinces": list(provinces)}
+    for path in sorted(project.plans_dir.glob("*.yml")):
+        if path.name in ("fields.yml", "provinces.yml"):
+            continue
+        result = load_yaml_file(path, project.shown(path))
+        problems += result.problems
+        if result.source is None:
+            continue
+        found = validate_plan(result.source, path.stem, vocabulary)
+        problems += found
+        if not found and not result.problems:
+            plan = build_plan(result.source)
+            plans[plan.id] = plan
+    return plans, problems
+
+
+def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
+    """Every `index.md` under exemplars/ (groups like exemplars/2023/ allowed); stray Markdown is a problem."""
+    profiles, problems = [], []
+    for path in sorted(project.exemplars_dir.rglob("*.md")):
+        if path.name == "index.md":
+            profiles.append(path)
+        elif path.name.lower() not in ("readme.md",):
+            problems.append(
+                Problem(
+                    project.shown(path),
+                    None,
+                    None,
+                    "hồ sơ phải là tệp `index.md` trong thư mục riêng mang tên đường dẫn, ví dụ "
+                    f"`exemplars/{path.stem}/index.md`. Hãy tạo thư mục và đổi tên tệp.",
+                )
+            )
+    return profiles, problems
+
+
+def load_content(project: Project) -> Content:
+    """Read and check everything; raise `ContentError` with every problem found, across all files."""
+    fields, provinces, problems = load_taxonomies(project)
+    if problems:
+        raise ContentError(problems)
+    plans, problems = load_plans(project, fields, provinces)
+    plan_ids = [path.stem for path in project.plans_dir.glob("*.yml") if path.stem not in ("fields", "provinces")]
+    vocabulary = Vocabulary(fields, provinces, plan_ids)
+    paths, found = find_profiles(project)
+    problems += found
+    exemplars: list[Exemplar] = []
+    for path in paths:
+        shown = project.shown(path)
+        result = load_profile(path, shown)
+        problems += result.problems
+        if result.source is None:
+            continue
+        slug = path.parent.name
+        found = validate_profile(result.source, slug, path.parent, vocabulary)
+        problems += found
+        if not found and not result.problems:
+            exemplars.append(build_exemplar(result.source, slug, path.parent))
+    if problems:
+        raise ContentError(problems)
+    return Content(fields, provinces, plans, exemplars)
+
+
+def check(project: Project) -> Catalogue:
+    """`exemplars check`: every rule, per file and across files, drafts included."""
+    content = load_content(project)
+    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    if problems:
+        raise ContentError(problems)
+    return catalogue
+
+
+def gather(project: Project, drafts: bool = False) -> Catalogue:
+    content = load_content(project)
+    # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
+    _, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    if problems:
+        raise ContentError(problems)
+    published = [e for e in content.exemplars if drafts or not e.draft]
+    catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces)
+    return catalogue
+
+
+def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False) -> Outputs:
+    """Everything the generated folder will hold, gathered in memory before anything is written."""
+    photos: dict[str, PhotoSet] = {}
+    outputs = Outputs()
+    for exemplar in catalogue.exemplars:
+        if exemplar.photo is not None:
+            photo_set = process_photo(exemplar.photo.path, project.cache_dir / "photos")
+            photos[exemplar.slug] = photo_set
+            for variant in photo_set.variants:
+                outputs.add(f"guong/{exemplar.slug}/{variant.name}", variant.cached)
+        for alias in exemplar.aliases:
+            outputs.add(
+                f"guong/{alias}/index.html",
+                render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name),
+            )
+    story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
+    inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
+    outputs.update(render_pages(inputs))
+    return outputs
+
+
+def generate(project: Project, drafts: bool = False) -> WriteReport:
+    """Check, render and write the generated pages; on any problem nothing is written."""
+    catalogue = gather(project, drafts=drafts)
+    outputs = render_outputs(project, catalogue, drafts=drafts)
+    return write_tree(outputs, project.generated_dir)
+
+
+def build_site(project: Project, site_dir: Path | None = None) -> Path:
+    """`exemplars build`: generate, render with MkDocs in strict mode into a temporary folder, then swap.
+
+    The previous site is replaced only when every step succeeded, so a failed build leaves it untouched.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    site_dir = (site_dir or project.root / "site").resolve()
+    generate(project)
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        config.plugins.on_shutdown()
+    _swap(staging, site_dir)
+    return site_dir
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Replace `site_dir` with `staging` by renames, so readers never see a half-written site."""
+    retired = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if site_dir.exists():
+        os.replace(site_dir, retired)
+    os.replace(staging, site_dir)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,147 @@
+"""The whole collection: indexes by field, province, kind, plan and year, and the rules that span files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .model import KINDS, Exemplar, Field, Plan, PlanField, Province
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the renderers need, indexed once. Lists of exemplars are newest first."""
+
+    exemplars: tuple[Exemplar, ...]
+    plans: Mapping[str, Plan]
+    fields: Mapping[str, Field]
+    provinces: Mapping[str, Province]
+    by_slug: Mapping[str, Exemplar] = field(default_factory=dict)
+    by_field: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
+    by_province: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
+    """Keyed by the province in force today: former provinces' exemplars appear under their successor."""
+    by_kind: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
+    by_plan: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
+    by_year: Mapping[int, tuple[Exemplar, ...]] = field(default_factory=dict)
+
+    @property
+    def current_provinces(self) -> list[Province]:
+        return [p for p in self.provinces.values() if p.current]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.by_year, reverse=True)
+
+    def today(self, province_id: str) -> Province:
+        """The province in force today for an id recorded at any time."""
+        return self.provinces[self.provinces[province_id].today_id]
+
+    def former_of(self, province_id: str) -> list[Province]:
+        return [p for p in self.provinces.values() if not p.current and p.merged_into == province_id]
+
+    def plans_for_field(self, field_id: str) -> list[tuple[Plan, PlanField]]:
+        return [(plan, pf) for plan in self.plans.values() for pf in plan.fields if field_id in pf.field_ids]
+
+    def plans_for_province(self, province_id: str) -> list[Plan]:
+        """Plans issued in this province or in a former province merged into it."""
+        return [plan for plan in self.plans.values() if self.today(plan.province).id == province_id]
+
+    def related(self, exemplar: Exemplar, limit: int = 4) -> list[Exemplar]:
+        """Other exemplars sharing fields or today's province, the closest first; deterministic."""
+        today = self.today(exemplar.province).id
+
+        def score(other: Exemplar) -> tuple[int, int]:
+            shared = len(set(other.fields) & set(exemplar.fields)) * 2
+            return (shared + (self.today(other.province).id == today), -self.exemplars.index(other))
+
+        candidates = [e for e in self.exemplars if e.slug != exemplar.slug and score(e)[0] > 0]
+        return sorted(candidates, key=score, reverse=True)[:limit]
+
+
+def _group(exemplars: Iterable[Exemplar], keys: callable) -> dict:  # type: ignore[valid-type]
+    groups: dict = defaultdict(list)
+    for exemplar in exemplars:
+        for key in keys(exemplar):
+            groups[key].append(exemplar)
+    return {key: tuple(items) for key, items in groups.items()}
+
+
+def build_catalogue(
+    exemplars: Iterable[Exemplar],
+    plans: Mapping[str, Plan],
+    fields: Mapping[str, Field],
+    provinces: Mapping[str, Province],
+) -> tuple[Catalogue, list[Problem]]:
+    """Index everything and check what no single file can: unique slugs and aliases across the tree."""
+    problems: list[Problem] = []
+    ordered = sorted(exemplars, key=lambda e: (e.published, e.slug), reverse=True)
+    claimed: dict[str, Exemplar] = {}
+    for exemplar in sorted(ordered, key=lambda e: e.source_path):
+        if exemplar.slug in claimed:
+            other = claimed[exemplar.slug]
+            problems.append(
+                Problem(
+                    exemplar.source_path,
+                    1,
+                    None,
+                    f"đường dẫn `{exemplar.slug}` đã được dùng cho hồ sơ {other.source_path}. "
+                    "Mỗi thư mục hồ sơ phải có tên riêng; hãy thêm địa phương hoặc năm vào tên thư mục.",
+                )
+            )
+        else:
+            claimed[exemplar.slug] = exemplar
+    for exemplar in sorted(ordered, key=lambda e: e.source_path):
+        for alias in exemplar.aliases:
+            other = claimed.get(alias)
+            if other is not None and other is not exemplar:
+                problems.append(
+                    Problem(
+                        exemplar.source_path,
+                        1,
+                        "aliases",
+                        f"đường dẫn cũ `{alias}` đang là đường dẫn của hồ sơ {other.source_path}. "
+                        "Xóa đường dẫn này khỏi aliases.",
+                    )
+                )
+            else:
+                claimed[alias] = exemplar
+    for exemplar in ordered:
+        for plan_id in exemplar.plans:
+            plan = plans[plan_id]
+            if provinces[plan.province].today_id != provinces[exemplar.province].today_id:
+                problems.append(
+                    Problem(
+                        exemplar.source_path,
+                        1,
+                        "plans",
+                        f"kế hoạch `{plan_id}` là của {plan.locality}, nhưng hồ sơ ghi tỉnh `{exemplar.province}`. "
+                        "Kiểm tra lại trường province hoặc plans.",
+                    )
+                )
+    catalogue = Catalogue(
+        exemplars=tuple(ordered),
+        plans=dict(sorted(plans.items(), key=lambda item: (item[1].date, item[0]), reverse=True)),
+        fields=fields,
+        provinces=dict(sorted(provinces.items(), key=lambda item: _vi_sort_key(item[1].name))),
+        by_slug={e.slug: e for e in ordered},
+        by_field=_group(ordered, lambda e: e.fields),
+        by_province=_group(ordered, lambda e: [provinces[e.province].today_id]),
+        by_kind={kind: tuple(e for e in ordered if e.kind == kind) for kind in KINDS},
+        by_plan=_group(ordered, lambda e: e.plans),
+        by_year=_group(ordered, lambda e: [e.year]),
+    )
+    return catalogue, problems
+
+
+_VI_ORDER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
+_VI_RANK = {ch: index for index, ch in enumerate(_VI_ORDER)}
+
+
+def _vi_sort_key(text: str) -> tuple[int, ...]:
+    """Vietnamese alphabetical order (Đ after D, Ư after U), which plain code-point order gets wrong."""
+    return tuple(_VI_RANK.get(ch, 1000 + ord(ch)) for ch in text.lower())
+
+
+vi_sort_key = _vi_sort_key

@@ -1,0 +1,97 @@
+"""Project layout and the site settings read from `mkdocs.yml` (the `exemplars` plugin's options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils.yaml import yaml_load
+
+DEFAULT_LICENCE = "CC BY 4.0"
+DEFAULT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_name: str
+    site_url: str
+    """Absolute URL of the site root, ending in `/` (feeds and cards need absolute links)."""
+    site_description: str = ""
+    page_size: int = 20
+    """Stories per page of the archive."""
+    feed_items: int = 50
+    """Items per feed, newest first."""
+    licence: str = DEFAULT_LICENCE
+    licence_url: str = DEFAULT_LICENCE_URL
+    credit: str = ""
+    """Credit line a newsroom prints; defaults to "Nguồn: <site name>"."""
+    repo_url: str = ""
+    edit_uri: str = ""
+
+    @property
+    def credit_line(self) -> str:
+        return self.credit or f"Nguồn: {self.site_name}"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where everything lives; tests build throwaway projects with the same layout."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def exemplars_dir(self) -> Path:
+        return self.root / "exemplars"
+
+    @property
+    def plans_dir(self) -> Path:
+        return self.root / "plans"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def generated_dir(self) -> Path:
+        """Git-ignored; MkDocs skips dot-folders, the plugin adds these files to the build."""
+        return self.docs_dir / ".generated"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def shown(self, path: Path) -> str:
+        """Path as messages show it: relative to the repository, forward slashes."""
+        return path.relative_to(self.root).as_posix()
+
+
+def load_project(root: Path) -> Project:
+    root = root.resolve()
+    with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+        config: dict[str, Any] = yaml_load(handle) or {}
+    options: dict[str, Any] = {}
+    for plugin in config.get("plugins") or ():
+        if isinstance(plugin, dict) and "exemplars" in plugin:
+            options = plugin["exemplars"] or {}
+    site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
+    return Project(
+        root,
+        Settings(
+            site_name=str(config.get("site_name", "")),
+            site_url=site_url if site_url.endswith("/") else site_url + "/",
+            site_description=str(config.get("site_description", "")),
+            page_size=int(options.get("page_size", 20)),
+            feed_items=int(options.get("feed_items", 50)),
+            licence=str(options.get("licence", DEFAULT_LICENCE)),
+            licence_url=str(options.get("licence_url", DEFAULT_LICENCE_URL)),
+            credit=str(options.get("credit", "")),
+            repo_url=str(config.get("repo_url", "") or ""),
+            edit_uri=str(config.get("edit_uri", "") or ""),
+        ),
+    )

@@ -1,0 +1,229 @@
+"""Catalogue → {path: Markdown page}, through Jinja2 templates. Pure: nothing here touches the disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .catalogue import Catalogue
+from .config import Settings
+from .model import KINDS, Exemplar, Plan
+from .photos import PhotoSet
+from .text import nfc
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """What pages need beyond the catalogue: stories already rendered to safe HTML, processed photos."""
+
+    catalogue: Catalogue
+    settings: Settings
+    story_html: Mapping[str, str]
+    photos: Mapping[str, PhotoSet]
+    drafts: bool = False
+
+
+def md_text(value: object) -> Markup:
+    """Text for a Markdown context: HTML-escaped and with Markdown punctuation backslash-escaped."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(nfc(str(value))))))
+
+
+def date_vi(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def partial_date_vi(value: str) -> str:
+    """`2023` → `năm 2023`, `2021-Q2` → `quý II/2021`, `2023-05` → `tháng 5/2023`, `2023-05-30` → `30/05/2023`."""
+    year, _, rest = value.partition("-")
+    if not rest:
+        return f"năm {year}"
+    if rest.startswith("Q"):
+        return f"quý {['I', 'II', 'III', 'IV'][int(rest[1]) - 1]}/{year}"
+    if len(rest) == 2:
+        return f"tháng {int(rest)}/{year}"
+    return date_vi(dt.date.fromisoformat(value))
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link between two directory-style site URLs (`guong/a/` → `../../linh-vuc/b/`), valid under any base path."""
+    if to_url.startswith(("http://", "https://", "#")):
+        return to_url
+    target = posixpath.relpath("/" + to_url, "/" + from_url)
+    if to_url.endswith("/") and not target.endswith("/"):
+        target += "/"
+    return "./" if target in (".", "./") else target
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("build_tools", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi)
+    env.globals.update(KINDS=KINDS)
+    return env
+
+
+_ENV = _environment()
+
+
+def _page(template: str, url: str, meta: dict[str, object], **context: object) -> str:
+    """A Markdown page: YAML front matter for MkDocs (escaped: the theme prints it raw) and the body."""
+    safe_meta = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
+    header = yaml.safe_dump(safe_meta, allow_unicode=True, sort_keys=False, width=10_000)
+    body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
+    return f"---\n{header}---\n\n{body}"
+
+
+def render_pages(inputs: RenderInputs) -> dict[str, str]:
+    """Every generated page, keyed by its path under the docs folder."""
+    cat, settings = inputs.catalogue, inputs.settings
+    common = {"cat": cat, "settings": settings, "photos": inputs.photos}
+    pages: dict[str, str] = {}
+
+    def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
+        url = path.removesuffix("index.md")
+        feeds = [("toàn bộ trang", "feed.xml"), *context.pop("feeds", [])]
+        # The theme prints these into <head> as alternate links (feed autodiscovery).
+        meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
+        pages[path] = _page(template, url, meta, feeds=feeds[1:], **common, **context)
+
+    add(
+        "index.md",
+        "home.md.j2",
+        {"title": settings.site_name, "description": settings.site_description, "hide": ["toc"]},
+        latest=cat.exemplars[:6],
+    )
+    for exemplar in cat.exemplars:
+        today = cat.today(exemplar.province)
+        add(
+            f"guong/{exemplar.slug}/index.md",
+            "story.md.j2",
+            {
+                "title": exemplar.name,
+                "description": exemplar.summary,
+                "hide": ["toc"],
+                "draft": exemplar.draft,
+                "source": exemplar.source_path,
+            },
+            e=exemplar,
+            recorded=cat.provinces[exemplar.province],
+            today=today,
+            story_html=Markup(inputs.story_html[exemplar.slug]),
+            photo=inputs.photos.get(exemplar.slug),
+            related=cat.related(exemplar),
+            plans=[cat.plans[p] for p in exemplar.plans],
+            feeds=[(f"Lĩnh vực {cat.fields[f].name}", f"linh-vuc/{f}/feed.xml") for f in exemplar.fields]
+            + [(f"{today.label}", f"dia-phuong/{today.id}/feed.xml")],
+        )
+    _render_archive(cat, settings, add)
+    add("linh-vuc/index.md", "fields.md.j2", {"title": "Lĩnh vực", "description": "Các lĩnh vực, phong trào thi đua"})
+    for field in cat.fields.values():
+        add(
+            f"linh-vuc/{field.id}/index.md",
+            "field.md.j2",
+            {"title": field.name, "description": field.description},
+            field=field,
+            exemplars=cat.by_field.get(field.id, ()),
+            plan_fields=cat.plans_for_field(field.id),
+            feeds=[(f"Lĩnh vực {field.name}", f"linh-vuc/{field.id}/feed.xml")],
+        )
+    add(
+        "dia-phuong/index.md",
+        "provinces.md.j2",
+        {"title": "Địa phương", "description": "Gương điển hình theo 34 tỉnh, thành phố"},
+    )
+    for province in cat.provinces.values():
+        today = cat.today(province.id)
+        exemplars = (
+            cat.by_province.get(province.id, ())
+            if province.current
+            else tuple(e for e in cat.exemplars if e.province == province.id)
+        )
+        add(
+            f"dia-phuong/{province.id}/index.md",
+            "province.md.j2",
+            {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
+            province=province,
+            today=today,
+            former=cat.former_of(province.id),
+            exemplars=exemplars,
+            plans=cat.plans_for_province(province.id)
+            if province.current
+            else [p for p in cat.plans.values() if p.province == province.id],
+            feeds=[(today.label, f"dia-phuong/{today.id}/feed.xml")],
+        )
+    for kind, label in KINDS.items():
+        add(
+            f"loai/{kind}/index.md",
+            "kind.md.j2",
+            {"title": f"Gương điển hình: {label.lower()}"},
+            kind=kind,
+            label=label,
+            exemplars=cat.by_kind[kind],
+        )
+    add(
+        "ke-hoach/index.md",
+        "plans.md.j2",
+        {"title": "Kế hoạch", "description": "Kế hoạch xây dựng, nhân rộng điển hình tiên tiến"},
+    )
+    for plan in cat.plans.values():
+        add(
+            f"ke-hoach/{plan.id}/index.md",
+            "plan.md.j2",
+            {"title": _plan_title(plan), "description": plan.title, "source": plan.source_path},
+            plan=plan,
+            today=cat.today(plan.province),
+            exemplars=cat.by_plan.get(plan.id, ()),
+        )
+    return pages
+
+
+def _plan_title(plan: Plan) -> str:
+    return f"Kế hoạch {plan.number}" if plan.number else f"Kế hoạch của {plan.issuer} ({plan.date[:4]})"
+
+
+def _render_archive(cat: Catalogue, settings: Settings, add) -> None:  # type: ignore[no-untyped-def]
+    size = max(settings.page_size, 1)
+    chunks: list[tuple[Exemplar, ...]] = [cat.exemplars[i : i + size] for i in range(0, len(cat.exemplars), size)]
+    chunks = chunks or [()]
+    page_urls = ["nguoi-tot-viec-tot/"] + [f"nguoi-tot-viec-tot/trang-{n}/" for n in range(2, len(chunks) + 1)]
+    for number, (chunk, url) in enumerate(zip(chunks, page_urls, strict=True), start=1):
+        title = "Người tốt, việc tốt" + (f" – trang {number}" if number > 1 else "")
+        add(
+            url + "index.md",
+            "archive.md.j2",
+            {"title": title, "description": "Tất cả câu chuyện gương điển hình, mới nhất trước"},
+            exemplars=chunk,
+            number=number,
+            page_urls=page_urls,
+            year=None,
+        )
+    for year, items in cat.by_year.items():
+        add(
+            f"nguoi-tot-viec-tot/{year}/index.md",
+            "archive.md.j2",
+            {"title": f"Người tốt, việc tốt năm {year}", "description": f"Các câu chuyện đăng năm {year}"},
+            exemplars=items,
+            number=1,
+            page_urls=[],
+            year=year,
+        )
+
+
+def render_redirect(target_url: str, from_url: str, title: str) -> str:
+    """A static page at a former slug that forwards to the story (kept for old links and shares)."""
+    return _ENV.get_template("redirect.html.j2").render(target=relative_url(from_url, target_url), title=title)

@@ -1,0 +1,102 @@
+"""MkDocs plugin: adds the generated pages to the build and, under `serve`, regenerates on every change.
+
+Generation itself is plain Python (build.py); this is the thin seam that lets MkDocs, or later ProperDocs or
+Zensical, render what it wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .config import load_project
+from .problems import ContentError
+
+log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class ExemplarsConfig(Config):
+    page_size = c.Type(int, default=20)
+    """Stories per archive page."""
+    feed_items = c.Type(int, default=50)
+    """Items per feed."""
+    licence = c.Type(str, default="CC BY 4.0")
+    licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
+    credit = c.Type(str, default="")
+    """Credit line for reuse; empty means "Nguồn: <site name>"."""
+
+
+class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def _root(self, config: Any) -> Path:
+        return Path(config.config_file_path).resolve().parent
+
+    def on_pre_build(self, *, config: Any) -> None:
+        if not self.serving:
+            return
+        from .build import generate
+        from .problems import format_problems
+
+        try:
+            report = generate(load_project(self._root(config)), drafts=True)
+        except ContentError as error:
+            # Keep serving the last good pages; the officer reads what to fix in the terminal.
+            log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(error.problems))
+            return
+        if report.written or report.removed:
+            log.info("Đã tạo lại %d trang, xóa %d trang.", len(report.written), len(report.removed))
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        generated = load_project(self._root(config)).generated_dir
+        if not generated.is_dir():
+            raise PluginError(
+                "Chưa có các trang được tạo từ hồ sơ. Hãy chạy `exemplars build` (hoặc `exemplars serve`)."
+            )
+        nav_pages = set(_nav_paths(config.nav))
+        for path in sorted(generated.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            relative = path.relative_to(generated).as_posix()
+            if files.get_file_from_path(relative) is not None:
+                raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
+            inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
+            files.append(
+                File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
+            )
+        return files
+
+    def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
+        """Point "edit this page" at the profile or plan a page was generated from, or hide it."""
+        if page.file.src_dir and Path(page.file.src_dir).name == ".generated":
+            source = (page.meta or {}).get("source")
+            base = (config.repo_url or "").rstrip("/")
+            page.edit_url = f"{base}/edit/main/{source}" if source and base else None
+        return context
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        root = self._root(config)
+        for folder in ("exemplars", "plans"):
+            server.watch(str(root / folder))
+        return server
+
+
+def _nav_paths(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    return []

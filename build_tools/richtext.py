@@ -1,0 +1,72 @@
+"""Story Markdown → safe HTML, shared by pages and feeds.
+
+Contributors' Markdown may carry raw HTML; only an allow-list survives (nh3, the Ammonia sanitiser), so a
+script, an event attribute or a `javascript:` link never reaches a page or a feed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import nh3
+
+from .text import anchor_slugify
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan"},
+    "td": {"align", "colspan", "rowspan"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["extra", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": anchor_slugify, "baselevel": 2, "permalink": False}},
+        output_format="html",
+    )
+
+
+def render_story(text: str) -> str:
+    """Markdown story → sanitised HTML with relative links kept relative (for the story page)."""
+    return sanitise(_markdown().convert(text))
+
+
+def sanitise(html: str, base_url: str | None = None) -> str:
+    """Keep only the allow-list; with `base_url`, make every link and image absolute (for feeds)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=partial(_absolute, base_url) if base_url else None,
+        strip_comments=True,
+    )
+
+
+def absolute_html(html: str, base_url: str) -> str:
+    """Already-sanitised story HTML with links resolved against the story's absolute URL."""
+    return sanitise(html, base_url)
+
+
+def _absolute(base_url: str, tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and not urlsplit(value).scheme:
+        return urljoin(base_url, value)
+    return value

@@ -68,6 +68,18 @@ def load_plans(
             continue
         found = validate_plan(result.source, path.stem, vocabulary)
         problems += found
+        source_name = result.source.data.get("source") if isinstance(result.source.data, dict) else None
+        if isinstance(source_name, str) and not (project.plans_dir / "sources" / source_name).is_file():
+            found = [
+                *found,
+                Problem(
+                    result.source.path,
+                    result.source.lines.get("source", 1),
+                    "source",
+                    f"không tìm thấy văn bản gốc `plans/sources/{source_name}`. Hãy thêm văn bản gốc vào thư mục đó.",
+                ),
+            ]
+            problems += found[-1:]
         if not found and not result.problems:
             plan = build_plan(result.source)
             plans[plan.id] = plan

@@ -1,0 +1,139 @@
+"""Throwaway sites built inline: a test writes the profiles it needs and reads what a reader would see."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from build_tools.config import Project, load_project
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+MKDOCS_YML = """\
+site_name: Gương thử nghiệm
+site_description: Trang thử nghiệm
+site_url: https://example.test/guong/
+repo_url: https://github.com/example/test
+docs_dir: content
+theme:
+  name: material
+  language: vi
+  custom_dir: {theme}
+  font: false
+plugins:
+  - exemplars:
+      page_size: {page_size}
+      feed_items: {feed_items}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      slugify: !!python/name:build_tools.text.anchor_slugify
+nav:
+  - Trang chủ: index.md
+  - Người tốt, việc tốt: nguoi-tot-viec-tot/index.md
+  - Lĩnh vực: linh-vuc/index.md
+  - Địa phương: dia-phuong/index.md
+  - Kế hoạch: ke-hoach/index.md
+  - Giới thiệu: gioi-thieu.md
+"""
+
+
+def profile_text(front_matter: dict[str, Any], body: str) -> str:
+    header = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)
+    return f"---\n{header}---\n{textwrap.dedent(body).strip()}\n"
+
+
+BASE_PROFILE: dict[str, Any] = {
+    "name": "Nguyễn Thị Hương",
+    "kind": "ca-nhan",
+    "fields": ["day-tot-hoc-tot"],
+    "province": "nam-dinh",
+    "summary": "Cô giáo dạy Toán hai mươi năm ở vùng ven.",
+    "published": "2023-06-01",
+    "consent": True,
+}
+
+
+@dataclass
+class SiteFixture:
+    """A small project in a temporary folder, with the real taxonomies and only the plans a test asks for."""
+
+    root: Path
+    page_size: int = 20
+    feed_items: int = 50
+    written: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        (self.root / "plans" / "sources").mkdir(parents=True)
+        for name in ("fields.yml", "provinces.yml"):
+            shutil.copy(REPO / "plans" / name, self.root / "plans" / name)
+        (self.root / "exemplars").mkdir()
+        (self.root / "content").mkdir()
+        (self.root / "content" / "gioi-thieu.md").write_text("# Giới thiệu\n\nTrang thử.\n", encoding="utf-8")
+        shutil.copytree(REPO / "content" / "assets", self.root / "content" / "assets")
+        self.write_config()
+
+    def write_config(self) -> None:
+        text = MKDOCS_YML.format(
+            theme=REPO / "build_tools" / "theme", page_size=self.page_size, feed_items=self.feed_items
+        )
+        (self.root / "mkdocs.yml").write_text(text, encoding="utf-8")
+
+    @property
+    def project(self) -> Project:
+        return load_project(self.root)
+
+    def plan(self, plan_id: str) -> None:
+        """Copy one of the real plans (and its source text) into the fixture."""
+        shutil.copy(REPO / "plans" / f"{plan_id}.yml", self.root / "plans" / f"{plan_id}.yml")
+        source = yaml.safe_load((REPO / "plans" / f"{plan_id}.yml").read_text(encoding="utf-8"))["source"]
+        shutil.copy(REPO / "plans" / "sources" / source, self.root / "plans" / "sources" / source)
+
+    def profile(self, slug: str, body: str = "Câu chuyện mẫu.", group: str = "", **overrides: Any) -> Path:
+        data = {**BASE_PROFILE, **overrides}
+        data = {key: value for key, value in data.items() if value is not None}
+        folder = self.root / "exemplars" / group / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "index.md"
+        path.write_text(profile_text(data, body), encoding="utf-8")
+        self.written.append(path)
+        return path
+
+    def raw_profile(self, slug: str, content: str | bytes) -> Path:
+        folder = self.root / "exemplars" / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "index.md"
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    def photo(self, slug: str, name: str = "anh.jpg", size: tuple[int, int] = (1200, 800), group: str = "") -> Path:
+        from PIL import Image
+
+        folder = self.root / "exemplars" / group / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        Image.new("RGB", size, (200, 120, 40)).save(path, "JPEG")
+        return path
+
+    def generated(self, path: str) -> str:
+        return (self.project.generated_dir / path).read_text(encoding="utf-8")
+
+    def built(self, path: str) -> str:
+        return (self.root / "site" / path).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteFixture:
+    return SiteFixture(tmp_path / "repo")

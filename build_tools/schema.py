@@ -192,10 +192,20 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
 
 def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
     if value not in ctx.vocabulary.provinces:
+        by_name = {slugify(p.name): p.id for p in ctx.vocabulary.provinces.values()}
+        by_name.update(
+            {
+                slugify(part): p.id
+                for p in ctx.vocabulary.provinces.values()
+                for n in p.former_names
+                for part in n.split(" - ")
+            }
+        )
+        guess = by_name.get(slugify(str(value)))
+        hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(value), list(ctx.vocabulary.provinces))
         yield Issue(
             f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). Dùng mã không dấu, "
-            f"viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, ví dụ `nam-dinh`."
-            f"{_suggest(str(value), list(ctx.vocabulary.provinces))}"
+            f"viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, ví dụ `nam-dinh`.{hint}"
         )
 
 
@@ -464,7 +474,7 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
     for key in PROFILE_KEYS:
         if key.name not in data:
             if key.required:
-                report(f"thiếu trường bắt buộc `{key.name}`. {key.rule} Ví dụ: `{key.name}: {key.example}`.", line=1)
+                report(f"thiếu trường bắt buộc. {key.rule} Ví dụ: `{key.name}: {key.example}`.", key.name, line=1)
             continue
         for issue in key.validate(data[key.name], ctx):
             report(issue.message, issue.key or key.name)

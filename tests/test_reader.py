@@ -20,8 +20,13 @@ def small_site(site: SiteFixture) -> SiteFixture:
         body="## Đảng viên trẻ\n\nCô dạy Toán ở trường THCS.",
         fields=["day-tot-hoc-tot", "chuyen-doi-so"],
         plans=["nam-dinh-2022-2025"],
-        awards=[{"title": "Bằng khen của Chủ tịch UBND tỉnh", "decision": "Quyết định số 1234/QĐ-UBND",
-                 "date": "2023-05-12"}],
+        awards=[
+            {
+                "title": "Bằng khen của Chủ tịch UBND tỉnh",
+                "decision": "Quyết định số 1234/QĐ-UBND",
+                "date": "2023-05-12",
+            }
+        ],
         locality="Phường Lộc Hạ, TP. Nam Định",
     )
     site.profile(
@@ -53,7 +58,9 @@ def test_story_page_shows_profile_awards_and_then_and_now(small_site: SiteFixtur
     assert "<h1" in html and "Nguyễn Thị Hương" in html
     assert "Quyết định số 1234/QĐ-UBND" in html and "12/05/2023" in html
     # Recorded under Nam Định, shown with the province it belongs to since 1 July 2025.
-    assert re.search(r"Tỉnh Nam Định</a> \(khi được công nhận\), nay thuộc <a href=\"\.\./\.\./dia-phuong/ninh-binh/\"", html)
+    assert re.search(
+        r"Tỉnh Nam Định</a> \(khi được công nhận\), nay thuộc <a href=\"\.\./\.\./dia-phuong/ninh-binh/\"", html
+    )
     assert 'href="../../linh-vuc/day-tot-hoc-tot/"' in html
     assert 'href="../../linh-vuc/chuyen-doi-so/"' in html
     assert 'href="../../ke-hoach/nam-dinh-2022-2025/"' in html
@@ -116,8 +123,14 @@ def test_archive_is_paginated(site: SiteFixture) -> None:
 def test_home_page_has_latest_stories_and_every_field_province_and_plan(small_site: SiteFixture) -> None:
     html = small_site.built("index.html")
     assert "Hợp tác xã Đồng Đăng" in html
-    for href in ("linh-vuc/giam-ngheo/", "dia-phuong/ninh-binh/", "dia-phuong/ho-chi-minh/",
-                 "ke-hoach/nam-dinh-2022-2025/", "loai/ho-gia-dinh/", "nguoi-tot-viec-tot/2022/"):
+    for href in (
+        "linh-vuc/giam-ngheo/",
+        "dia-phuong/ninh-binh/",
+        "dia-phuong/ho-chi-minh/",
+        "ke-hoach/nam-dinh-2022-2025/",
+        "loai/ho-gia-dinh/",
+        "nguoi-tot-viec-tot/2022/",
+    ):
         assert f'href="{href}"' in html
     assert html.count('href="dia-phuong/') >= 34
 

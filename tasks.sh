@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# One entry point for every routine task, so a newcomer, CI and the Makefile run exactly the same steps.
+#
+#   bash tasks.sh build    set up .venv, check the content, build the site into site/
+#   bash tasks.sh test     set up .venv and the test tools (Chromium…), lint, run the whole test suite
+#   bash tasks.sh check    check profiles and plans only
+#   bash tasks.sh serve    preview with live reload (drafts shown)
+#   bash tasks.sh golden   rewrite the golden pages after an intended template change
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Cần quyền root để cài: $*" >&2; return 1; fi
+}
+
+apt_install() {
+  # Debian/Ubuntu packages the project needs; installed only when missing.
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Cài gói hệ thống: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_python() {
+  python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+    echo "Cần Python 3.11 trở lên." >&2; exit 1; }
+  if [ ! -x "$PY" ]; then
+    python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$VENV"; }
+  fi
+  # Reinstall only when the dependency list changed.
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    "$PY" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+    "$PY" -m pip install -q -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+    "$PY" -c 'import build_tools, mkdocs, material, feedgen, nh3, PIL'
+    rm -f "$VENV"/.installed-* && touch "$stamp"
+  fi
+}
+
+setup_test_tools() {
+  # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader.
+  apt_install chromium
+}
+
+case "${1:-}" in
+  build)
+    setup_python
+    "$VENV/bin/exemplars" build
+    ;;
+  test)
+    setup_python
+    setup_test_tools
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check --quiet .
+    "$VENV/bin/python" -m pytest
+    ;;
+  check)
+    setup_python
+    "$VENV/bin/exemplars" check
+    ;;
+  serve)
+    setup_python
+    "$VENV/bin/exemplars" serve
+    ;;
+  golden)
+    setup_python
+    UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
+    git --no-pager diff --stat -- tests/golden
+    ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -1,0 +1,63 @@
+"""The content that ships in the repository passes every rule and builds, and the sample set covers the cases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_tools.build import build_site, check
+from build_tools.catalogue import Catalogue
+from build_tools.config import load_project
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return check(load_project(REPO))
+
+
+def test_sample_profiles_cover_kinds_fields_provinces_photos_and_awards(catalogue: Catalogue) -> None:
+    exemplars = catalogue.exemplars
+    assert len(exemplars) >= 12
+    assert len({f for e in exemplars for f in e.fields}) >= 6
+    assert len({e.province for e in exemplars}) >= 5
+    assert any(not catalogue.provinces[e.province].current for e in exemplars)
+    assert {e.kind for e in exemplars} == {"ca-nhan", "tap-the", "ho-gia-dinh"}
+    assert sum(e.photo is not None for e in exemplars) >= 3
+    assert sum(bool(e.awards) for e in exemplars) >= 3
+
+
+def test_sample_profiles_say_they_are_sample_data(catalogue: Catalogue) -> None:
+    assert all("Dữ liệu mẫu" in e.body_markdown for e in catalogue.exemplars)
+
+
+def test_taxonomies_hold_34_current_and_63_former_provinces(catalogue: Catalogue) -> None:
+    provinces = catalogue.provinces.values()
+    assert sum(p.current for p in provinces) == 34
+    assert len(provinces) == 63
+    assert all(catalogue.provinces[p.merged_into].current for p in provinces if not p.current)
+    assert catalogue.today("nam-dinh").id == "ninh-binh"
+    assert catalogue.today("ninh-thuan").id == "khanh-hoa"
+    assert catalogue.today("bac-giang").id == "bac-ninh"
+    assert catalogue.today("lang-son").id == "lang-son"
+
+
+def test_fixed_field_ids_exist(catalogue: Catalogue) -> None:
+    fixed = {"hoc-tap-lam-theo-bac", "nong-thon-moi", "lao-dong-sang-tao", "doi-song-van-hoa", "day-tot-hoc-tot",
+             "y-te", "quoc-phong", "an-ninh-to-quoc", "giam-ngheo", "van-hoa-cong-so", "chuyen-doi-so",
+             "chong-rac-thai-nhua", "nong-dan-san-xuat-gioi", "dan-van-kheo"}
+    assert fixed <= set(catalogue.fields)
+    assert all(f.name and f.description for f in catalogue.fields.values())
+
+
+def test_the_real_site_builds(tmp_path: Path) -> None:
+    copy = tmp_path / "repo"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".git", ".venv", "site", ".cache", ".generated",
+                                                              "__pycache__", ".*cache", "node_modules"))
+    site = build_site(load_project(copy))
+    assert (site / "index.html").is_file()
+    assert len(list((site / "guong").glob("*/index.html"))) >= 12
+    assert len(list((site / "dia-phuong").glob("*/index.html"))) == 63

@@ -37,8 +37,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
         "nguyen-thi-huong-nam-dinh",
         body="## Hai mươi năm đứng lớp\n\nCô dạy Toán ở trường THCS *Trần Đăng Ninh*.\n\n- Giỏi tỉnh\n- Giỏi quốc gia",
         fields=["day-tot-hoc-tot", "chuyen-doi-so"],
-        awards=[{"title": "Bằng khen của Chủ tịch UBND tỉnh", "decision": "Quyết định số 1234/QĐ-UBND",
-                 "date": "2023-05-12"}],
+        awards=[
+            {
+                "title": "Bằng khen của Chủ tịch UBND tỉnh",
+                "decision": "Quyết định số 1234/QĐ-UBND",
+                "date": "2023-05-12",
+            }
+        ],
         sources=[{"title": "Cô giáo của học trò vùng ven", "url": "https://example.vn/bai-viet"}],
         updated="2023-07-10",
         tags=["giáo dục"],

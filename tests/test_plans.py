@@ -49,7 +49,12 @@ def test_ninh_thuan_has_nine_fields_a_to_k(plans: dict[str, Plan]) -> None:
     plan = plans["ninh-thuan-2021-2025"]
     assert [f.ref for f in plan.fields] == ["a", "b", "c", "d", "đ", "e", "g", "h", "k"]
     assert (plan.level, plan.province, plan.number, plan.period_start, plan.period_end) == (
-        "tinh", "ninh-thuan", "", 2021, 2025)
+        "tinh",
+        "ninh-thuan",
+        "",
+        2021,
+        2025,
+    )
     assert all(f.lead for f in plan.fields)
     assert {m.when[:4] for m in plan.milestones} >= {"2021", "2023", "2025"}
 
@@ -75,8 +80,11 @@ def test_bac_giang_has_fifteen_fields_two_holding_two_movements(plans: dict[str,
 
 def test_lang_son_has_three_model_areas_and_a_target_of_two_a_year(plans: dict[str, Plan]) -> None:
     plan = plans["lang-son-skhdt-2022-2025"]
-    assert [f.field_ids for f in plan.fields] == [("hoc-tap-lam-theo-bac",), ("dan-van-kheo",),
-                                                  ("nhiem-vu-chuyen-mon",)]
+    assert [f.field_ids for f in plan.fields] == [
+        ("hoc-tap-lam-theo-bac",),
+        ("dan-van-kheo",),
+        ("nhiem-vu-chuyen-mon",),
+    ]
     assert (plan.number, plan.date, plan.level) == ("101/KH-SKHĐT", "2023-04-05", "so")
     [target] = plan.targets
     assert (target.min, target.per, set(target.kinds)) == (2, "year", {"tap-the", "ca-nhan"})

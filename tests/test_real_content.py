@@ -46,17 +46,35 @@ def test_taxonomies_hold_34_current_and_63_former_provinces(catalogue: Catalogue
 
 
 def test_fixed_field_ids_exist(catalogue: Catalogue) -> None:
-    fixed = {"hoc-tap-lam-theo-bac", "nong-thon-moi", "lao-dong-sang-tao", "doi-song-van-hoa", "day-tot-hoc-tot",
-             "y-te", "quoc-phong", "an-ninh-to-quoc", "giam-ngheo", "van-hoa-cong-so", "chuyen-doi-so",
-             "chong-rac-thai-nhua", "nong-dan-san-xuat-gioi", "dan-van-kheo"}
+    fixed = {
+        "hoc-tap-lam-theo-bac",
+        "nong-thon-moi",
+        "lao-dong-sang-tao",
+        "doi-song-van-hoa",
+        "day-tot-hoc-tot",
+        "y-te",
+        "quoc-phong",
+        "an-ninh-to-quoc",
+        "giam-ngheo",
+        "van-hoa-cong-so",
+        "chuyen-doi-so",
+        "chong-rac-thai-nhua",
+        "nong-dan-san-xuat-gioi",
+        "dan-van-kheo",
+    }
     assert fixed <= set(catalogue.fields)
     assert all(f.name and f.description for f in catalogue.fields.values())
 
 
 def test_the_real_site_builds(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
-    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".git", ".venv", "site", ".cache", ".generated",
-                                                              "__pycache__", ".*cache", "node_modules"))
+    shutil.copytree(
+        REPO,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "site", ".cache", ".generated", "__pycache__", ".*cache", "node_modules"
+        ),
+    )
     site = build_site(load_project(copy))
     assert (site / "index.html").is_file()
     assert len(list((site / "guong").glob("*/index.html"))) >= 12

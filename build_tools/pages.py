@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -15,7 +16,8 @@ from markupsafe import Markup, escape
 from .catalogue import Catalogue
 from .config import Settings
 from .model import KINDS, Exemplar, Plan
-from .photos import PhotoSet
+from .photos import PhotoSet, Variant
+from .social import build_share_meta
 from .text import nfc
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -30,6 +32,8 @@ class RenderInputs:
     story_html: Mapping[str, str]
     photos: Mapping[str, PhotoSet]
     drafts: bool = False
+    cards: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
+    """Share cards drawn for stories without a photo, by slug."""
 
 
 def md_text(value: object) -> Markup:
@@ -109,6 +113,9 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
     )
     for exemplar in cat.exemplars:
         today = cat.today(exemplar.province)
+        share = build_share_meta(
+            exemplar, cat, settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
+        )
         add(
             f"guong/{exemplar.slug}/index.md",
             "story.md.j2",
@@ -118,8 +125,10 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
                 "hide": ["toc"],
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
+                "share": share.as_meta(),
             },
             e=exemplar,
+            share=share,
             recorded=cat.provinces[exemplar.province],
             today=today,
             story_html=Markup(inputs.story_html[exemplar.slug]),

@@ -13,6 +13,8 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 WIDTHS = (480, 960, 1600)
+CARD_SIZE = (1200, 630)
+"""Open Graph / Twitter large-image card: the size Facebook and Zalo show without cropping."""
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
 CACHE_VERSION = "1"
 _JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
@@ -37,6 +39,13 @@ class PhotoSet:
     variants: tuple[Variant, ...]
     width: int
     height: int
+    card: Variant | None = None
+    """The 1200×630 crop that link previews (Open Graph, Twitter) show."""
+
+    @property
+    def published(self) -> tuple[Variant, ...]:
+        """Every file this photo puts beside the story page."""
+        return (*self.variants, self.card) if self.card else self.variants
 
     @property
     def fallback(self) -> Variant:
@@ -78,4 +87,25 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
                 tmp.write_bytes(buffer.getvalue())
                 tmp.replace(cached)
             variants.append(Variant(f"{stem}-{width}.{extension}", width, height, mime, cached))
-    return PhotoSet(tuple(variants), image.width, image.height)
+    card = _card_crop(image, stem, cache_dir / f"{digest}-card.jpg")
+    return PhotoSet(tuple(variants), image.width, image.height, card)
+
+
+def _card_crop(image: Image.Image, stem: str, cached: Path) -> Variant:
+    """Crop to 1200×630 for link previews, keeping the upper part of tall photos where faces usually are.
+
+    A landscape photo loses its sides evenly; a portrait or square one loses mostly its bottom, since
+    portraits of people and groups put heads in the upper third and previews that cut off heads look broken.
+    """
+    width, height = CARD_SIZE
+    if not cached.exists():
+        wider_than_card = image.width / image.height >= width / height
+        cropped = ImageOps.fit(
+            image, CARD_SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.5 if wider_than_card else 0.3)
+        )
+        buffer = io.BytesIO()
+        cropped.save(buffer, "JPEG", **_JPEG_OPTIONS)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(cached)
+    return Variant(f"{stem}-card.jpg", width, height, "image/jpeg", cached)

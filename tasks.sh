@@ -43,6 +43,11 @@ setup_python() {
   fi
 }
 
+setup_fonts() {
+  # Share cards for stories without a photo are drawn with a font that has Vietnamese glyphs (DejaVu Sans).
+  if command -v dpkg >/dev/null; then apt_install fonts-dejavu-core; fi
+}
+
 setup_test_tools() {
   # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader.
   apt_install chromium
@@ -51,10 +56,12 @@ setup_test_tools() {
 case "${1:-}" in
   build)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" build
     ;;
   test)
     setup_python
+    setup_fonts
     setup_test_tools
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check --quiet .
@@ -66,10 +73,12 @@ case "${1:-}" in
     ;;
   serve)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" serve
     ;;
   golden)
     setup_python
+    setup_fonts
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
     ;;

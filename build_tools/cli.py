@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         from mkdocs.exceptions import MkDocsException
 
         from .build import build_site
+        from .sharecard import MissingFont
 
         try:
             site = build_site(project, args.site_dir)
@@ -52,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             print(format_problems(error.problems), file=sys.stderr)
             print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
             return EXIT_CONTENT
+        except MissingFont as error:
+            print(error, file=sys.stderr)
+            print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
+            return EXIT_BUILD
         except MkDocsException as error:
             print(f"MkDocs báo lỗi: {error}", file=sys.stderr)
             print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)

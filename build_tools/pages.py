@@ -198,6 +198,16 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             today=cat.today(plan.province),
             exemplars=cat.by_plan.get(plan.id, ()),
         )
+    add(
+        "ngoai-tuyen/index.md",
+        "offline.md.j2",
+        {
+            "title": "Bạn đang ngoại tuyến",
+            "description": "Các câu chuyện đã đọc vẫn mở được trên thiết bị này khi không có mạng.",
+            "hide": ["toc"],
+            "noindex": True,
+        },
+    )
     return pages
 
 

@@ -6,6 +6,7 @@
 #   bash tasks.sh check    check profiles and plans only
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
+#   bash tasks.sh screenshots   print a real story to docs/screenshots/print-story.png, for review
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -81,6 +82,13 @@ case "${1:-}" in
     setup_fonts
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
+    ;;
+  screenshots)
+    setup_python
+    setup_fonts
+    setup_test_tools
+    apt_install poppler-utils
+    "$PY" docs/screenshots/print_story.py
     ;;
   *)
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'

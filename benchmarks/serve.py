@@ -24,7 +24,8 @@ VERSIONED = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
 
 class CompressingHandler(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as every real host: one connection serves several files
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
+
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def send_head(self):  # type: ignore[no-untyped-def]

@@ -43,6 +43,8 @@ nav:
   - Lĩnh vực: linh-vuc/index.md
   - Địa phương: dia-phuong/index.md
   - Kế hoạch: ke-hoach/index.md
+  - Báo chí: bao-chi/index.md
+  - Dữ liệu mở: du-lieu/index.md
   - Giới thiệu: gioi-thieu.md
 """
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .catalogue import Catalogue, build_catalogue
 from .config import Project
+from .feeds import list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
-from .feeds import list_feeds, render_feeds
 from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, process_photo

@@ -29,8 +29,9 @@ VIETNAM = dt.timezone(dt.timedelta(hours=7))
 """Asia/Ho_Chi_Minh: +07:00 all year round since 1975, so a fixed offset is exact and needs no tz database."""
 MAX_FEED_BYTES = 2_000_000
 """Largest feed we publish: many readers and aggregators refuse bigger documents."""
-NO_CONTENT_DATE = dt.date(2025, 7, 1)
-"""Build date of a site without any story yet (any fixed date keeps builds reproducible)."""
+EMPTY_FEED_DATE = dt.date(2025, 7, 1)
+"""`lastBuildDate` of a feed without stories (a field nobody has reached yet): fixed, so that the feed does not
+change until a story arrives (the date the 34 provinces took effect; any fixed date would do)."""
 LOGO = "assets/logo-144.png"
 """Channel image: RSS allows at most 144 px wide."""
 ICON = "assets/logo-512.png"
@@ -296,8 +297,7 @@ def _item_rights(settings: Settings, url: str, photo: ItemPhoto | None) -> str:
 
 def channel_rights(settings: Settings) -> str:
     return (
-        f"Nội dung được cấp phép {settings.licence} ({settings.licence_url}). "
-        f"Khi đăng lại, ghi: {settings.credit_line}"
+        f"Nội dung được cấp phép {settings.licence} ({settings.licence_url}). Khi đăng lại, ghi: {settings.credit_line}"
     )
 
 
@@ -310,7 +310,7 @@ def render_feeds(
 ) -> FeedResult:
     """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`."""
     items = build_items(cat, settings, story_html, photos)
-    fallback = _newest(items.values()) or as_datetime(NO_CONTENT_DATE)
+    empty = as_datetime(EMPTY_FEED_DATE)
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     renderers: dict[str, Callable[[FeedSpec, Sequence[FeedItem], Settings, dt.datetime], bytes]] = {
@@ -322,9 +322,9 @@ def render_feeds(
         chosen = [items[e.slug] for e in spec.exemplars[: max(settings.feed_items, 0)]]
         render = renderers[spec.format]
 
-        def render_first(count: int, spec: FeedSpec = spec, chosen: list[FeedItem] = chosen) -> bytes:
+        def render_first(count: int, spec: FeedSpec = spec, chosen: list[FeedItem] = chosen, render=render) -> bytes:  # type: ignore[no-untyped-def]
             kept = chosen[:count]
-            return render(spec, kept, settings, _newest(kept) or fallback)
+            return render(spec, kept, settings, _newest(kept) or empty)
 
         content, kept = _fit(render_first, len(chosen), max_bytes)
         if kept < len(chosen):
@@ -417,7 +417,7 @@ class _ItemExtension(BaseEntryExtension):
                 width=str(photo.width),
                 height=str(photo.height),
             )
-            xml_elem(f"{{{MEDIA_NS}}}description", content, type="plain").text = photo.alt
+            # No media:description for the alt text: feedparser, under many readers, would take it for the summary.
             xml_elem(f"{{{MEDIA_NS}}}credit", content).text = photo.credit
             xml_elem(
                 f"{{{MEDIA_NS}}}thumbnail",
@@ -549,8 +549,7 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "province": e.province,
         "province_today": item.categories[len(e.fields) + 1].term,
         "awards": [
-            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None}
-            for a in e.awards
+            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None} for a in e.awards
         ],
         "licence": settings.licence,
         "licence_url": settings.licence_url,

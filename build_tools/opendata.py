@@ -147,8 +147,7 @@ COLUMNS: tuple[Column, ...] = (
         "Khen thưởng. JSON: danh sách `{title, decision, date}`; CSV: mỗi khen thưởng là "
         "`tên – số quyết định – ngày`, các khen thưởng nối bằng `;`.",
         lambda e, ctx: [
-            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None}
-            for a in e.awards
+            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None} for a in e.awards
         ],
         csv=_award_cell,
     ),
@@ -237,7 +236,13 @@ def render_open_data(
             "Các kế hoạch xây dựng, nhân rộng điển hình tiên tiến: lĩnh vực, tiêu chí, cơ quan chủ trì, chỉ tiêu, "
             "mốc thời gian, và các gương đã đăng theo từng kế hoạch.",
             "application/json",
-            _json({**about, "count": len(cat.plans), "plans": [_plan_record(p, cat, settings) for p in cat.plans.values()]}),
+            _json(
+                {
+                    **about,
+                    "count": len(cat.plans),
+                    "plans": [_plan_record(p, cat, settings) for p in cat.plans.values()],
+                }
+            ),
         ),
     )
     package = DataFile(

@@ -91,11 +91,7 @@ def report_url(settings: Settings, exemplar: Exemplar | None = None) -> str:
         about = f"Câu chuyện: {settings.site_url}{exemplar.url}\nTệp hồ sơ: {exemplar.source_path}\n\n"
     else:
         title, about = "Báo lỗi trong câu chuyện: <tên gương điển hình>", "Câu chuyện (địa chỉ trang): \n\n"
-    body = (
-        f"{about}**Thông tin chưa đúng:**\n\n**Thông tin đúng là:**\n\n"
-        "**Căn cứ (quyết định khen thưởng, văn bản, bài báo…):**\n\n"
-        "**Cơ quan, tòa soạn báo lỗi (để liên hệ khi cần):**\n"
-    )
+    body = f"{about}Thông tin chưa đúng:\n\nThông tin đúng là:\n\nCăn cứ (quyết định, văn bản, bài báo):\n"
     return f"{settings.repo_url.rstrip('/')}/issues/new?{urlencode({'title': title, 'body': body})}"
 
 

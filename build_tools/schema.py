@@ -437,7 +437,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "aliases",
         False,
-        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được.",
+        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được. Thêm đường dẫn cũ vào "
+        "cuối danh sách và không xóa: đường dẫn đầu tiên giữ mã cố định của câu chuyện trong feed.",
         "[ten-cu]",
         validate_aliases,
     ),

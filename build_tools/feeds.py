@@ -7,10 +7,12 @@ give byte-identical feeds, and a newsroom's reader only sees an item again when 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -114,11 +116,17 @@ class FeedItem:
     photo: ItemPhoto | None
     rights: str
     """Reuse terms and the credit line to print, with the photo's credit."""
+    province_today: str
+    """Id of the province the story's place belongs to today."""
     exemplar: Exemplar
 
     @property
     def modified(self) -> dt.datetime:
         return self.updated or self.published
+
+
+EntryCache = dict[tuple[str, str], FeedEntry]
+"""feedgen entries by (guid, content type), so a story in many feeds is built once."""
 
 
 @dataclass(frozen=True)
@@ -215,13 +223,17 @@ def _published(exemplars: Sequence[Exemplar]) -> tuple[Exemplar, ...]:
 
 
 def build_items(
-    cat: Catalogue, settings: Settings, story_html: Mapping[str, str], photos: Mapping[str, PhotoSet]
+    cat: Catalogue,
+    settings: Settings,
+    story_html: Mapping[str, str],
+    photos: Mapping[str, PhotoSet],
+    slugs: set[str] | None = None,
 ) -> dict[str, FeedItem]:
-    """One `FeedItem` per published story, keyed by slug."""
+    """One `FeedItem` per published story (or per story in `slugs`: only those some feed carries), keyed by slug."""
     template = _ENV.get_template("feed_item.html.j2")
     items: dict[str, FeedItem] = {}
     for e in cat.exemplars:
-        if e.draft:
+        if e.draft or (slugs is not None and e.slug not in slugs):
             continue
         url = settings.site_url + e.url
         photo = _item_photo(e, photos.get(e.slug), url)
@@ -257,6 +269,7 @@ def build_items(
             awards=e.awards,
             photo=photo,
             rights=_item_rights(settings, url, photo),
+            province_today=today.id,
             exemplar=e,
         )
     return items
@@ -309,24 +322,18 @@ def render_feeds(
     max_bytes: int = MAX_FEED_BYTES,
 ) -> FeedResult:
     """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`."""
-    items = build_items(cat, settings, story_html, photos)
-    empty = as_datetime(EMPTY_FEED_DATE)
+    specs = list_feeds(cat, settings)
+    newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}
+    # Stories beyond every feed's newest `feed_items` are in no feed: their items are never built.
+    items = build_items(cat, settings, story_html, photos, {e.slug for chosen in newest.values() for e in chosen})
+    # One feedgen entry per story and format, shared by every feed that carries the story.
+    entries: dict[tuple[str, str], FeedEntry] = {}
     files: dict[str, bytes] = {}
     warnings: list[str] = []
-    renderers: dict[str, Callable[[FeedSpec, Sequence[FeedItem], Settings, dt.datetime], bytes]] = {
-        "rss": render_rss,
-        "atom": render_atom,
-        "json": render_json_feed,
-    }
-    for spec in list_feeds(cat, settings):
-        chosen = [items[e.slug] for e in spec.exemplars[: max(settings.feed_items, 0)]]
-        render = renderers[spec.format]
-
-        def render_first(count: int, spec: FeedSpec = spec, chosen: list[FeedItem] = chosen, render=render) -> bytes:  # type: ignore[no-untyped-def]
-            kept = chosen[:count]
-            return render(spec, kept, settings, _newest(kept) or empty)
-
-        content, kept = _fit(render_first, len(chosen), max_bytes)
+    for spec in specs:
+        chosen = [items[e.slug] for e in newest[spec.path]]
+        render = partial(_render_newest, spec, chosen, settings, entries)
+        content, kept = _fit(render, len(chosen), max_bytes)
         if kept < len(chosen):
             warnings.append(
                 f"{spec.path}: {len(chosen)} câu chuyện mới nhất vượt giới hạn {_megabytes(max_bytes)} của một feed, "
@@ -335,6 +342,15 @@ def render_feeds(
             )
         files[spec.path] = content
     return FeedResult(files, tuple(warnings))
+
+
+def _render_newest(
+    spec: FeedSpec, items: Sequence[FeedItem], settings: Settings, entries: EntryCache, count: int
+) -> bytes:
+    """The feed with its `count` newest items, dated by the newest of them (a fixed date when there are none)."""
+    kept = items[:count]
+    updated = _newest(kept) or as_datetime(EMPTY_FEED_DATE)
+    return RENDERERS[spec.format](spec, kept, settings, updated, entries)
 
 
 def _fit(render: Callable[[int], bytes], count: int, max_bytes: int) -> tuple[bytes, int]:
@@ -354,7 +370,7 @@ def _fit(render: Callable[[int], bytes], count: int, max_bytes: int) -> tuple[by
     return best, best_count
 
 
-def _newest(items: Sequence[FeedItem] | Any) -> dt.datetime | None:
+def _newest(items: Sequence[FeedItem]) -> dt.datetime | None:
     return max((item.modified for item in items), default=None)
 
 
@@ -453,8 +469,35 @@ def _generator(spec: FeedSpec, settings: Settings, updated: dt.datetime) -> Feed
     return feed
 
 
-def _entry(feed: FeedGenerator, item: FeedItem, settings: Settings, content_type: str) -> FeedEntry:
-    entry = feed.add_entry(order="append")
+def _add_entry(feed: FeedGenerator, item: FeedItem, settings: Settings, content_type: str, cache: EntryCache) -> None:
+    key = (item.guid, content_type)
+    if key not in cache:
+        cache[key] = _entry(item, settings, content_type)
+    # feedgen tries to register its extensions on the entry again, and skips them when already there.
+    feed.add_entry(cache[key], order="append")
+
+
+class _SharedEntry(FeedEntry):  # type: ignore[misc]
+    """A feedgen entry whose XML is built once and copied into every feed that carries the story."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: dict[str, Any] = {}
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        if "rss" not in self._built:
+            self._built["rss"] = super().rss_entry(extensions)
+        return copy.deepcopy(self._built["rss"])
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        if "atom" not in self._built:
+            self._built["atom"] = super().atom_entry(extensions)
+        return copy.deepcopy(self._built["atom"])
+
+
+def _entry(item: FeedItem, settings: Settings, content_type: str) -> FeedEntry:
+    entry = _SharedEntry()
+    entry.register_extension("exemplars", _ItemExtension)
     entry.guid(item.guid, permalink=False)
     entry.title(item.title)
     entry.link(href=item.url, rel="alternate", type="text/html")
@@ -472,28 +515,48 @@ def _entry(feed: FeedGenerator, item: FeedItem, settings: Settings, content_type
     return entry
 
 
-def render_rss(spec: FeedSpec, items: Sequence[FeedItem], settings: Settings, updated: dt.datetime) -> bytes:
+def render_rss(
+    spec: FeedSpec,
+    items: Sequence[FeedItem],
+    settings: Settings,
+    updated: dt.datetime,
+    entries: EntryCache | None = None,
+) -> bytes:
     """RSS 2.0 with `content:encoded`, Media RSS and Dublin Core: what newsroom CMS importers read."""
     feed = _generator(spec, settings, updated)
     if items:
         feed.pubDate(max(item.published for item in items))
+    cache: EntryCache = {} if entries is None else entries
     for item in items:
         # CDATA keeps the HTML readable for a developer viewing the feed; it cannot hold "]]>".
-        _entry(feed, item, settings, "CDATA" if "]]>" not in item.content_html else "")
+        _add_entry(feed, item, settings, "CDATA" if "]]>" not in item.content_html else "", cache)
     return feed.rss_str(pretty=True)
 
 
-def render_atom(spec: FeedSpec, items: Sequence[FeedItem], settings: Settings, updated: dt.datetime) -> bytes:
+def render_atom(
+    spec: FeedSpec,
+    items: Sequence[FeedItem],
+    settings: Settings,
+    updated: dt.datetime,
+    entries: EntryCache | None = None,
+) -> bytes:
     feed = _generator(spec, settings, updated)
+    cache: EntryCache = {} if entries is None else entries
     for item in items:
-        _entry(feed, item, settings, "html")
+        _add_entry(feed, item, settings, "html", cache)
     return feed.atom_str(pretty=True)
 
 
 # JSON Feed 1.1 -------------------------------------------------------------------------------------------------
 
 
-def render_json_feed(spec: FeedSpec, items: Sequence[FeedItem], settings: Settings, updated: dt.datetime) -> bytes:
+def render_json_feed(
+    spec: FeedSpec,
+    items: Sequence[FeedItem],
+    settings: Settings,
+    updated: dt.datetime,
+    entries: EntryCache | None = None,
+) -> bytes:
     """JSON Feed 1.1; what RSS says in namespaces goes into the `_exemplar` extension object."""
     site = settings.site_url
     document: dict[str, Any] = {
@@ -547,7 +610,7 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "kind": e.kind,
         "fields": list(e.fields),
         "province": e.province,
-        "province_today": item.categories[len(e.fields) + 1].term,
+        "province_today": item.province_today,
         "awards": [
             {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None} for a in e.awards
         ],
@@ -558,6 +621,13 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "rights": item.rights,
     }
     return entry
+
+
+RENDERERS: dict[str, Callable[[FeedSpec, Sequence[FeedItem], Settings, dt.datetime, EntryCache], bytes]] = {
+    "rss": render_rss,
+    "atom": render_atom,
+    "json": render_json_feed,
+}
 
 
 def _environment() -> Environment:

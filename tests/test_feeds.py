@@ -277,6 +277,8 @@ def test_json_feed_follows_version_1_1(newsroom: SiteFixture) -> None:
         {"title": "Bằng khen của Bộ trưởng Bộ Y tế", "decision": "Quyết định số 2345/QĐ-BYT", "date": "2024-02-20"}
     ]
     assert first["_exemplar"]["photo_credit"] == "Báo Hà Nội Mới"
+    former = next(i for i in feed["items"] if i["title"] == "Nguyễn Thị Hương")["_exemplar"]
+    assert (former["province"], former["province_today"]) == ("nam-dinh", "ninh-binh")
     for entry in feed["items"]:
         assert isinstance(entry["id"], str) and entry["content_html"]
         for key in ("date_published", "date_modified"):

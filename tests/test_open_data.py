@@ -147,3 +147,21 @@ def test_reuse_terms_and_credit_come_from_the_settings(site: SiteFixture) -> Non
     assert "Nội dung được cấp phép CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/deed.vi)" in feed
     assert "Khi đăng lại, ghi: Nguồn: Cổng thông tin tỉnh – https://example.test/guong/mot-nguoi/" in feed
     assert "Nguồn: Cổng thông tin tỉnh" in site.generated("bao-chi/index.md")
+
+
+def test_drafts_stay_out_of_feeds_and_data_even_in_the_preview(site: SiteFixture) -> None:
+    site.profile("da-dang", name="Người Đã Đăng")
+    site.profile("ban-nhap", name="Người Chưa Duyệt", published="2024-09-09", draft=True)
+    generate(site.project, drafts=True)
+    assert "Người Chưa Duyệt" in site.generated("guong/ban-nhap/index.md")  # the officer previews it
+    for path in (
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "linh-vuc/day-tot-hoc-tot/feed.xml",
+        "dia-phuong/ninh-binh/feed.xml",
+        "du-lieu/exemplars.json",
+        "du-lieu/exemplars.csv",
+    ):
+        text = site.generated(path)
+        assert "Người Đã Đăng" in text and "Người Chưa Duyệt" not in text and "ban-nhap" not in text, path

@@ -612,7 +612,8 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "province": e.province,
         "province_today": item.province_today,
         "awards": [
-            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None} for a in e.awards
+            {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None}
+            for a in item.awards
         ],
         "licence": settings.licence,
         "licence_url": settings.licence_url,

@@ -221,7 +221,7 @@ def render_open_data(
             "Gương điển hình (JSON)",
             "Mọi gương điển hình đã đăng, mới nhất trước, kèm toàn văn câu chuyện.",
             "application/json",
-            _json({**about, "count": len(rows), "columns": _column_docs(COLUMNS), "exemplars": rows}),
+            _json_records({**about, "count": len(rows), "columns": _column_docs(COLUMNS)}, "exemplars", rows),
         ),
         DataFile(
             DATA_DIR + "exemplars.csv",
@@ -272,6 +272,15 @@ def _column_docs(columns: tuple[Column, ...]) -> list[dict[str, Any]]:
 
 def _json(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_records(head: dict[str, Any], key: str, records: list[dict[str, Any]]) -> bytes:
+    """`head` indented, then one record per line: readable, diffable, and fast (indenting every record would make
+    `json` fall back from its C encoder, ten times slower at ten thousand exemplars)."""
+    opening = json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}")
+    lines = ",\n".join("    " + json.dumps(record, ensure_ascii=False, separators=(",", ":")) for record in records)
+    body = f"[\n{lines}\n  ]" if records else "[]"
+    return f'{opening},\n  "{key}": {body}\n}}\n'.encode()
 
 
 def _csv(rows: list[dict[str, Any]]) -> bytes:

@@ -403,7 +403,14 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Cô giáo 20 năm gắn bó với học sinh vùng ven.",
         validate_summary,
     ),
-    Key("published", True, "Ngày đăng bài (NĂM-THÁNG-NGÀY).", "2023-06-01", validate_published),
+    Key(
+        "published",
+        True,
+        "Ngày đăng bài (NĂM-THÁNG-NGÀY). Đã đăng thì không sửa ngày này (mã của câu chuyện trong feed dựa vào nó); "
+        "ngày sửa bài ghi vào `updated`.",
+        "2023-06-01",
+        validate_published,
+    ),
     Key(
         "updated",
         False,

@@ -49,7 +49,7 @@ class Catalogue:
         """Plans issued in this province or in a former province merged into it."""
         return [plan for plan in self.plans.values() if self.today(plan.province).id == province_id]
 
-    def related(self, exemplar: Exemplar, limit: int = 4, window: int = 200) -> list[Exemplar]:
+    def related(self, exemplar: Exemplar, limit: int = 4, window: int = 60) -> list[Exemplar]:
         """Other exemplars sharing fields or today's province, the closest first, then the newest.
 
         Only the newest `window` of each group is considered, which keeps this linear in the collection size.

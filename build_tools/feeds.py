@@ -477,7 +477,7 @@ def _add_entry(feed: FeedGenerator, item: FeedItem, settings: Settings, content_
     feed.add_entry(cache[key], order="append")
 
 
-class _SharedEntry(FeedEntry):  # type: ignore[misc]
+class _SharedEntry(FeedEntry):
     """A feedgen entry whose XML is built once and copied into every feed that carries the story."""
 
     def __init__(self) -> None:
@@ -540,6 +540,7 @@ def render_atom(
     updated: dt.datetime,
     entries: EntryCache | None = None,
 ) -> bytes:
+    """Atom 1.0: the same items with the same ids, for readers that prefer it."""
     feed = _generator(spec, settings, updated)
     cache: EntryCache = {} if entries is None else entries
     for item in items:

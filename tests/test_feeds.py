@@ -14,8 +14,10 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from functools import partial
+from html import unescape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
@@ -396,9 +398,7 @@ def test_story_page_offers_a_prefilled_error_report(newsroom: SiteFixture) -> No
     html = newsroom.built("guong/co-giao-huong-nam-dinh/index.html")
     report = re.search(r'href="(https://github\.com/example/test/issues/new\?[^"]+)"', html)
     assert report is not None
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    query = parse_qs(urlsplit(unquote(report.group(1).replace("&amp;", "&"))).query)
+    query = parse_qs(urlsplit(unescape(report.group(1))).query)
     assert query["title"] == ["Báo lỗi: Nguyễn Thị Hương"]
     assert f"Câu chuyện: {SITE}guong/co-giao-huong-nam-dinh/" in query["body"][0]
     assert "Tệp hồ sơ: exemplars/2023/co-giao-huong-nam-dinh/index.md" in query["body"][0]
@@ -407,10 +407,15 @@ def test_story_page_offers_a_prefilled_error_report(newsroom: SiteFixture) -> No
 # A real feed reader ---------------------------------------------------------------------------------------------
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @pytest.fixture
 def served(newsroom: SiteFixture) -> Iterator[str]:
-    handler = partial(SimpleHTTPRequestHandler, directory=str(newsroom.root / "site"))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    """The built site on an ephemeral loopback port, as a newsroom's reader fetches it."""
+    handler = partial(_QuietHandler, directory=str(newsroom.root / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -436,7 +441,13 @@ def test_newsboat_reads_the_feeds_over_loopback(newsroom: SiteFixture, served: s
         (tmp_path / "config").write_text("", encoding="utf-8")
         run = subprocess.run(
             [newsboat, "-u", str(tmp_path / "urls"), "-c", str(cache), "-C", str(tmp_path / "config"), "-x", "reload"],
-            env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)},
+            env={
+                **os.environ,
+                "HOME": str(tmp_path),
+                "XDG_CONFIG_HOME": str(tmp_path),
+                "XDG_DATA_HOME": str(tmp_path),
+                "LANG": "C.UTF-8",
+            },
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=60,

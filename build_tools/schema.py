@@ -403,7 +403,14 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Cô giáo 20 năm gắn bó với học sinh vùng ven.",
         validate_summary,
     ),
-    Key("published", True, "Ngày đăng bài (NĂM-THÁNG-NGÀY).", "2023-06-01", validate_published),
+    Key(
+        "published",
+        True,
+        "Ngày đăng bài (NĂM-THÁNG-NGÀY). Đã đăng thì không sửa ngày này (mã của câu chuyện trong feed dựa vào nó); "
+        "ngày sửa bài ghi vào `updated`.",
+        "2023-06-01",
+        validate_published,
+    ),
     Key(
         "updated",
         False,
@@ -437,7 +444,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "aliases",
         False,
-        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được.",
+        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được. Thêm đường dẫn cũ vào "
+        "cuối danh sách và không xóa: đường dẫn đầu tiên giữ mã cố định của câu chuyện trong feed.",
         "[ten-cu]",
         validate_aliases,
     ),

@@ -52,11 +52,6 @@ def reading_site(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
     )
     site.profile("chua-doc", name="Người chưa đọc", summary="Một câu chuyện khác.", published="2023-05-01")
     build_site(site.project)
-    site_dir = site.root / "site"
-    # Stand-ins for the feeds and open data, which the service worker must leave to the network.
-    (site_dir / "feed.xml").write_text("<rss version='2.0'><channel><title>t</title></channel></rss>", "utf-8")
-    (site_dir / "du-lieu").mkdir(exist_ok=True)
-    (site_dir / "du-lieu" / "exemplars.json").write_text("[]", encoding="utf-8")
     return site
 
 
@@ -122,21 +117,21 @@ def test_feeds_and_data_are_never_answered_by_the_service_worker(browser: Any, s
     page.goto(served.url(STORY))
     # The worker claims the open page as soon as it is active (clients.claim), without a reload.
     _wait_until(page, "navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller !== null)")
-    for path in ("feed.xml", "du-lieu/exemplars.json"):
+    for path in ("feed.xml", "feed.json", "linh-vuc/day-tot-hoc-tot/feed.xml", "du-lieu/exemplars.json"):
         response = page.goto(served.url(path))
         assert response.ok and not response.from_service_worker, path
     page.goto(served.url(STORY))
     context.set_offline(True)
     outcome = page.evaluate(
-        """async () => Promise.all(["../../feed.xml", "../../du-lieu/exemplars.json"].map(
+        """async () => Promise.all(["../../feed.xml", "../../atom.xml", "../../du-lieu/exemplars.csv"].map(
              (u) => fetch(u).then(() => "served", () => "network error")))"""
     )
-    assert outcome == ["network error", "network error"]  # nothing stale is served in their place
+    assert outcome == ["network error"] * 3  # nothing stale is served in their place
     cached = page.evaluate(
         """async () => (await Promise.all((await caches.keys()).map(async (n) =>
              (await (await caches.open(n)).keys()).map((r) => r.url)))).flat()"""
     )
-    assert cached and not [url for url in cached if re.search(r"\.(xml|json)$", url)]
+    assert cached and not [url for url in cached if re.search(r"\.(xml|json|csv)$", url)]
     context.close()
 
 

@@ -53,11 +53,21 @@ async function networkFirst(event) {
   const key = pageKey(event.request.url);
   try {
     const response = await fetch(event.request);
-    if (response.ok && response.type === "basic") event.waitUntil(keep(PAGES, key, response.clone()));
+    if (response.ok && response.type === "basic") {
+      event.waitUntil(keep(PAGES, key, response.clone()).then(refreshOfflinePage));
+    }
     return response;
   } catch (error) {
     return (await caches.match(key, { cacheName: PAGES })) || (await offlinePage()) || Response.error();
   }
+}
+
+/** This file never changes with the content, so the offline page it keeps is refreshed once a day instead. */
+async function refreshOfflinePage() {
+  const cache = await caches.open(SHELL);
+  const kept = await cache.match(OFFLINE_PAGE);
+  const age = kept ? Date.now() - (Date.parse(kept.headers.get("date") || "") || 0) : Infinity;
+  if (age > 24 * 60 * 60 * 1000) await cache.add(OFFLINE_PAGE).catch(() => undefined);
 }
 
 /** The offline page, shown at the address the reader asked for: a <base> keeps its relative links working. */

@@ -186,3 +186,13 @@ def test_printed_story_is_clean_and_fits_two_pages(browser: Any, served: StaticS
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
     assert 1 <= pages <= 2, pages
     context.close()
+
+
+def test_the_live_preview_registers_no_service_worker(browser: Any, served: StaticServer) -> None:  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script("window.livereload = function () {};")  # what `exemplars serve` (MkDocs) defines
+    page.goto(served.url(STORY), wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    context.close()

@@ -77,7 +77,10 @@
     if (empty) empty.hidden = true;
   }
 
-  if ("serviceWorker" in navigator && window.isSecureContext) {
+  // Not under `exemplars serve` (MkDocs' live-reload preview): a worker left on 127.0.0.1:8000 would later answer
+  // for whatever else a developer serves there.
+  const preview = typeof window.livereload === "function";
+  if ("serviceWorker" in navigator && window.isSecureContext && !preview) {
     window.addEventListener("load", () => {
       navigator.serviceWorker
         .register(new URL("sw.js", root))

@@ -15,6 +15,7 @@ from .model import Exemplar, Field, Plan, Province
 from .pages import RenderInputs, render_pages, render_redirect
 from .photos import PhotoSet, process_photo
 from .problems import ContentError, Problem
+from .progress import resolve_content_date
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -26,6 +27,7 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
+from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -170,6 +172,8 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
     return outputs
 
 

@@ -16,10 +16,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .config import load_project
+from .config import load_project, parse_content_date
 from .problems import ContentError
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class _ContentDate(c.BaseConfigOption[Any]):
+    """A date (`2025-06-30`) or nothing; checked here too so `mkdocs build` alone reports a bad value."""
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            return parse_content_date(value)
+        except ValueError as error:
+            raise c.ValidationError(str(error)) from None
 
 
 class ExemplarsConfig(Config):
@@ -31,6 +41,8 @@ class ExemplarsConfig(Config):
     licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
     credit = c.Type(str, default="")
     """Credit line for reuse; empty means "Nguồn: <site name>"."""
+    content_date = _ContentDate()
+    """The day plan progress and statistics are stated as of (`2025-06-30`); empty: the newest content date."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):

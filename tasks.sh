@@ -81,7 +81,7 @@ case "${1:-}" in
     "$VENV/bin/python" tools/screenshots.py
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -77,22 +77,9 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, message = _explain(exc)
         line = first_line + mark.line if mark else None
-        reason = exc.problem or exc.context or "cú pháp không hợp lệ"
-        return (
-            None,
-            {},
-            [
-                Problem(
-                    shown,
-                    line,
-                    None,
-                    f"lỗi cú pháp YAML ({reason}). Kiểm tra dấu hai chấm sau tên trường, thụt lề bằng dấu cách "
-                    "(không dùng Tab) và đặt văn bản có dấu hai chấm trong ngoặc kép.",
-                )
-            ],
-        )
+        return None, {}, [Problem(shown, line, None, message)]
     if node is None:
         return None, {}, []
     lines: dict[str, int] = {}
@@ -111,6 +98,57 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
             lines.setdefault(path, first_line + line)
     data = _Loader(text).get_single_data()
     return data, lines, problems
+
+
+_SYNTAX = "lỗi cú pháp YAML: "
+_QUOTES_HINT = (
+    "Nếu trong câu có dấu ngoặc kép, hãy dùng ngoặc kép cong “…” bên trong, hoặc đặt cả giá trị trong ngoặc đơn '…'."
+)
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:
+    """PyYAML's English error → the line the contributor must fix and what to do, in Vietnamese."""
+    problem, context = exc.problem or "", exc.context or ""
+    at_problem, at_context = exc.problem_mark, exc.context_mark or exc.problem_mark
+    if "'\\t'" in problem:
+        return at_problem, _SYNTAX + "dòng này thụt lề bằng phím Tab. Chỉ dùng dấu cách (hai dấu cách mỗi bậc)."
+    if "mapping values are not allowed" in problem:
+        return at_problem, (
+            _SYNTAX + "giá trị có dấu hai chấm `:`. Hãy đặt cả giá trị trong ngoặc kép, "
+            'ví dụ `summary: "Đính chính: …"`.'
+        )
+    if "flow sequence" in context:
+        return at_context, (
+            _SYNTAX + "danh sách mở bằng `[` nhưng chưa đóng bằng `]`, hoặc thiếu dấu phẩy giữa các mục. "
+            "Ví dụ: `fields: [day-tot-hoc-tot, chuyen-doi-so]`."
+        )
+    if "flow mapping" in context:
+        return at_context, (
+            _SYNTAX + "nhóm mở bằng `{` nhưng chưa đóng bằng `}`, hoặc thiếu dấu phẩy giữa các mục. "
+            "Ví dụ: `photo: {src: anh.jpg, alt: Mô tả ảnh, credit: Nguồn ảnh}`."
+        )
+    if "could not find expected ':'" in problem:
+        return at_context, _SYNTAX + "thiếu dấu hai chấm và một dấu cách sau tên trường, ví dụ `kind: ca-nhan`."
+    if "quoted scalar" in context:
+        return at_context, _SYNTAX + "dấu ngoặc kép mở ở dòng này nhưng chưa đóng. " + _QUOTES_HINT
+    if "<scalar>" in problem:
+        return at_problem, _SYNTAX + "sau dấu ngoặc kép đóng vẫn còn chữ. " + _QUOTES_HINT
+    if "expected <block end>" in problem or "expected <block" in problem:
+        return at_problem, (
+            _SYNTAX + "thụt lề không đều: các trường cùng cấp phải bắt đầu ở cùng một cột "
+            "(cùng số dấu cách ở đầu dòng)."
+        )
+    special = re.search(r"found character '(.)' that cannot start any token", problem)
+    if special or "undefined alias" in problem:
+        char = special.group(1) if special else "*"
+        return at_problem, (
+            _SYNTAX + f"giá trị bắt đầu bằng ký tự `{char}`, một ký tự đặc biệt của YAML. "
+            "Hãy đặt cả giá trị trong ngoặc kép."
+        )
+    return at_problem or at_context, (
+        _SYNTAX + f"({problem or context or 'không rõ'}). Kiểm tra dấu hai chấm sau tên trường, thụt lề bằng dấu "
+        "cách (không dùng Tab) và đặt văn bản có dấu hai chấm trong ngoặc kép."
+    )
 
 
 def _walk(node: yaml.Node, prefix: str) -> Iterator[tuple[str, int, bool]]:

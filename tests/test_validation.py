@@ -120,7 +120,7 @@ def test_photo_that_is_not_an_image(site: SiteFixture) -> None:
     (folder / "anh.jpg").write_text("không phải ảnh", encoding="utf-8")
     site.profile("anh-hong", photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo"})
     problem = only_problem(site)
-    assert "không phải là ảnh hợp lệ" in problem.message
+    assert "không phải là ảnh hoặc đã bị hỏng" in problem.message
 
 
 @pytest.mark.parametrize("kind", ["ca-nhan", "ho-gia-dinh"])

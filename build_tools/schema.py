@@ -107,7 +107,7 @@ def _suggest(value: str, choices: Sequence[str]) -> str:
 
 
 def _type_name(value: Any) -> str:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "để trống"
     if isinstance(value, bool):
         return f"giá trị đúng/sai `{str(value).lower()}`"
@@ -143,8 +143,11 @@ def _date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
 
 
 def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
-    if not isinstance(value, str) or not value.strip():
-        yield Issue(f"{what} phải là một đoạn chữ, không được để trống (đang là {_type_name(value)}).", key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        yield Issue(f"{what} đang để trống. Hãy điền vào (một đoạn chữ).", key)
+        return
+    if not isinstance(value, str):
+        yield Issue(f"{what} phải là một đoạn chữ (đang là {_type_name(value)}).", key)
         return
     if _MARKUP.search(value):
         yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy viết chữ thường.", key)
@@ -537,7 +540,7 @@ PROFILE_KEYS: tuple[Key, ...] = (
         False,
         "Số đường dây nóng, điện thoại hoặc thư điện tử công khai của cơ quan, đơn vị, được phép hiện trên trang "
         "(mọi số điện thoại, thư điện tử khác trong hồ sơ đều bị từ chối).",
-        '["Đường dây nóng Trạm Y tế xã Ea Tiêu: 0262 3812 345"]',
+        '["Đường dây nóng UBND phường Lộc Hạ: 0228 3812 345"]',
         validate_public_contacts,
         label="Liên hệ công khai",
     ),
@@ -569,6 +572,10 @@ PROFILE_KEYS: tuple[Key, ...] = (
     ),
 )
 PROFILE_KEY_NAMES: tuple[str, ...] = tuple(key.name for key in PROFILE_KEYS)
+
+
+def profile_key(name: str) -> Key:
+    return next(key for key in PROFILE_KEYS if key.name == name)
 
 
 def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabulary) -> list[Problem]:

@@ -128,6 +128,9 @@ def load_content(project: Project) -> Content:
         if not found and not result.problems:
             exemplars.append(build_exemplar(result.source, slug, path.parent))
     if problems:
+        # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
+        checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
+        problems += build_catalogue(checkable, plans, fields, provinces)[1]
         raise ContentError(problems)
     return Content(fields, provinces, plans, exemplars)
 

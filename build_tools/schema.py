@@ -150,7 +150,7 @@ def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None
         yield Issue(f"{what} phải là một đoạn chữ (đang là {_type_name(value)}).", key)
         return
     if _MARKUP.search(value):
-        yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy viết chữ thường.", key)
+        yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy chỉ viết chữ.", key)
     if limit is not None and len(value) > limit:
         yield Issue(f"{what} dài {len(value)} ký tự, tối đa {limit}. Hãy rút gọn.", key)
 
@@ -186,6 +186,9 @@ def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
 
 def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
     known = list(ctx.vocabulary.fields)
+    if isinstance(value, str) and value.strip():
+        yield Issue(f"mã lĩnh vực phải đặt trong ngoặc vuông, kể cả khi chỉ có một: `fields: [{value.strip()}]`.")
+        return
     if not isinstance(value, list) or not value:
         yield Issue(
             f"cần một danh sách có ít nhất một mã lĩnh vực, ví dụ `[day-tot-hoc-tot]` (đang là {_type_name(value)})."
@@ -195,7 +198,9 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
         if item not in ctx.vocabulary.fields:
             by_name = {slugify(f.name): f.id for f in ctx.vocabulary.fields.values()}
             by_name.update({slugify(a): f.id for f in ctx.vocabulary.fields.values() for a in f.aliases})
-            guess = by_name.get(slugify(str(item)))
+            wanted = slugify(str(item))
+            close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
+            guess = by_name.get(wanted) or (by_name[close[0]] if close else None)
             hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(item), known)
             yield Issue(f"mã lĩnh vực `{item}` không có trong danh mục (plans/fields.yml).{hint}", f"fields.{index}")
         elif value.index(item) != index:
@@ -215,10 +220,13 @@ def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
         )
         guess = by_name.get(slugify(str(value)))
         hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(value), list(ctx.vocabulary.provinces))
-        yield Issue(
-            f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). Dùng mã không dấu, "
-            f"viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, ví dụ `nam-dinh`.{hint}"
+        how = (
+            "Mã viết thường, không dấu, nối bằng gạch ngang."
+            if hint
+            else "Dùng mã không dấu, viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, "
+            "ví dụ `nam-dinh` (danh sách mã trong CONTRIBUTING.md)."
         )
+        yield Issue(f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). {how}{hint}")
 
 
 def validate_optional_text(what: str, limit: int) -> Validator:
@@ -281,18 +289,29 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
     if not isinstance(src, str) or not src.strip():
         yield Issue("thiếu tên tệp ảnh (src), ví dụ `chan-dung.jpg`, đặt cùng thư mục với index.md.", "photo.src")
     elif "/" in src or "\\" in src or src.startswith("."):
-        yield Issue(f"`{src}`: chỉ ghi tên tệp ảnh nằm cùng thư mục với index.md, không ghi đường dẫn.", "photo.src")
-    elif src.lower().endswith(_PHONE_PHOTO_TYPES):
         yield Issue(
-            f"ảnh `{src}` có định dạng trang web không hiển thị được. Hãy xuất (hoặc chụp màn hình) thành ảnh "
-            "JPEG hay PNG, tải lên cùng thư mục rồi sửa tên tệp ở đây.",
+            f"`{src}` là một đường dẫn. Hãy tải ảnh lên cùng thư mục với index.md và chỉ ghi tên tệp, "
+            "ví dụ `src: chan-dung.jpg`.",
+            "photo.src",
+        )
+    elif src.lower().endswith(_PHONE_PHOTO_TYPES):
+        kind = src.rsplit(".", 1)[1].upper()
+        yield Issue(
+            f"ảnh `{src}` ở định dạng {kind}, trình duyệt không hiển thị được. Hãy chuyển ảnh sang JPEG (trên iPhone: "
+            "Cài đặt → Camera → Định dạng → Tương thích nhất), tải lên cùng thư mục rồi sửa tên tệp ở đây.",
             "photo.src",
         )
     elif not src.lower().endswith(PHOTO_TYPES):
         yield Issue(f"`{src}` không phải tên tệp ảnh: chỉ dùng ảnh `.jpg`, `.jpeg`, `.png` hoặc `.webp`.", "photo.src")
     elif not (ctx.folder / src).is_file():
         others = sorted(p.name for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
-        hint = f" Các ảnh có trong thư mục: {', '.join(others)}." if others else " Hãy tải ảnh lên cùng thư mục."
+        same = [name for name in others if name.lower() == src.lower()]
+        if same:
+            hint = f" Trong thư mục có `{same[0]}`: tên tệp phân biệt chữ hoa, chữ thường, hãy ghi `src: {same[0]}`."
+        elif others:
+            hint = f" Các ảnh có trong thư mục: {', '.join(others)}."
+        else:
+            hint = " Hãy tải ảnh lên cùng thư mục."
         yield Issue(f"không tìm thấy tệp ảnh `{src}` trong thư mục của hồ sơ.{hint}", "photo.src")
     else:
         yield from _image_issue(ctx.folder / src)
@@ -602,10 +621,14 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
         report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
         return problems
     ctx = Context(vocabulary, folder, data)
+    misspelt = set()
     for issue in _check_keys(data, PROFILE_KEY_NAMES, ""):
         report(issue.message, (issue.key or "").lstrip("."))
+        misspelt.update(re.findall(r"Có phải ý bạn là `([a-z_]+)`", issue.message))
     for key in PROFILE_KEYS:
         if key.name not in data:
+            if key.required and key.name in misspelt:
+                continue  # `sumary` already told them: one mistake, one message
             if key.required:
                 report(f"thiếu trường bắt buộc. {key.rule} Ví dụ: `{key.name}: {key.example}`.", key.name, line=1)
             elif data.get("kind") in key.required_for:
@@ -628,8 +651,8 @@ _PRIVACY_MESSAGES = {
     "số định danh cá nhân: hãy xóa.",
     OLD_ID: "dòng này có dãy 9 chữ số giống số chứng minh nhân dân (`{text}`). Không đăng số chứng minh nhân dân: "
     "hãy xóa. Nếu đây là số tiền hay số lượng, hãy viết có dấu chấm ngăn cách, ví dụ `120.000.000 đồng`.",
-    EMAIL: "dòng này có địa chỉ thư điện tử cá nhân `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. "
-    "Địa chỉ công khai của cơ quan, đơn vị thì ghi vào trường `public_contacts`.",
+    EMAIL: "dòng này có địa chỉ thư điện tử `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. Nếu đây là "
+    "địa chỉ công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
 }
 
 

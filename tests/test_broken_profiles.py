@@ -123,7 +123,7 @@ def test_the_traps_pass_and_their_text_is_stored_in_nfc(site: SiteFixture) -> No
 def dump_actual(tmp: Path) -> str:  # pragma: no cover - a maintainer's aid
     """The table as the checker sees it today, to review after changing a message:
 
-    .venv/bin/python -c 'import tempfile, pathlib, tests.test_broken_profiles as t; print(t.dump_actual(pathlib.Path(tempfile.mkdtemp())))'
+    .venv/bin/python -m tests.test_broken_profiles > /tmp/actual.yml && diff tests/fixtures/broken/expected.yml …
     """
     site = with_companions(SiteFixture(tmp / "repo"))
     for case in CASES:
@@ -137,3 +137,9 @@ def dump_actual(tmp: Path) -> str:  # pragma: no cover - a maintainer's aid
         for case in CASES
     }
     return yaml.safe_dump(rows, allow_unicode=True, sort_keys=True, width=10_000)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import tempfile
+
+    print(dump_actual(Path(tempfile.mkdtemp())))

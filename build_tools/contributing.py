@@ -238,7 +238,9 @@ def splice_reference(text: str, reference: str) -> str:
 def expected_docs(project: Project, fields: Iterable[Field], provinces: Iterable[Province]) -> dict[str, str]:
     """What each generated file must contain, keyed by its path in the repository."""
     fields, provinces = list(fields), list(provinces)
-    current = (project.root / CONTRIBUTING).read_text(encoding="utf-8")
+    current = _read(project.root / CONTRIBUTING)
+    if current is None:
+        raise DocsError(f"không tìm thấy {CONTRIBUTING} ở thư mục gốc của kho.")
     return {
         CONTRIBUTING: splice_reference(current, render_reference(fields, provinces)),
         ISSUE_FORM: render_issue_form(fields, provinces, project.settings.repo_url),

@@ -133,6 +133,7 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
         write_profile,
     )
     from .schema import Vocabulary, profile_key
+    from .text import nfc
 
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -141,7 +142,7 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     plan_ids = sorted(p.stem for p in project.plans_dir.glob("*.yml") if p.stem not in ("fields", "provinces"))
     vocabulary = Vocabulary(fields, provinces, plan_ids)
     answers = Answers(
-        name=(args.name or "").strip(),
+        name=nfc((args.name or "").strip()),
         kind=resolve_kind(args.kind) if args.kind else "",
         fields=tuple(resolve_field(f, vocabulary) for f in args.fields or ()),
         province=resolve_province(args.province, vocabulary) if args.province else "",

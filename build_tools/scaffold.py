@@ -101,9 +101,12 @@ def resolve_kind(value: str) -> str:
 
 
 def resolve_field(value: str, vocabulary: Vocabulary) -> str:
+    """Accept the id, its number in the list, the name or a name a plan uses for it ("Y tế", "Dân vận khéo")."""
     value = nfc(value.strip())
     by_number = {str(n): field for n, field in enumerate(vocabulary.fields, start=1)}
-    by_name = {slugify(f.name): f.id for f in vocabulary.fields.values()}
+    by_name = {slugify(alias): f.id for f in vocabulary.fields.values() for alias in f.aliases}
+    by_name.update({slugify(f.name): f.id for f in vocabulary.fields.values()})
+    by_name.update({f.id: f.id for f in vocabulary.fields.values()})
     return by_number.get(value) or by_name.get(slugify(value)) or value
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import pty
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -162,3 +166,19 @@ def test_prompts_ask_again_until_each_answer_is_valid(site: SiteFixture) -> None
     assert any(line.startswith("  ✗ mã lĩnh vực `dân vận` không có trong danh mục") for line in said)
     assert any(line.startswith("  ✗ mã tỉnh, thành phố `Sài Gòn cũ`") for line in said)
     assert "  14) dan-van-kheo – Dân vận khéo" in said
+
+
+def test_in_a_terminal_the_command_asks_and_writes_the_profile(site: SiteFixture) -> None:
+    """The real command on a pseudo-terminal, as an officer runs it: answers typed one per line."""
+    primary, secondary = pty.openpty()
+    command = [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "new", "--date", "2024-05-20"]
+    process = subprocess.Popen(command, stdin=secondary, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(secondary)
+    os.write(primary, "Vi Văn Khởi\nca-nhan\ndan-van-kheo\nBắc Giang\ncó\n".encode())
+    out, err = process.communicate(timeout=60)
+    os.close(primary)
+    assert process.returncode == 0, err
+    assert "Chọn loại (số hoặc mã): " in out and "14) dan-van-kheo – Dân vận khéo" in out
+    assert "Đã tạo exemplars/vi-van-khoi-bac-giang/index.md" in out
+    text = (site.root / "exemplars" / "vi-van-khoi-bac-giang" / "index.md").read_text(encoding="utf-8")
+    assert "province: bac-giang\n" in text and "consent: true  #" in text

@@ -16,8 +16,12 @@ from .problems import Problem
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so the schema can explain a bad date instead of crashing."""
+# LibYAML's parser when available: tens of times faster than the pure-Python one on ten thousand profiles.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that keeps dates as text, so the schema can explain a bad date instead of crashing."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -74,8 +78,9 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[str, int], list[Problem]]:
     """Parse YAML and map every key path to its line; duplicate keys are problems, not silent overwrites."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark, message = _explain(exc)
         line = first_line + mark.line if mark else None
@@ -96,7 +101,10 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
             )
         else:
             lines.setdefault(path, first_line + line)
-    data = _Loader(text).get_single_data()
+    try:
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
     return data, lines, problems
 
 

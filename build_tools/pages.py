@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -18,6 +19,7 @@ from .model import KINDS, Exemplar, Plan
 from .photos import PhotoSet
 from .text import nfc
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
@@ -53,6 +55,7 @@ def partial_date_vi(value: str) -> str:
     return date_vi(dt.date.fromisoformat(value))
 
 
+@lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
     """Link between two directory-style site URLs (`guong/a/` → `../../linh-vuc/b/`), valid under any base path."""
     if to_url.startswith(("http://", "https://", "#")):
@@ -83,7 +86,7 @@ _ENV = _environment()
 def _page(template: str, url: str, meta: dict[str, object], **context: object) -> str:
     """A Markdown page: YAML front matter for MkDocs (escaped: the theme prints it raw) and the body."""
     safe_meta = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
-    header = yaml.safe_dump(safe_meta, allow_unicode=True, sort_keys=False, width=10_000)
+    header = yaml.dump(safe_meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
     body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
     return f"---\n{header}---\n\n{body}"
 

@@ -89,6 +89,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         root = self._root(config)
         for folder in ("exemplars", "plans"):
             server.watch(str(root / folder))
+        # MkDocs watches the whole docs folder, which holds .generated/: every regeneration would then trigger
+        # a second, useless build. Watch the hand-written parts only.
+        docs = Path(config.docs_dir)
+        server.unwatch(str(docs))
+        server.watch(str(docs), recursive=False)
+        for child in sorted(docs.iterdir()):
+            if child.is_dir() and child.name != ".generated":
+                server.watch(str(child))
         return server
 
 

@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MKDOCS_YML = """\
 site_name: Gương thử nghiệm
 site_description: Trang thử nghiệm
-site_url: https://example.test/guong/
+site_url: https://example.test/
 repo_url: https://github.com/example/test
 docs_dir: content
 theme:

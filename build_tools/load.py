@@ -82,7 +82,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark, message = _explain(exc)
+        mark, message = _explain(exc, text)
         line = first_line + mark.line if mark else None
         return None, {}, [Problem(shown, line, None, message)]
     if node is None:
@@ -112,15 +112,32 @@ _SYNTAX = "lỗi cú pháp YAML: "
 _QUOTES_HINT = (
     "Nếu trong câu có dấu ngoặc kép, hãy dùng ngoặc kép cong “…” bên trong, hoặc đặt cả giá trị trong ngoặc đơn '…'."
 )
+_INDENT = _SYNTAX + "thụt lề không đều: các trường cùng cấp phải bắt đầu ở cùng một cột (cùng số dấu cách ở đầu dòng)."
+_KEY_LIKE = re.compile(r"^\s+[A-Za-z_][\w-]*$")
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:
-    """PyYAML's English error → the line the contributor must fix and what to do, in Vietnamese."""
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, str]:
+    """The parser's English error → the line to fix and what to do, in Vietnamese.
+
+    LibYAML and the pure-Python parser word their errors differently, so the decision rests on the kind of error
+    and on the text at the error's position rather than on the wording alone.
+    """
     problem, context = exc.problem or "", exc.context or ""
     at_problem, at_context = exc.problem_mark, exc.context_mark or exc.problem_mark
-    if "'\\t'" in problem:
-        return at_problem, _SYNTAX + "dòng này thụt lề bằng phím Tab. Chỉ dùng dấu cách (hai dấu cách mỗi bậc)."
+    lines = text.splitlines()
+    line = lines[at_problem.line] if at_problem and at_problem.line < len(lines) else ""
+    column = at_problem.column if at_problem else 0
+    before, char = line[:column], line[column : column + 1]
+    if "cannot start any token" in problem:
+        if char == "\t" or "'\\t'" in problem:
+            return at_problem, _SYNTAX + "dòng này thụt lề bằng phím Tab. Chỉ dùng dấu cách (hai dấu cách mỗi bậc)."
+        return at_problem, (
+            _SYNTAX + f"giá trị bắt đầu bằng ký tự `{char or '?'}`, một ký tự đặc biệt của YAML. "
+            "Hãy đặt cả giá trị trong ngoặc kép."
+        )
     if "mapping values are not allowed" in problem:
+        if _KEY_LIKE.match(before):
+            return at_problem, _INDENT
         return at_problem, (
             _SYNTAX + "giá trị có dấu hai chấm `:`. Hãy đặt cả giá trị trong ngoặc kép, "
             'ví dụ `summary: "Đính chính: …"`.'
@@ -139,19 +156,13 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:
         return at_context, _SYNTAX + "thiếu dấu hai chấm và một dấu cách sau tên trường, ví dụ `kind: ca-nhan`."
     if "quoted scalar" in context:
         return at_context, _SYNTAX + "dấu ngoặc kép mở ở dòng này nhưng chưa đóng. " + _QUOTES_HINT
-    if "<scalar>" in problem:
-        return at_problem, _SYNTAX + "sau dấu ngoặc kép đóng vẫn còn chữ. " + _QUOTES_HINT
-    if "expected <block end>" in problem or "expected <block" in problem:
+    if "block" in context:
+        if before.rstrip().endswith(('"', "'")):
+            return at_problem, _SYNTAX + "sau dấu ngoặc kép đóng vẫn còn chữ. " + _QUOTES_HINT
+        return at_problem, _INDENT
+    if "undefined alias" in problem:
         return at_problem, (
-            _SYNTAX + "thụt lề không đều: các trường cùng cấp phải bắt đầu ở cùng một cột "
-            "(cùng số dấu cách ở đầu dòng)."
-        )
-    special = re.search(r"found character '(.)' that cannot start any token", problem)
-    if special or "undefined alias" in problem:
-        char = special.group(1) if special else "*"
-        return at_problem, (
-            _SYNTAX + f"giá trị bắt đầu bằng ký tự `{char}`, một ký tự đặc biệt của YAML. "
-            "Hãy đặt cả giá trị trong ngoặc kép."
+            _SYNTAX + "giá trị bắt đầu bằng ký tự `*`, một ký tự đặc biệt của YAML. Hãy đặt cả giá trị trong ngoặc kép."
         )
     return at_problem or at_context, (
         _SYNTAX + f"({problem or context or 'không rõ'}). Kiểm tra dấu hai chấm sau tên trường, thụt lề bằng dấu "

@@ -143,3 +143,25 @@ if __name__ == "__main__":  # pragma: no cover
     import tempfile
 
     print(dump_actual(Path(tempfile.mkdtemp())))
+
+
+SYNTAX_CASES = [case for case in CASES if any("lỗi cú pháp YAML" in line for line in EXPECTED[case]["problems"])]
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+def test_syntax_errors_read_the_same_with_either_yaml_parser(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, parser: str
+) -> None:
+    """LibYAML words its errors differently from PyYAML's own parser (used where LibYAML is missing)."""
+    from build_tools import load
+
+    if parser == "python":
+
+        class PurePython(yaml.SafeLoader):
+            yaml_implicit_resolvers = load._Loader.yaml_implicit_resolvers
+
+        monkeypatch.setattr(load, "_Loader", PurePython)
+    assert len(SYNTAX_CASES) >= 4
+    for case in SYNTAX_CASES:
+        place(site, case)
+    assert reported(site) == sorted(line for c in SYNTAX_CASES for line in EXPECTED[c]["problems"])

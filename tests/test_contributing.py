@@ -71,6 +71,16 @@ def test_the_guide_starts_with_five_steps_on_the_github_web_page() -> None:
         assert command in laptop
 
 
+def test_the_template_officers_copy_in_step_one_passes_the_checker(site: SiteFixture) -> None:
+    guide = (REPO / CONTRIBUTING).read_text(encoding="utf-8")
+    block = re.search(r"```markdown\n(.*?)```", guide, flags=re.DOTALL)
+    assert block is not None
+    template = "\n".join(line.removeprefix("   ") for line in block.group(1).splitlines()) + "\n"
+    site.raw_profile("nguyen-thi-huong-nam-dinh", template)
+    [exemplar] = check(site.project).exemplars
+    assert (exemplar.name, exemplar.kind, exemplar.province) == ("Nguyễn Thị Hương", "ca-nhan", "nam-dinh")
+
+
 def test_the_reference_names_every_key_kind_field_and_province(taxonomies: tuple[dict, dict]) -> None:
     fields, provinces = taxonomies
     guide = (REPO / CONTRIBUTING).read_text(encoding="utf-8")

@@ -85,17 +85,33 @@ def test_serve_shows_drafts_with_a_visible_banner(site_with_a_draft: SiteFixture
     assert not (site_with_a_draft.root / "site" / "guong" / "ban-nhap").exists()
 
 
-def test_corrections_are_dated_shown_first_on_the_page_and_on_the_model(site: SiteFixture) -> None:
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
+    """One built site for the pages readers see: a corrected story and an agency with a declared hotline."""
+    site = SiteFixture(tmp_path_factory.mktemp("published") / "repo")
     site.profile("co-dinh-chinh", corrections=CORRECTIONS, updated="2023-07-01")
-    [exemplar] = check(site.project).exemplars
+    site.profile(
+        "tram-y-te",
+        name="Trạm Y tế xã Ea Tiêu",
+        kind="tap-the",
+        consent=None,
+        province="dak-lak",
+        public_contacts=["Đường dây nóng Trạm Y tế: 0262 3812 345"],
+        body="Người dân gọi đường dây nóng 0262.3812.345 bất kể ngày đêm.",
+    )
+    build_site(site.project)
+    return site
+
+
+def test_corrections_are_dated_shown_first_on_the_page_and_on_the_model(published: SiteFixture) -> None:
+    exemplar = check(published.project).by_slug["co-dinh-chinh"]
     assert exemplar.corrections == (
         Correction(dt.date(2023, 9, 15), "Đính chính: tên trường là THCS Lộc Hạ."),
         Correction(dt.date(2024, 3, 1), "Đính chính: cô Hương nhận Bằng khen năm 2023, không phải năm 2022."),
     )
     assert exemplar.last_modified == dt.date(2024, 3, 1)
 
-    build_site(site.project)
-    html = site.built("guong/co-dinh-chinh/index.html")
+    html = published.built("guong/co-dinh-chinh/index.html")
     box = html[html.index('<aside class="ex-correction"') : html.index("</aside>")]
     assert '<p class="ex-correction__title"><strong>Đính chính</strong></p>' in box
     assert '<li><time datetime="2023-09-15">15/09/2023</time>: Đính chính: tên trường là THCS Lộc Hạ.</li>' in box
@@ -121,20 +137,11 @@ def test_a_malformed_correction_is_explained(site: SiteFixture, corrections: obj
     assert f"{problem.key}: {problem.message}".startswith(expected)
 
 
-def test_a_declared_hotline_is_published_as_an_official_contact(site: SiteFixture) -> None:
-    site.profile(
-        "tram-y-te",
-        name="Trạm Y tế xã Ea Tiêu",
-        kind="tap-the",
-        consent=None,
-        province="dak-lak",
-        public_contacts=["Đường dây nóng Trạm Y tế: 0262 3812 345"],
-        body="Người dân gọi đường dây nóng 0262.3812.345 bất kể ngày đêm.",
-    )
-    build_site(site.project)
-    html = site.built("guong/tram-y-te/index.html")
+def test_a_declared_hotline_is_published_as_an_official_contact(published: SiteFixture) -> None:
+    html = published.built("guong/tram-y-te/index.html")
     assert '<dt>Liên hệ chính thức</dt><dd class="ex-contacts">Đường dây nóng Trạm Y tế: 0262 3812 345</dd>' in html
     assert "0262.3812.345" in html
+    assert "Liên hệ chính thức" not in published.built("guong/co-dinh-chinh/index.html")
 
 
 def test_the_exception_covers_only_the_declared_number(site: SiteFixture) -> None:

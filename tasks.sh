@@ -44,8 +44,8 @@ setup_python() {
 }
 
 setup_test_tools() {
-  # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader.
-  apt_install chromium
+  # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader (newsboat).
+  apt_install chromium newsboat
 }
 
 case "${1:-}" in

@@ -34,6 +34,11 @@ class Variant:
     cached: Path
     """Where the encoded bytes are kept."""
 
+    @property
+    def byte_size(self) -> int:
+        """Size of the published file: feeds must state it (`enclosure length`, JSON Feed `size_in_bytes`)."""
+        return self.cached.stat().st_size
+
 
 @dataclass(frozen=True)
 class PhotoSet:

@@ -31,6 +31,8 @@ class ExemplarsConfig(Config):
     licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
     credit = c.Type(str, default="")
     """Credit line for reuse; empty means "Nguồn: <site name>"."""
+    feed_id_domain = c.Type(str, default="")
+    """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):

@@ -516,7 +516,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "published",
         True,
-        "Ngày đăng bài (NĂM-THÁNG-NGÀY).",
+        "Ngày đăng bài (NĂM-THÁNG-NGÀY). Đã đăng thì không sửa ngày này (mã của câu chuyện trong feed dựa vào nó); "
+        "ngày sửa bài ghi vào `updated`.",
         "2023-06-01",
         validate_published,
         label="Ngày đăng",
@@ -584,7 +585,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "aliases",
         False,
-        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được.",
+        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được. Thêm đường dẫn cũ vào "
+        "cuối danh sách và không xóa: đường dẫn đầu tiên giữ mã cố định của câu chuyện trong feed.",
         "[ten-cu]",
         validate_aliases,
         label="Đường dẫn cũ",

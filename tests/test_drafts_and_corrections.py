@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,15 @@ def test_corrections_are_dated_shown_first_on_the_page_and_on_the_model(publishe
     assert '<li><time datetime="2023-09-15">15/09/2023</time>: Đính chính: tên trường là THCS Lộc Hạ.</li>' in box
     assert box.index("15/09/2023") < box.index("01/03/2024")
     assert html.index("ex-correction") < html.index('id="cau-chuyen"')  # before the story, not hidden below it
+
+
+def test_a_newsroom_gets_the_correction_in_the_feed_item(published: SiteFixture) -> None:
+    feed = json.loads(published.built("feed.json"))
+    [item] = [i for i in feed["items"] if i["url"].endswith("/guong/co-dinh-chinh/")]
+    assert item["date_modified"].startswith("2024-03-01")  # feed readers see the story as changed
+    assert "<p><strong>Đính chính</strong></p>" in item["content_html"]
+    assert "<li>15/09/2023: Đính chính: tên trường là THCS Lộc Hạ.</li>" in item["content_html"]
+    assert "Đính chính: tên trường là THCS Lộc Hạ." in published.built("feed.xml")
 
 
 @pytest.mark.parametrize(

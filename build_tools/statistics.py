@@ -112,6 +112,13 @@ def render_statistics_csv(stats: Statistics) -> dict[str, bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([[_cell(value) for value in row] for row in rows])
         files[CSV_FILES[key]] = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     return files
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading `'`, as in the open data CSV."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value

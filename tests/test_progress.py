@@ -196,3 +196,20 @@ def test_a_target_whose_maximum_is_below_its_minimum_is_reported(site: SiteFixtu
         "targets.0.max",
         "mức tối đa 2 nhỏ hơn mức tối thiểu 3. Sửa lại `min` hoặc `max`.",
     )
+
+
+def test_real_content_is_stated_as_of_its_configured_date() -> None:
+    project = load_project(Path(__file__).resolve().parents[1])
+    catalogue = gather(project)
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    assert as_of == project.settings.content_date == dt.date(2025, 6, 30)
+    progress = build_progress(catalogue, as_of)
+    lang_son = progress[LANG_SON].targets[0].periods
+    assert [(p.label, p.published, p.verdict) for p in lang_son] == [
+        ("2022", 0, "short"),
+        ("2023", 0, "short"),
+        ("2024", 1, "short"),
+        ("2025", 0, "open"),
+    ]
+    assert progress[NAM_DINH].next_milestone.when == "2025-Q2"
+    assert {p.state for p in progress.values()} == {"current", "ended"}

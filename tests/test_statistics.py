@@ -18,7 +18,7 @@ from build_tools.charts import BAR_COLOR, SHADES, TILE_EDGE, TILE_GRID, TILE_H, 
 from build_tools.statistics import Count
 
 from .conftest import SiteFixture
-from .progress_site import plans_at_work
+from .progress_site import CONTENT_DATE, plans_at_work
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -339,3 +339,12 @@ def test_pages_fit_a_phone_screen(built: SiteFixture) -> None:
                 assert all(300 <= w <= 412 for w in charts), (path, charts)
         finally:
             browser.close()
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised() -> None:
+    from build_tools.statistics import Statistics, render_statistics_csv
+
+    hostile = Count("x", '=HYPERLINK("http://example.invalid")', 1)
+    stats = Statistics(CONTENT_DATE, 1, (), (), (hostile,), (), ())
+    text = render_statistics_csv(stats)["thong-ke/guong-theo-linh-vuc.csv"].decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text

@@ -3,10 +3,10 @@
 #
 #   bash tasks.sh build    set up .venv, check the content, build the site into site/
 #   bash tasks.sh test     set up .venv and the test tools (Chromium…), lint, run the whole test suite
-#   bash tasks.sh check    check profiles and plans only
+#   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
-#   bash tasks.sh screenshots   print a real story to docs/screenshots/print-story.png, for review
+#   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -70,7 +70,7 @@ case "${1:-}" in
     ;;
   check)
     setup_python
-    "$VENV/bin/exemplars" check
+    "$VENV/bin/exemplars" check "${@:2}"
     ;;
   serve)
     setup_python
@@ -88,7 +88,9 @@ case "${1:-}" in
     setup_fonts
     setup_test_tools
     apt_install poppler-utils
-    "$PY" docs/screenshots/print_story.py
+    "$VENV/bin/exemplars" build
+    "$VENV/bin/python" tools/screenshots.py
+    "$VENV/bin/python" tools/print_story.py
     ;;
   *)
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'

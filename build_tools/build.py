@@ -17,6 +17,7 @@ from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, Variant, process_photo
 from .problems import ContentError, Problem
+from .progress import resolve_content_date
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -30,6 +31,7 @@ from .schema import (
 )
 from .sharecard import render_share_card
 from .social import SITE_CARD, build_card_text, build_site_card_text
+from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -132,6 +134,9 @@ def load_content(project: Project) -> Content:
         if not found and not result.problems:
             exemplars.append(build_exemplar(result.source, slug, path.parent))
     if problems:
+        # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
+        checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
+        problems += build_catalogue(checkable, plans, fields, provinces)[1]
         raise ContentError(problems)
     return Content(fields, provinces, plans, exemplars)
 
@@ -184,6 +189,8 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts, cards=cards)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
     return outputs
 
 

@@ -98,7 +98,8 @@ def build_catalogue(
                     1,
                     None,
                     f"đường dẫn `{exemplar.slug}` đã được dùng cho hồ sơ {other.source_path}. "
-                    "Mỗi thư mục hồ sơ phải có tên riêng; hãy thêm địa phương hoặc năm vào tên thư mục.",
+                    "Nếu là cùng một gương, hãy sửa hồ sơ đó thay vì tạo mới; nếu là gương khác, đặt tên thư mục "
+                    "khác (thêm địa phương hoặc năm).",
                 )
             )
         else:

@@ -264,7 +264,8 @@ def build_items(
             summary=e.summary,
             content_html=absolute_html(html, url).strip(),
             published=as_datetime(e.published),
-            updated=as_datetime(e.updated) if e.updated else None,
+            # A correction changes the story: readers' feed clients must see the item as updated.
+            updated=as_datetime(e.last_modified) if e.last_modified != e.published else None,
             categories=tuple(_unique(categories)),
             awards=e.awards,
             photo=photo,

@@ -20,15 +20,14 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_tools.build import build_site  # noqa: E402
 from build_tools.config import load_project  # noqa: E402
 
 STORY = "guong/tran-thi-minh-nguyet-nam-dinh/"
-OUTPUT = HERE / "print-story.png"
+OUTPUT = ROOT / "docs" / "screenshots" / "print-story.png"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 
 

@@ -307,3 +307,19 @@ def test_card_crop_keeps_the_upper_part_of_a_portrait_and_drops_metadata(tmp_pat
         assert not published.getexif() and "exif" not in published.info
         r, _g, b = published.convert("RGB").getpixel((600, 200))
         assert r > 180 and b < 90  # the face band survives the crop
+
+
+def test_a_site_under_a_sub_path_shares_absolute_urls_under_it(site: SiteFixture) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("https://example.test/", "https://example.test/guong-dien-hinh/"),
+        encoding="utf-8",
+    )
+    site.profile("co-huong")
+    build_site(site.project)
+    page = read(site, "guong/co-huong/index.html")
+    url = "https://example.test/guong-dien-hinh/guong/co-huong/"
+    assert page.canonical == page.one("og:url") == url
+    assert page.one("og:image") == url + "card.png"
+    assert page.structured["mainEntity"]["url"] == url
+    assert read(site, "index.html").one("og:image") == "https://example.test/guong-dien-hinh/assets/card.png"

@@ -1,6 +1,6 @@
 """What a shared story looks like elsewhere: Open Graph and Twitter card tags, schema.org JSON-LD, share links.
 
-Pure: catalogue and settings in, plain values out. The theme (partials/ex-share-meta.html) prints them into <head>.
+Pure: catalogue and settings in, plain values out. The theme (partials/ex-reader-head.html) prints them into <head>.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
  *    Share API. Zalo offers no share link that works without loading its SDK, which we do not load.
  *  - offline reading: registers the service worker (sw.js at the site root) and asks it to keep the page just read.
  *  - the offline page: lists the stories kept on this device.
+ *  - "back to top" on phones, which run without Material's script (partials/ex-material-loader.html).
  */
 (() => {
   "use strict";
@@ -48,6 +49,27 @@
       } else {
         window.prompt("Chép liên kết này:", url);
       }
+    });
+  }
+
+  // "Back to top" on phones, where Material's script (which otherwise shows this button) is not loaded: shown while
+  // the reader scrolls back up, far from the top.
+  const top = document.querySelector(".md-top");
+  const materialRuns = () => document.documentElement.dataset.material === "on";
+  if (top) {
+    let last = window.scrollY;
+    window.addEventListener(
+      "scroll",
+      () => {
+        if (materialRuns()) return;
+        const y = window.scrollY;
+        top.hidden = !(y < last && y > 400);
+        last = y;
+      },
+      { passive: true },
+    );
+    top.addEventListener("click", () => {
+      if (!materialRuns()) window.scrollTo({ top: 0, behavior: "smooth" });
     });
   }
 

@@ -323,3 +323,24 @@ def test_a_site_under_a_sub_path_shares_absolute_urls_under_it(site: SiteFixture
     assert page.one("og:image") == url + "card.png"
     assert page.structured["mainEntity"]["url"] == url
     assert read(site, "index.html").one("og:image") == "https://example.test/guong-dien-hinh/assets/card.png"
+
+
+def test_drawn_cards_are_the_same_bytes_on_every_build(tmp_path: Path) -> None:
+    from build_tools.sharecard import CardText, render_share_card
+
+    text = CardText("Gương điển hình tiên tiến", "Hộ ông Sùng A Chu", ("Hộ gia đình · Tỉnh Lai Châu",), "example.test")
+    first = render_share_card(text, tmp_path / "a").cached.read_bytes()
+    assert render_share_card(text, tmp_path / "b").cached.read_bytes() == first
+
+
+def test_a_machine_without_a_vietnamese_font_is_told_what_to_install(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from build_tools import cli, sharecard
+
+    monkeypatch.setattr(sharecard, "FONT_CANDIDATES", (("/khong-co/Regular.ttf", "/khong-co/Bold.ttf"),))
+    site.profile("khong-anh")
+    assert cli.main(["--root", str(site.root), "build"]) == cli.EXIT_BUILD
+    error = capsys.readouterr().err
+    assert "Không tìm thấy phông chữ có dấu tiếng Việt" in error and "fonts-dejavu-core" in error
+    assert "thư mục site/ được giữ nguyên" in error

@@ -13,7 +13,7 @@ from .config import Project
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .pages import RenderInputs, render_pages, render_redirect
-from .photos import PhotoSet, process_photo
+from .photos import PhotoSet, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .richtext import render_story
 from .schema import (
@@ -26,6 +26,7 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
+from .search import render_search
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -170,7 +171,21 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
+    outputs.update(render_search_files(project, catalogue, story_html))
     return outputs
+
+
+def render_search_files(project: Project, catalogue: Catalogue, story_html: dict[str, str]) -> dict[str, bytes | Path]:
+    """The search index, and the small square photo each result shows."""
+    files: dict[str, bytes | Path] = {}
+    thumbnails: dict[str, str] = {}
+    for exemplar in catalogue.exemplars:
+        if exemplar.photo is not None:
+            thumbnail = process_thumbnail(exemplar.photo.path, project.cache_dir / "photos")
+            thumbnails[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
+            files[thumbnails[exemplar.slug]] = thumbnail.cached
+    files.update(render_search(catalogue, story_html, thumbnails))
+    return files
 
 
 def generate(project: Project, drafts: bool = False) -> WriteReport:

@@ -289,7 +289,9 @@ def write_corpus(root: Path, n: int, seed: int = 2025, photo_every: int = 10, dr
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("custom_dir: build_tools/theme", f"custom_dir: {REPO / 'build_tools' / 'theme'}")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(REPO / "plans", root / "plans")
     shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns(".generated"))
     fields = [f["id"] for f in yaml.safe_load((REPO / "plans" / "fields.yml").read_text(encoding="utf-8"))]

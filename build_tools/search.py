@@ -184,7 +184,7 @@ def _story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str
     meta += [(BOOST_PLACE, text) for text in (e.organization, e.locality) if text]
     meta += [(BOOST_TAG, tag) for tag in e.tags]
     meta += [(BOOST_CONTEXT, name) for name in field_names]
-    meta += [(BOOST_CONTEXT, name) for name in {recorded.name, today.name, *recorded.former_names}]
+    meta += [(BOOST_CONTEXT, name) for name in sorted({recorded.name, today.name, *recorded.former_names})]
     meta += [(BOOST_CONTEXT, f"{plan.title} {plan.issuer}") for plan in plans]
     meta += [(BOOST_AWARD, " ".join(filter(None, (a.title, a.decision)))) for a in e.awards]
     return SearchDocument(
@@ -215,6 +215,7 @@ def _field_document(catalogue: Catalogue, field: Field) -> SearchDocument:
         title=field.name,
         kind="linh-vuc",
         meta=((BOOST_NAME, field.name), (BOOST_SUMMARY, field.description), *((BOOST_PLACE, a) for a in field.aliases)),
+        # The count in the summary is for the eye only: indexed, every field would match "gương điển hình".
         body="",
         summary=f"{field.description} {count} gương điển hình.".strip(),
         facets=(("linh-vuc", field.id), ("loai", "linh-vuc")),
@@ -239,7 +240,7 @@ def _province_document(catalogue: Catalogue, province: Province) -> SearchDocume
             (BOOST_NAME, province.name),
             (BOOST_PLACE, province.label),
             *((BOOST_PLACE, name) for name in province.former_names),
-            (BOOST_SUMMARY, summary),
+            *((BOOST_CONTEXT, p.name) for p in [today, *catalogue.former_of(province.id)] if p.id != province.id),
         ),
         body="",
         summary=summary,
@@ -303,28 +304,26 @@ def _quantise(meta: float, tf: float) -> int:
 
 
 def _add(table: dict, number: int, meta: Mapping, body: Mapping, length_factor: float) -> None:  # type: ignore[type-arg]
-    """Append one document's terms to the postings; the hot loop of indexing, so kept flat."""
-    body_only: dict[int, int] = {}
+    """Append one document's terms to the postings: the hot loop of indexing, so kept flat."""
+    find = table.get
+    by_tf: dict[int, int] = {}  # most words of a story share a handful of frequencies
     for key, tf in body.items():
-        boost = meta.get(key)
-        if boost is None:
-            weight = body_only.get(tf)
-            if weight is None:
-                weight = body_only[tf] = _quantise(0.0, tf / length_factor)
-        else:
-            weight = _quantise(boost, tf / length_factor)
-        posting = table.get(key)
+        if key in meta:
+            continue
+        weight = by_tf.get(tf)
+        if weight is None:
+            weight = by_tf[tf] = _quantise(0.0, tf / length_factor)
+        posting = find(key)
         if posting is None:
             posting = table[key] = (array("I"), bytearray())
         posting[0].append(number)
         posting[1].append(weight)
     for key, boost in meta.items():
-        if key not in body:
-            posting = table.get(key)
-            if posting is None:
-                posting = table[key] = (array("I"), bytearray())
-            posting[0].append(number)
-            posting[1].append(_quantise(boost, 0.0))
+        posting = find(key)
+        if posting is None:
+            posting = table[key] = (array("I"), bytearray())
+        posting[0].append(number)
+        posting[1].append(_quantise(boost, body.get(key, 0) / length_factor))
 
 
 def _index_terms(documents: list[SearchDocument]) -> _Postings:
@@ -452,6 +451,20 @@ def _facet_values(catalogue: Catalogue, documents: list[SearchDocument]) -> dict
     return members
 
 
+def _facet_options(
+    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], documents: list[SearchDocument]
+) -> list[list[object]]:
+    """[value, Vietnamese name, count] per option. Counts are of stories, what a reader filters for (a kind counts
+    its own pages); values without a story are left out, though filtering keeps a province's or a field's own page."""
+    options: list[list[object]] = []
+    for value, name in _facet_labels(catalogue, facet, members):
+        docs = members[value]
+        count = len(docs) if facet == "loai" else sum(1 for n in docs if documents[n].kind in KINDS)
+        if count:
+            options.append([value, name, count])
+    return options
+
+
 def _facet_labels(catalogue: Catalogue, facet: str, values: Iterable[str]) -> list[tuple[str, str]]:
     """Filter values in the order a reader looks for them, each with its Vietnamese name."""
     if facet == "linh-vuc":
@@ -507,9 +520,8 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument]) ->
     for path in sorted(text_payloads):
         digest.update(path.encode() + b"\0" + _json(text_payloads[path]))
     facets = [
-        {"id": facet, "label": label, "values": [[v, name, len(members[facet][v])] for v, name in labelled]}
+        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], documents)}
         for facet, label in FACETS
-        for labelled in [_facet_labels(catalogue, facet, members[facet])]
     ]
     digest.update(_json(facets))
     version = digest.hexdigest()[:16]

@@ -373,6 +373,12 @@
     return approximate ? `${found} gần đúng: không có trang nào chứa đủ mọi từ đã gõ.` : found;
   };
 
+  // What the list on screen answers (read by the browser tests and the benchmark to know a search has finished).
+  const answered = (query, filters) => {
+    meta.dataset.query = query;
+    meta.dataset.filters = filters.map((pair) => pair.join("=")).join("&");
+  };
+
   const run = async (retry = true) => {
     const token = ++generation;
     const query = input.value.trim();
@@ -381,6 +387,7 @@
       list.replaceChildren();
       more.hidden = true;
       meta.textContent = hint;
+      answered(query, filters);
       return;
     }
     try {
@@ -391,6 +398,7 @@
       list.replaceChildren();
       meta.textContent = describe(result.hits.length, result.approximate, query);
       await showPage(index, token);
+      if (token === generation) answered(query, filters);
     } catch (error) {
       if (error instanceof StaleIndex && retry) {
         await loadManifest(true); // the site was rebuilt since the manifest was fetched
@@ -398,6 +406,7 @@
       }
       if (token !== generation) return;
       meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng rồi thử lại.";
+      answered(query, filters);
       console.error(error);
     }
   };

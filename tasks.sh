@@ -6,6 +6,7 @@
 #   bash tasks.sh check    check profiles and plans only
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
+#   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -72,6 +73,12 @@ case "${1:-}" in
     setup_python
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
+    ;;
+  bench-search)
+    setup_python
+    setup_test_tools
+    shift
+    "$VENV/bin/python" -m benchmarks.search "$@"
     ;;
   *)
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'

@@ -23,11 +23,11 @@ import hashlib
 import json
 import re
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from itertools import pairwise
+from itertools import pairwise, repeat
 from operator import sub
 
 from .catalogue import Catalogue, vi_sort_key
@@ -285,16 +285,60 @@ def _plan_document(catalogue: Catalogue, plan: Plan) -> SearchDocument:
 # --- index -------------------------------------------------------------------------------------------------------
 
 
-_Posting = tuple[array, bytearray]
-"""Document numbers (ascending) and one weight byte per document: a few bytes a posting, not a Python object."""
+class _Column(dict):  # type: ignore[type-arg]
+    """term → a growing column (document numbers or weights), created on first use."""
+
+    def __init__(self, factory: Callable[[], array | bytearray]) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, key: str) -> array | bytearray:
+        column = self[key] = self.factory()
+        return column
+
+
+class _Table:
+    """Postings of one kind of term, kept as two columns per term: document numbers (ascending) and one weight
+    byte each. A few bytes a posting rather than a Python object, so 10,000 stories index in little memory."""
+
+    def __init__(self) -> None:
+        self.docs = _Column(lambda: array("I"))
+        self.weights = _Column(bytearray)
+
+    def add(self, number: int, meta: Mapping[str, float], body: Counter[str], length_factor: float) -> None:
+        """One document's terms. The loops run inside `map` (C), not Python bytecode: this is indexing's hot path."""
+        by_tf = _Weights(length_factor)
+        plain = [key for key in body if key not in meta] if meta else list(body)
+        deque(map(array.append, map(self.docs.__getitem__, plain), repeat(number)), maxlen=0)
+        weights = map(by_tf.__getitem__, map(body.__getitem__, plain))
+        deque(map(bytearray.append, map(self.weights.__getitem__, plain), weights), maxlen=0)
+        for key, boost in meta.items():
+            self.docs[key].append(number)
+            self.weights[key].append(_quantise(boost, body.get(key, 0) / length_factor))
+
+    def items(self) -> Iterator[tuple[str, array, bytearray]]:
+        for key, docs in self.docs.items():
+            yield key, docs, self.weights[key]
+
+
+class _Weights(dict):  # type: ignore[type-arg]
+    """Story-only weight by term frequency, for one document (most words share a handful of frequencies)."""
+
+    def __init__(self, length_factor: float) -> None:
+        super().__init__()
+        self.length_factor = length_factor
+
+    def __missing__(self, tf: int) -> int:
+        weight = self[tf] = _quantise(0.0, tf / self.length_factor)
+        return weight
 
 
 @dataclass
 class _Postings:
     """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair."""
 
-    unigrams: dict[str, _Posting]
-    bigrams: dict[str, _Posting]
+    unigrams: _Table
+    bigrams: _Table
 
 
 def _quantise(meta: float, tf: float) -> int:
@@ -303,31 +347,8 @@ def _quantise(meta: float, tf: float) -> int:
     return max(1, min(255, round(255 * score)))
 
 
-def _add(table: dict, number: int, meta: Mapping, body: Mapping, length_factor: float) -> None:  # type: ignore[type-arg]
-    """Append one document's terms to the postings: the hot loop of indexing, so kept flat."""
-    find = table.get
-    by_tf: dict[int, int] = {}  # most words of a story share a handful of frequencies
-    for key, tf in body.items():
-        if key in meta:
-            continue
-        weight = by_tf.get(tf)
-        if weight is None:
-            weight = by_tf[tf] = _quantise(0.0, tf / length_factor)
-        posting = find(key)
-        if posting is None:
-            posting = table[key] = (array("I"), bytearray())
-        posting[0].append(number)
-        posting[1].append(weight)
-    for key, boost in meta.items():
-        posting = find(key)
-        if posting is None:
-            posting = table[key] = (array("I"), bytearray())
-        posting[0].append(number)
-        posting[1].append(_quantise(boost, body.get(key, 0) / length_factor))
-
-
 def _index_terms(documents: list[SearchDocument]) -> _Postings:
-    postings = _Postings({}, {})
+    postings = _Postings(_Table(), _Table())
     # Story length in characters is close enough to words for length normalisation, and costs nothing.
     lengths = [len(d.body) for d in documents]
     average = (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
@@ -342,8 +363,8 @@ def _index_terms(documents: list[SearchDocument]) -> _Postings:
                 meta_bigrams[f"{first} {second}"] += boost
         folded, written = words(document.body)
         length_factor = 0.5 + 0.5 * lengths[number] / average
-        _add(postings.unigrams, number, meta_unigrams, Counter(written), length_factor)
-        _add(postings.bigrams, number, meta_bigrams, Counter([a + " " + b for a, b in pairwise(folded)]), length_factor)
+        postings.unigrams.add(number, meta_unigrams, Counter(written), length_factor)
+        postings.bigrams.add(number, meta_bigrams, Counter([a + " " + b for a, b in pairwise(folded)]), length_factor)
     return postings
 
 
@@ -397,11 +418,11 @@ def _encode_term(term: str, variants: list[tuple[str, array, bytearray]], out: b
 def _group_terms(postings: _Postings) -> dict[str, list[tuple[str, array, bytearray]]]:
     """Folded term → its postings per written form (most frequent form first); bigrams have one, unnamed."""
     terms: dict[str, list[tuple[str, array, bytearray]]] = defaultdict(list)
-    for written, (docs, weights) in postings.unigrams.items():
+    for written, docs, weights in postings.unigrams.items():
         terms[_FOLDS[written]].append((written, docs, weights))
     for variants in terms.values():
         variants.sort(key=lambda variant: (-len(variant[1]), variant[0]))
-    for pair, (docs, weights) in postings.bigrams.items():
+    for pair, docs, weights in postings.bigrams.items():
         terms[pair].append(("", docs, weights))
     return terms
 

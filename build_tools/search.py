@@ -217,9 +217,13 @@ def _field_document(catalogue: Catalogue, field: Field) -> SearchDocument:
         meta=((BOOST_NAME, field.name), (BOOST_SUMMARY, field.description), *((BOOST_PLACE, a) for a in field.aliases)),
         # The count in the summary is for the eye only: indexed, every field would match "gương điển hình".
         body="",
-        summary=f"{field.description} {count} gương điển hình.".strip(),
+        summary=f"{field.description} {_count_text(count)}".strip(),
         facets=(("linh-vuc", field.id), ("loai", "linh-vuc")),
     )
+
+
+def _count_text(count: int) -> str:
+    return f"{count} gương điển hình." if count else "Chưa có gương điển hình nào được đăng."
 
 
 def _province_document(catalogue: Catalogue, province: Province) -> SearchDocument:
@@ -227,7 +231,7 @@ def _province_document(catalogue: Catalogue, province: Province) -> SearchDocume
     if province.current:
         former = catalogue.former_of(province.id)
         count = len(catalogue.by_province.get(province.id, ()))
-        summary = f"{count} gương điển hình."
+        summary = _count_text(count)
         if former:
             summary += " Gồm cả " + ", ".join(p.label for p in former) + " trước ngày 01/7/2025."
     else:

@@ -14,6 +14,7 @@
 
   const FORMAT = "EXS1";
   const PAGE = 10;
+  const MAX_CHIPS = 3;
   const COMPLETIONS = 5;
   const OTHER_FORM = 0.35; // a word typed with diacritics, found with other diacritics
   const COMPLETION = 0.6; // the word being typed, completed
@@ -335,7 +336,8 @@
     body.append(title);
     if (fragment.f && fragment.f.length) {
       const fields = element("p", "ex-result__fields");
-      for (const name of fragment.f) fields.append(element("span", "ex-chip", name), " ");
+      for (const name of fragment.f.slice(0, MAX_CHIPS)) fields.append(element("span", "ex-chip", name), " ");
+      if (fragment.f.length > MAX_CHIPS) fields.append(element("span", "ex-chip", `+${fragment.f.length - MAX_CHIPS} lĩnh vực`));
       body.append(fields);
     }
     const summary = element("p", "ex-result__excerpt");

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.utils.yaml import yaml_load
 
@@ -28,10 +29,17 @@ class Settings:
     """Credit line a newsroom prints; defaults to "Nguồn: <site name>"."""
     repo_url: str = ""
     edit_uri: str = ""
+    feed_id_domain: str = ""
+    """Domain in the feed item ids (`tag:` URIs); empty means the host of `site_url`. After moving the site to a
+    new domain, set it to the old one so that newsrooms' readers do not see every story again as new."""
 
     @property
     def credit_line(self) -> str:
         return self.credit or f"Nguồn: {self.site_name}"
+
+    @property
+    def id_domain(self) -> str:
+        return self.feed_id_domain or (urlsplit(self.site_url).hostname or "localhost")
 
 
 @dataclass(frozen=True)
@@ -93,5 +101,6 @@ def load_project(root: Path) -> Project:
             credit=str(options.get("credit", "")),
             repo_url=str(config.get("repo_url", "") or ""),
             edit_uri=str(config.get("edit_uri", "") or ""),
+            feed_id_domain=str(options.get("feed_id_domain", "") or ""),
         ),
     )

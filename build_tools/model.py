@@ -72,6 +72,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A dated correction note ("đính chính"): shown on the story page and carried in its feed item."""
+
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
 class Exemplar:
     """One published profile. `province` is as recorded (possibly former); pages show today's too."""
 
@@ -95,6 +103,10 @@ class Exemplar:
     tags: tuple[str, ...] = ()
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    """Oldest first, as the profile lists them by date."""
+    public_contacts: tuple[str, ...] = ()
+    """An agency's published hotlines or addresses, the only phone numbers and e-mails a profile may show."""
 
     @property
     def url(self) -> str:
@@ -111,7 +123,8 @@ class Exemplar:
 
     @property
     def last_modified(self) -> dt.date:
-        return self.updated or self.published
+        """A correction is a change readers and feeds must see, so it counts as one."""
+        return max([self.updated or self.published, *(c.date for c in self.corrections)])
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class ExemplarsConfig(Config):
     licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
     credit = c.Type(str, default="")
     """Credit line for reuse; empty means "Nguồn: <site name>"."""
+    feed_id_domain = c.Type(str, default="")
+    """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -89,6 +91,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         root = self._root(config)
         for folder in ("exemplars", "plans"):
             server.watch(str(root / folder))
+        # MkDocs watches the whole docs folder, which holds .generated/: every regeneration would then trigger
+        # a second, useless build. Watch the hand-written parts only.
+        docs = Path(config.docs_dir)
+        server.unwatch(str(docs))
+        server.watch(str(docs), recursive=False)
+        for child in sorted(docs.iterdir()):
+            if child.is_dir() and child.name != ".generated":
+                server.watch(str(child))
         return server
 
 

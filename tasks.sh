@@ -7,6 +7,7 @@
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
+#   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -80,8 +81,14 @@ case "${1:-}" in
     shift
     "$VENV/bin/python" -m benchmarks.search "$@"
     ;;
+  screenshots)
+    setup_python
+    setup_test_tools
+    "$VENV/bin/exemplars" build
+    "$VENV/bin/python" tools/screenshots.py
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -17,6 +17,7 @@ from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, process_photo, process_thumbnail
 from .problems import ContentError, Problem
+from .progress import resolve_content_date
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -29,6 +30,7 @@ from .schema import (
     validate_taxonomies,
 )
 from .search import render_search
+from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -177,6 +179,8 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
     outputs.update(render_search_files(project, catalogue, story_html))
     return outputs
 

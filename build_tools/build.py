@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import os
-import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, process_photo
 from .problems import ContentError, Problem
+from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -198,35 +201,57 @@ def generate(project: Project, drafts: bool = False) -> WriteReport:
 
 
 def build_site(project: Project, site_dir: Path | None = None) -> Path:
-    """`exemplars build`: generate, render with MkDocs in strict mode into a temporary folder, then swap.
+    """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
-    The previous site is replaced only when every step succeeded, so a failed build leaves it untouched.
+    The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
+    or interrupted build leaves it byte for byte as it was.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     site_dir = (site_dir or project.root / "site").resolve()
-    generate(project)
-    staging = site_dir.with_name(f".{site_dir.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build(config)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        config.plugins.on_shutdown()
-    _swap(staging, site_dir)
+    with build_lock(site_dir):
+        recover(site_dir)
+        catalogue = gather(project)
+        write_tree(render_outputs(project, catalogue), project.generated_dir)
+        checkpoint("generate")
+        staging = staging_dir(site_dir)
+        discard(staging)
+        try:
+            with source_date_epoch(content_epoch(catalogue)):
+                config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    mkdocs_build(config)
+                finally:
+                    config.plugins.on_shutdown()
+            publish(staging, site_dir)
+        except BaseException:
+            discard(staging)
+            raise
     return site_dir
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with `staging` by renames, so readers never see a half-written site."""
-    retired = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, retired)
-    os.replace(staging, site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+def content_epoch(catalogue: Catalogue) -> int:
+    """The build's date, from the content: the newest publication, update or correction (else plan date).
+
+    MkDocs stamps it into sitemap.xml and sitemap.xml.gz; from the clock, two builds of one commit would differ.
+    """
+    dates = [d for e in catalogue.exemplars for d in (e.published, e.updated, *(c.date for c in e.corrections)) if d]
+    if not dates:
+        dates = [dt.date(int(p.date[:4]), 1, 1) for p in catalogue.plans.values() if p.date[:4].isdigit()]
+    newest = max(dates, default=dt.date(1970, 1, 1))
+    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for MkDocs (reproducible-builds.org); a value already set by the caller wins."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -6,6 +6,7 @@ script, an event attribute or a `javascript:` link never reaches a page or a fee
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,10 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_STORY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""Heading anchors as the toc extension makes them (`dang-vien-tre`, `dang-vien-tre_1`). The theme's scripts look
+up elements by ids that start with `__` (`__config`, `__drawer`, `__search`): a story claiming one would take
+over the page (DOM clobbering), so any other id is dropped."""
 
 
 def _markdown() -> markdown.Markdown:
@@ -60,7 +65,7 @@ def sanitise(html: str, base_url: str | None = None) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
-        attribute_filter=partial(_absolute, base_url) if base_url else None,
+        attribute_filter=partial(_filter_attribute, base_url),
         strip_comments=True,
     )
 
@@ -70,7 +75,9 @@ def absolute_html(html: str, base_url: str) -> str:
     return sanitise(html, base_url)
 
 
-def _absolute(base_url: str, tag: str, attribute: str, value: str) -> str | None:
-    if attribute in ("href", "src") and not urlsplit(value).scheme:
+def _filter_attribute(base_url: str | None, tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if _STORY_ID.match(value) else None
+    if base_url and attribute in ("href", "src") and not urlsplit(value).scheme:
         return urljoin(base_url, value)
     return value

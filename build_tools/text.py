@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -30,6 +31,7 @@ def slugify(value: str, separator: str = "-") -> str:
 def anchor_slugify(value: str, separator: str) -> str:
     """Heading-anchor slugify for Python-Markdown's toc extension.
 
-    MkDocs' default drops `đ` ("Đảng" → "ang"); this one keeps it as `d`.
+    MkDocs' default drops `đ` ("Đảng" → "ang"); this one keeps it as `d`. Headings made from escaped names
+    reach it with their entities (`&#34;`): decoded first, they do not leave `34` in the anchor.
     """
-    return slugify(value, separator)
+    return slugify(html.unescape(value), separator)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .load import Source
 from .model import (
@@ -355,12 +356,35 @@ def validate_sources(value: Any, ctx: Context) -> Iterator[Issue]:
             continue
         yield from _check_keys(item, ("title", "url"), key)
         yield from _plain_text(item.get("title"), "Tên bài (title)", f"{key}.title", 300)
-        url = item.get("url")
-        if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-            yield Issue(
-                f"địa chỉ {_type_name(url)} không hợp lệ; cần một địa chỉ đầy đủ bắt đầu bằng https://.",
-                f"{key}.url",
-            )
+        if (problem := _source_url_problem(item.get("url"))) is not None:
+            yield Issue(problem, f"{key}.url")
+
+
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _source_url_problem(url: Any) -> str | None:
+    """A press link readers can follow safely: https, a real domain name, no spaces, no login in it."""
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+        return f"địa chỉ {_type_name(url)} không hợp lệ; cần một địa chỉ đầy đủ bắt đầu bằng https://."
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return (
+            f"địa chỉ `{url}` dùng http://, không an toàn cho người đọc. Hãy mở bài báo trong trình duyệt và chép "
+            "địa chỉ bắt đầu bằng https://."
+        )
+    if parts.username or parts.password:
+        return f"địa chỉ `{url}` chứa tên đăng nhập hoặc mật khẩu. Hãy chép địa chỉ công khai của bài báo."
+    try:
+        labels = (parts.hostname or "").encode("idna").decode("ascii").split(".")
+    except UnicodeError:
+        labels = []
+    if len(labels) < 2 or labels[-1].isdigit() or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        return (
+            f"tên miền `{parts.hostname}` trong địa chỉ không hợp lệ. Hãy chép lại địa chỉ từ thanh địa chỉ của "
+            "trình duyệt."
+        )
+    return None
 
 
 def validate_consent(value: Any, ctx: Context) -> Iterator[Issue]:

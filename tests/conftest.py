@@ -224,3 +224,22 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
     )
     build_site(site.project)
     return site
+
+
+REAL_COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "site", ".site.*", ".cache", ".generated", "__pycache__", ".*cache", "node_modules"
+)
+
+
+def copy_repository(target: Path) -> Path:
+    """The repository's content and code as a fresh clone would have them, without anything built or cached."""
+    shutil.copytree(REPO, target, ignore=REAL_COPY_IGNORE)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content of the repository, built once per session in a temporary copy; its `site/` folder."""
+    from build_tools.build import build_site
+
+    return build_site(load_project(copy_repository(tmp_path_factory.mktemp("real") / "repo")))

@@ -38,7 +38,7 @@ from .model import (
 )
 from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
 from .problems import Problem
-from .text import SLUG_RE, fold, slugify
+from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
 
 SUMMARY_MAX = 300
 NAME_MAX = 150
@@ -179,7 +179,7 @@ def validate_name(value: Any, ctx: Context) -> Iterator[Issue]:
 
 
 def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
-    if value not in KINDS:
+    if not isinstance(value, str) or value not in KINDS:
         choices = ", ".join(f"`{k}` ({label.lower()})" for k, label in KINDS.items())
         found = _type_name(value)
         yield Issue(f"loại không hợp lệ: {found}. Chọn một trong: {choices}.{_suggest(str(value), list(KINDS))}")
@@ -196,7 +196,7 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
         )
         return
     for index, item in enumerate(value):
-        if item not in ctx.vocabulary.fields:
+        if not isinstance(item, str) or item not in ctx.vocabulary.fields:
             by_name = {slugify(f.name): f.id for f in ctx.vocabulary.fields.values()}
             by_name.update({slugify(a): f.id for f in ctx.vocabulary.fields.values() for a in f.aliases})
             wanted = slugify(str(item))
@@ -209,7 +209,7 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
 
 
 def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
-    if value not in ctx.vocabulary.provinces:
+    if not isinstance(value, str) or value not in ctx.vocabulary.provinces:
         by_name = {slugify(p.name): p.id for p in ctx.vocabulary.provinces.values()}
         by_name.update(
             {
@@ -242,7 +242,7 @@ def validate_plans(value: Any, ctx: Context) -> Iterator[Issue]:
         yield Issue(f"cần một danh sách mã kế hoạch, ví dụ `[nam-dinh-2022-2025]` (đang là {_type_name(value)}).")
         return
     for index, item in enumerate(value):
-        if item not in ctx.vocabulary.plans:
+        if not isinstance(item, str) or item not in ctx.vocabulary.plans:
             yield Issue(
                 f"mã kế hoạch `{item}` không có trong thư mục plans/.{_suggest(str(item), list(ctx.vocabulary.plans))}",
                 f"plans.{index}",
@@ -623,6 +623,31 @@ def profile_key(name: str) -> Key:
     return next(key for key in PROFILE_KEYS if key.name == name)
 
 
+def invisible_characters(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(key path, character) for every invisible character in any key or text value, however deep.
+
+    The file itself was checked on reading; these came in through YAML escapes (`"\\x00"`, `"\\u202e"`).
+    """
+    if isinstance(value, str):
+        if match := INVISIBLE.search(value):
+            yield prefix, match.group()
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            path = f"{prefix}.{name}" if prefix else str(name)
+            yield from invisible_characters(name, path)
+            yield from invisible_characters(item, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from invisible_characters(item, f"{prefix}.{index}" if prefix else str(index))
+
+
+def _invisible_value_message(char: str) -> str:
+    return (
+        f"giá trị có {describe_invisible(char)}, viết dưới dạng mã thoát trong ngoặc kép. Hãy xóa mã này "
+        "hoặc gõ lại giá trị."
+    )
+
+
 def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabulary) -> list[Problem]:
     """Every problem of one profile, each naming its line."""
     problems: list[Problem] = []
@@ -646,6 +671,8 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
     if not isinstance(data, dict):
         report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
         return problems
+    for key, char in invisible_characters(data):
+        report(_invisible_value_message(char), key)
     ctx = Context(vocabulary, folder, data)
     misspelt = set()
     for issue in _check_keys(data, PROFILE_KEY_NAMES, ""):
@@ -920,7 +947,7 @@ def validate_shape(
                 key or None,
             )
     elif shape.kind == "enum":
-        if value not in shape.choices:
+        if not isinstance(value, str) or value not in shape.choices:
             yield Issue(
                 f"giá trị {_type_name(value)} không hợp lệ; chọn một trong: {', '.join(shape.choices)}."
                 f"{_suggest(str(value), list(shape.choices))}",
@@ -971,6 +998,10 @@ def problems_from_issues(source: Source, issues: Iterator[Issue]) -> list[Proble
 
 def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequence[str]]) -> list[Problem]:
     problems = problems_from_issues(source, validate_shape(source.data, PLAN_SHAPE, "", vocabulary))
+    problems += [
+        Problem(source.path, source.lines.get(key, 1), key, _invisible_value_message(char))
+        for key, char in invisible_characters(source.data)
+    ]
     data = source.data
     if isinstance(data, dict):
         if data.get("id") != file_id:

@@ -6,6 +6,7 @@
 #   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
+#   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -85,6 +86,12 @@ case "${1:-}" in
     setup_python
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
+    ;;
+  screenshots)
+    setup_python
+    setup_test_tools
+    "$VENV/bin/exemplars" build
+    "$VENV/bin/python" tools/screenshots.py
     ;;
   *)
     sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'

@@ -19,6 +19,7 @@ from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, process_photo
 from .problems import ContentError, Problem
+from .progress import resolve_content_date
 from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
 from .richtext import render_story
 from .schema import (
@@ -31,6 +32,7 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
+from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -179,6 +181,8 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
     return outputs
 
 
@@ -218,7 +222,7 @@ def build_site(project: Project, site_dir: Path | None = None) -> Path:
         staging = staging_dir(site_dir)
         discard(staging)
         try:
-            with source_date_epoch(content_epoch(catalogue)):
+            with source_date_epoch(content_epoch(project, catalogue)):
                 config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
                 config.plugins.on_startup(command="build", dirty=False)
                 try:
@@ -232,16 +236,14 @@ def build_site(project: Project, site_dir: Path | None = None) -> Path:
     return site_dir
 
 
-def content_epoch(catalogue: Catalogue) -> int:
-    """The build's date, from the content: the newest publication, update or correction (else plan date).
+def content_epoch(project: Project, catalogue: Catalogue) -> int:
+    """The build's date, from the content: the day plan progress is stated as of (the newest story, or the
+    configured `content_date`), as seconds since 1970 at midnight UTC.
 
     MkDocs stamps it into sitemap.xml and sitemap.xml.gz; from the clock, two builds of one commit would differ.
     """
-    dates = [d for e in catalogue.exemplars for d in (e.published, e.updated, *(c.date for c in e.corrections)) if d]
-    if not dates:
-        dates = [dt.date(int(p.date[:4]), 1, 1) for p in catalogue.plans.values() if p.date[:4].isdigit()]
-    newest = max(dates, default=dt.date(1970, 1, 1))
-    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+    day = resolve_content_date(project.settings.content_date, catalogue)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 @contextlib.contextmanager

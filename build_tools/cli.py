@@ -60,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    project = load_project(args.root)
+    try:
+        project = load_project(args.root)
+    except ContentError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return EXIT_CONTENT
 
     if args.command == "check":
         from .build import check

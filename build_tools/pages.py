@@ -15,11 +15,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalogue import Catalogue
+from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
+from .compare import FieldComparison, build_comparisons
 from .config import Settings
 from .feeds import MAX_FEED_BYTES, FeedSpec
 from .model import KINDS, Exemplar, Plan
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet
+from .progress import build_progress, resolve_content_date
+from .statistics import CSV_FILES, build_statistics
 from .text import nfc
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -56,6 +60,11 @@ def partial_date_vi(value: str) -> str:
     if len(rest) == 2:
         return f"tháng {int(rest)}/{year}"
     return date_vi(dt.date.fromisoformat(value))
+
+
+def upper_first(value: str) -> str:
+    """`quý II/2025` → `Quý II/2025` (Jinja's `capitalize` would lower the rest: `Quý ii/2025`)."""
+    return value[:1].upper() + value[1:]
 
 
 @lru_cache(maxsize=65536)
@@ -107,7 +116,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi)
+    env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi, upper_first=upper_first)
     env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code)
     env.globals.update(KINDS=KINDS, report_url=report_url)
     return env
@@ -127,7 +136,17 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
 def render_pages(inputs: RenderInputs) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs folder."""
     cat, settings = inputs.catalogue, inputs.settings
-    common = {"cat": cat, "settings": settings, "photos": inputs.photos}
+    as_of = resolve_content_date(settings.content_date, cat)
+    progress = build_progress(cat, as_of)
+    comparisons = build_comparisons(cat, progress)
+    common = {
+        "cat": cat,
+        "settings": settings,
+        "photos": inputs.photos,
+        "as_of": as_of,
+        "progress": progress,
+        "comparisons": comparisons,
+    }
     pages: dict[str, str] = {}
 
     def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
@@ -227,7 +246,47 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             today=cat.today(plan.province),
             exemplars=cat.by_plan.get(plan.id, ()),
         )
+    _render_statistics(cat, as_of, add)
+    _render_comparisons(comparisons, add)
     return pages
+
+
+def _render_statistics(cat: Catalogue, as_of: dt.date, add) -> None:  # type: ignore[no-untyped-def]
+    stats = build_statistics(cat, as_of)
+    add(
+        "thong-ke/index.md",
+        "statistics.md.j2",
+        {
+            "title": "Thống kê",
+            "description": "Số gương điển hình theo lĩnh vực, tỉnh, thành phố, loại và năm",
+            "hide": ["navigation"],
+        },
+        stats=stats,
+        csv={key: path.removeprefix("thong-ke/") for key, path in CSV_FILES.items()},
+        by_year=layout_column_chart("bieu-do-nam", "Số gương điển hình theo năm đăng", stats.by_year),
+        by_kind=layout_bar_chart("bieu-do-loai", "Số gương điển hình theo loại", stats.by_kind),
+        by_field=layout_bar_chart("bieu-do-linh-vuc", "Số gương điển hình theo lĩnh vực", stats.by_field),
+        by_province=layout_tile_map("ban-do-tinh", "Số gương điển hình theo tỉnh, thành phố", stats.by_province),
+    )
+
+
+def _render_comparisons(comparisons: Mapping[str, FieldComparison], add) -> None:  # type: ignore[no-untyped-def]
+    add(
+        "so-sanh/index.md",
+        "comparisons.md.j2",
+        {"title": "So sánh kế hoạch theo lĩnh vực", "description": "Cách các kế hoạch viết cùng một lĩnh vực"},
+    )
+    for comparison in comparisons.values():
+        add(
+            f"{comparison.url}index.md",
+            "compare.md.j2",
+            {
+                "title": f"So sánh: {comparison.field.name}",
+                "description": f"{comparison.plan_count} kế hoạch viết lĩnh vực “{comparison.field.name}”",
+                "hide": ["navigation"],
+            },
+            comparison=comparison,
+        )
 
 
 def _plan_title(plan: Plan) -> str:

@@ -16,11 +16,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .config import load_project
+from .config import load_project, parse_content_date
 from .problems import ContentError
 from .publish import checkpoint
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class _ContentDate(c.BaseConfigOption[Any]):
+    """A date (`2025-06-30`) or nothing; checked here too so `mkdocs build` alone reports a bad value."""
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            return parse_content_date(value)
+        except ValueError as error:
+            raise c.ValidationError(str(error)) from None
 
 
 class ExemplarsConfig(Config):
@@ -34,6 +44,8 @@ class ExemplarsConfig(Config):
     """Credit line for reuse; empty means "Nguồn: <site name>"."""
     feed_id_domain = c.Type(str, default="")
     """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
+    content_date = _ContentDate()
+    """The day plan progress and statistics are stated as of (`2025-06-30`); empty: the newest content date."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):

@@ -35,6 +35,8 @@ from .model import (
     Province,
     Signer,
     Target,
+    period_end,
+    period_start,
 )
 from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
 from .problems import Problem
@@ -867,6 +869,7 @@ PLAN_SHAPE = Shape(
                         "per": (Shape("enum", choices=("year", "period", "once")), True),
                         "kinds": (Shape("list", item=KIND), False),
                         "field": (Shape("id", vocabulary="fields"), False),
+                        "each": (Shape("bool"), False),
                     },
                 ),
             ),
@@ -879,6 +882,7 @@ PLAN_SHAPE = Shape(
                     "map",
                     keys={
                         "when": (Shape("partial-date"), True),
+                        "until": (Shape("partial-date"), False),
                         "what": (TEXT, True),
                         "label": (TEXT, False),
                         "who": (TEXT, False),
@@ -1030,6 +1034,37 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
             problems.append(
                 Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
             )
+        problems += _check_ranges(source)
+    return problems
+
+
+def _check_ranges(source: Source) -> list[Problem]:
+    """Numbers and spans that are each valid alone but contradict each other (`max` below `min`)."""
+    problems = []
+    for index, target in enumerate(source.data.get("targets") or ()):
+        low, high = (target.get("min"), target.get("max")) if isinstance(target, dict) else (None, None)
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            key = f"targets.{index}.max"
+            message = f"mức tối đa {high} nhỏ hơn mức tối thiểu {low}. Sửa lại `min` hoặc `max`."
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
+    for index, milestone in enumerate(source.data.get("milestones") or ()):
+        if not isinstance(milestone, dict):
+            continue
+        when, until = milestone.get("when"), milestone.get("until")
+        if (
+            isinstance(when, str)
+            and isinstance(until, str)
+            and _PARTIAL_DATE.match(when)
+            and _PARTIAL_DATE.match(until)
+        ):
+            try:
+                backwards = period_end(until) < period_start(when)
+            except ValueError:
+                continue
+            if backwards:
+                key = f"milestones.{index}.until"
+                message = f"mốc kết thúc `{until}` sớm hơn mốc bắt đầu `{when}`. Sửa lại `when` hoặc `until`."
+                problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
     return problems
 
 
@@ -1083,12 +1118,20 @@ def build_plan(source: Source) -> Plan:
         fields=tuple(fields),
         targets=tuple(
             Target(
-                t["text"], t["min"], t["per"], t.get("who"), t.get("max"), tuple(t.get("kinds") or ()), t.get("field")
+                t["text"],
+                t["min"],
+                t["per"],
+                t.get("who"),
+                t.get("max"),
+                tuple(t.get("kinds") or ()),
+                t.get("field"),
+                bool(t.get("each")),
             )
             for t in data.get("targets") or ()
         ),
         milestones=tuple(
-            Milestone(m["when"], m["what"], m.get("label"), m.get("who")) for m in data.get("milestones") or ()
+            Milestone(m["when"], m["what"], m.get("label"), m.get("who"), m.get("until"))
+            for m in data.get("milestones") or ()
         ),
         implementation=tuple(Duty(d["agency"], tuple(d["duties"])) for d in data.get("implementation") or ()),
         signer=Signer(signer["position"], signer["name"]) if signer else None,

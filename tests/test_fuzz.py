@@ -118,13 +118,7 @@ def fuzz_site(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
     """A site with a few fields and provinces of the real taxonomies: a page set ten times smaller to render per
     example, the same rules."""
     site = SiteFixture(tmp_path_factory.mktemp("fuzz") / "repo")
-    for name, keep in (("fields.yml", FIELDS), ("provinces.yml", PROVINCES)):
-        path = site.root / "plans" / name
-        entries = [entry for entry in yaml.safe_load(path.read_text(encoding="utf-8")) if entry["id"] in keep]
-        for entry in entries:
-            if "merged_from" in entry:
-                entry["merged_from"] = [i for i in entry["merged_from"] if i in keep]
-        path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site.keep_only(FIELDS, PROVINCES)
     return site
 
 
@@ -279,6 +273,7 @@ def test_a_few_random_stories_through_a_full_mkdocs_build(
     tmp_path_factory: pytest.TempPathFactory, name: str, body: str
 ) -> None:
     site = SiteFixture(tmp_path_factory.mktemp("fuzz-build") / "repo")
+    site.keep_only(FIELDS, PROVINCES)
     text = dump({**BASE_PROFILE, "name": name}, SURROGATE.sub("", body) + "\n\nDữ liệu mẫu.")
     write(site, text)
     try:

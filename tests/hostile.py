@@ -104,6 +104,12 @@ Phần 4 của câu chuyện có mã độc do người sửa hồ sơ vô tình
 
 Mã trong dòng `<script>alert('XSS-inline-code')</script>` vẫn chỉ là chữ.
 
+## Khen thưởng
+
+Mục trùng tên với mục của trang, có chú thích[^1] và [liên kết trong bài](#bai-khen-thuong).
+
+[^1]: Chú thích cuối bài.
+
 Hết phần 4:
 <a href="../../linh-vuc/giam-ngheo/">các gương giảm nghèo</a>, <a href="https://example.vn/bai-bao">bài báo</a>.
 """,

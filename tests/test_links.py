@@ -18,6 +18,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from build_tools.config import load_project
+from build_tools.richtext import PAGE_HEADING_IDS
 
 URL_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset")}
 URL_ATTRIBUTES |= {"script": ("src",), "iframe": ("src",), "form": ("action",), "area": ("href",)}
@@ -219,3 +220,13 @@ def test_the_checker_finds_a_missing_page_a_missing_anchor_and_a_way_out(tmp_pat
         "a folder without the trailing slash",
         "no such file",
     ]
+
+
+def test_the_story_page_sections_are_the_anchors_a_story_heading_must_not_take(real_site: Path) -> None:
+    # richtext.PAGE_HEADING_IDS lists the story page's own section anchors; it must follow the template.
+    sections: set[str] = set()
+    for page in real_site.glob("guong/*/index.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        story = {node.attributes.get("id") for node in tree.css(".ex-story [id]")}
+        sections |= {node.attributes.get("id") or "" for node in tree.css("article h2[id]")} - story
+    assert sections == PAGE_HEADING_IDS

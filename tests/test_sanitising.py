@@ -108,6 +108,19 @@ def test_story_markup_cannot_claim_the_ids_the_theme_scripts_look_up(hostile: Si
         assert claimed is None, theme_id
 
 
+def test_ids_are_unique_on_every_page_and_every_anchor_inside_a_page_resolves(hostile: SiteFixture) -> None:
+    problems = []
+    for path, html in built_files(hostile, "*.html"):
+        tree = LexborHTMLParser(html.decode())
+        ids = [node.attributes["id"] for node in tree.css("[id]")]
+        problems += [f"{path}: id {i!r} twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        anchors = {a.attributes.get("href") or "" for a in tree.css("a[href^='#']")} - {"#"}
+        problems += [f"{path}: {a} leads nowhere" for a in sorted(anchors) if a[1:] not in ids]
+    assert problems == []
+    story = LexborHTMLParser(story_fragment(hostile.built("guong/ma-doc-markdown/index.html")))
+    assert {a.attributes.get("href") for a in story.css("a[href^='#']")} == {"#fn:1", "#fnref:1", "#bai-khen-thuong"}
+
+
 def test_each_attack_on_its_own_is_neutralised() -> None:
     lines = [line for story in HOSTILE_STORIES.values() for line in story.splitlines() if line[:1] in "<[!{`#"]
     assert len(lines) > 50

@@ -6,6 +6,7 @@
 #   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
+#   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
 #   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -87,6 +88,12 @@ case "${1:-}" in
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
     ;;
+  bench-search)
+    setup_python
+    setup_test_tools
+    shift
+    "$VENV/bin/python" -m benchmarks.search "$@"
+    ;;
   screenshots)
     setup_python
     setup_test_tools
@@ -94,7 +101,7 @@ case "${1:-}" in
     "$VENV/bin/python" tools/screenshots.py
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -17,7 +17,7 @@ from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
-from .photos import PhotoSet, process_photo
+from .photos import PhotoSet, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
 from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
@@ -32,6 +32,7 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
+from .search import render_search
 from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
@@ -183,7 +184,21 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     outputs.update(render_newsroom_outputs(inputs))
     as_of = resolve_content_date(project.settings.content_date, catalogue)
     outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
+    outputs.update(render_search_files(project, catalogue, story_html))
     return outputs
+
+
+def render_search_files(project: Project, catalogue: Catalogue, story_html: dict[str, str]) -> dict[str, bytes | Path]:
+    """The search index, and the small square photo each result shows."""
+    files: dict[str, bytes | Path] = {}
+    thumbnails: dict[str, str] = {}
+    for exemplar in catalogue.exemplars:
+        if exemplar.photo is not None:
+            thumbnail = process_thumbnail(exemplar.photo.path, project.cache_dir / "photos")
+            thumbnails[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
+            files[thumbnails[exemplar.slug]] = thumbnail.cached
+    files.update(render_search(catalogue, story_html, thumbnails))
+    return files
 
 
 def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:

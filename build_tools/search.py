@@ -1,0 +1,572 @@
+"""Catalogue → a static search index that a phone fetches in small pieces. Pure: nothing here touches the disk.
+
+Why our own index rather than Material's or Pagefind's (measured at 10,000 profiles, benchmarks/README.md): Material's
+client downloads the whole index (115 MiB) before the first result and matches no query typed without diacritics;
+Pagefind fetched 0.4–3.1 MB per query because common Vietnamese syllables land in large chunks, and needed 3 GiB of
+memory to index. Ours: 63–256 KiB per query, 362 MiB. Vietnamese has only a few thousand syllables, so the index is
+keyed by syllable:
+
+- `search/index.json`: the manifest (version, counts, filter values with their Vietnamese names);
+- `search/s/<n>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query fetches
+  one small file per word. Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split by
+  the exact written form, so "người" and "nguoi" find the same words and an exact-diacritic match ranks first;
+  folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
+- `search/t/<xx>.json`: the dictionary by first two letters, to complete the word being typed;
+- `search/f/<facet>/<value>.bin`: the documents of one filter value (field, today's province, kind, year);
+- `search/d/<id>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo).
+
+The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds exactly as `tokens()` here does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from array import array
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from itertools import pairwise, repeat
+from operator import sub
+
+from .catalogue import Catalogue, vi_sort_key
+from .model import KINDS, Exemplar, Field, Plan, Province
+from .pages import date_vi
+from .text import fold, nfc
+
+FORMAT = b"EXS1"
+"""Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
+
+SHARD_TARGET_BYTES = 6_000
+"""Average shard size aimed at: small enough for a phone, large enough not to flood the server with files."""
+MAX_SHARDS = 4096
+DICTIONARY_LIMIT = 40
+"""Completions kept per two-letter prefix, most frequent first (the client uses a handful)."""
+EXCERPT_CHARS = 6_000
+"""Story text kept for excerpts; the whole story is still indexed."""
+
+META_SATURATION = 4.0
+BODY_SATURATION = 1.2
+META_SHARE = 0.75
+"""A word in the name, place or summary outweighs any number of mentions in the story text."""
+
+BOOST_NAME = 8.0
+BOOST_PLACE = 4.0
+BOOST_TAG = 3.0
+BOOST_SUMMARY = 2.0
+BOOST_CONTEXT = 2.0
+BOOST_AWARD = 1.5
+BOOST_KIND = 1.0
+
+FACETS: tuple[tuple[str, str], ...] = (
+    ("linh-vuc", "Lĩnh vực"),
+    ("tinh", "Tỉnh, thành phố"),
+    ("loai", "Loại"),
+    ("nam", "Năm"),
+)
+OTHER_KINDS: dict[str, str] = {"linh-vuc": "Lĩnh vực", "dia-phuong": "Địa phương", "ke-hoach": "Kế hoạch"}
+"""Kinds of result besides the three kinds of exemplar: the pages of fields, provinces and plans."""
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One page a reader can land on from a result: a story, a field, a province or a plan."""
+
+    url: str
+    title: str
+    kind: str
+    """Facet value: ca-nhan | tap-the | ho-gia-dinh | linh-vuc | dia-phuong | ke-hoach."""
+    meta: tuple[tuple[float, str], ...]
+    """(boost, text): name, places, summary and the like, weighted above the story text."""
+    body: str
+    """Plain text of the story (or of a plan's purposes): indexed, and the source of excerpts."""
+    summary: str
+    facets: tuple[tuple[str, str], ...]
+    """(facet, value) pairs the filters select on; the province is today's."""
+    fields: tuple[str, ...] = ()
+    """Vietnamese names of the fields, as the result shows them."""
+    place: str = ""
+    former_place: str = ""
+    """The province as recorded, when it has since merged into `place`."""
+    date: str = ""
+    thumbnail: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Every file of the index, keyed by its path under the site root."""
+
+    files: Mapping[str, bytes]
+    version: str
+    documents: int
+    shards: int
+
+
+# --- text --------------------------------------------------------------------------------------------------------
+
+
+class _Folds(dict[str, str]):
+    """Memo of folded words: a text has hundreds of words but a corpus only a few thousand distinct ones."""
+
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = fold(word)
+        return folded
+
+
+_FOLDS = _Folds()
+
+
+def words(text: str) -> tuple[list[str], list[str]]:
+    """Words of a text as two aligned lists, folded and written: `Đắk Lắk` → (["dak", "lak"], ["đắk", "lắk"]).
+
+    The written form is NFC lowercase; the folded form is ASCII for Vietnamese. The client does exactly the same.
+    """
+    written = _TOKEN.findall(nfc(text).lower())
+    return list(map(_FOLDS.__getitem__, written)), written
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """(folded, written) pairs of `words()`."""
+    return list(zip(*words(text), strict=True))
+
+
+class _TextExtractor(HTMLParser):
+    """Sanitised story HTML → plain text with paragraph breaks as spaces."""
+
+    _BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+# --- documents ---------------------------------------------------------------------------------------------------
+
+
+def collect_documents(
+    catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
+) -> list[SearchDocument]:
+    """Stories newest first (so document order is also the order of a filtered list), then fields, places, plans."""
+    documents = [_story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
+    documents += [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
+    documents += [_province_document(catalogue, p) for p in catalogue.provinces.values()]
+    documents += [_plan_document(catalogue, p) for p in catalogue.plans.values()]
+    return documents
+
+
+def _field_order(field: Field) -> tuple[int, ...]:
+    return vi_sort_key(field.name)
+
+
+def _story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
+    recorded = catalogue.provinces[e.province]
+    today = catalogue.today(e.province)
+    field_names = tuple(catalogue.fields[f].name for f in e.fields)
+    plans = [catalogue.plans[p] for p in e.plans]
+    meta: list[tuple[float, str]] = [(BOOST_NAME, e.name), (BOOST_SUMMARY, e.summary), (BOOST_KIND, e.kind_label)]
+    meta += [(BOOST_PLACE, text) for text in (e.organization, e.locality) if text]
+    meta += [(BOOST_TAG, tag) for tag in e.tags]
+    meta += [(BOOST_CONTEXT, name) for name in field_names]
+    meta += [(BOOST_CONTEXT, name) for name in sorted({recorded.name, today.name, *recorded.former_names})]
+    meta += [(BOOST_CONTEXT, f"{plan.title} {plan.issuer}") for plan in plans]
+    meta += [(BOOST_AWARD, " ".join(filter(None, (a.title, a.decision)))) for a in e.awards]
+    return SearchDocument(
+        url=e.url,
+        title=e.name,
+        kind=e.kind,
+        meta=tuple(meta),
+        body=plain_text(html),
+        summary=e.summary,
+        facets=(
+            *(("linh-vuc", f) for f in e.fields),
+            ("tinh", today.id),
+            ("loai", e.kind),
+            ("nam", str(e.year)),
+        ),
+        fields=field_names,
+        place=today.name,
+        former_place=recorded.name if recorded.id != today.id else "",
+        date=date_vi(e.published),
+        thumbnail=thumbnail,
+    )
+
+
+def _field_document(catalogue: Catalogue, field: Field) -> SearchDocument:
+    count = len(catalogue.by_field.get(field.id, ()))
+    return SearchDocument(
+        url=f"linh-vuc/{field.id}/",
+        title=field.name,
+        kind="linh-vuc",
+        meta=((BOOST_NAME, field.name), (BOOST_SUMMARY, field.description), *((BOOST_PLACE, a) for a in field.aliases)),
+        # The count in the summary is for the eye only: indexed, every field would match "gương điển hình".
+        body="",
+        summary=f"{field.description} {_count_text(count)}".strip(),
+        facets=(("linh-vuc", field.id), ("loai", "linh-vuc")),
+    )
+
+
+def _count_text(count: int) -> str:
+    return f"{count} gương điển hình." if count else "Chưa có gương điển hình nào được đăng."
+
+
+def _province_document(catalogue: Catalogue, province: Province) -> SearchDocument:
+    today = catalogue.today(province.id)
+    if province.current:
+        former = catalogue.former_of(province.id)
+        count = len(catalogue.by_province.get(province.id, ()))
+        summary = _count_text(count)
+        if former:
+            summary += " Gồm cả " + ", ".join(p.label for p in former) + " trước ngày 01/7/2025."
+    else:
+        summary = f"Từ ngày 01/7/2025 thuộc {today.label}."
+    return SearchDocument(
+        url=f"dia-phuong/{province.id}/",
+        title=province.label,
+        kind="dia-phuong",
+        meta=(
+            (BOOST_NAME, province.name),
+            (BOOST_PLACE, province.label),
+            *((BOOST_PLACE, name) for name in province.former_names),
+            *((BOOST_CONTEXT, p.name) for p in [today, *catalogue.former_of(province.id)] if p.id != province.id),
+        ),
+        body="",
+        summary=summary,
+        facets=(("tinh", today.id), ("loai", "dia-phuong")),
+        place=today.name,
+        former_place=province.name if not province.current else "",
+    )
+
+
+def _plan_document(catalogue: Catalogue, plan: Plan) -> SearchDocument:
+    today = catalogue.today(plan.province)
+    wordings = [pf.wording for pf in plan.fields] + [m.wording for pf in plan.fields for m in pf.movements]
+    field_names = tuple(catalogue.fields[f].name for f in plan.field_ids if f in catalogue.fields)
+    leads = sorted({lead for pf in plan.fields for lead in pf.lead})
+    return SearchDocument(
+        url=plan.url,
+        title=plan.title,
+        kind="ke-hoach",
+        meta=(
+            (BOOST_NAME, plan.title),
+            (BOOST_PLACE, plan.issuer),
+            (BOOST_PLACE, plan.locality),
+            (BOOST_PLACE, plan.number),
+            *((BOOST_CONTEXT, name) for name in field_names),
+            *((BOOST_AWARD, text) for text in wordings),
+        ),
+        body=" ".join((*plan.purposes, *plan.requirements, *leads)),
+        summary=f"{plan.issuer}, {plan.period_label}.",
+        facets=(
+            *(("linh-vuc", f) for f in plan.field_ids),
+            ("tinh", today.id),
+            ("loai", "ke-hoach"),
+            ("nam", plan.date[:4]),
+        ),
+        fields=field_names,
+        place=today.name,
+        former_place=catalogue.provinces[plan.province].name if plan.province != today.id else "",
+        date=plan.date[:4],
+    )
+
+
+# --- index -------------------------------------------------------------------------------------------------------
+
+
+class _Column(dict):  # type: ignore[type-arg]
+    """term → a growing column (document numbers or weights), created on first use."""
+
+    def __init__(self, factory: Callable[[], array | bytearray]) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, key: str) -> array | bytearray:
+        column = self[key] = self.factory()
+        return column
+
+
+class _Table:
+    """Postings of one kind of term, kept as two columns per term: document numbers (ascending) and one weight
+    byte each. A few bytes a posting rather than a Python object, so 10,000 stories index in little memory."""
+
+    def __init__(self) -> None:
+        self.docs = _Column(lambda: array("I"))
+        self.weights = _Column(bytearray)
+
+    def add(self, number: int, meta: Mapping[str, float], body: Counter[str], length_factor: float) -> None:
+        """One document's terms. The loops run inside `map` (C), not Python bytecode: this is indexing's hot path."""
+        by_tf = _Weights(length_factor)
+        plain = [key for key in body if key not in meta] if meta else list(body)
+        deque(map(array.append, map(self.docs.__getitem__, plain), repeat(number)), maxlen=0)
+        weights = map(by_tf.__getitem__, map(body.__getitem__, plain))
+        deque(map(bytearray.append, map(self.weights.__getitem__, plain), weights), maxlen=0)
+        for key, boost in meta.items():
+            self.docs[key].append(number)
+            self.weights[key].append(_quantise(boost, body.get(key, 0) / length_factor))
+
+    def items(self) -> Iterator[tuple[str, array, bytearray]]:
+        for key, docs in self.docs.items():
+            yield key, docs, self.weights[key]
+
+
+class _Weights(dict):  # type: ignore[type-arg]
+    """Story-only weight by term frequency, for one document (most words share a handful of frequencies)."""
+
+    def __init__(self, length_factor: float) -> None:
+        super().__init__()
+        self.length_factor = length_factor
+
+    def __missing__(self, tf: int) -> int:
+        weight = self[tf] = _quantise(0.0, tf / self.length_factor)
+        return weight
+
+
+@dataclass
+class _Postings:
+    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair."""
+
+    unigrams: _Table
+    bigrams: _Table
+
+
+def _quantise(meta: float, tf: float) -> int:
+    """Weight 1–255: saturating meta score (name, places, summary…) plus saturating, length-normalised story tf."""
+    score = META_SHARE * meta / (meta + META_SATURATION) + (1 - META_SHARE) * tf / (tf + BODY_SATURATION)
+    return max(1, min(255, round(255 * score)))
+
+
+def _index_terms(documents: list[SearchDocument]) -> _Postings:
+    postings = _Postings(_Table(), _Table())
+    # Story length in characters is close enough to words for length normalisation, and costs nothing.
+    lengths = [len(d.body) for d in documents]
+    average = (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
+    for number, document in enumerate(documents):
+        meta_unigrams: dict[str, float] = defaultdict(float)
+        meta_bigrams: dict[str, float] = defaultdict(float)
+        for boost, text in document.meta:
+            folded, written = words(text)
+            for word in written:
+                meta_unigrams[word] += boost
+            for first, second in pairwise(folded):
+                meta_bigrams[f"{first} {second}"] += boost
+        folded, written = words(document.body)
+        length_factor = 0.5 + 0.5 * lengths[number] / average
+        postings.unigrams.add(number, meta_unigrams, Counter(written), length_factor)
+        postings.bigrams.add(number, meta_bigrams, Counter([a + " " + b for a, b in pairwise(folded)]), length_factor)
+    return postings
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes: the shard of a term, computed identically by the client."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _varint(value: int, out: bytearray) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def _string(text: str, out: bytearray) -> None:
+    encoded = text.encode("utf-8")
+    _varint(len(encoded), out)
+    out += encoded
+
+
+def _deltas(docs: array | list[int], out: bytearray) -> None:
+    """Ascending numbers as varint gaps; a dense list (every gap < 128) is one byte a gap, encoded at C speed."""
+    if not docs:
+        return
+    gaps = [docs[0], *map(sub, docs[1:], docs[:-1])]
+    if max(gaps) < 0x80:
+        out += bytes(gaps)
+        return
+    for gap in gaps:
+        if gap < 0x80:
+            out.append(gap)
+        else:
+            _varint(gap, out)
+
+
+def _encode_term(term: str, variants: list[tuple[str, array, bytearray]], out: bytearray) -> None:
+    """term, then per written form: form ("" when it is the term itself), count, doc-id deltas, weights."""
+    _string(term, out)
+    _varint(len(variants), out)
+    for written, docs, weights in variants:
+        _string("" if written == term else written, out)
+        _varint(len(docs), out)
+        _deltas(docs, out)
+        out += weights
+
+
+def _group_terms(postings: _Postings) -> dict[str, list[tuple[str, array, bytearray]]]:
+    """Folded term → its postings per written form (most frequent form first); bigrams have one, unnamed."""
+    terms: dict[str, list[tuple[str, array, bytearray]]] = defaultdict(list)
+    for written, docs, weights in postings.unigrams.items():
+        terms[_FOLDS[written]].append((written, docs, weights))
+    for variants in terms.values():
+        variants.sort(key=lambda variant: (-len(variant[1]), variant[0]))
+    for pair, docs, weights in postings.bigrams.items():
+        terms[pair].append(("", docs, weights))
+    return terms
+
+
+def _shard_count(payload_bytes: int) -> int:
+    wanted = max(1, payload_bytes // SHARD_TARGET_BYTES)
+    return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
+
+
+def _dictionary(terms: Mapping[str, list[tuple[str, array, bytearray]]]) -> dict[str, list[tuple[str, int]]]:
+    """Completions of a word being typed, by its first two letters: single words only, most frequent first."""
+    by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for term, variants in terms.items():
+        if " " in term or len(term) < 2 or term.isdigit():
+            continue
+        frequency = len({doc for _, docs, _ in variants for doc in docs})
+        by_prefix[prefix_key(term)].append((term, frequency))
+    return {
+        key: sorted(items, key=lambda item: (-item[1], item[0]))[:DICTIONARY_LIMIT] for key, items in by_prefix.items()
+    }
+
+
+def prefix_key(term: str) -> str:
+    """File name of a word's dictionary page: its first two letters, anything but a-z0-9 as `_`."""
+    return re.sub(r"[^a-z0-9]", "_", term[:2])
+
+
+def _fragment(document: SearchDocument) -> dict[str, object]:
+    fragment: dict[str, object] = {"u": document.url, "t": document.title, "k": document.kind, "s": document.summary}
+    optional = {
+        "f": list(document.fields),
+        "p": document.place,
+        "r": document.former_place,
+        "d": document.date,
+        "i": document.thumbnail,
+        "b": document.body[:EXCERPT_CHARS],
+    }
+    fragment.update({key: value for key, value in optional.items() if value})
+    return fragment
+
+
+def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+    members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
+    for number, document in enumerate(documents):
+        for facet, value in sorted(set(document.facets)):
+            members[facet][value].append(number)
+    return members
+
+
+def _facet_options(
+    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], documents: list[SearchDocument]
+) -> list[list[object]]:
+    """[value, Vietnamese name, count] per option. Counts are of stories, what a reader filters for (a kind counts
+    its own pages); values without a story are left out, though filtering keeps a province's or a field's own page."""
+    options: list[list[object]] = []
+    for value, name in _facet_labels(catalogue, facet, members):
+        docs = members[value]
+        count = len(docs) if facet == "loai" else sum(1 for n in docs if documents[n].kind in KINDS)
+        if count:
+            options.append([value, name, count])
+    return options
+
+
+def _facet_labels(catalogue: Catalogue, facet: str, values: Iterable[str]) -> list[tuple[str, str]]:
+    """Filter values in the order a reader looks for them, each with its Vietnamese name."""
+    if facet == "linh-vuc":
+        return sorted(((v, catalogue.fields[v].name) for v in values), key=lambda item: vi_sort_key(item[1]))
+    if facet == "tinh":
+        return sorted(((v, catalogue.provinces[v].name) for v in values), key=lambda item: vi_sort_key(item[1]))
+    if facet == "loai":
+        labels = {**KINDS, **OTHER_KINDS}
+        return [(v, label) for v, label in labels.items() if v in set(values)]
+    return [(v, v) for v in sorted(values, reverse=True)]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+
+
+def build_search_index(catalogue: Catalogue, documents: list[SearchDocument]) -> SearchIndex:
+    """Every file of the index; identical input gives byte-identical files (the version is a content hash)."""
+    terms = _group_terms(_index_terms(documents))
+    encoded: dict[str, bytearray] = {}
+    for term in sorted(terms):
+        out = bytearray()
+        _encode_term(term, terms[term], out)
+        encoded[term] = out
+    shards = _shard_count(sum(len(out) for out in encoded.values()))
+    shard_bodies: dict[int, list[str]] = defaultdict(list)
+    for term in encoded:
+        shard_bodies[fnv1a(term) % shards].append(term)
+
+    payloads: dict[str, bytes] = {}
+    for shard in range(shards):
+        out = bytearray()
+        _varint(len(shard_bodies[shard]), out)
+        for term in shard_bodies[shard]:
+            out += encoded[term]
+        payloads[f"search/s/{shard}.bin"] = bytes(out)
+    members = _facet_values(documents)
+    for facet, values in members.items():
+        for value, docs in values.items():
+            out = bytearray()
+            _varint(len(docs), out)
+            _deltas(docs, out)
+            payloads[f"search/f/{facet}/{value}.bin"] = bytes(out)
+    text_payloads: dict[str, object] = {}
+    for key, items in _dictionary(terms).items():
+        text_payloads[f"search/t/{key}.json"] = [list(item) for item in items]
+    for number, document in enumerate(documents):
+        text_payloads[f"search/d/{number}.json"] = _fragment(document)
+
+    digest = hashlib.sha256()
+    for path in sorted(payloads):
+        digest.update(path.encode() + b"\0" + payloads[path])
+    for path in sorted(text_payloads):
+        digest.update(path.encode() + b"\0" + _json(text_payloads[path]))
+    facets = [
+        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], documents)}
+        for facet, label in FACETS
+    ]
+    digest.update(_json(facets))
+    version = digest.hexdigest()[:16]
+
+    header = FORMAT + version.encode("ascii")
+    files: dict[str, bytes] = {path: header + payload for path, payload in payloads.items()}
+    for path, value in text_payloads.items():
+        files[path] = _json({"v": version, "x": value})
+    completions = sorted(
+        path.removeprefix("search/t/").removesuffix(".json") for path in text_payloads if "/t/" in path
+    )
+    files["search/index.json"] = _json(
+        {"format": FORMAT.decode(), "v": version, "n": len(documents), "k": shards, "t": completions, "facets": facets}
+    )
+    return SearchIndex(files, version, len(documents), shards)
+
+
+def render_search(
+    catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
+) -> dict[str, bytes]:
+    """The index files for one build, keyed by path under the site root."""
+    return dict(build_search_index(catalogue, collect_documents(catalogue, story_html, thumbnails)).files)

@@ -1,0 +1,499 @@
+/*
+ * Search in the site's header, from the static index that build_tools/search.py writes into search/.
+ *
+ * A query fetches only what it needs: the manifest (filters), one small shard per word (and per pair of adjacent
+ * words, to rank phrases and names), and the ten results it shows. Words are compared folded (no diacritics, đ → d),
+ * exactly as the Python side folds them, so "nguoi tot" finds "người tốt"; a word typed with diacritics ranks its
+ * exact spelling first. Everything from the index is put on the page as text, never as HTML.
+ */
+(() => {
+  "use strict";
+
+  const root = document.querySelector("[data-ex-search]");
+  if (!root) return;
+
+  const FORMAT = "EXS1";
+  const PAGE = 10;
+  const MAX_CHIPS = 3;
+  const COMPLETIONS = 5;
+  const OTHER_FORM = 0.35; // a word typed with diacritics, found with other diacritics
+  const COMPLETION = 0.6; // the word being typed, completed
+  const PHRASE = 1.5; // two query words side by side in the text
+  const TOKEN = /[\p{L}\p{N}]+/gu;
+  const SAFE_PATH = /^[a-z0-9][a-z0-9\-/.]*$/;
+
+  const searchBase = new URL(root.dataset.exSearch, document.baseURI);
+  const siteRoot = new URL("../", searchBase);
+  const toggle = document.getElementById("__search");
+  const form = root.querySelector("form");
+  const input = root.querySelector(".md-search__input");
+  const filtersBox = root.querySelector(".ex-search__filters");
+  const meta = root.querySelector(".md-search-result__meta");
+  const list = root.querySelector(".md-search-result__list");
+  const more = root.querySelector(".ex-search__more");
+  const hint = meta.textContent;
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+
+  let manifest = null; // Promise of the manifest
+  let shards = new Map(); // shard number → Promise<Map<term, variants>>
+  let files = new Map(); // path → Promise of JSON payload (fragments, dictionary pages, filter lists)
+  let generation = 0; // the newest query; older answers are dropped
+  let shown = null; // {hits, fragments, terms} of the list on screen
+
+  // --- text, exactly as build_tools/search.py ---------------------------------------------------------------
+
+  const fold = (word) =>
+    word.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+
+  const words = (text) => (text.normalize("NFC").toLowerCase().match(TOKEN) || []);
+
+  const fnv1a = (text) => {
+    let hash = 0x811c9dc5;
+    for (const byte of encoder.encode(text)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    return hash;
+  };
+
+  const prefixKey = (term) => term.slice(0, 2).replace(/[^a-z0-9]/g, "_");
+
+  // --- fetching ---------------------------------------------------------------------------------------------
+
+  class StaleIndex extends Error {}
+
+  const get = async (path, kind) => {
+    const response = await fetch(new URL(path, searchBase), { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return kind === "json" ? response.json() : response.arrayBuffer();
+  };
+
+  const loadManifest = (reload = false) => {
+    if (!manifest || reload) {
+      shards = new Map();
+      files = new Map();
+      manifest = fetch(new URL("index.json", searchBase), { cache: reload ? "no-cache" : "default" }).then((r) => {
+        if (!r.ok) throw new Error(`index.json: ${r.status}`);
+        return r.json();
+      });
+      manifest.catch(() => { manifest = null; });
+    }
+    return manifest;
+  };
+
+  const json = (path, version) => {
+    if (!files.has(path)) {
+      files.set(path, get(path, "json").then((payload) => {
+        if (payload.v !== version) throw new StaleIndex(path);
+        return payload.x;
+      }));
+      files.get(path).catch(() => files.delete(path));
+    }
+    return files.get(path);
+  };
+
+  const binary = (path, version) =>
+    get(path, "binary").then((buffer) => {
+      const bytes = new Uint8Array(buffer);
+      if (decoder.decode(bytes.subarray(0, 4)) !== FORMAT || decoder.decode(bytes.subarray(4, 20)) !== version) {
+        throw new StaleIndex(path);
+      }
+      return new Reader(bytes, 20);
+    });
+
+  class Reader {
+    constructor(bytes, pos) { this.bytes = bytes; this.pos = pos; }
+    varint() {
+      let value = 0, scale = 1, byte;
+      do { byte = this.bytes[this.pos++]; value += (byte & 0x7f) * scale; scale *= 128; } while (byte & 0x80);
+      return value;
+    }
+    string() { const n = this.varint(); const s = decoder.decode(this.bytes.subarray(this.pos, this.pos + n)); this.pos += n; return s; }
+    docs(n) { const docs = new Uint32Array(n); let doc = 0; for (let i = 0; i < n; i++) docs[i] = doc += this.varint(); return docs; }
+    weights(n) { const w = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return w; }
+  }
+
+  const shard = (number, version) => {
+    if (!shards.has(number)) {
+      shards.set(number, binary(`s/${number}.bin`, version).then((reader) => {
+        const terms = new Map();
+        for (let count = reader.varint(); count > 0; count--) {
+          const term = reader.string();
+          const variants = [];
+          for (let v = reader.varint(); v > 0; v--) {
+            const form = reader.string() || term;
+            const n = reader.varint();
+            variants.push({ form, docs: reader.docs(n), weights: reader.weights(n) });
+          }
+          terms.set(term, variants);
+        }
+        return terms;
+      }));
+      shards.get(number).catch(() => shards.delete(number));
+    }
+    return shards.get(number);
+  };
+
+  const lookup = async (term, index) => (await shard(fnv1a(term) % index.k, index.v)).get(term) || [];
+
+  const filterDocs = (facet, value, index) => {
+    const path = `f/${facet}/${value}.bin`;
+    if (!files.has(path)) {
+      files.set(path, binary(path, index.v).then((reader) => new Set(reader.docs(reader.varint()))));
+      files.get(path).catch(() => files.delete(path));
+    }
+    return files.get(path);
+  };
+
+  // --- query ------------------------------------------------------------------------------------------------
+
+  /** The words of a query; the last one, still being typed, is completed from the dictionary. */
+  const parse = (query) => {
+    const typed = words(query);
+    const terms = [];
+    for (const written of new Set(typed)) {
+      const folded = fold(written);
+      terms.push({ written, folded, accented: folded !== written, completions: [], optional: false });
+    }
+    const typing = typed.length > 0 && /[\p{L}\p{N}]$/u.test(query.normalize("NFC"));
+    const last = terms.find((t) => t.written === typed[typed.length - 1]);
+    const sequence = typed.map(fold);
+    const pairs = [...new Set(sequence.slice(1).map((word, i) => `${sequence[i]} ${word}`))];
+    return { terms, typing, last, pairs };
+  };
+
+  const complete = async (parsed, index) => {
+    const { last, typing } = parsed;
+    if (!typing || !last) return;
+    if (last.folded.length < 2) {
+      // "nguyen v": rank by "v" if it is a word, but don't require it yet (nor the pair it ends)
+      last.optional = parsed.terms.length > 1;
+      if (last.optional) parsed.pairs = parsed.pairs.filter((pair) => !pair.endsWith(` ${last.folded}`));
+      return;
+    }
+    const key = prefixKey(last.folded);
+    const page = index.t.includes(key) ? await json(`t/${key}.json`, index.v) : [];
+    last.completions = page
+      .filter(([term]) => term !== last.folded && term.startsWith(last.folded))
+      .slice(0, COMPLETIONS)
+      .map(([term]) => term);
+  };
+
+  const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+
+  /** Per query word: document → best weight (0–1) among its spellings and completions. */
+  const matchTerm = async (term, index) => {
+    const scores = new Map();
+    const add = (variants, factor) => {
+      for (const { form, docs, weights } of variants) {
+        const f = factor * (term.accented && form !== term.written && factor === 1 ? OTHER_FORM : 1);
+        for (let i = 0; i < docs.length; i++) {
+          const s = (weights[i] / 255) * f;
+          if (!(scores.get(docs[i]) >= s)) scores.set(docs[i], s);
+        }
+      }
+    };
+    add(await lookup(term.folded, index), 1);
+    for (const variants of await Promise.all(term.completions.map((c) => lookup(c, index)))) add(variants, COMPLETION);
+    return scores;
+  };
+
+  const selectedFilters = () =>
+    [...filtersBox.querySelectorAll("select")].filter((s) => s.value).map((s) => [s.name, s.value]);
+
+  const summariseFilters = () => {
+    const count = selectedFilters().length;
+    filtersBox.querySelector("summary").textContent = count ? `Bộ lọc (${count} đang chọn)` : "Bộ lọc: lĩnh vực, tỉnh, loại, năm";
+  };
+
+  const search = async (query, filters, index) => {
+    const parsed = parse(query);
+    await complete(parsed, index);
+    const { terms } = parsed;
+    const [matches, pairs, filterSets] = await Promise.all([
+      Promise.all(terms.map((t) => matchTerm(t, index))),
+      Promise.all(parsed.pairs.map((pair) => lookup(pair, index))),
+      Promise.all(filters.map(([facet, value]) => filterDocs(facet, value, index))),
+    ]);
+    const allowed = (doc) => filterSets.every((set) => set.has(doc));
+    let hits = [];
+    let approximate = false;
+    if (terms.length) {
+      const required = terms.map((t, i) => (t.optional ? null : matches[i])).filter(Boolean);
+      const weights = matches.map((m) => idf(m.size, index.n));
+      const scored = new Map();
+      matches.forEach((m, i) => {
+        for (const [doc, s] of m) {
+          if (!allowed(doc)) continue;
+          const hit = scored.get(doc) || { doc, score: 0, found: 0 };
+          hit.score += weights[i] * s;
+          if (!terms[i].optional) hit.found += 1;
+          scored.set(doc, hit);
+        }
+      });
+      for (const variants of pairs) {
+        for (const { docs, weights: w } of variants) {
+          const weight = PHRASE * idf(docs.length, index.n);
+          for (let i = 0; i < docs.length; i++) {
+            const hit = scored.get(docs[i]);
+            if (hit) hit.score += (weight * w[i]) / 255;
+          }
+        }
+      }
+      hits = [...scored.values()];
+      const full = hits.filter((h) => h.found === required.length);
+      if (full.length || !hits.length) {
+        hits = full;
+      } else {
+        approximate = true; // no document has every word: show those that have the most
+        const best = Math.max(...hits.map((h) => h.found));
+        hits = hits.filter((h) => h.found === best);
+      }
+      hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    } else if (filterSets.length) {
+      const smallest = filterSets.reduce((a, b) => (a.size <= b.size ? a : b));
+      hits = [...smallest].filter(allowed).sort((a, b) => a - b).map((doc) => ({ doc, score: 0 }));
+    }
+    return { hits, approximate, parsed };
+  };
+
+  // --- showing results --------------------------------------------------------------------------------------
+
+  const element = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  };
+
+  const matcher = (parsed) => {
+    const exact = new Set(parsed.terms.map((t) => t.folded));
+    const prefix = parsed.typing && parsed.last ? parsed.last.folded : null;
+    return (word) => {
+      const folded = fold(word);
+      return exact.has(folded) || (prefix !== null && folded.startsWith(prefix));
+    };
+  };
+
+  /** Text into `node`, every query word wrapped in <mark>; returns how many were marked. */
+  const highlight = (node, text, isMatch) => {
+    let last = 0, marked = 0;
+    for (const found of text.matchAll(TOKEN)) {
+      if (!isMatch(found[0].toLowerCase())) continue;
+      node.append(text.slice(last, found.index), element("mark", "", found[0]));
+      last = found.index + found[0].length;
+      marked++;
+    }
+    node.append(text.slice(last));
+    return marked;
+  };
+
+  /** About 30 words of the story around its densest cluster of query words. */
+  const excerpt = (text, isMatch) => {
+    const positions = [...text.matchAll(TOKEN)];
+    let best = -1, bestCount = 0;
+    for (let i = 0; i < positions.length; i++) {
+      if (!isMatch(positions[i][0].toLowerCase())) continue;
+      const seen = new Set();
+      for (let j = i; j < Math.min(positions.length, i + 25); j++) {
+        if (isMatch(positions[j][0].toLowerCase())) seen.add(fold(positions[j][0]));
+      }
+      if (seen.size > bestCount) { best = i; bestCount = seen.size; }
+    }
+    if (best < 0) return null;
+    const from = positions[Math.max(0, best - 6)].index;
+    const end = positions[Math.min(positions.length - 1, best + 28)];
+    const to = end.index + end[0].length;
+    return (from > 0 ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : "");
+  };
+
+  const labels = (index) => {
+    const byFacet = {};
+    for (const facet of index.facets) byFacet[facet.id] = new Map(facet.values.map(([v, name]) => [v, name]));
+    return byFacet;
+  };
+
+  const link = (path) => (typeof path === "string" && SAFE_PATH.test(path) ? new URL(path, siteRoot).href : null);
+
+  const renderHit = (fragment, parsed, names) => {
+    const isMatch = matcher(parsed);
+    const item = element("li", "md-search-result__item");
+    const anchor = element("a", "md-search-result__link ex-result");
+    const href = link(fragment.u);
+    if (!href) return null;
+    anchor.href = href;
+    const article = element("article", "md-search-result__article ex-result__article");
+    const thumbnail = link(fragment.i);
+    if (thumbnail) {
+      const img = element("img", "ex-result__thumb");
+      Object.assign(img, { src: thumbnail, alt: "", width: 64, height: 64, loading: "lazy", decoding: "async" });
+      article.append(img);
+    }
+    const body = element("div", "ex-result__body");
+    const place = fragment.r ? `${fragment.p} (trước là ${fragment.r})` : fragment.p;
+    const facts = [names.loai.get(fragment.k) || "", place, fragment.d].filter(Boolean).join(" · ");
+    body.append(element("p", "ex-result__facts", facts));
+    const title = element("p", "ex-result__title");
+    highlight(title, fragment.t, isMatch);
+    body.append(title);
+    if (fragment.f && fragment.f.length) {
+      const fields = element("p", "ex-result__fields");
+      for (const name of fragment.f.slice(0, MAX_CHIPS)) fields.append(element("span", "ex-chip", name), " ");
+      if (fragment.f.length > MAX_CHIPS) fields.append(element("span", "ex-chip", `+${fragment.f.length - MAX_CHIPS} lĩnh vực`));
+      body.append(fields);
+    }
+    const summary = element("p", "ex-result__excerpt");
+    if (!highlight(summary, fragment.s, isMatch) && fragment.b) {
+      const passage = excerpt(fragment.b, isMatch);
+      if (passage) {
+        summary.replaceChildren();
+        highlight(summary, passage, isMatch);
+      }
+    }
+    body.append(summary);
+    article.append(body);
+    anchor.append(article);
+    item.append(anchor);
+    return item;
+  };
+
+  const showPage = async (index, token) => {
+    const { hits, parsed } = shown;
+    const start = list.children.length;
+    const page = hits.slice(start, start + PAGE);
+    const fragments = await Promise.all(page.map((hit) => json(`d/${hit.doc}.json`, index.v)));
+    if (token !== generation) return;
+    const names = labels(index);
+    for (const fragment of fragments) {
+      const item = renderHit(fragment, parsed, names);
+      if (item) list.append(item);
+    }
+    more.hidden = list.children.length >= hits.length;
+  };
+
+  const describe = (count, approximate, query) => {
+    if (!count) return `Không tìm thấy kết quả cho “${query}”. Hãy thử ít từ hơn, kiểm tra chính tả hoặc bỏ bớt bộ lọc.`;
+    const found = `${count.toLocaleString("vi-VN")} kết quả`;
+    return approximate ? `${found} gần đúng: không có trang nào chứa đủ mọi từ đã gõ.` : found;
+  };
+
+  // What the list on screen answers (read by the browser tests and the benchmark to know a search has finished).
+  const answered = (query, filters) => {
+    meta.dataset.query = query;
+    meta.dataset.filters = filters.map((pair) => pair.join("=")).join("&");
+  };
+
+  const run = async (retry = true) => {
+    const token = ++generation;
+    const query = input.value.trim();
+    const filters = selectedFilters();
+    if (!words(query).length && !filters.length) {
+      list.replaceChildren();
+      more.hidden = true;
+      meta.textContent = hint;
+      answered(query, filters);
+      return;
+    }
+    try {
+      const index = await loadManifest();
+      const result = await search(query, filters, index);
+      if (token !== generation) return;
+      shown = result;
+      list.replaceChildren();
+      meta.textContent = describe(result.hits.length, result.approximate, query);
+      await showPage(index, token);
+      if (token === generation) answered(query, filters);
+    } catch (error) {
+      if (error instanceof StaleIndex && retry) {
+        await loadManifest(true); // the site was rebuilt since the manifest was fetched
+        return run(false);
+      }
+      if (token !== generation) return;
+      meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng rồi thử lại.";
+      answered(query, filters);
+      console.error(error);
+    }
+  };
+
+  // --- the box ----------------------------------------------------------------------------------------------
+
+  const buildFilters = async () => {
+    if (filtersBox.childElementCount) return;
+    const index = await loadManifest();
+    if (filtersBox.childElementCount) return;
+    const grid = element("div", "ex-search__filter-grid");
+    filtersBox.append(element("summary", "ex-search__filter-toggle"), grid);
+    for (const facet of index.facets) {
+      if (!facet.values.length) continue;
+      const label = element("label", "ex-search__filter");
+      label.append(element("span", "ex-search__filter-name", facet.label));
+      const select = element("select");
+      select.name = facet.id;
+      select.append(new Option("Tất cả", ""));
+      for (const [value, name, count] of facet.values) select.append(new Option(`${name} (${count})`, value));
+      select.addEventListener("change", () => { summariseFilters(); run(); });
+      label.append(select);
+      grid.append(label);
+    }
+    summariseFilters();
+    filtersBox.hidden = false;
+  };
+
+  const open = () => {
+    if (!toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
+    buildFilters().catch(() => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; });
+  };
+
+  const close = () => {
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    input.blur();
+  };
+
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  });
+  input.addEventListener("focus", open);
+  toggle.addEventListener("change", () => {
+    if (!toggle.checked) input.blur();
+    else if (document.activeElement !== input) setTimeout(() => input.focus(), 250);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector("a");
+    if (first) window.location.href = first.href;
+  });
+  form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
+  more.addEventListener("click", () => loadManifest().then((index) => showPage(index, generation)));
+
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { event.preventDefault(); close(); return; }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = [...list.querySelectorAll("a")];
+    if (!links.length) return;
+    const at = links.indexOf(document.activeElement);
+    const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+    event.preventDefault();
+    if (next < 0) input.focus(); else links[Math.min(next, links.length - 1)].focus();
+  });
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || toggle.checked) return;
+    if (target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName))) return;
+    if (event.key === "/" || event.key === "s" || event.key === "f") {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+
+  // A link to any page with ?q=… opens the search with that query (shared searches, the address bar).
+  const shared = new URLSearchParams(window.location.search).get("q");
+  if (shared) {
+    input.value = shared;
+    open();
+    run();
+  }
+})();

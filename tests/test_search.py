@@ -1,0 +1,270 @@
+"""What the search index publishes: every story findable with or without diacritics, drafts and markup never.
+
+The ranking and the page behaviour are proved in a real browser (test_search_browser.py); these tests read the
+files a browser would fetch, with a small decoder of their binary layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from build_tools.build import build_site
+from build_tools.search import FORMAT, fnv1a, tokens
+
+from .conftest import REPO, SiteFixture
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, pos
+
+
+def _string(data: bytes, pos: int) -> tuple[str, int]:
+    length, pos = _varint(data, pos)
+    return data[pos : pos + length].decode("utf-8"), pos + length
+
+
+def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]]:
+    """term → written form → {document: weight}, as search.js decodes it."""
+    assert data[:4] == FORMAT and data[4:20].decode() == version
+    terms: dict[str, dict[str, dict[int, int]]] = {}
+    count, pos = _varint(data, 20)
+    for _ in range(count):
+        term, pos = _string(data, pos)
+        variants: dict[str, dict[int, int]] = {}
+        number, pos = _varint(data, pos)
+        for _ in range(number):
+            form, pos = _string(data, pos)
+            n, pos = _varint(data, pos)
+            docs, doc = [], 0
+            for _ in range(n):
+                gap, pos = _varint(data, pos)
+                doc += gap
+                docs.append(doc)
+            variants[form or term] = dict(zip(docs, data[pos : pos + n], strict=True))
+            pos += n
+        terms[term] = variants
+    return terms
+
+
+class BuiltIndex:
+    def __init__(self, site_dir: Path) -> None:
+        self.root = site_dir / "search"
+        self.manifest = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
+
+    def term(self, term: str) -> dict[str, dict[int, int]]:
+        shard = (self.root / "s" / f"{fnv1a(term) % self.manifest['k']}.bin").read_bytes()
+        return read_shard(shard, self.manifest["v"]).get(term, {})
+
+    def documents_with(self, term: str) -> set[int]:
+        return {doc for docs in self.term(term).values() for doc in docs}
+
+    def fragment(self, number: int) -> dict:
+        payload = json.loads((self.root / "d" / f"{number}.json").read_text(encoding="utf-8"))
+        assert payload["v"] == self.manifest["v"]
+        return payload["x"]
+
+    def number_of(self, url: str) -> int:
+        for number in range(self.manifest["n"]):
+            if self.fragment(number)["u"] == url:
+                return number
+        raise AssertionError(f"{url} is not in the search index")
+
+    def filter(self, facet: str, value: str) -> set[int]:
+        data = (self.root / "f" / facet / f"{value}.bin").read_bytes()
+        count, pos = _varint(data, 20)
+        docs, doc = set(), 0
+        for _ in range(count):
+            gap, pos = _varint(data, pos)
+            doc += gap
+            docs.add(doc)
+        return docs
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory: pytest.TempPathFactory) -> tuple[SiteFixture, BuiltIndex]:
+    site = SiteFixture(tmp_path_factory.mktemp("search") / "repo")
+    site.plan("nam-dinh-2022-2025")
+    site.profile(
+        "nguyen-thi-huong-nam-dinh",
+        body="Cô là tấm gương người tốt, việc tốt của phường.",
+        plans=["nam-dinh-2022-2025"],
+        organization="Trường THCS Trần Đăng Ninh",
+        photo={"src": "anh.jpg", "alt": "Cô Hương trên lớp", "credit": "Báo Nam Định"},
+    )
+    photo = site.photo("nguyen-thi-huong-nam-dinh")
+    with Image.open(photo) as image:  # a phone photo: it says where it was taken
+        exif = image.getexif()
+        exif.get_ifd(0x8825).update({1: "N", 2: (20.0, 25.0, 0.0), 3: "E", 4: (106.0, 10.0, 0.0)})
+        image.save(photo, "JPEG", exif=exif)
+    site.profile(
+        "tram-y-te-ea-tieu",
+        name=unicodedata.normalize("NFD", "Trạm Y tế xã Ea Tiêu"),
+        kind="tap-the",
+        consent=None,
+        fields=["y-te"],
+        province="dak-lak",
+        summary=unicodedata.normalize("NFD", "Trạm y tế điển hình tiên tiến của tỉnh Đắk Lắk."),
+        body=unicodedata.normalize("NFD", "Các y sĩ đi từng buôn tiêm chủng."),
+        published="2024-03-01",
+    )
+    site.profile(
+        "ban-nhap-bi-mat",
+        name="Hồ sơ chưa duyệt Quýtxanh",
+        summary="Bản nháp không được lộ ra.",
+        body="Từ khóa Quýtxanh chỉ có trong bản nháp.",
+        draft=True,
+    )
+    site.profile(
+        "ke-tan-cong",
+        name="Lò Văn Sáng",
+        summary="Người dân tộc Thái giúp bản làng.",
+        body='Anh giúp bản. <script>alert("xss")</script><img src=x onerror="alert(2)"> '
+        '[bấm vào](javascript:alert(3)) <a href="#" onclick="steal()">liên kết</a>',
+        province="son-la",
+        published="2022-05-05",
+    )
+    build_site(site.project)
+    return site, BuiltIndex(site.root / "site")
+
+
+def test_every_published_story_field_province_and_plan_is_a_result(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    _, index = searchable
+    urls = {index.fragment(n)["u"] for n in range(index.manifest["n"])}
+    assert {"guong/nguyen-thi-huong-nam-dinh/", "guong/tram-y-te-ea-tieu/", "guong/ke-tan-cong/"} <= urls
+    assert {"linh-vuc/y-te/", "dia-phuong/dak-lak/", "dia-phuong/nam-dinh/", "ke-hoach/nam-dinh-2022-2025/"} <= urls
+    # Stories come first, newest first: a filtered list with no query is in that order.
+    assert [index.fragment(n)["u"] for n in range(3)] == [
+        "guong/tram-y-te-ea-tieu/",
+        "guong/nguyen-thi-huong-nam-dinh/",
+        "guong/ke-tan-cong/",
+    ]
+
+
+def test_drafts_never_reach_the_search_index(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    site, index = searchable
+    assert not index.term("quytxanh")
+    for path in (site.root / "site" / "search").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert "Quýtxanh".encode() not in data and b"ban-nhap-bi-mat" not in data, path
+
+
+def test_words_are_keyed_without_diacritics_and_keep_their_spelling(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    _, index = searchable
+    huong = index.number_of("guong/nguyen-thi-huong-nam-dinh/")
+    assert huong in index.term("nguoi")["người"]  # "nguoi" finds "người", and knows how it was spelt
+    assert huong in index.documents_with("viec tot")  # and the phrase, to rank it above scattered words
+    assert huong in index.documents_with("nguyen thi")  # names rank as names
+    assert huong in index.documents_with("tran dang")  # organisation
+    assert huong in index.documents_with("ninh binh")  # today's province of a Nam Định story
+
+
+def test_text_written_in_nfd_is_found_like_nfc(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    _, index = searchable
+    tram = index.number_of("guong/tram-y-te-ea-tieu/")
+    assert tram in index.term("dak")["đắk"] and tram in index.term("lak")["lắk"]
+    assert tram in index.term("dien")["điển"] and tram in index.term("tiem")["tiêm"]
+    fragment = index.fragment(tram)
+    assert fragment["t"] == "Trạm Y tế xã Ea Tiêu" and unicodedata.is_normalized("NFC", fragment["s"])
+
+
+def test_query_words_fold_like_the_index(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    assert tokens("Đắk Lắk") == [("dak", "đắk"), ("lak", "lắk")]
+    assert tokens(unicodedata.normalize("NFD", "ĐIỂN HÌNH")) == [("dien", "điển"), ("hinh", "hình")]
+    assert tokens("người tốt, việc tốt") == [("nguoi", "người"), ("tot", "tốt"), ("viec", "việc"), ("tot", "tốt")]
+
+
+def test_hostile_markup_reaches_search_only_as_harmless_text(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    _, index = searchable
+    fragment = index.fragment(index.number_of("guong/ke-tan-cong/"))
+    text = json.dumps(fragment, ensure_ascii=False)
+    for bad in ("<script", "alert", "onerror", "onclick", "javascript:", "steal", "<img", "<a "):
+        assert bad not in text
+    assert "Anh giúp bản." in fragment["b"] and "liên kết" in fragment["b"]
+
+
+def test_filters_use_todays_province_and_vietnamese_names(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    _, index = searchable
+    facets = {facet["id"]: facet for facet in index.manifest["facets"]}
+    assert [f["label"] for f in index.manifest["facets"]] == ["Lĩnh vực", "Tỉnh, thành phố", "Loại", "Năm"]
+    provinces = {value: (name, count) for value, name, count in facets["tinh"]["values"]}
+    assert "nam-dinh" not in provinces  # a former province is filed under today's
+    assert provinces["ninh-binh"][0] == "Ninh Bình" and provinces["dak-lak"][0] == "Đắk Lắk"
+    huong = index.number_of("guong/nguyen-thi-huong-nam-dinh/")
+    assert huong in index.filter("tinh", "ninh-binh")
+    assert huong in index.filter("linh-vuc", "day-tot-hoc-tot") and huong in index.filter("nam", "2023")
+    assert index.number_of("guong/tram-y-te-ea-tieu/") in index.filter("loai", "tap-the")
+    kinds = [(value, name) for value, name, _ in facets["loai"]["values"]]
+    assert kinds[:3] == [("ca-nhan", "Cá nhân"), ("tap-the", "Tập thể"), ("linh-vuc", "Lĩnh vực")]
+    names = [name for facet in facets.values() for _, name, _ in facet["values"]]
+    assert all(unicodedata.is_normalized("NFC", name) for name in names)
+
+
+def test_result_photo_is_a_small_square_without_metadata(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    site, index = searchable
+    fragment = index.fragment(index.number_of("guong/nguyen-thi-huong-nam-dinh/"))
+    thumbnail = site.root / "site" / fragment["i"]
+    with Image.open(thumbnail) as image:
+        assert image.format == "WEBP" and image.size == (128, 128)
+        assert not image.info.get("exif") and not image.getexif()
+    assert thumbnail.stat().st_size < 8_000
+    assert "i" not in index.fragment(index.number_of("guong/tram-y-te-ea-tieu/"))
+
+
+def test_header_search_box_is_on_every_page(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    site, _ = searchable
+    for page, base in (("index.html", "search/"), ("guong/tram-y-te-ea-tieu/index.html", "../../search/")):
+        html = site.built(page)
+        assert f'data-ex-search="{base}"' in html
+        assert 'class="md-search__input"' in html and 'for="__search"' in html
+        assert "assets/exemplars/search.js" in html
+
+
+_DIGEST = """
+import hashlib, sys
+from pathlib import Path
+from build_tools.build import gather, render_search_files
+from build_tools.config import load_project
+from build_tools.richtext import render_story
+project = load_project(Path(sys.argv[1]))
+catalogue = gather(project)
+files = render_search_files(project, catalogue, {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars})
+digest = hashlib.sha256()
+for path in sorted(files):
+    if path.startswith("search/"):
+        digest.update(path.encode() + files[path])
+print(digest.hexdigest())
+"""
+
+
+def test_two_builds_give_a_byte_identical_index(searchable: tuple[SiteFixture, BuiltIndex]) -> None:
+    site, _ = searchable
+    built = hashlib.sha256()
+    for path in sorted((site.root / "site" / "search").rglob("*")):
+        if path.is_file():
+            built.update(path.relative_to(site.root / "site").as_posix().encode() + path.read_bytes())
+    digests = {built.hexdigest()}
+    for seed in ("1", "2"):  # different string hashing, so any order leaking from a set would show
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", _DIGEST, str(site.root)], env=env, cwd=REPO, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1

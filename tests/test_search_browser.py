@@ -1,0 +1,202 @@
+"""A reader on a phone searches from the header: Debian's Chromium, driven by Playwright, on a site served locally.
+
+In CI (CI=true) a missing Chromium or Playwright fails the run; on a developer's machine without them it skips.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import unicodedata
+from collections.abc import Iterator
+
+import pytest
+
+from build_tools.build import build_site
+
+from .conftest import SiteFixture
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require_browser() -> None:
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the `playwright` Python package (pip install -e '.[test]')")
+    if not shutil.which(CHROMIUM):
+        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    if missing:
+        message = "browser tests need " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_browser()
+    site = SiteFixture(tmp_path_factory.mktemp("browser") / "repo")
+    site.profile(
+        "nguyen-thi-huong-nam-dinh",
+        body="Cô là tấm gương người tốt, việc tốt được cả phường quý mến.",
+        summary="Cô giáo dạy Toán hai mươi năm ở vùng ven.",
+        photo={"src": "anh.jpg", "alt": "Cô Hương trên lớp", "credit": "Báo Nam Định"},
+    )
+    site.photo("nguyen-thi-huong-nam-dinh")
+    site.profile(
+        "tran-van-huong-ha-noi",
+        name="Trần Văn Hưởng",
+        fields=["chuyen-doi-so"],
+        province="ha-noi",
+        summary="Cán bộ một cửa đưa thủ tục lên mạng.",
+        published="2024-01-15",
+    )
+    site.profile(
+        "tram-y-te-ea-tieu",
+        name="Trạm Y tế xã Ea Tiêu",
+        kind="tap-the",
+        consent=None,
+        fields=["y-te"],
+        province="dak-lak",
+        summary="Trạm y tế điển hình tiên tiến của tỉnh Đắk Lắk.",
+        body="Các y sĩ đi từng buôn tiêm chủng cho trẻ em.",
+        published="2024-03-01",
+    )
+    site.profile(
+        "ke-tan-cong",
+        name="Lò Văn Sáng",
+        summary="Người dân tộc Thái giúp bản làng.",
+        body='Anh giúp bản. <script>alert("xss")</script><img src=x onerror="alert(2)">',
+        province="son-la",
+        published="2022-05-05",
+    )
+    site.profile("ban-nhap", name="Bản nháp Quýtxanh", summary="Chưa duyệt.", draft=True)
+    site_dir = build_site(site.project)
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def phone(served: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+        page.goto(served + "guong/tran-van-huong-ha-noi/")
+        page.errors = errors  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()
+
+
+def search(page, query: str, filters: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    """Open the header's search on a phone, type a query, return the titles of the results."""
+    if not page.is_visible(".md-search__input"):
+        page.click("label.md-header__button[for='__search']")
+    page.fill(".md-search__input", query)
+    wait_for_results(page, query, filters)
+    return page.locator(".ex-result__title").all_inner_texts()
+
+
+def wait_for_results(page, query: str, filters: str = "") -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        "([q, f]) => { const m = document.querySelector('.md-search-result__meta');"
+        " return m.dataset.query === q && m.dataset.filters === f; }",
+        arg=[query.strip(), filters],
+        timeout=10_000,
+    )
+
+
+def test_header_search_opens_on_a_phone_and_finds_without_diacritics(phone) -> None:  # type: ignore[no-untyped-def]
+    titles = search(phone, "nguoi tot viec tot")
+    assert titles[0] == "Nguyễn Thị Hương"
+    marks = phone.locator(".ex-result").first.locator("mark").all_inner_texts()
+    assert {"người", "tốt", "việc"} <= set(marks)
+    assert search(phone, "dien hinh")[0] == "Trạm Y tế xã Ea Tiêu"
+
+
+def test_dak_lak_finds_dak_lak_with_kind_field_province_and_link(phone) -> None:  # type: ignore[no-untyped-def]
+    titles = search(phone, "Dak Lak")
+    assert "Trạm Y tế xã Ea Tiêu" in titles and "Tỉnh Đắk Lắk" in titles
+    result = phone.locator(".ex-result", has_text="Trạm Y tế xã Ea Tiêu")
+    facts = result.locator(".ex-result__facts").inner_text()
+    assert "Tập thể" in facts and "Đắk Lắk" in facts and "01/03/2024" in facts
+    assert result.locator(".ex-chip").all_inner_texts() == ["Y tế, chăm sóc sức khỏe nhân dân"]
+    assert result.locator("mark").all_inner_texts()[:2] == ["Đắk", "Lắk"]
+    result.click()
+    phone.wait_for_url("**/guong/tram-y-te-ea-tieu/")
+    assert phone.locator("h1").inner_text() == "Trạm Y tế xã Ea Tiêu"
+
+
+def test_a_query_typed_in_nfd_or_with_diacritics_works(phone) -> None:  # type: ignore[no-untyped-def]
+    assert search(phone, unicodedata.normalize("NFD", "điển hình"))[0] == "Trạm Y tế xã Ea Tiêu"
+    # With diacritics, the exact spelling ranks first; without, both spellings are found.
+    assert search(phone, "Hưởng")[0] == "Trần Văn Hưởng"
+    assert search(phone, "Hương")[0] == "Nguyễn Thị Hương"
+    assert {"Nguyễn Thị Hương", "Trần Văn Hưởng"} <= set(search(phone, "huong"))
+
+
+def test_result_shows_the_photo_thumbnail(phone) -> None:  # type: ignore[no-untyped-def]
+    search(phone, "co giao day toan")
+    thumbnail = phone.locator(".ex-result").first.locator("img.ex-result__thumb")
+    assert thumbnail.get_attribute("src").endswith("/guong/nguyen-thi-huong-nam-dinh/anh-thumb.webp")
+    thumbnail.scroll_into_view_if_needed()
+    phone.wait_for_function("img => img.complete && img.naturalWidth === 128", arg=thumbnail.element_handle())
+
+
+def test_filter_by_todays_province_and_kind(phone) -> None:  # type: ignore[no-untyped-def]
+    search(phone, "")
+    phone.click(".ex-search__filter-toggle")
+    province = phone.locator("select[name='tinh']")
+    assert "Ninh Bình (1)" in province.locator("option").all_inner_texts()
+    assert "Nam Định" not in " ".join(province.locator("option").all_inner_texts())
+    province.select_option("ninh-binh")
+    wait_for_results(phone, "", "tinh=ninh-binh")
+    # Its stories first, then its page and those of the provinces merged into it.
+    titles = phone.locator(".ex-result__title").all_inner_texts()
+    assert titles == ["Nguyễn Thị Hương", "Tỉnh Hà Nam", "Tỉnh Nam Định", "Tỉnh Ninh Bình"]
+    assert "trước là Nam Định" in phone.locator(".ex-result__facts").first.inner_text()
+    province.select_option("")
+    phone.locator("select[name='loai']").select_option("tap-the")
+    assert search(phone, "dak lak", "loai=tap-the") == ["Trạm Y tế xã Ea Tiêu"]  # the province page is no "Tập thể"
+    phone.locator("select[name='loai']").select_option("")
+    wait_for_results(phone, "dak lak")
+
+
+def test_drafts_and_scripts_never_show(phone) -> None:  # type: ignore[no-untyped-def]
+    assert search(phone, "Quytxanh") == []
+    assert "Không tìm thấy" in phone.locator(".md-search-result__meta").inner_text()
+    assert search(phone, "giup ban") == ["Lò Văn Sáng"]
+    assert phone.locator(".ex-result script, .ex-result img:not(.ex-result__thumb)").count() == 0
+    assert phone.errors == []  # type: ignore[attr-defined]

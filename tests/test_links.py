@@ -142,6 +142,17 @@ def test_every_internal_link_in_pages_feeds_sitemap_and_data_reaches_a_file(real
     assert problems == []
 
 
+def test_every_search_result_links_to_a_page_and_its_thumbnail_to_an_image(real_site: Path) -> None:
+    site_url = load_project(real_site.parent).settings.site_url
+    documents = [json.loads(path.read_bytes())["x"] for path in sorted(real_site.glob("search/d/*.json"))]
+    assert len(documents) >= 12
+    links = [
+        Link(f"search {doc['u']} {key}", site_url + doc[key]) for doc in documents for key in ("u", "i") if doc.get(key)
+    ]
+    assert any(" i" in link.where for link in links)
+    assert sorted(f"{link.where}: {why}" for link in links if (why := broken(real_site, site_url, link))) == []
+
+
 def test_every_page_is_in_the_sitemap_and_every_story_in_the_feeds(real_site: Path, links: list[Link]) -> None:
     site_url = load_project(real_site.parent).settings.site_url
     in_sitemap = {link.url for link in links if link.where.startswith("sitemap.xml")}

@@ -178,6 +178,17 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def open_search(page: Any, query: str) -> None:
+    """Open the header's search (a button on a phone), type a query and wait until its results are shown."""
+    if not page.is_visible(".md-search__input"):
+        page.click("label.md-header__button[for='__search']")
+    page.fill(".md-search__input", query)
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__meta')?.dataset.query === q", arg=query, timeout=15_000
+    )
+    assert page.locator(".ex-result").count() > 0
+
+
 def story_with_photo(site: Path) -> str:
     for page in sorted(site.glob("guong/*/index.html")):
         if 'class="ex-photo"' in page.read_text(encoding="utf-8"):
@@ -194,13 +205,15 @@ PAGES = {
     "province": "dia-phuong/ninh-binh/",
     "plan": "ke-hoach/nam-dinh-2022-2025/",
     "archive": "nguoi-tot-viec-tot/",
+    "search": "",  # the home page with the header's search open and a query typed
 }
+SEARCH_QUERY = "nông thôn"
 
 
 @pytest.mark.parametrize(
     ("name", "viewport"),
-    [(name, PHONE) for name in PAGES] + [("home", DESKTOP), ("story", DESKTOP)],
-    ids=[f"{name}-phone" for name in PAGES] + ["home-desktop", "story-desktop"],
+    [(name, PHONE) for name in PAGES] + [("home", DESKTOP), ("story", DESKTOP), ("search", DESKTOP)],
+    ids=[f"{name}-phone" for name in PAGES] + ["home-desktop", "story-desktop", "search-desktop"],
 )
 def test_axe_finds_no_serious_or_critical_accessibility_problem(
     real_site: Path, served: str, browser: Any, name: str, viewport: dict[str, int]
@@ -210,6 +223,8 @@ def test_axe_finds_no_serious_or_critical_accessibility_problem(
     page = browser.new_page(viewport=viewport, locale="vi-VN")
     try:
         page.goto(served + path, wait_until="load")
+        if name == "search":
+            open_search(page, SEARCH_QUERY)
         page.add_script_tag(path=str(AXE))
         results = page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', "

@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -171,6 +173,37 @@ def test_every_link_in_a_feed_has_a_safe_scheme(hostile: SiteFixture) -> None:
         for entry in json.loads(data)["items"]:
             for key in ("url", "image", "external_url"):
                 assert url_scheme(entry.get(key) or "https:") == "https", entry.get(key)
+
+
+# Search index ----------------------------------------------------------------------------------------------------
+
+SAFE_SEARCH_PATH = re.compile(r"^[a-z0-9][a-z0-9\-/.]*$")
+"""What the search client accepts as a link (theme/assets/exemplars/search.js, SAFE_PATH): a site-relative path."""
+
+
+def search_documents(site: SiteFixture) -> list[dict[str, Any]]:
+    return [json.loads(data)["x"] for _, data in built_files(site, "search/d/*.json")]
+
+
+def test_the_search_index_holds_only_what_the_sanitised_pages_show(hostile: SiteFixture) -> None:
+    documents = {doc["u"]: doc for doc in search_documents(hostile)}
+    assert {f"guong/{slug}/" for slug in HOSTILE_STORIES} <= set(documents)
+    for slug in HOSTILE_STORIES:
+        doc = documents[f"guong/{slug}/"]
+        assert all(SAFE_SEARCH_PATH.match(doc[key]) for key in ("u", "i") if doc.get(key)), doc
+        shown = " ".join(LexborHTMLParser(story_fragment(hostile.built(f"guong/{slug}/index.html"))).text().split())
+        # Every attack marker in the index is one the page shows as plain text (code samples): the contents of
+        # removed elements and attributes never reach it.
+        markers = set(re.findall(r"XSS-[a-z-]+", json.dumps(doc, ensure_ascii=False)))
+        assert markers <= set(re.findall(r"XSS-[a-z-]+", shown)), slug
+    for doc in documents.values():
+        assert all(SAFE_SEARCH_PATH.match(doc[key]) for key in ("u", "i") if doc.get(key)), doc
+
+
+def test_the_search_index_files_are_data_not_markup(hostile: SiteFixture) -> None:
+    for path, data in built_files(hostile, "search/**/*.json"):
+        value = json.loads(data)  # valid JSON, read by the client with JSON.parse and shown with textContent
+        assert not any(url_scheme(text) not in ("", "https") for text in json_strings(value) if ":" in text[:12]), path
 
 
 # Open data -------------------------------------------------------------------------------------------------------

@@ -55,6 +55,18 @@ setup_test_tools() {
   apt_install chromium newsboat
 }
 
+setup_quality_tools() {
+  # The markup and accessibility checks (tests/test_quality.py): the Nu HTML Checker runs on Java; it and
+  # axe-core come from npm, pinned in package-lock.json. Reinstalled only when the lock file changes.
+  command -v java >/dev/null || apt_install default-jre-headless
+  command -v npm >/dev/null || apt_install nodejs npm
+  local stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+}
+
 case "${1:-}" in
   build)
     setup_python
@@ -65,6 +77,7 @@ case "${1:-}" in
     setup_python
     setup_fonts
     setup_test_tools
+    setup_quality_tools
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check --quiet .
     "$VENV/bin/python" -m pytest

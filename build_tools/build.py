@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import os
-import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from .pages import RenderInputs, render_newsroom_pages, render_pages, render_red
 from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
+from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -228,35 +231,55 @@ def generate(project: Project, drafts: bool = False) -> WriteReport:
 
 
 def build_site(project: Project, site_dir: Path | None = None) -> Path:
-    """`exemplars build`: generate, render with MkDocs in strict mode into a temporary folder, then swap.
+    """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
-    The previous site is replaced only when every step succeeded, so a failed build leaves it untouched.
+    The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
+    or interrupted build leaves it byte for byte as it was.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     site_dir = (site_dir or project.root / "site").resolve()
-    generate(project)
-    staging = site_dir.with_name(f".{site_dir.name}.building")
-    shutil.rmtree(staging, ignore_errors=True)
-    config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build(config)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        config.plugins.on_shutdown()
-    _swap(staging, site_dir)
+    with build_lock(site_dir):
+        recover(site_dir)
+        catalogue = gather(project)
+        write_tree(render_outputs(project, catalogue), project.generated_dir)
+        checkpoint("generate")
+        staging = staging_dir(site_dir)
+        discard(staging)
+        try:
+            with source_date_epoch(content_epoch(project, catalogue)):
+                config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    mkdocs_build(config)
+                finally:
+                    config.plugins.on_shutdown()
+            publish(staging, site_dir)
+        except BaseException:
+            discard(staging)
+            raise
     return site_dir
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with `staging` by renames, so readers never see a half-written site."""
-    retired = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, retired)
-    os.replace(staging, site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+def content_epoch(project: Project, catalogue: Catalogue) -> int:
+    """The build's date, from the content: the day plan progress is stated as of (the newest story, or the
+    configured `content_date`), as seconds since 1970 at midnight UTC.
+
+    MkDocs stamps it into sitemap.xml and sitemap.xml.gz; from the clock, two builds of one commit would differ.
+    """
+    day = resolve_content_date(project.settings.content_date, catalogue)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for MkDocs (reproducible-builds.org); a value already set by the caller wins."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -8,6 +8,7 @@ load something from elsewhere, or take over the page.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -209,6 +210,13 @@ def unsafe_markup(html: str, fragment: bool = True, theme_scripts: frozenset[str
 def _page_chrome_problems(
     node: LexborNode, tag: str, attributes: dict[str, str], where: str, theme_scripts: frozenset[str]
 ) -> list[str]:
+    if tag == "script" and attributes.get("type", "").lower() == "application/ld+json":
+        # A data block, never run: safe when the parser saw one whole element holding nothing but JSON.
+        try:
+            json.loads(node.text(deep=True) or "")
+        except ValueError:
+            return [f"structured data that is not JSON: {where}"]
+        return []
     if tag == "script":
         key = _script_key(node)
         return [] if key in theme_scripts else [f"script not from the theme: {where} {key[:80]!r}"]

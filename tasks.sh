@@ -7,7 +7,7 @@
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
-#   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
+#   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,6 +45,11 @@ setup_python() {
   fi
 }
 
+setup_fonts() {
+  # Share cards for stories without a photo are drawn with a font that has Vietnamese glyphs (DejaVu Sans).
+  if command -v dpkg >/dev/null; then apt_install fonts-dejavu-core; fi
+}
+
 setup_test_tools() {
   # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader (newsboat).
   apt_install chromium newsboat
@@ -65,10 +70,12 @@ setup_quality_tools() {
 case "${1:-}" in
   build)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" build
     ;;
   test)
     setup_python
+    setup_fonts
     setup_test_tools
     setup_quality_tools
     "$VENV/bin/ruff" check .
@@ -81,10 +88,12 @@ case "${1:-}" in
     ;;
   serve)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" serve
     ;;
   golden)
     setup_python
+    setup_fonts
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
     ;;
@@ -96,9 +105,12 @@ case "${1:-}" in
     ;;
   screenshots)
     setup_python
+    setup_fonts
     setup_test_tools
+    apt_install poppler-utils
     "$VENV/bin/exemplars" build
     "$VENV/bin/python" tools/screenshots.py
+    "$VENV/bin/python" tools/print_story.py
     ;;
   *)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'

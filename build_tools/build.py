@@ -17,7 +17,7 @@ from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import render_open_data
 from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
-from .photos import PhotoSet, process_photo, process_thumbnail
+from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
 from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
@@ -33,6 +33,8 @@ from .schema import (
     validate_taxonomies,
 )
 from .search import render_search
+from .sharecard import render_share_card
+from .social import SITE_CARD, build_card_text, build_site_card_text
 from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
@@ -166,20 +168,29 @@ def gather(project: Project, drafts: bool = False) -> Catalogue:
 def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False) -> Outputs:
     """Everything the generated folder will hold, gathered in memory before anything is written."""
     photos: dict[str, PhotoSet] = {}
+    cards: dict[str, Variant] = {}
     outputs = Outputs()
     for exemplar in catalogue.exemplars:
         if exemplar.photo is not None:
             photo_set = process_photo(exemplar.photo.path, project.cache_dir / "photos")
             photos[exemplar.slug] = photo_set
-            for variant in photo_set.variants:
+            for variant in photo_set.published:
                 outputs.add(f"guong/{exemplar.slug}/{variant.name}", variant.cached)
+        else:
+            card = render_share_card(
+                build_card_text(exemplar, catalogue, project.settings), project.cache_dir / "cards"
+            )
+            cards[exemplar.slug] = card
+            outputs.add(f"guong/{exemplar.slug}/{card.name}", card.cached)
         for alias in exemplar.aliases:
             outputs.add(
                 f"guong/{alias}/index.html",
                 render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name),
             )
     story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
-    inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
+    site_card = render_share_card(build_site_card_text(project.settings), project.cache_dir / "cards")
+    outputs.add(SITE_CARD, site_card.cached)
+    inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts, cards=cards)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
     as_of = resolve_content_date(project.settings.content_date, catalogue)

@@ -195,6 +195,7 @@ def run_build(project: Project, site_dir: Path | None) -> int:
 
     from .build import build_site
     from .publish import BuildBusy
+    from .sharecard import MissingFont
 
     # CI cancelling a job sends SIGTERM: stop as cleanly as on Ctrl+C. (Only the main thread may set handlers.)
     previous = None
@@ -211,6 +212,10 @@ def run_build(project: Project, site_dir: Path | None) -> int:
         return EXIT_INTERRUPTED
     except BuildBusy as error:
         print(f"Chưa tạo trang: {error}", file=sys.stderr)
+        return EXIT_BUILD
+    except MissingFont as error:
+        print(error, file=sys.stderr)
+        print(KEPT, file=sys.stderr)
         return EXIT_BUILD
     except TemplateError as error:
         print(f"Lỗi trong mẫu giao diện: {_describe_template_error(error, project)}", file=sys.stderr)

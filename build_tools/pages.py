@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -21,8 +22,9 @@ from .config import Settings
 from .feeds import MAX_FEED_BYTES, FeedSpec
 from .model import KINDS, Exemplar, Plan
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
-from .photos import PhotoSet
+from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
+from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
 from .text import nfc
 
@@ -39,6 +41,8 @@ class RenderInputs:
     story_html: Mapping[str, str]
     photos: Mapping[str, PhotoSet]
     drafts: bool = False
+    cards: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
+    """Share cards drawn for stories without a photo, by slug."""
 
 
 def md_text(value: object) -> Markup:
@@ -166,6 +170,9 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
     )
     for exemplar in cat.exemplars:
         today = cat.today(exemplar.province)
+        share = build_share_meta(
+            exemplar, cat, settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
+        )
         add(
             f"guong/{exemplar.slug}/index.md",
             "story.md.j2",
@@ -175,8 +182,10 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
                 "hide": ["toc"],
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
+                "share": share.as_meta(),
             },
             e=exemplar,
+            share=share,
             recorded=cat.provinces[exemplar.province],
             today=today,
             story_html=Markup(inputs.story_html[exemplar.slug]),
@@ -248,6 +257,16 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
         )
     _render_statistics(cat, as_of, add)
     _render_comparisons(comparisons, add)
+    add(
+        "ngoai-tuyen/index.md",
+        "offline.md.j2",
+        {
+            "title": "Bạn đang ngoại tuyến",
+            "description": "Các câu chuyện đã đọc vẫn mở được trên thiết bị này khi không có mạng.",
+            "hide": ["toc"],
+            "noindex": True,
+        },
+    )
     return pages
 
 

@@ -8,6 +8,7 @@ load something from elsewhere, or take over the page.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -209,6 +210,14 @@ def unsafe_markup(html: str, fragment: bool = True, theme_scripts: frozenset[str
 def _page_chrome_problems(
     node: LexborNode, tag: str, attributes: dict[str, str], where: str, theme_scripts: frozenset[str]
 ) -> list[str]:
+    if tag == "script" and attributes.get("type") == "application/ld+json":
+        # Data for search engines, not code: it must parse, and hold no `<` that could close the element early.
+        text = node.text(deep=True) or ""
+        try:
+            json.loads(text)
+        except ValueError:
+            return [f"JSON-LD that is not JSON: {where} {text[:80]!r}"]
+        return [f"`<` inside JSON-LD: {where}"] if "<" in text else []
     if tag == "script":
         key = _script_key(node)
         return [] if key in theme_scripts else [f"script not from the theme: {where} {key[:80]!r}"]

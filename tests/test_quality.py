@@ -205,6 +205,8 @@ PAGES = {
     "province": "dia-phuong/ninh-binh/",
     "plan": "ke-hoach/nam-dinh-2022-2025/",
     "archive": "nguoi-tot-viec-tot/",
+    "statistics": "thong-ke/",
+    "press": "bao-chi/",
     "search": "",  # the home page with the header's search open and a query typed
 }
 SEARCH_QUERY = "nông thôn"

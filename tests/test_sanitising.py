@@ -228,7 +228,8 @@ def texts_and_attributes(html: str) -> Iterator[str]:
     tree = LexborHTMLParser(html)
     for node in tree.root.traverse(include_text=True):
         if node.tag == "-text":
-            yield node.text_content or ""
+            if node.parent is None or node.parent.tag not in ("script", "style"):
+                yield node.text_content or ""
         else:
             yield from (value or "" for value in node.attributes.values())
             if node.tag == "script" and node.attributes.get("type") == "application/ld+json":

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .publish import checkpoint
+
 
 class DuplicateOutput(Exception):
     """Two things want the same output path (two stories with one slug, a page over a photo…)."""
@@ -57,6 +59,7 @@ def write_tree(outputs: Outputs, root: Path) -> WriteReport:
             temporary.write_bytes(content)
         os.replace(temporary, target)
         written.append(relative)
+        checkpoint("writing")  # test hook (publish.py): a build stopped half-way through writing the pages
     removed: list[str] = []
     for existing in sorted(root.rglob("*"), reverse=True):
         relative = existing.relative_to(root).as_posix()

@@ -172,7 +172,7 @@ def collect_documents(
     return documents
 
 
-def _field_order(field: Field) -> tuple[int, ...]:
+def _field_order(field: Field) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return vi_sort_key(field.name)
 
 

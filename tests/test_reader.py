@@ -193,3 +193,11 @@ def test_photo_is_published_as_responsive_variants(site: SiteFixture) -> None:
     assert 'srcset="anh-480.webp 480w, anh-960.webp 960w, anh-1600.webp 1600w"' in html
     assert 'alt="Cô giáo trên lớp"' in html and "Ảnh: Báo Nam Định" in html
     assert (site.root / "site/guong/co-anh/anh-1600.jpg").is_file()
+
+
+def test_provinces_are_listed_in_vietnamese_dictionary_order(small_site: SiteFixture) -> None:
+    html = small_site.built("dia-phuong/index.html")
+    names = ["Cà Mau", "Cao Bằng", "Đà Nẵng", "Điện Biên", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng"]
+    listed = re.findall(r"<strong>(?:Tỉnh|Thành phố) ([^<]+)</strong>", html)
+    assert len(listed) == 34
+    assert [name for name in listed if name in names] == names

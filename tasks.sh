@@ -3,10 +3,11 @@
 #
 #   bash tasks.sh build    set up .venv, check the content, build the site into site/
 #   bash tasks.sh test     set up .venv and the test tools (Chromium…), lint, run the whole test suite
-#   bash tasks.sh check    check profiles and plans only
+#   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
+#   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,8 +46,8 @@ setup_python() {
 }
 
 setup_test_tools() {
-  # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader.
-  apt_install chromium
+  # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader (newsboat).
+  apt_install chromium newsboat
 }
 
 case "${1:-}" in
@@ -63,7 +64,7 @@ case "${1:-}" in
     ;;
   check)
     setup_python
-    "$VENV/bin/exemplars" check
+    "$VENV/bin/exemplars" check "${@:2}"
     ;;
   serve)
     setup_python
@@ -80,8 +81,14 @@ case "${1:-}" in
     shift
     "$VENV/bin/python" -m benchmarks.search "$@"
     ;;
+  screenshots)
+    setup_python
+    setup_test_tools
+    "$VENV/bin/exemplars" build
+    "$VENV/bin/python" tools/screenshots.py
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -10,11 +10,14 @@ from pathlib import Path
 
 from .catalogue import Catalogue, build_catalogue
 from .config import Project
+from .feeds import list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
-from .pages import RenderInputs, render_pages, render_redirect
+from .opendata import render_open_data
+from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
 from .photos import PhotoSet, process_photo, process_thumbnail
 from .problems import ContentError, Problem
+from .progress import resolve_content_date
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -27,6 +30,7 @@ from .schema import (
     validate_taxonomies,
 )
 from .search import render_search
+from .statistics import build_statistics, render_statistics_csv
 from .write import Outputs, WriteReport, write_tree
 
 log = logging.getLogger("exemplars")
@@ -129,6 +133,9 @@ def load_content(project: Project) -> Content:
         if not found and not result.problems:
             exemplars.append(build_exemplar(result.source, slug, path.parent))
     if problems:
+        # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
+        checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
+        problems += build_catalogue(checkable, plans, fields, provinces)[1]
         raise ContentError(problems)
     return Content(fields, provinces, plans, exemplars)
 
@@ -171,8 +178,22 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
+    outputs.update(render_newsroom_outputs(inputs))
     outputs.update(render_search_files(project, catalogue, story_html))
+    as_of = resolve_content_date(project.settings.content_date, catalogue)
+    outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
     return outputs
+
+
+def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:
+    """Feeds, open data, and the two pages that document them; drafts never reach any of them."""
+    cat, settings = inputs.catalogue, inputs.settings
+    feeds = render_feeds(cat, settings, inputs.story_html, inputs.photos)
+    for warning in feeds.warnings:
+        log.warning(warning)
+    data = render_open_data(cat, settings, inputs.story_html, inputs.photos)
+    pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
+    return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
 
 
 def render_search_files(project: Project, catalogue: Catalogue, story_html: dict[str, str]) -> dict[str, bytes | Path]:

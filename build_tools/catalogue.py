@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import KINDS, Exemplar, Field, Plan, PlanField, Province
 from .problems import Problem
@@ -48,16 +49,26 @@ class Catalogue:
         """Plans issued in this province or in a former province merged into it."""
         return [plan for plan in self.plans.values() if self.today(plan.province).id == province_id]
 
-    def related(self, exemplar: Exemplar, limit: int = 4) -> list[Exemplar]:
-        """Other exemplars sharing fields or today's province, the closest first; deterministic."""
+    def related(self, exemplar: Exemplar, limit: int = 4, window: int = 60) -> list[Exemplar]:
+        """Other exemplars sharing fields or today's province, the closest first, then the newest.
+
+        Only the newest `window` of each group is considered, which keeps this linear in the collection size.
+        """
         today = self.today(exemplar.province).id
+        scores: dict[str, int] = {}
+        for field_id in exemplar.fields:
+            for other in self.by_field.get(field_id, ())[:window]:
+                scores[other.slug] = scores.get(other.slug, 0) + 2
+        for other in self.by_province.get(today, ())[:window]:
+            scores[other.slug] = scores.get(other.slug, 0) + 1
+        scores.pop(exemplar.slug, None)
+        position = self._positions
+        best = sorted(scores, key=lambda slug: (-scores[slug], position[slug]))[:limit]
+        return [self.by_slug[slug] for slug in best]
 
-        def score(other: Exemplar) -> tuple[int, int]:
-            shared = len(set(other.fields) & set(exemplar.fields)) * 2
-            return (shared + (self.today(other.province).id == today), -self.exemplars.index(other))
-
-        candidates = [e for e in self.exemplars if e.slug != exemplar.slug and score(e)[0] > 0]
-        return sorted(candidates, key=score, reverse=True)[:limit]
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.slug: index for index, e in enumerate(self.exemplars)}
 
 
 def _group(exemplars: Iterable[Exemplar], keys: callable) -> dict:  # type: ignore[valid-type]
@@ -87,7 +98,8 @@ def build_catalogue(
                     1,
                     None,
                     f"đường dẫn `{exemplar.slug}` đã được dùng cho hồ sơ {other.source_path}. "
-                    "Mỗi thư mục hồ sơ phải có tên riêng; hãy thêm địa phương hoặc năm vào tên thư mục.",
+                    "Nếu là cùng một gương, hãy sửa hồ sơ đó thay vì tạo mới; nếu là gương khác, đặt tên thư mục "
+                    "khác (thêm địa phương hoặc năm).",
                 )
             )
         else:

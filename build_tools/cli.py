@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
 
-from .config import load_project
-from .problems import ContentError, format_problems
+from .config import Project, load_project
+from .problems import ContentError, format_github, format_problems
 
 EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 2
 
@@ -21,14 +22,46 @@ def main(argv: list[str] | None = None) -> int:
         "--root", type=Path, default=Path.cwd(), help="thư mục gốc của kho (mặc định: thư mục hiện tại)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="kiểm tra mọi hồ sơ và kế hoạch, báo tất cả lỗi một lần")
+    check = commands.add_parser("check", help="kiểm tra mọi hồ sơ và kế hoạch, báo tất cả lỗi một lần")
+    check.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="`github`: in lỗi thành chú thích (annotation) trên đúng dòng của pull request",
+    )
+    new = commands.add_parser(
+        "new", help="tạo hồ sơ mới đúng mẫu (hỏi từng thông tin nếu không ghi trong lệnh)", description=_NEW_HELP
+    )
+    new.add_argument("--name", help="tên người, tập thể hoặc hộ gia đình, viết đầy đủ có dấu")
+    new.add_argument("--kind", help="ca-nhan | tap-the | ho-gia-dinh")
+    new.add_argument("--field", action="append", dest="fields", help="mã lĩnh vực; ghi nhiều lần nếu nhiều lĩnh vực")
+    new.add_argument("--province", help="mã tỉnh, thành phố khi được công nhận, ví dụ nam-dinh")
+    new.add_argument("--group", default="", help="thư mục nhóm trong exemplars/, ví dụ 2024")
+    new.add_argument("--slug", help="đường dẫn (tên thư mục); mặc định tạo từ tên và tỉnh")
+    new.add_argument(
+        "--consent",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="đã có văn bản đồng ý của người được nêu gương (cá nhân, hộ gia đình)",
+    )
+    new.add_argument(
+        "--date", type=dt.date.fromisoformat, default=None, help="ngày đăng NĂM-THÁNG-NGÀY (mặc định: hôm nay)"
+    )
+    docs = commands.add_parser(
+        "docs", help="cập nhật phần tham chiếu trong CONTRIBUTING.md và biểu mẫu đề xuất từ mẫu hồ sơ"
+    )
+    docs.add_argument("--check", action="store_true", help="chỉ kiểm tra; báo lỗi nếu tài liệu chưa được cập nhật")
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    project = load_project(args.root)
+    try:
+        project = load_project(args.root)
+    except ContentError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        return EXIT_CONTENT
 
     if args.command == "check":
         from .build import check
@@ -36,10 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         try:
             catalogue = check(project)
         except ContentError as error:
-            print(format_problems(error.problems), file=sys.stderr)
+            if args.format == "github":
+                # Workflow commands are read from stdout; the count goes to the log as well.
+                print(format_github(error.problems))
+            else:
+                print(format_problems(error.problems), file=sys.stderr)
             return EXIT_CONTENT
         print(f"Không có lỗi: {len(catalogue.exemplars)} hồ sơ, {len(catalogue.plans)} kế hoạch.")
         return EXIT_OK
+
+    if args.command == "new":
+        return run_new(project, args, today=args.date or dt.date.today())
+
+    if args.command == "docs":
+        return run_docs(project, check_only=args.check)
 
     if args.command == "build":
         from mkdocs.exceptions import MkDocsException
@@ -66,6 +109,111 @@ def main(argv: list[str] | None = None) -> int:
         serve(config_file=str(project.config_file), dev_addr=args.dev_addr, livereload=True)
         return EXIT_OK
     return EXIT_BUILD
+
+
+_NEW_HELP = (
+    "Tạo exemplars/<đường-dẫn>/index.md với các trường bắt buộc đã điền, đúng mã lĩnh vực và tỉnh. "
+    "Thiếu thông tin nào thì lệnh hỏi (khi chạy trong cửa sổ dòng lệnh). Ví dụ: exemplars new "
+    '--name "Nguyễn Thị Hương" --kind ca-nhan --field day-tot-hoc-tot --province nam-dinh --consent'
+)
+
+
+def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
+    """`exemplars new`: the one place where the clock is read, for the `published` date of a new profile."""
+    from .build import load_taxonomies
+    from .scaffold import (
+        Answers,
+        NewProfile,
+        NewProfileError,
+        ask_answers,
+        check_answers,
+        check_group,
+        check_slug,
+        claimed_slugs,
+        resolve_field,
+        resolve_kind,
+        resolve_province,
+        suggest_slug,
+        write_profile,
+    )
+    from .schema import Vocabulary, profile_key
+    from .text import nfc
+
+    fields, provinces, problems = load_taxonomies(project)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        return EXIT_CONTENT
+    plan_ids = sorted(p.stem for p in project.plans_dir.glob("*.yml") if p.stem not in ("fields", "provinces"))
+    vocabulary = Vocabulary(fields, provinces, plan_ids)
+    answers = Answers(
+        name=nfc((args.name or "").strip()),
+        kind=resolve_kind(args.kind) if args.kind else "",
+        fields=tuple(resolve_field(f, vocabulary) for f in args.fields or ()),
+        province=resolve_province(args.province, vocabulary) if args.province else "",
+        consent=args.consent,
+    )
+    if answers.missing and sys.stdin.isatty():
+        try:
+            answers = ask_answers(input, print, vocabulary, answers)
+        except (EOFError, KeyboardInterrupt):
+            print("\nĐã hủy, chưa tạo hồ sơ nào.", file=sys.stderr)
+            return EXIT_CONTENT
+    elif answers.missing:
+        options = ", ".join(f"--{'field' if key == 'fields' else key}" for key in answers.missing)
+        print(
+            f"Chưa tạo hồ sơ: thiếu {options}. Ghi các thông tin này trong lệnh, hoặc chạy lệnh trong cửa sổ "
+            "dòng lệnh để được hỏi từng mục.",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    slug = args.slug or suggest_slug(answers.name, answers.province)
+    group = args.group.strip("/")
+    messages = check_answers(answers.name, answers.kind, answers.fields, answers.province, vocabulary, project.root)
+    messages += [f"group: {m}" for m in check_group(group)]
+    if not messages:  # a slug made from a wrong province would only repeat the province's problem
+        messages = [f"slug: {m}" for m in check_slug(slug, claimed_slugs(project))]
+    if messages:
+        for message in messages:
+            print(f"Chưa tạo hồ sơ: {message}", file=sys.stderr)
+        return EXIT_CONTENT
+    consent = bool(answers.consent)
+    profile = NewProfile(answers.name, answers.kind, answers.fields, answers.province, slug, today, consent, group)
+    try:
+        path = write_profile(project, profile)
+    except NewProfileError as error:
+        print(f"Chưa tạo hồ sơ: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Đã tạo {project.shown(path)}")
+    print("Tiếp theo:")
+    print("  1. Viết phần tóm tắt (summary) và câu chuyện bên dưới dòng `---` thứ hai.")
+    print(f"  2. Nếu có ảnh, chép ảnh vào {project.shown(path.parent)}/ và điền trường photo.")
+    if answers.kind in profile_key("consent").required_for and not consent:
+        print("  !  Chưa có văn bản đồng ý: khi đã có, đổi `consent: false` thành `consent: true`.")
+    print("  3. Chạy `bash tasks.sh check` để kiểm tra, `bash tasks.sh serve` để xem trước.")
+    return EXIT_OK
+
+
+def run_docs(project: Project, check_only: bool) -> int:
+    from .build import load_taxonomies
+    from .contributing import DocsError, expected_docs, stale_docs, write_docs
+
+    fields, provinces, problems = load_taxonomies(project)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        expected = expected_docs(project, fields.values(), provinces.values())
+    except DocsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONTENT
+    if check_only:
+        stale = stale_docs(project, expected)
+        for path in stale:
+            print(f"{path}: chưa khớp với mẫu hồ sơ. Chạy `exemplars docs` rồi commit tệp này.", file=sys.stderr)
+        return EXIT_CONTENT if stale else EXIT_OK
+    for path in write_docs(project, expected):
+        print(f"Đã cập nhật {path}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.utils.yaml import yaml_load
+
+from .problems import ContentError, Problem
 
 DEFAULT_LICENCE = "CC BY 4.0"
 DEFAULT_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
@@ -28,10 +33,22 @@ class Settings:
     """Credit line a newsroom prints; defaults to "Nguồn: <site name>"."""
     repo_url: str = ""
     edit_uri: str = ""
+    feed_id_domain: str = ""
+    """Domain in the feed item ids (`tag:` URIs); empty means the host of `site_url`. After moving the site to a
+    new domain, set it to the old one so that newsrooms' readers do not see every story again as new."""
+    content_date: dt.date | None = None
+    """The day plan progress and statistics are stated as of; None means the newest date in the content.
+
+    Never the clock: two builds of one commit must give identical pages.
+    """
 
     @property
     def credit_line(self) -> str:
         return self.credit or f"Nguồn: {self.site_name}"
+
+    @property
+    def id_domain(self) -> str:
+        return self.feed_id_domain or (urlsplit(self.site_url).hostname or "localhost")
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,37 @@ class Project:
         return path.relative_to(self.root).as_posix()
 
 
+CONTENT_DATE_RULE = (
+    "`content_date` là ngày chốt số liệu cho trang kế hoạch và thống kê, viết dạng `2025-06-30`; "
+    "bỏ trống để dùng ngày đăng mới nhất của các hồ sơ."
+)
+
+
+def parse_content_date(value: object) -> dt.date | None:
+    """`2025-06-30` (YAML date or text) → date; None when absent. Raises ValueError with the rule otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"ngày `{value}` không hợp lệ. {CONTENT_DATE_RULE}")
+
+
+def _content_date(root: Path, options: dict[str, Any]) -> dt.date | None:
+    try:
+        return parse_content_date(options.get("content_date"))
+    except ValueError as error:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+        line = next((n for n, row in enumerate(text, start=1) if row.strip().startswith("content_date:")), None)
+        raise ContentError([Problem("mkdocs.yml", line, "content_date", str(error))]) from None
+
+
 def load_project(root: Path) -> Project:
     root = root.resolve()
     with open(root / "mkdocs.yml", encoding="utf-8") as handle:
@@ -93,5 +141,7 @@ def load_project(root: Path) -> Project:
             credit=str(options.get("credit", "")),
             repo_url=str(config.get("repo_url", "") or ""),
             edit_uri=str(config.get("edit_uri", "") or ""),
+            feed_id_domain=str(options.get("feed_id_domain", "") or ""),
+            content_date=_content_date(root, options),
         ),
     )

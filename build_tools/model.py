@@ -72,6 +72,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A dated correction note ("đính chính"): shown on the story page and carried in its feed item."""
+
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
 class Exemplar:
     """One published profile. `province` is as recorded (possibly former); pages show today's too."""
 
@@ -95,6 +103,10 @@ class Exemplar:
     tags: tuple[str, ...] = ()
     draft: bool = False
     aliases: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    """Oldest first, as the profile lists them by date."""
+    public_contacts: tuple[str, ...] = ()
+    """An agency's published hotlines or addresses, the only phone numbers and e-mails a profile may show."""
 
     @property
     def url(self) -> str:
@@ -111,7 +123,8 @@ class Exemplar:
 
     @property
     def last_modified(self) -> dt.date:
-        return self.updated or self.published
+        """A correction is a change readers and feeds must see, so it counts as one."""
+        return max([self.updated or self.published, *(c.date for c in self.corrections)])
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,8 @@ class Target:
     max: int | None = None
     kinds: tuple[str, ...] = ()
     field: str | None = None
+    each: bool = False
+    """True when the numbers apply to each unit named in `who` (every department), not to the plan as a whole."""
 
 
 @dataclass(frozen=True)
@@ -164,11 +179,18 @@ class Milestone:
     what: str
     label: str | None = None
     who: str | None = None
+    until: str | None = None
+    """End of a span the source gives as a range ("từ năm 2021 đến năm 2023"), in the same notation as `when`."""
+
+    @property
+    def start(self) -> dt.date:
+        """The first day the milestone covers."""
+        return period_start(self.when)
 
     @property
     def due(self) -> dt.date:
         """The last day the milestone covers: what "overdue" is measured against."""
-        return period_end(self.when)
+        return period_end(self.until or self.when)
 
 
 @dataclass(frozen=True)
@@ -236,6 +258,19 @@ class Plan:
 class Taxonomies:
     fields: dict[str, Field] = field(default_factory=dict)
     provinces: dict[str, Province] = field(default_factory=dict)
+
+
+def period_start(when: str) -> dt.date:
+    """First day of a partial date: `2023` → 2023-01-01, `2021-Q2` → 2021-04-01, `2023-05` → 2023-05-01."""
+    year_text, _, rest = when.partition("-")
+    year = int(year_text)
+    if not rest:
+        return dt.date(year, 1, 1)
+    if rest.startswith("Q"):
+        return dt.date(year, int(rest[1:]) * 3 - 2, 1)
+    if len(rest) > 2:
+        return dt.date.fromisoformat(when)
+    return dt.date(year, int(rest), 1)
 
 
 def period_end(when: str) -> dt.date:

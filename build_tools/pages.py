@@ -5,19 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlencode, urlsplit
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .catalogue import Catalogue
+from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
+from .compare import FieldComparison, build_comparisons
 from .config import Settings
+from .feeds import MAX_FEED_BYTES, FeedSpec
 from .model import KINDS, Exemplar, Plan
+from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet
+from .progress import build_progress, resolve_content_date
+from .statistics import CSV_FILES, build_statistics
 from .text import nfc
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
@@ -53,6 +62,12 @@ def partial_date_vi(value: str) -> str:
     return date_vi(dt.date.fromisoformat(value))
 
 
+def upper_first(value: str) -> str:
+    """`quý II/2025` → `Quý II/2025` (Jinja's `capitalize` would lower the rest: `Quý ii/2025`)."""
+    return value[:1].upper() + value[1:]
+
+
+@lru_cache(maxsize=65536)
 def relative_url(from_url: str, to_url: str) -> str:
     """Link between two directory-style site URLs (`guong/a/` → `../../linh-vuc/b/`), valid under any base path."""
     if to_url.startswith(("http://", "https://", "#")):
@@ -61,6 +76,35 @@ def relative_url(from_url: str, to_url: str) -> str:
     if to_url.endswith("/") and not target.endswith("/"):
         target += "/"
     return "./" if target in (".", "./") else target
+
+
+def filesize_vi(size: int) -> str:
+    """`1234567` → `1,2 MB`, with the Vietnamese decimal comma."""
+    for unit, scale in (("MB", 1_000_000), ("kB", 1_000)):
+        if size >= scale:
+            return f"{size / scale:.1f}".replace(".", ",") + f" {unit}"
+    return f"{size} byte"
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def inline_code(value: str) -> Markup:
+    """Backtick spans of a plain-text description as <code>, for HTML blocks where Markdown is not applied."""
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", str(escape(value))))
+
+
+def report_url(settings: Settings, exemplar: Exemplar | None = None) -> str:
+    """A prefilled "new issue" page of the repository, for readers who find an error; empty unless on GitHub."""
+    if urlsplit(settings.repo_url).hostname != "github.com":
+        return ""
+    if exemplar is not None:
+        title = f"Báo lỗi: {exemplar.name}"
+        about = f"Câu chuyện: {settings.site_url}{exemplar.url}\nTệp hồ sơ: {exemplar.source_path}\n\n"
+    else:
+        title, about = "Báo lỗi trong câu chuyện: <tên gương điển hình>", "Câu chuyện (địa chỉ trang): \n\n"
+    body = f"{about}Thông tin chưa đúng:\n\nThông tin đúng là:\n\nCăn cứ (quyết định, văn bản, bài báo):\n"
+    return f"{settings.repo_url.rstrip('/')}/issues/new?{urlencode({'title': title, 'body': body})}"
 
 
 def _environment() -> Environment:
@@ -72,8 +116,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi)
-    env.globals.update(KINDS=KINDS)
+    env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi, upper_first=upper_first)
+    env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code)
+    env.globals.update(KINDS=KINDS, report_url=report_url)
     return env
 
 
@@ -83,7 +128,7 @@ _ENV = _environment()
 def _page(template: str, url: str, meta: dict[str, object], **context: object) -> str:
     """A Markdown page: YAML front matter for MkDocs (escaped: the theme prints it raw) and the body."""
     safe_meta = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
-    header = yaml.safe_dump(safe_meta, allow_unicode=True, sort_keys=False, width=10_000)
+    header = yaml.dump(safe_meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
     body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
     return f"---\n{header}---\n\n{body}"
 
@@ -91,15 +136,27 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
 def render_pages(inputs: RenderInputs) -> dict[str, str]:
     """Every generated page, keyed by its path under the docs folder."""
     cat, settings = inputs.catalogue, inputs.settings
-    common = {"cat": cat, "settings": settings, "photos": inputs.photos}
+    as_of = resolve_content_date(settings.content_date, cat)
+    progress = build_progress(cat, as_of)
+    comparisons = build_comparisons(cat, progress)
+    common = {
+        "cat": cat,
+        "settings": settings,
+        "photos": inputs.photos,
+        "as_of": as_of,
+        "progress": progress,
+        "comparisons": comparisons,
+    }
     pages: dict[str, str] = {}
 
     def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
         url = path.removesuffix("index.md")
-        feeds = [("toàn bộ trang", "feed.xml"), *context.pop("feeds", [])]
-        # The theme prints these into <head> as alternate links (feed autodiscovery).
-        meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
-        pages[path] = _page(template, url, meta, feeds=feeds[1:], **common, **context)
+        feeds = context.pop("feeds", [])
+        # The theme prints these into <head> as alternate links (feed autodiscovery), after the site-wide feeds
+        # it links on every page, hand-written ones included.
+        if feeds:
+            meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
+        pages[path] = _page(template, url, meta, feeds=feeds, **common, **context)
 
     add(
         "index.md",
@@ -189,7 +246,47 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             today=cat.today(plan.province),
             exemplars=cat.by_plan.get(plan.id, ()),
         )
+    _render_statistics(cat, as_of, add)
+    _render_comparisons(comparisons, add)
     return pages
+
+
+def _render_statistics(cat: Catalogue, as_of: dt.date, add) -> None:  # type: ignore[no-untyped-def]
+    stats = build_statistics(cat, as_of)
+    add(
+        "thong-ke/index.md",
+        "statistics.md.j2",
+        {
+            "title": "Thống kê",
+            "description": "Số gương điển hình theo lĩnh vực, tỉnh, thành phố, loại và năm",
+            "hide": ["navigation"],
+        },
+        stats=stats,
+        csv={key: path.removeprefix("thong-ke/") for key, path in CSV_FILES.items()},
+        by_year=layout_column_chart("bieu-do-nam", "Số gương điển hình theo năm đăng", stats.by_year),
+        by_kind=layout_bar_chart("bieu-do-loai", "Số gương điển hình theo loại", stats.by_kind),
+        by_field=layout_bar_chart("bieu-do-linh-vuc", "Số gương điển hình theo lĩnh vực", stats.by_field),
+        by_province=layout_tile_map("ban-do-tinh", "Số gương điển hình theo tỉnh, thành phố", stats.by_province),
+    )
+
+
+def _render_comparisons(comparisons: Mapping[str, FieldComparison], add) -> None:  # type: ignore[no-untyped-def]
+    add(
+        "so-sanh/index.md",
+        "comparisons.md.j2",
+        {"title": "So sánh kế hoạch theo lĩnh vực", "description": "Cách các kế hoạch viết cùng một lĩnh vực"},
+    )
+    for comparison in comparisons.values():
+        add(
+            f"{comparison.url}index.md",
+            "compare.md.j2",
+            {
+                "title": f"So sánh: {comparison.field.name}",
+                "description": f"{comparison.plan_count} kế hoạch viết lĩnh vực “{comparison.field.name}”",
+                "hide": ["navigation"],
+            },
+            comparison=comparison,
+        )
 
 
 def _plan_title(plan: Plan) -> str:
@@ -227,3 +324,47 @@ def _render_archive(cat: Catalogue, settings: Settings, add) -> None:  # type: i
 def render_redirect(target_url: str, from_url: str, title: str) -> str:
     """A static page at a former slug that forwards to the story (kept for old links and shares)."""
     return _ENV.get_template("redirect.html.j2").render(target=relative_url(from_url, target_url), title=title)
+
+
+FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom", "json": "JSON Feed 1.1"}
+TYPE_NAMES = {
+    "string": "văn bản",
+    "date": "ngày",
+    "url": "địa chỉ web",
+    "list": "danh sách",
+    "objects": "danh sách đối tượng",
+}
+
+
+def render_newsroom_pages(inputs: RenderInputs, feeds: Sequence[FeedSpec], data: OpenData) -> dict[str, str]:
+    """/bao-chi/ (every feed, the reuse terms, how to report an error) and /du-lieu/ (the data and its columns)."""
+    cat, settings = inputs.catalogue, inputs.settings
+    common = {"cat": cat, "settings": settings, "data": data}
+    repo = settings.repo_url.rstrip("/")
+    by_group = {group: [f for f in feeds if f.group == group] for group in ("site", "field", "province", "former")}
+    return {
+        "bao-chi/index.md": _page(
+            "press.md.j2",
+            "bao-chi/",
+            {"title": "Dành cho báo chí", "description": "Feed, điều kiện sử dụng lại và dữ liệu cho báo chí"},
+            site_feeds=by_group["site"],
+            field_feeds=by_group["field"],
+            province_feeds=by_group["province"],
+            former_feeds=by_group["former"],
+            format_names=FORMAT_NAMES,
+            max_megabytes=MAX_FEED_BYTES // 1_000_000,
+            id_domain=settings.id_domain,
+            report_link=report_url(settings),
+            **common,
+        ),
+        "du-lieu/index.md": _page(
+            "open-data.md.j2",
+            "du-lieu/",
+            {"title": "Dữ liệu mở", "description": "Tải toàn bộ gương điển hình và kế hoạch dưới dạng JSON, CSV"},
+            columns=COLUMNS,
+            type_names=TYPE_NAMES,
+            separator=LIST_SEPARATOR,
+            plan_format_url=f"{repo}/blob/main/docs/plan-format.md" if report_url(settings) else "",
+            **common,
+        ),
+    }

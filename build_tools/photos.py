@@ -1,22 +1,27 @@
 """Photos as published: upright, stripped of every metadata block (phone photos carry GPS), resized variants.
 
-Processing is cached by the content hash of the original, so an unchanged photo is never re-encoded.
+Processing is cached by the content hash of the original (and of the encoding settings): on a cache hit the
+original is not even decoded, so an unchanged 10 MB phone photo costs one hash per build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 WIDTHS = (480, 960, 1600)
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 _WEBP_OPTIONS = {"quality": 80, "method": 4}
+_SETTINGS = json.dumps([CACHE_VERSION, WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS], sort_keys=True).encode()
+_ROTATED = (5, 6, 7, 8)
+"""EXIF orientations that swap width and height."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,11 @@ class Variant:
     mime: str
     cached: Path
     """Where the encoded bytes are kept."""
+
+    @property
+    def byte_size(self) -> int:
+        """Size of the published file: feeds must state it (`enclosure length`, JSON Feed `size_in_bytes`)."""
+        return self.cached.stat().st_size
 
 
 @dataclass(frozen=True)
@@ -51,57 +61,111 @@ class PhotoSet:
 
 def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
     """Encode (or reuse from cache) every variant of one photo."""
-    digest = hashlib.sha256(original.read_bytes() + CACHE_VERSION.encode()).hexdigest()[:20]
-    stem = original.stem
+    digest = hashlib.sha256(original.read_bytes() + _SETTINGS).hexdigest()[:20]
+    manifest = cache_dir / f"{digest}.json"
+    cached = _load_manifest(manifest, original.stem, cache_dir, digest)
+    if cached is not None:
+        return cached
+    image = _upright_srgb_pixels(original)
+    widths = sorted({min(w, image.width) for w in WIDTHS})
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    sizes = []
+    for width in widths:
+        height = max(1, round(image.height * width / image.width))
+        resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+        for extension, pil_format, _ in FORMATS:
+            _write_atomic(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
+        sizes.append((width, height))
+    # The manifest is written last: its presence means every variant is complete.
+    _write_atomic(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
+    return _photo_set(original.stem, cache_dir, digest, image.width, image.height, sizes)
+
+
+def _upright_srgb_pixels(original: Path) -> Image.Image:
+    """Decode, rotate by EXIF orientation, convert to sRGB, and keep nothing but the pixels."""
     with Image.open(original) as opened:
+        orientation = opened.getexif().get(0x0112, 1)
+        if opened.format == "JPEG":
+            # Decode at the smallest DCT scale still wider than the largest variant: 4× less work on a phone photo.
+            wanted = (1, max(WIDTHS)) if orientation in _ROTATED else (max(WIDTHS), 1)
+            opened.draft("RGB", wanted)
+        icc = opened.info.get("icc_profile")
         image = ImageOps.exif_transpose(opened)
         image.load()
     if image.mode not in ("RGB", "L"):
+        rgba = image.convert("RGBA")
         background = Image.new("RGB", image.size, "white")
-        background.paste(image, mask=image.convert("RGBA").getchannel("A"))
+        background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     image = image.convert("RGB")
-    widths = sorted({min(w, image.width) for w in WIDTHS})
-    variants = []
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for width in widths:
-        height = round(image.height * width / image.width)
-        for extension, pil_format, mime in FORMATS:
-            cached = cache_dir / f"{digest}-{width}.{extension}"
-            if not cached.exists():
-                resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
-                buffer = io.BytesIO()
-                # No exif=, icc_profile= or xmp= arguments: the output carries pixels only.
-                options = _JPEG_OPTIONS if pil_format == "JPEG" else _WEBP_OPTIONS
-                resized.save(buffer, pil_format, **options)
-                tmp = cached.with_suffix(".tmp")
-                tmp.write_bytes(buffer.getvalue())
-                tmp.replace(cached)
-            variants.append(Variant(f"{stem}-{width}.{extension}", width, height, mime, cached))
-    return PhotoSet(tuple(variants), image.width, image.height)
+    if icc:
+        image = _to_srgb(image, icc)
+    # Encoders fall back on `info` for some blocks (a JPEG comment, for one): publish pixels only.
+    image.info = {}
+    return image
+
+
+def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
+    """Phones shoot in wide-gamut profiles (Display P3); dropping the profile without converting dulls colours."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    return converted if converted is not None else image
+
+
+def _encode(image: Image.Image, pil_format: str) -> bytes:
+    buffer = io.BytesIO()
+    options = _JPEG_OPTIONS if pil_format == "JPEG" else _WEBP_OPTIONS
+    # No exif=, icc_profile=, xmp= or comment= arguments, and `info` is empty: the output carries pixels only.
+    image.save(buffer, pil_format, **options)
+    return buffer.getvalue()
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
+def _load_manifest(manifest: Path, stem: str, cache_dir: Path, digest: str) -> PhotoSet | None:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        sizes = [(int(w), int(h)) for w, h in data["sizes"]]
+        photo_set = _photo_set(stem, cache_dir, digest, int(data["width"]), int(data["height"]), sizes)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return photo_set if all(v.cached.is_file() for v in photo_set.variants) else None
+
+
+def _photo_set(
+    stem: str, cache_dir: Path, digest: str, width: int, height: int, sizes: list[tuple[int, int]]
+) -> PhotoSet:
+    variants = [
+        Variant(f"{stem}-{w}.{extension}", w, h, mime, cache_dir / f"{digest}-{w}.{extension}")
+        for w, h in sizes
+        for extension, _, mime in FORMATS
+    ]
+    return PhotoSet(tuple(variants), width, height)
 
 
 THUMBNAIL_SIZE = 128
 """Square thumbnail for search results: 64 CSS pixels on a 2× phone screen, a few kilobytes."""
+_THUMBNAIL_OPTIONS = {"quality": 70, "method": 4}
 
 
 def process_thumbnail(original: Path, cache_dir: Path) -> Variant:
-    """A small square WebP crop of the photo (centre), stripped of metadata like every variant; cached."""
-    digest = hashlib.sha256(original.read_bytes() + CACHE_VERSION.encode()).hexdigest()[:20]
+    """A small square WebP crop (centre) for a search result: upright, sRGB, pixels only, like every variant; cached."""
+    settings = json.dumps([CACHE_VERSION, THUMBNAIL_SIZE, _THUMBNAIL_OPTIONS], sort_keys=True).encode()
+    digest = hashlib.sha256(original.read_bytes() + settings).hexdigest()[:20]
     cached = cache_dir / f"{digest}-thumb{THUMBNAIL_SIZE}.webp"
-    if not cached.exists():
-        with Image.open(original) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, "white")
-            background.paste(image, mask=image.convert("RGBA").getchannel("A"))
-            image = background
-        thumb = ImageOps.fit(image.convert("RGB"), (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    if not cached.is_file():
+        image = _upright_srgb_pixels(original)
+        thumbnail = ImageOps.fit(image, (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+        thumbnail.info = {}
         buffer = io.BytesIO()
-        thumb.save(buffer, "WEBP", quality=70, method=4)
+        thumbnail.save(buffer, "WEBP", **_THUMBNAIL_OPTIONS)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(buffer.getvalue())
-        tmp.replace(cached)
+        _write_atomic(cached, buffer.getvalue())
     return Variant(f"{original.stem}-thumb.webp", THUMBNAIL_SIZE, THUMBNAIL_SIZE, "image/webp", cached)

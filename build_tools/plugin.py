@@ -16,10 +16,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .config import load_project
+from .config import load_project, parse_content_date
 from .problems import ContentError
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
+
+
+class _ContentDate(c.BaseConfigOption[Any]):
+    """A date (`2025-06-30`) or nothing; checked here too so `mkdocs build` alone reports a bad value."""
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            return parse_content_date(value)
+        except ValueError as error:
+            raise c.ValidationError(str(error)) from None
 
 
 class ExemplarsConfig(Config):
@@ -31,6 +41,10 @@ class ExemplarsConfig(Config):
     licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
     credit = c.Type(str, default="")
     """Credit line for reuse; empty means "Nguồn: <site name>"."""
+    feed_id_domain = c.Type(str, default="")
+    """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
+    content_date = _ContentDate()
+    """The day plan progress and statistics are stated as of (`2025-06-30`); empty: the newest content date."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -89,6 +103,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         root = self._root(config)
         for folder in ("exemplars", "plans"):
             server.watch(str(root / folder))
+        # MkDocs watches the whole docs folder, which holds .generated/: every regeneration would then trigger
+        # a second, useless build. Watch the hand-written parts only.
+        docs = Path(config.docs_dir)
+        server.unwatch(str(docs))
+        server.watch(str(docs), recursive=False)
+        for child in sorted(docs.iterdir()):
+            if child.is_dir() and child.name != ".generated":
+                server.watch(str(child))
         return server
 
 

@@ -30,6 +30,28 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its file and line in the pull request."""
+    lines = []
+    for p in sorted(problems, key=lambda p: (p.path, p.line or 0, p.key or "")):
+        properties = [f"file={_escape_property(p.path)}"]
+        if p.line is not None:
+            properties.append(f"line={p.line}")
+        title = f"Lỗi ở trường {p.key}" if p.key else "Lỗi hồ sơ"
+        properties.append(f"title={_escape_property(title)}")
+        lines.append(f"::error {','.join(properties)}::{_escape_data(p.message)}")
+    lines.append(f"{len(problems)} lỗi" if problems else "Không có lỗi.")
+    return "\n".join(lines)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
 class ContentError(Exception):
     """Raised when content has problems; the build stops before anything is written."""
 

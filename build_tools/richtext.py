@@ -43,9 +43,13 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+_CONVERTER = _markdown()
+
+
 def render_story(text: str) -> str:
     """Markdown story → sanitised HTML with relative links kept relative (for the story page)."""
-    return sanitise(_markdown().convert(text))
+    # One converter, reset between stories: building a Markdown instance costs more than converting a story.
+    return sanitise(_CONVERTER.reset().convert(text))
 
 
 def sanitise(html: str, base_url: str | None = None) -> str:

@@ -20,6 +20,7 @@ from .model import (
     KINDS,
     PLAN_LEVELS,
     Award,
+    Correction,
     CriteriaGroup,
     Duty,
     Exemplar,
@@ -33,13 +34,19 @@ from .model import (
     Province,
     Signer,
     Target,
+    period_end,
+    period_start,
 )
+from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
 from .problems import Problem
 from .text import SLUG_RE, fold, slugify
 
 SUMMARY_MAX = 300
 NAME_MAX = 150
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+_PHONE_PHOTO_TYPES = (".heic", ".heif", ".avif", ".dng", ".tif", ".tiff", ".bmp", ".gif")
+CORRECTION_MAX = 500
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?|-Q[1-4])?$")
@@ -83,6 +90,10 @@ class Key:
     """The rule in Vietnamese, as the contributor guide prints it."""
     example: str
     validate: Validator
+    label: str = ""
+    """Short Vietnamese name of the key, for the guide and the issue form."""
+    required_for: tuple[str, ...] = ()
+    """Kinds for which an optional key is required (consent for personal data)."""
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
@@ -98,7 +109,7 @@ def _suggest(value: str, choices: Sequence[str]) -> str:
 
 
 def _type_name(value: Any) -> str:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "để trống"
     if isinstance(value, bool):
         return f"giá trị đúng/sai `{str(value).lower()}`"
@@ -134,11 +145,14 @@ def _date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
 
 
 def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
-    if not isinstance(value, str) or not value.strip():
-        yield Issue(f"{what} phải là một đoạn chữ, không được để trống (đang là {_type_name(value)}).", key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        yield Issue(f"{what} đang để trống. Hãy điền vào (một đoạn chữ).", key)
+        return
+    if not isinstance(value, str):
+        yield Issue(f"{what} phải là một đoạn chữ (đang là {_type_name(value)}).", key)
         return
     if _MARKUP.search(value):
-        yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy viết chữ thường.", key)
+        yield Issue(f"{what} không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy chỉ viết chữ.", key)
     if limit is not None and len(value) > limit:
         yield Issue(f"{what} dài {len(value)} ký tự, tối đa {limit}. Hãy rút gọn.", key)
 
@@ -155,7 +169,7 @@ def _check_keys(value: Mapping[str, Any], allowed: Sequence[str], prefix: str) -
     for name in value:
         if name not in allowed:
             hint = _suggest(str(name), list(allowed)) or f" Các trường được phép: {', '.join(allowed)}."
-            yield Issue(f"trường `{name}` không có trong mẫu hồ sơ nên sẽ bị bỏ qua.{hint}", f"{prefix}.{name}")
+            yield Issue(f"trường `{name}` không có trong mẫu hồ sơ.{hint}", f"{prefix}.{name}")
 
 
 # --- one validator per key ---------------------------------------------------------------------------------
@@ -174,6 +188,9 @@ def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
 
 def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
     known = list(ctx.vocabulary.fields)
+    if isinstance(value, str) and value.strip():
+        yield Issue(f"mã lĩnh vực phải đặt trong ngoặc vuông, kể cả khi chỉ có một: `fields: [{value.strip()}]`.")
+        return
     if not isinstance(value, list) or not value:
         yield Issue(
             f"cần một danh sách có ít nhất một mã lĩnh vực, ví dụ `[day-tot-hoc-tot]` (đang là {_type_name(value)})."
@@ -183,7 +200,9 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
         if item not in ctx.vocabulary.fields:
             by_name = {slugify(f.name): f.id for f in ctx.vocabulary.fields.values()}
             by_name.update({slugify(a): f.id for f in ctx.vocabulary.fields.values() for a in f.aliases})
-            guess = by_name.get(slugify(str(item)))
+            wanted = slugify(str(item))
+            close = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.75)
+            guess = by_name.get(wanted) or (by_name[close[0]] if close else None)
             hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(item), known)
             yield Issue(f"mã lĩnh vực `{item}` không có trong danh mục (plans/fields.yml).{hint}", f"fields.{index}")
         elif value.index(item) != index:
@@ -203,10 +222,13 @@ def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
         )
         guess = by_name.get(slugify(str(value)))
         hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(value), list(ctx.vocabulary.provinces))
-        yield Issue(
-            f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). Dùng mã không dấu, "
-            f"viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, ví dụ `nam-dinh`.{hint}"
+        how = (
+            "Mã viết thường, không dấu, nối bằng gạch ngang."
+            if hint
+            else "Dùng mã không dấu, viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, "
+            "ví dụ `nam-dinh` (danh sách mã trong CONTRIBUTING.md)."
         )
+        yield Issue(f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). {how}{hint}")
 
 
 def validate_optional_text(what: str, limit: int) -> Validator:
@@ -269,12 +291,29 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
     if not isinstance(src, str) or not src.strip():
         yield Issue("thiếu tên tệp ảnh (src), ví dụ `chan-dung.jpg`, đặt cùng thư mục với index.md.", "photo.src")
     elif "/" in src or "\\" in src or src.startswith("."):
-        yield Issue(f"`{src}`: chỉ ghi tên tệp ảnh nằm cùng thư mục với index.md, không ghi đường dẫn.", "photo.src")
+        yield Issue(
+            f"`{src}` là một đường dẫn. Hãy tải ảnh lên cùng thư mục với index.md và chỉ ghi tên tệp, "
+            "ví dụ `src: chan-dung.jpg`.",
+            "photo.src",
+        )
+    elif src.lower().endswith(_PHONE_PHOTO_TYPES):
+        kind = src.rsplit(".", 1)[1].upper()
+        yield Issue(
+            f"ảnh `{src}` ở định dạng {kind}, trình duyệt không hiển thị được. Hãy chuyển ảnh sang JPEG (trên iPhone: "
+            "Cài đặt → Camera → Định dạng → Tương thích nhất), tải lên cùng thư mục rồi sửa tên tệp ở đây.",
+            "photo.src",
+        )
     elif not src.lower().endswith(PHOTO_TYPES):
-        yield Issue(f"`{src}` không phải ảnh JPEG, PNG hoặc WebP.", "photo.src")
+        yield Issue(f"`{src}` không phải tên tệp ảnh: chỉ dùng ảnh `.jpg`, `.jpeg`, `.png` hoặc `.webp`.", "photo.src")
     elif not (ctx.folder / src).is_file():
         others = sorted(p.name for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
-        hint = f" Các ảnh có trong thư mục: {', '.join(others)}." if others else " Hãy tải ảnh lên cùng thư mục."
+        same = [name for name in others if name.lower() == src.lower()]
+        if same:
+            hint = f" Trong thư mục có `{same[0]}`: tên tệp phân biệt chữ hoa, chữ thường, hãy ghi `src: {same[0]}`."
+        elif others:
+            hint = f" Các ảnh có trong thư mục: {', '.join(others)}."
+        else:
+            hint = " Hãy tải ảnh lên cùng thư mục."
         yield Issue(f"không tìm thấy tệp ảnh `{src}` trong thư mục của hồ sơ.{hint}", "photo.src")
     else:
         yield from _image_issue(ctx.folder / src)
@@ -294,8 +333,17 @@ def _image_issue(path: Path) -> Iterator[Issue]:
     try:
         with Image.open(path) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        yield Issue(f"tệp `{path.name}` không phải là ảnh hợp lệ hoặc đã bị hỏng. Hãy tải lại ảnh gốc.", "photo.src")
+    except Image.DecompressionBombError:
+        yield Issue(
+            f"ảnh `{path.name}` có kích thước điểm ảnh quá lớn để xử lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh "
+            "(dưới 50 triệu điểm ảnh).",
+            "photo.src",
+        )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        yield Issue(
+            f"tệp `{path.name}` không phải là ảnh hoặc đã bị hỏng khi tải lên. Hãy tải lại ảnh gốc (JPEG hoặc PNG).",
+            "photo.src",
+        )
 
 
 def validate_sources(value: Any, ctx: Context) -> Iterator[Issue]:
@@ -351,22 +399,81 @@ def validate_aliases(value: Any, ctx: Context) -> Iterator[Issue]:
             )
 
 
+def validate_public_contacts(value: Any, ctx: Context) -> Iterator[Issue]:
+    """The visible exception to the privacy rule: an agency's published hotline or address, shown on the page."""
+    if not isinstance(value, list):
+        yield Issue(
+            f'cần một danh sách, ví dụ `["Đường dây nóng UBND xã: 0228 3812 345"]` (đang là {_type_name(value)}).'
+        )
+        return
+    for index, item in enumerate(value):
+        key = f"public_contacts.{index}"
+        issues = list(_plain_text(item, f"mục {index + 1} của public_contacts", key, 200))
+        yield from issues
+        if not issues and not contacts_in(item):
+            yield Issue(
+                f"`{item}` không có số điện thoại hay địa chỉ thư điện tử nào. Chỉ ghi ở đây số đường dây nóng, "
+                "điện thoại hoặc thư điện tử công khai của cơ quan, đơn vị.",
+                key,
+            )
+
+
+def validate_corrections(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, list):
+        yield Issue(
+            'cần một danh sách; mỗi đính chính có dạng `- {date: 2024-03-01, text: "Đính chính: …"}` '
+            f"(đang là {_type_name(value)})."
+        )
+        return
+    published = parse_date(ctx.data.get("published"))
+    for index, item in enumerate(value):
+        key = f"corrections.{index}"
+        if not isinstance(item, dict):
+            yield Issue("mỗi đính chính cần `date` (ngày đính chính) và `text` (nội dung), trong ngoặc `{…}`.", key)
+            continue
+        yield from _check_keys(item, ("date", "text"), key)
+        if "date" not in item:
+            yield Issue("đính chính cần ngày (`date: NĂM-THÁNG-NGÀY`) để bạn đọc biết sửa khi nào.", f"{key}.date")
+        else:
+            yield from _date_issue(item["date"], f"{key}.date")
+            date = parse_date(item["date"])
+            if date and published and date < published:
+                yield Issue(f"ngày đính chính {date} sớm hơn ngày đăng {published}. Kiểm tra lại.", f"{key}.date")
+        yield from _plain_text(item.get("text"), "Nội dung đính chính (text)", f"{key}.text", CORRECTION_MAX)
+
+
 PROFILE_KEYS: tuple[Key, ...] = (
-    Key("name", True, "Tên người, tập thể hoặc hộ gia đình, viết đầy đủ có dấu.", "Nguyễn Thị Hương", validate_name),
+    Key(
+        "name",
+        True,
+        "Tên người, tập thể hoặc hộ gia đình, viết đầy đủ có dấu.",
+        "Nguyễn Thị Hương",
+        validate_name,
+        label="Tên",
+    ),
     Key(
         "kind",
         True,
         "Loại: `ca-nhan` (cá nhân), `tap-the` (tập thể) hoặc `ho-gia-dinh` (hộ gia đình).",
         "ca-nhan",
         validate_kind,
+        label="Loại",
     ),
-    Key("fields", True, "Một hoặc nhiều mã lĩnh vực trong plans/fields.yml.", "[day-tot-hoc-tot]", validate_fields),
+    Key(
+        "fields",
+        True,
+        "Một hoặc nhiều mã lĩnh vực trong plans/fields.yml, viết trong ngoặc vuông.",
+        "[day-tot-hoc-tot]",
+        validate_fields,
+        label="Lĩnh vực",
+    ),
     Key(
         "province",
         True,
         "Mã tỉnh, thành phố theo tên tại thời điểm được công nhận (plans/provinces.yml), kể cả tỉnh cũ trước 1/7/2025.",
         "nam-dinh",
         validate_province,
+        label="Tỉnh, thành phố",
     ),
     Key(
         "locality",
@@ -374,6 +481,7 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Địa bàn cụ thể (xã, phường, huyện…), viết tự do.",
         "Phường Lộc Hạ, TP. Nam Định",
         validate_optional_text("Địa bàn (locality)", 200),
+        label="Địa bàn",
     ),
     Key(
         "organization",
@@ -381,6 +489,7 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Cơ quan, đơn vị công tác.",
         "Trường THCS Trần Đăng Ninh",
         validate_optional_text("Cơ quan, đơn vị (organization)", 200),
+        label="Cơ quan, đơn vị",
     ),
     Key(
         "plans",
@@ -388,6 +497,7 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Mã các kế hoạch mà gương được công nhận theo (plans/*.yml).",
         "[nam-dinh-2022-2025]",
         validate_plans,
+        label="Kế hoạch",
     ),
     Key(
         "awards",
@@ -395,6 +505,7 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Danh sách khen thưởng: `title` (tên), `decision` (số quyết định), `date` (NĂM-THÁNG-NGÀY).",
         "- {title: Bằng khen của Chủ tịch UBND tỉnh, decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}",
         validate_awards,
+        label="Khen thưởng",
     ),
     Key(
         "summary",
@@ -402,14 +513,24 @@ PROFILE_KEYS: tuple[Key, ...] = (
         f"Một đến ba câu giới thiệu, tối đa {SUMMARY_MAX} ký tự; dùng cho thẻ, kết quả tìm kiếm và feed.",
         "Cô giáo 20 năm gắn bó với học sinh vùng ven.",
         validate_summary,
+        label="Tóm tắt",
     ),
-    Key("published", True, "Ngày đăng bài (NĂM-THÁNG-NGÀY).", "2023-06-01", validate_published),
+    Key(
+        "published",
+        True,
+        "Ngày đăng bài (NĂM-THÁNG-NGÀY). Đã đăng thì không sửa ngày này (mã của câu chuyện trong feed dựa vào nó); "
+        "ngày sửa bài ghi vào `updated`.",
+        "2023-06-01",
+        validate_published,
+        label="Ngày đăng",
+    ),
     Key(
         "updated",
         False,
         "Ngày cập nhật gần nhất (NĂM-THÁNG-NGÀY), không sớm hơn ngày đăng.",
         "2023-07-10",
         validate_updated,
+        label="Ngày cập nhật",
     ),
     Key(
         "photo",
@@ -417,32 +538,67 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "Ảnh đặt cùng thư mục: `src` (tên tệp), `alt` (mô tả ảnh) và `credit` (nguồn ảnh) đều bắt buộc.",
         "{src: chan-dung.jpg, alt: Cô Hương trên lớp, credit: Báo Nam Định}",
         validate_photo,
+        label="Ảnh",
     ),
     Key(
         "sources",
         False,
         "Các bài báo đã đưa tin: `title` và `url` (https://…).",
-        '- {title: "Cô giáo của học trò nghèo", url: "https://baonamdinh.vn/…"}',
+        '- {title: "Cô giáo của học trò nghèo", url: "https://baonamdinh.vn/co-giao-cua-hoc-tro-ngheo"}',
         validate_sources,
+        label="Báo chí đã đưa tin",
     ),
     Key(
         "consent",
         False,
-        "Bắt buộc `true` với cá nhân và hộ gia đình: người được nêu gương đã đồng ý đăng thông tin.",
+        "Bắt buộc `true` với cá nhân và hộ gia đình: người được nêu gương đã đồng ý (bằng văn bản) cho đăng.",
         "true",
         validate_consent,
+        label="Sự đồng ý",
+        required_for=("ca-nhan", "ho-gia-dinh"),
     ),
-    Key("tags", False, "Từ khóa tự do.", "[giáo dục]", validate_tags),
-    Key("draft", False, "`true` nếu là bản nháp: chỉ hiện khi xem trước, không đăng.", "false", validate_draft),
+    Key(
+        "public_contacts",
+        False,
+        "Số đường dây nóng, điện thoại hoặc thư điện tử công khai của cơ quan, đơn vị, được phép hiện trên trang "
+        "(mọi số điện thoại, thư điện tử khác trong hồ sơ đều bị từ chối).",
+        '["Đường dây nóng UBND phường Lộc Hạ: 0228 3812 345"]',
+        validate_public_contacts,
+        label="Liên hệ công khai",
+    ),
+    Key(
+        "corrections",
+        False,
+        f"Đính chính sau khi đăng: `date` (NĂM-THÁNG-NGÀY) và `text` (tối đa {CORRECTION_MAX} ký tự); "
+        "hiện trong khung “Đính chính” trên trang.",
+        '- {date: 2024-03-01, text: "Đính chính: năm nhận Bằng khen là 2023, không phải 2022."}',
+        validate_corrections,
+        label="Đính chính",
+    ),
+    Key("tags", False, "Từ khóa tự do.", "[giáo dục]", validate_tags, label="Từ khóa"),
+    Key(
+        "draft",
+        False,
+        "`true` nếu là bản nháp: chỉ hiện khi xem trước, không đăng.",
+        "false",
+        validate_draft,
+        label="Bản nháp",
+    ),
     Key(
         "aliases",
         False,
-        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được.",
+        "Các đường dẫn cũ của hồ sơ (khi đổi tên thư mục), để liên kết cũ vẫn dùng được. Thêm đường dẫn cũ vào "
+        "cuối danh sách và không xóa: đường dẫn đầu tiên giữ mã cố định của câu chuyện trong feed.",
         "[ten-cu]",
         validate_aliases,
+        label="Đường dẫn cũ",
     ),
 )
 PROFILE_KEY_NAMES: tuple[str, ...] = tuple(key.name for key in PROFILE_KEYS)
+
+
+def profile_key(name: str) -> Key:
+    return next(key for key in PROFILE_KEYS if key.name == name)
 
 
 def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabulary) -> list[Problem]:
@@ -469,20 +625,67 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
         report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
         return problems
     ctx = Context(vocabulary, folder, data)
+    misspelt = set()
     for issue in _check_keys(data, PROFILE_KEY_NAMES, ""):
         report(issue.message, (issue.key or "").lstrip("."))
+        misspelt.update(re.findall(r"Có phải ý bạn là `([a-z_]+)`", issue.message))
     for key in PROFILE_KEYS:
         if key.name not in data:
+            if key.required and key.name in misspelt:
+                continue  # `sumary` already told them: one mistake, one message
             if key.required:
                 report(f"thiếu trường bắt buộc. {key.rule} Ví dụ: `{key.name}: {key.example}`.", key.name, line=1)
+            elif data.get("kind") in key.required_for:
+                kind = KINDS[data["kind"]].lower()
+                report(f"hồ sơ {kind} cần trường này. {key.rule} Ví dụ: `{key.name}: {key.example}`.", key.name, line=1)
             continue
         for issue in key.validate(data[key.name], ctx):
             report(issue.message, issue.key or key.name)
-    if "consent" not in data and data.get("kind") in ("ca-nhan", "ho-gia-dinh"):
-        report(f"thiếu trường `consent`. {_CONSENT_MESSAGE}", "consent", line=1)
-    if not source.body.strip():
+    for line, key_name, message in validate_privacy(source, data.get("public_contacts")):
+        report(message, key_name, line=line)
+    if not _HTML_COMMENT.sub("", source.body).strip():
         report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
     return problems
+
+
+_PRIVACY_MESSAGES = {
+    PHONE: "dòng này có số điện thoại `{text}`. Không đăng số điện thoại cá nhân: hãy xóa số này. Nếu đây là "
+    "số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
+    CITIZEN_ID: "dòng này có dãy 12 chữ số giống số căn cước công dân (`{text}`). Không đăng số căn cước, "
+    "số định danh cá nhân: hãy xóa.",
+    OLD_ID: "dòng này có dãy 9 chữ số giống số chứng minh nhân dân (`{text}`). Không đăng số chứng minh nhân dân: "
+    "hãy xóa. Nếu đây là số tiền hay số lượng, hãy viết có dấu chấm ngăn cách, ví dụ `120.000.000 đồng`.",
+    EMAIL: "dòng này có địa chỉ thư điện tử `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. Nếu đây là "
+    "địa chỉ công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
+}
+
+
+def validate_privacy(source: Source, public_contacts: Any) -> Iterator[tuple[int, str | None, str]]:
+    """Phone numbers, citizen ID numbers and personal e-mail anywhere in the file, front matter and story alike.
+
+    Scans the text as written (comments included: the repository is public too); only the contacts a profile
+    declares in `public_contacts` are let through, and the page shows them as official contacts.
+    """
+    allowed: set[str] = set()
+    if isinstance(public_contacts, list):
+        allowed = {f.value for item in public_contacts if isinstance(item, str) for f in contacts_in(item)}
+    starts = sorted((line, key) for key, line in source.lines.items())
+    for number, line in enumerate(source.text.splitlines(), start=1):
+        for finding in find_personal_data(line):
+            if finding.value not in allowed:
+                key = _key_at(starts, number) if number < source.body_line else None
+                yield number, key, _PRIVACY_MESSAGES[finding.kind].format(text=finding.text)
+
+
+def _key_at(starts: Sequence[tuple[int, str]], line: int) -> str | None:
+    """The deepest front-matter key whose value is on or above this line."""
+    best: tuple[int, str] | None = None
+    for start, key in starts:
+        if start > line:
+            break
+        if best is None or start > best[0] or (start == best[0] and len(key) > len(best[1])):
+            best = (start, key)
+    return best[1] if best else None
 
 
 def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
@@ -510,6 +713,13 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         tags=tuple(data.get("tags") or ()),
         draft=bool(data.get("draft")),
         aliases=tuple(data.get("aliases") or ()),
+        corrections=tuple(
+            sorted(
+                (Correction(_date(c["date"]), " ".join(c["text"].split())) for c in data.get("corrections") or ()),
+                key=lambda c: c.date,
+            )
+        ),
+        public_contacts=tuple(" ".join(c.split()) for c in data.get("public_contacts") or ()),
     )
 
 
@@ -608,6 +818,7 @@ PLAN_SHAPE = Shape(
                         "per": (Shape("enum", choices=("year", "period", "once")), True),
                         "kinds": (Shape("list", item=KIND), False),
                         "field": (Shape("id", vocabulary="fields"), False),
+                        "each": (Shape("bool"), False),
                     },
                 ),
             ),
@@ -620,6 +831,7 @@ PLAN_SHAPE = Shape(
                     "map",
                     keys={
                         "when": (Shape("partial-date"), True),
+                        "until": (Shape("partial-date"), False),
                         "what": (TEXT, True),
                         "label": (TEXT, False),
                         "who": (TEXT, False),
@@ -767,6 +979,37 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
             problems.append(
                 Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
             )
+        problems += _check_ranges(source)
+    return problems
+
+
+def _check_ranges(source: Source) -> list[Problem]:
+    """Numbers and spans that are each valid alone but contradict each other (`max` below `min`)."""
+    problems = []
+    for index, target in enumerate(source.data.get("targets") or ()):
+        low, high = (target.get("min"), target.get("max")) if isinstance(target, dict) else (None, None)
+        if isinstance(low, int) and isinstance(high, int) and high < low:
+            key = f"targets.{index}.max"
+            message = f"mức tối đa {high} nhỏ hơn mức tối thiểu {low}. Sửa lại `min` hoặc `max`."
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
+    for index, milestone in enumerate(source.data.get("milestones") or ()):
+        if not isinstance(milestone, dict):
+            continue
+        when, until = milestone.get("when"), milestone.get("until")
+        if (
+            isinstance(when, str)
+            and isinstance(until, str)
+            and _PARTIAL_DATE.match(when)
+            and _PARTIAL_DATE.match(until)
+        ):
+            try:
+                backwards = period_end(until) < period_start(when)
+            except ValueError:
+                continue
+            if backwards:
+                key = f"milestones.{index}.until"
+                message = f"mốc kết thúc `{until}` sớm hơn mốc bắt đầu `{when}`. Sửa lại `when` hoặc `until`."
+                problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
     return problems
 
 
@@ -820,12 +1063,20 @@ def build_plan(source: Source) -> Plan:
         fields=tuple(fields),
         targets=tuple(
             Target(
-                t["text"], t["min"], t["per"], t.get("who"), t.get("max"), tuple(t.get("kinds") or ()), t.get("field")
+                t["text"],
+                t["min"],
+                t["per"],
+                t.get("who"),
+                t.get("max"),
+                tuple(t.get("kinds") or ()),
+                t.get("field"),
+                bool(t.get("each")),
             )
             for t in data.get("targets") or ()
         ),
         milestones=tuple(
-            Milestone(m["when"], m["what"], m.get("label"), m.get("who")) for m in data.get("milestones") or ()
+            Milestone(m["when"], m["what"], m.get("label"), m.get("who"), m.get("until"))
+            for m in data.get("milestones") or ()
         ),
         implementation=tuple(Duty(d["agency"], tuple(d["duties"])) for d in data.get("implementation") or ()),
         signer=Signer(signer["position"], signer["name"]) if signer else None,

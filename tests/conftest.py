@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MKDOCS_YML = """\
 site_name: Gương thử nghiệm
 site_description: Trang thử nghiệm
-site_url: https://example.test/guong/
+site_url: https://example.test/
 repo_url: https://github.com/example/test
 docs_dir: content
 theme:
@@ -43,6 +43,8 @@ nav:
   - Lĩnh vực: linh-vuc/index.md
   - Địa phương: dia-phuong/index.md
   - Kế hoạch: ke-hoach/index.md
+  - Báo chí: bao-chi/index.md
+  - Dữ liệu mở: du-lieu/index.md
   - Giới thiệu: gioi-thieu.md
 """
 
@@ -137,3 +139,88 @@ class SiteFixture:
 @pytest.fixture
 def site(tmp_path: Path) -> SiteFixture:
     return SiteFixture(tmp_path / "repo")
+
+
+HOSTILE_STORY = """\
+Câu chuyện có mã độc do người sửa hồ sơ vô tình dán vào.
+
+<script>alert("xss")</script>
+<iframe src="https://evil.example/"></iframe>
+<style>body { display: none }</style>
+
+<p onclick="steal()">Đoạn văn có <a href="javascript:alert(1)">liên kết độc</a> và
+<img src="anh-khac.jpg" onerror="alert(2)" alt="ảnh"></p>
+
+Xem thêm [các gương giảm nghèo](../../linh-vuc/giam-ngheo/).
+"""
+
+
+@pytest.fixture(scope="session")
+def newsroom(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
+    """A built site as a newsroom meets it: a story with a photo, one with two fields, one recorded under a former
+    province, one with hostile HTML, and a draft that must never leave the repository."""
+    from build_tools.build import build_site
+
+    site = SiteFixture(tmp_path_factory.mktemp("newsroom") / "repo")
+    site.plan("lang-son-skhdt-2022-2025")
+    site.photo("bac-si-lan-ha-noi", size=(2000, 1333))
+    site.profile(
+        "bac-si-lan-ha-noi",
+        body="Bác sĩ Lan khám miễn phí cho người cao tuổi mỗi sáng thứ Bảy.",
+        name="Trần Thị Lan",
+        fields=["y-te"],
+        province="ha-noi",
+        locality="Phường Kim Liên, quận Đống Đa",
+        summary="Bác sĩ trạm y tế phường, mười năm khám miễn phí cho người cao tuổi.",
+        photo={"src": "anh.jpg", "alt": "Bác sĩ Lan khám cho một cụ bà", "credit": "Báo Hà Nội Mới"},
+        awards=[
+            {"title": "Bằng khen của Bộ trưởng Bộ Y tế", "decision": "Quyết định số 2345/QĐ-BYT", "date": "2024-02-20"}
+        ],
+        sources=[{"title": "Bác sĩ của người cao tuổi", "url": "https://example.vn/bai-bao"}],
+        tags=["y tế cơ sở"],
+        published="2024-03-01",
+        updated="2024-04-02",
+    )
+    site.profile(
+        "htx-dong-dang-lang-son",
+        body="Hợp tác xã đưa sản phẩm hồi lên sàn thương mại điện tử.",
+        name="Hợp tác xã Đồng Đăng",
+        kind="tap-the",
+        consent=None,
+        fields=["nong-thon-moi", "chuyen-doi-so"],
+        province="lang-son",
+        plans=["lang-son-skhdt-2022-2025"],
+        summary="Hợp tác xã trồng hồi bán hàng trực tuyến.",
+        published="2024-02-10",
+    )
+    site.profile(
+        "co-giao-huong-nam-dinh",
+        body="Cô dạy Toán ở trường THCS.",
+        name="Nguyễn Thị Hương",
+        province="nam-dinh",
+        organization="Trường THCS Trần Đăng Ninh",
+        published="2023-06-01",
+        group="2023",
+    )
+    site.profile(
+        "ban-giam-ngheo-lai-chau",
+        body=HOSTILE_STORY,
+        name="Ban giảm nghèo bản Nậm Tăm",
+        kind="tap-the",
+        consent=None,
+        fields=["giam-ngheo"],
+        province="lai-chau",
+        organization='=HYPERLINK("https://evil.example/")',
+        summary="Ban giảm nghèo giúp 30 hộ thoát nghèo.",
+        published="2022-09-01",
+    )
+    site.profile(
+        "ban-nhap-ha-noi",
+        name="Bản Nháp Chưa Đăng",
+        province="ha-noi",
+        summary="Hồ sơ chưa được duyệt.",
+        published="2024-05-01",
+        draft=True,
+    )
+    build_site(site.project)
+    return site

@@ -26,6 +26,9 @@ PAGES = [
     "dia-phuong/nam-dinh/index.md",
     "ke-hoach/lang-son-skhdt-2022-2025/index.md",
     "nguoi-tot-viec-tot/index.md",
+    "bao-chi/index.md",
+    "du-lieu/index.md",
+    "feed.xml",
 ]
 
 

@@ -11,6 +11,8 @@ from build_tools.build import build_site, check
 from build_tools.catalogue import Catalogue
 from build_tools.config import load_project
 
+from .feed_rules import rss_problems
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -79,3 +81,8 @@ def test_the_real_site_builds(tmp_path: Path) -> None:
     assert (site / "index.html").is_file()
     assert len(list((site / "guong").glob("*/index.html"))) >= 12
     assert len(list((site / "dia-phuong").glob("*/index.html"))) == 63
+    # The feeds newsrooms receive from the real content pass the W3C validator's RSS 2.0 rules.
+    site_url = load_project(copy).settings.site_url
+    for feed in sorted(site.rglob("feed.xml")):
+        path = feed.relative_to(site).as_posix()
+        assert rss_problems(feed.read_bytes(), site_url + path) == [], path

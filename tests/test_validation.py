@@ -57,7 +57,7 @@ def test_missing_required_key(site: SiteFixture) -> None:
 def test_wrong_type_is_explained(site: SiteFixture) -> None:
     site.profile("sai-kieu", fields="day-tot-hoc-tot")
     problem = only_problem(site)
-    assert problem.key == "fields" and "danh sách" in problem.message
+    assert problem.key == "fields" and "`fields: [day-tot-hoc-tot]`" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -114,13 +114,30 @@ def test_photo_needs_alt_and_credit(site: SiteFixture) -> None:
     assert keys == ["photo.alt", "photo.credit"]
 
 
+def test_photo_with_absurd_dimensions_is_refused_before_decoding(site: SiteFixture) -> None:
+    """A decompression bomb: a few bytes that claim 40 000 × 40 000 pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    folder = site.root / "exemplars" / "anh-qua-lon"
+    folder.mkdir(parents=True)
+    header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 2, 0, 0, 0)
+    (folder / "anh.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    site.profile("anh-qua-lon", photo={"src": "anh.png", "alt": "Ảnh", "credit": "Báo"})
+    problem = only_problem(site)
+    assert problem.key == "photo.src" and "quá lớn để xử lý" in problem.message
+
+
 def test_photo_that_is_not_an_image(site: SiteFixture) -> None:
     folder = site.root / "exemplars" / "anh-hong"
     folder.mkdir(parents=True)
     (folder / "anh.jpg").write_text("không phải ảnh", encoding="utf-8")
     site.profile("anh-hong", photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo"})
     problem = only_problem(site)
-    assert "không phải là ảnh hợp lệ" in problem.message
+    assert "không phải là ảnh hoặc đã bị hỏng" in problem.message
 
 
 @pytest.mark.parametrize("kind", ["ca-nhan", "ho-gia-dinh"])

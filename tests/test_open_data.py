@@ -1,0 +1,167 @@
+"""A data journalist's story: download every exemplar as CSV or JSON, open it in Excel, and trust the columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html import unescape
+from typing import Any
+
+from build_tools.build import generate
+from build_tools.opendata import COLUMNS
+
+from .conftest import SiteFixture
+
+SITE = "https://example.test/"
+PUBLISHED = ["Trần Thị Lan", "Hợp tác xã Đồng Đăng", "Nguyễn Thị Hương", "Ban giảm nghèo bản Nậm Tăm"]
+
+
+def data_file(site: SiteFixture, name: str) -> bytes:
+    return (site.root / "site" / "du-lieu" / name).read_bytes()
+
+
+def csv_rows(site: SiteFixture) -> list[dict[str, str]]:
+    raw = data_file(site, "exemplars.csv")
+    assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the UTF-8 byte-order mark to show Vietnamese"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def json_rows(site: SiteFixture) -> list[dict[str, Any]]:
+    return json.loads(data_file(site, "exemplars.json"))["exemplars"]
+
+
+def by_name(rows: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(row for row in rows if row["name"] == name)
+
+
+def test_csv_has_one_row_per_published_exemplar_newest_first(newsroom: SiteFixture) -> None:
+    rows = csv_rows(newsroom)
+    assert [row["name"] for row in rows] == PUBLISHED
+    assert data_file(newsroom, "exemplars.csv").count(b"\r\n") == len(rows) + 1
+
+
+def test_csv_joins_multiple_values_with_semicolons(newsroom: SiteFixture) -> None:
+    row = by_name(csv_rows(newsroom), "Hợp tác xã Đồng Đăng")
+    assert row["fields"] == "nong-thon-moi;chuyen-doi-so"
+    assert row["field_names"] == "Xây dựng nông thôn mới;Chuyển đổi số"
+    assert row["plans"] == "lang-son-skhdt-2022-2025"
+    lan = by_name(csv_rows(newsroom), "Trần Thị Lan")
+    assert lan["awards"] == "Bằng khen của Bộ trưởng Bộ Y tế – Quyết định số 2345/QĐ-BYT – 2024-02-20"
+    assert lan["sources"] == "https://example.vn/bai-bao"
+    assert (lan["published"], lan["updated"]) == ("2024-03-01", "2024-04-02")
+
+
+def test_data_give_the_province_as_recorded_and_as_today(newsroom: SiteFixture) -> None:
+    for rows in (csv_rows(newsroom), json_rows(newsroom)):
+        row = by_name(rows, "Nguyễn Thị Hương")
+        assert (row["province"], row["province_name"]) == ("nam-dinh", "Tỉnh Nam Định")
+        assert (row["province_today"], row["province_today_name"]) == ("ninh-binh", "Tỉnh Ninh Bình")
+
+
+def test_data_link_the_story_and_its_photo_with_the_credit(newsroom: SiteFixture) -> None:
+    row = by_name(json_rows(newsroom), "Trần Thị Lan")
+    assert row["url"] == SITE + "guong/bac-si-lan-ha-noi/"
+    assert row["photo_url"] == SITE + "guong/bac-si-lan-ha-noi/anh-1600.jpg"
+    assert (newsroom.root / "site/guong/bac-si-lan-ha-noi/anh-1600.jpg").is_file()
+    assert (row["photo_alt"], row["photo_credit"]) == ("Bác sĩ Lan khám cho một cụ bà", "Báo Hà Nội Mới")
+    assert row["awards"] == [
+        {"title": "Bằng khen của Bộ trưởng Bộ Y tế", "decision": "Quyết định số 2345/QĐ-BYT", "date": "2024-02-20"}
+    ]
+    assert row["id"] == "tag:example.test,2024-03-01:guong/bac-si-lan-ha-noi"
+    assert row["story_html"] == "<p>Bác sĩ Lan khám miễn phí cho người cao tuổi mỗi sáng thứ Bảy.</p>"
+    no_photo = by_name(json_rows(newsroom), "Nguyễn Thị Hương")
+    assert no_photo["photo_url"] is None and no_photo["awards"] == [] and no_photo["updated"] is None
+
+
+def test_data_hold_nothing_the_story_page_does_not_show(newsroom: SiteFixture) -> None:
+    rows = json_rows(newsroom)
+    assert [row["name"] for row in rows] == PUBLISHED  # the draft is not there
+    assert "Bản Nháp Chưa Đăng" not in data_file(newsroom, "exemplars.csv").decode("utf-8-sig")
+    for row in rows:
+        assert list(row) == [column.name for column in COLUMNS]
+        page = unescape(newsroom.built(f"guong/{row['slug']}/index.html"))
+        for key in ("name", "locality", "organization", "summary", "photo_alt", "photo_credit"):
+            if row[key]:
+                assert row[key] in page, (row["slug"], key)
+        for award in row["awards"]:
+            assert award["decision"] in page
+
+
+def test_hostile_content_is_defused_in_the_data(newsroom: SiteFixture) -> None:
+    row = by_name(json_rows(newsroom), "Ban giảm nghèo bản Nậm Tăm")
+    for forbidden in ("<script", "<iframe", "onclick", "onerror", "javascript:"):
+        assert forbidden not in row["story_html"]
+    assert f'href="{SITE}linh-vuc/giam-ngheo/"' in row["story_html"]
+    # A cell starting with "=" would run as a formula in Excel.
+    cell = by_name(csv_rows(newsroom), "Ban giảm nghèo bản Nậm Tăm")["organization"]
+    assert cell == '\'=HYPERLINK("https://evil.example/")'
+
+
+def test_plans_json_describes_each_plan_and_its_published_exemplars(newsroom: SiteFixture) -> None:
+    document = json.loads(data_file(newsroom, "plans.json"))
+    assert document["licence"] == "CC BY 4.0" and document["credit"] == "Nguồn: Gương thử nghiệm"
+    [plan] = document["plans"]
+    assert plan["id"] == "lang-son-skhdt-2022-2025" and plan["url"] == SITE + "ke-hoach/lang-son-skhdt-2022-2025/"
+    assert plan["province_today"] == "lang-son"
+    assert plan["exemplars"] == [SITE + "guong/htx-dong-dang-lang-son/"] and plan["exemplar_count"] == 1
+    assert plan["fields"] and all(f["wording"] and f["field_ids"] for f in plan["fields"])
+    assert "source_path" not in plan
+
+
+def test_data_page_documents_exactly_the_columns_of_the_files(newsroom: SiteFixture) -> None:
+    html = newsroom.built("du-lieu/index.html")
+    table = html[html.index('class="ex-columns"') :].split("</table>")[0]
+    documented = re.findall(r"<tr><td><code>([a-z_]+)</code></td>", table)
+    assert documented == [column.name for column in COLUMNS]
+    assert list(csv_rows(newsroom)[0]) == [c.name for c in COLUMNS if c.in_csv]
+    assert "(không có trong CSV)" in table  # the full story is JSON-only, and the page says so
+    for name in ("exemplars.json", "exemplars.csv", "plans.json", "datapackage.json"):
+        assert f'href="{name}"' in html
+    package = json.loads(data_file(newsroom, "datapackage.json"))
+    resources = {r["path"]: r for r in package["resources"]}
+    assert [f["name"] for f in resources["exemplars.csv"]["schema"]["fields"]] == list(csv_rows(newsroom)[0])
+    for path, resource in resources.items():
+        assert resource["bytes"] == len(data_file(newsroom, path))
+
+
+def test_reuse_terms_and_credit_come_from_the_settings(site: SiteFixture) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      feed_items: 50\n",
+            "      feed_items: 50\n"
+            "      licence: CC BY-SA 4.0\n"
+            "      licence_url: https://creativecommons.org/licenses/by-sa/4.0/deed.vi\n"
+            "      credit: 'Nguồn: Cổng thông tin tỉnh'\n",
+        ),
+        encoding="utf-8",
+    )
+    site.profile("mot-nguoi", name="Một Người")
+    generate(site.project)
+    generated = site.project.generated_dir
+    data = json.loads((generated / "du-lieu/exemplars.json").read_text(encoding="utf-8"))
+    assert (data["licence"], data["credit"]) == ("CC BY-SA 4.0", "Nguồn: Cổng thông tin tỉnh")
+    feed = (generated / "feed.xml").read_text(encoding="utf-8")
+    assert "Nội dung được cấp phép CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/deed.vi)" in feed
+    assert "Khi đăng lại, ghi: Nguồn: Cổng thông tin tỉnh – https://example.test/guong/mot-nguoi/" in feed
+    assert "Nguồn: Cổng thông tin tỉnh" in site.generated("bao-chi/index.md")
+
+
+def test_drafts_stay_out_of_feeds_and_data_even_in_the_preview(site: SiteFixture) -> None:
+    site.profile("da-dang", name="Người Đã Đăng")
+    site.profile("ban-nhap", name="Người Chưa Duyệt", published="2024-09-09", draft=True)
+    generate(site.project, drafts=True)
+    assert "Người Chưa Duyệt" in site.generated("guong/ban-nhap/index.md")  # the officer previews it
+    for path in (
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "linh-vuc/day-tot-hoc-tot/feed.xml",
+        "dia-phuong/ninh-binh/feed.xml",
+        "du-lieu/exemplars.json",
+        "du-lieu/exemplars.csv",
+    ):
+        text = site.generated(path)
+        assert "Người Đã Đăng" in text and "Người Chưa Duyệt" not in text and "ban-nhap" not in text, path

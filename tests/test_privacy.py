@@ -1,0 +1,73 @@
+"""Personal data a profile must never carry, and the numbers of ordinary prose that must not be mistaken for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_tools.privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "text", "value"),
+    [
+        ("Gọi cô Hương: 0912345678.", PHONE, "0912345678", "0912345678"),
+        ("SĐT 0912 345 678 (giờ hành chính)", PHONE, "0912 345 678", "0912345678"),
+        ("ĐT: 0912.345.678", PHONE, "0912.345.678", "0912345678"),
+        ("ĐT: 091-234-5678", PHONE, "091-234-5678", "0912345678"),
+        ("Zalo +84 912 345 678", PHONE, "+84 912 345 678", "0912345678"),
+        ("Zalo +84912345678", PHONE, "+84912345678", "0912345678"),
+        ("(+84) 24 3826 1234", PHONE, "(+84) 24 3826 1234", "02438261234"),
+        ("gọi 84 912 345 678", PHONE, "84 912 345 678", "0912345678"),
+        ("máy bàn 024 3826 1234", PHONE, "024 3826 1234", "02438261234"),
+        ("máy bàn 0243 826 1234", PHONE, "0243 826 1234", "02438261234"),
+        ("máy bàn 028.3822.1234", PHONE, "028.3822.1234", "02838221234"),
+        ("máy bàn 0262 3812 345", PHONE, "0262 3812 345", "02623812345"),
+        ("số cũ 0168 123 4567", PHONE, "0168 123 4567", "01681234567"),
+        ("liên hệ 035 123 4567", PHONE, "035 123 4567", "0351234567"),
+        ("[Gọi ngay](tel:0912345678)", PHONE, "0912345678", "0912345678"),
+        ("nhắn zalo.me/0912345678", PHONE, "0912345678", "0912345678"),
+        ("có 15 0912345678", PHONE, "0912345678", "0912345678"),
+        ("CCCD 036185001234", CITIZEN_ID, "036185001234", "036185001234"),
+        ("CCCD: 001 089 012 345", CITIZEN_ID, "001 089 012 345", "001089012345"),
+        ("CMND 162345678 cấp năm 2010", OLD_ID, "162345678", "162345678"),
+        ("thư: huong.nt@gmail.com", EMAIL, "huong.nt@gmail.com", "huong.nt@gmail.com"),
+        ("Thư: Huong.NT@Yahoo.com.vn", EMAIL, "Huong.NT@Yahoo.com.vn", "huong.nt@yahoo.com.vn"),
+        ("giáo viên huongnt@namdinh.edu.vn", EMAIL, "huongnt@namdinh.edu.vn", "huongnt@namdinh.edu.vn"),
+    ],
+)
+def test_personal_data_is_found_in_every_common_spelling(line: str, kind: str, text: str, value: str) -> None:
+    [finding] = find_personal_data(line)
+    assert (finding.kind, finding.text, finding.value) == (kind, text, value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Quyết định số 1234/QĐ-UBND ngày 12/05/2023",
+        "Quyết định số 02/2022/QĐ-UBND; Kế hoạch số 3862/KH-UBND",
+        "ngày 2023-05-12, giai đoạn 2022-2025, năm 2019 2020 2021",
+        "ngày 01.02.2023 lúc 08:00, ngày 20/11/2023",
+        "doanh thu 1.200.000.000 đồng, mỗi suất 2.000.000 đồng, 600.000.000 đồng",
+        "quỹ 120000000 đồng, 350 suất học bổng, 1.250 lượt, 4.000 lượt học sinh",
+        "diện tích 1,8 ha, 5.000 m², 12 tấn cá, 85 giáo viên",
+        "mã số thuế 0301234567 của hợp tác xã",
+        "mã số doanh nghiệp 0101234567-001",
+        "https://baonamdinh.vn/tin-tuc/123456789/co-giao-0912345678.html",
+        "thư điện tử vanphong@namdinh.gov.vn hoặc hoinongdan@hnd.org.vn",
+        "tổng đài 1900 9095, 1800 1234, 115, 113",
+        "Bằng khen số 162345678/QĐ-TTg",
+    ],
+)
+def test_ordinary_numbers_and_agency_addresses_are_not_personal_data(line: str) -> None:
+    assert find_personal_data(line) == []
+
+
+def test_every_finding_on_a_line_is_reported_in_order() -> None:
+    findings = find_personal_data("A: 0912 345 678, B: 0987.654.321, thư a@gmail.com, CCCD 001089012345")
+    assert [f.kind for f in findings] == [PHONE, PHONE, EMAIL, CITIZEN_ID]
+
+
+def test_a_declared_contact_names_the_numbers_and_addresses_it_allows() -> None:
+    found = contacts_in("Đường dây nóng: 0262 3812 345, vanphong@eatieu.gov.vn")
+    assert [(f.kind, f.value) for f in found] == [(PHONE, "02623812345"), (EMAIL, "vanphong@eatieu.gov.vn")]
+    assert contacts_in("Văn phòng trạm y tế") == []

@@ -1,0 +1,74 @@
+"""An officer's preview: `exemplars serve` shows drafts and picks up an edited profile without a restart."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from .conftest import SiteFixture
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch_until(url: str, needle: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                last = response.read().decode("utf-8")
+            if needle in last:
+                return last
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{needle!r} never appeared at {url}; last page:\n{last[:500]}")
+
+
+@pytest.fixture
+def served(site: SiteFixture) -> Iterator[tuple[SiteFixture, str]]:
+    site.profile("dang-xem", name="Người đang xem")
+    site.profile("ban-nhap", name="Người trong bản nháp", draft=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield site, f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_preview_shows_drafts_and_reloads_an_edited_profile(served: tuple[SiteFixture, str]) -> None:
+    site, base = served
+    draft = _fetch_until(f"{base}/guong/ban-nhap/", "Người trong bản nháp")
+    assert "Bản nháp" in draft and 'name="robots" content="noindex"' in draft
+    _fetch_until(f"{base}/guong/dang-xem/", "Người đang xem")
+    site.profile("dang-xem", name="Người đã sửa tên")
+    page = _fetch_until(f"{base}/guong/dang-xem/", "Người đã sửa tên")
+    assert "Người đang xem" not in page
+
+
+def test_production_build_never_contains_drafts(site: SiteFixture) -> None:
+    from build_tools.build import build_site
+
+    site.profile("cong-khai", name="Người công khai")
+    site.profile("ban-nhap", name="Người trong bản nháp", draft=True)
+    build_site(site.project)
+    assert not (site.root / "site" / "guong" / "ban-nhap").exists()
+    assert "Người trong bản nháp" not in site.built("index.html")
+    assert "Người trong bản nháp" not in site.built("nguoi-tot-viec-tot/index.html")

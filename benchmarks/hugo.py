@@ -3,7 +3,8 @@
 Hugo is the yardstick of the scale issue: a compiled generator that renders 10,000 Markdown pages in seconds.
 The site is deliberately plain (nothing of Hugo's code or themes is committed): one page bundle per profile with
 its story and photo, taxonomies for fields, provinces and kinds with their Vietnamese names, and simple layouts
-(home, paginated lists of 20, single pages). Hugo's defaults stay on (an RSS feed per list, cut like ours to 50 items, and a sitemap).
+(home, paginated lists of 20, single pages). Hugo's defaults stay on: an RSS feed per list (cut to 50 items,
+like ours) and a sitemap.
 
     python -m benchmarks.hugo CORPUS TARGET      # write the Hugo site for a corpus written by benchmarks/corpus.py
 """
@@ -42,11 +43,13 @@ LAYOUTS = {
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ if not .IsHome }}{{ .Title }} – {{ end }}{{ site.Title }}</title>
 {{ with .Params.summary }}<meta name="description" content="{{ . }}">{{ end }}
-{{ range .AlternativeOutputFormats }}<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .Permalink }}">{{ end }}
+{{ range .AlternativeOutputFormats -}}
+<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .Permalink }}">
+{{- end }}
 </head>
 <body>
 <header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>
-<nav>{{ range site.Taxonomies }}{{ end }}<a href="/linh-vuc/">Lĩnh vực</a> <a href="/dia-phuong/">Địa phương</a>
+<nav><a href="/linh-vuc/">Lĩnh vực</a> <a href="/dia-phuong/">Địa phương</a>
 <a href="/loai/">Loại</a> <a href="/guong/">Người tốt, việc tốt</a></nav></header>
 <main>{{ block "main" . }}{{ end }}</main>
 </body>

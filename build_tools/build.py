@@ -185,17 +185,6 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     return outputs
 
 
-def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:
-    """Feeds, open data, and the two pages that document them; drafts never reach any of them."""
-    cat, settings = inputs.catalogue, inputs.settings
-    feeds = render_feeds(cat, settings, inputs.story_html, inputs.photos)
-    for warning in feeds.warnings:
-        log.warning(warning)
-    data = render_open_data(cat, settings, inputs.story_html, inputs.photos)
-    pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
-    return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
-
-
 def render_search_files(project: Project, catalogue: Catalogue, story_html: dict[str, str]) -> dict[str, bytes | Path]:
     """The search index, and the small square photo each result shows."""
     files: dict[str, bytes | Path] = {}
@@ -207,6 +196,17 @@ def render_search_files(project: Project, catalogue: Catalogue, story_html: dict
             files[thumbnails[exemplar.slug]] = thumbnail.cached
     files.update(render_search(catalogue, story_html, thumbnails))
     return files
+
+
+def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:
+    """Feeds, open data, and the two pages that document them; drafts never reach any of them."""
+    cat, settings = inputs.catalogue, inputs.settings
+    feeds = render_feeds(cat, settings, inputs.story_html, inputs.photos)
+    for warning in feeds.warnings:
+        log.warning(warning)
+    data = render_open_data(cat, settings, inputs.story_html, inputs.photos)
+    pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
+    return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
 
 
 def generate(project: Project, drafts: bool = False) -> WriteReport:

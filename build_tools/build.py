@@ -5,19 +5,29 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .catalogue import Catalogue, build_catalogue
-from .config import Project
+from .config import Project, Settings
 from .feeds import list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import render_open_data
-from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
-from .photos import PhotoSet, process_photo, process_thumbnail
+from .pages import (
+    RenderInputs,
+    page_context,
+    render_newsroom_pages,
+    render_pages,
+    render_redirect,
+    render_story_pages,
+)
+from .parallel import fork_map, shared, worker_count
+from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
+from .richtext import absolute_html as make_absolute
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -29,9 +39,10 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
-from .search import render_search
+from .search import SearchDocument, build_search_index, page_documents, render_search, story_document
 from .statistics import build_statistics, render_statistics_csv
-from .write import Outputs, WriteReport, write_tree
+from .timings import Timings, optional_stage
+from .write import Outputs, TreeWriter, WriteReport, write_file
 
 log = logging.getLogger("exemplars")
 
@@ -110,7 +121,7 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     return profiles, problems
 
 
-def load_content(project: Project) -> Content:
+def load_content(project: Project, workers: int = 1) -> Content:
     """Read and check everything; raise `ContentError` with every problem found, across all files."""
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -121,17 +132,10 @@ def load_content(project: Project) -> Content:
     paths, found = find_profiles(project)
     problems += found
     exemplars: list[Exemplar] = []
-    for path in paths:
-        shown = project.shown(path)
-        result = load_profile(path, shown)
-        problems += result.problems
-        if result.source is None:
-            continue
-        slug = path.parent.name
-        found = validate_profile(result.source, slug, path.parent, vocabulary)
-        problems += found
-        if not found and not result.problems:
-            exemplars.append(build_exemplar(result.source, slug, path.parent))
+    for profile_problems, exemplar in fork_map(_load_profiles, paths, shared=(project, vocabulary), workers=workers):
+        problems += profile_problems
+        if exemplar is not None:
+            exemplars.append(exemplar)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
@@ -140,17 +144,33 @@ def load_content(project: Project) -> Content:
     return Content(fields, provinces, plans, exemplars)
 
 
-def check(project: Project) -> Catalogue:
+def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | None]]:
+    """Per-file rules for a share of the profiles (in a worker process when there are several)."""
+    project, vocabulary = shared()
+    loaded: list[tuple[list[Problem], Exemplar | None]] = []
+    for path in paths:
+        result = load_profile(path, project.shown(path))
+        if result.source is None:
+            loaded.append((result.problems, None))
+            continue
+        slug = path.parent.name
+        found = validate_profile(result.source, slug, path.parent, vocabulary)
+        good = not found and not result.problems
+        loaded.append((result.problems + found, build_exemplar(result.source, slug, path.parent) if good else None))
+    return loaded
+
+
+def check(project: Project, workers: int | None = None) -> Catalogue:
     """`exemplars check`: every rule, per file and across files, drafts included."""
-    content = load_content(project)
+    content = load_content(project, worker_count(workers))
     catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
         raise ContentError(problems)
     return catalogue
 
 
-def gather(project: Project, drafts: bool = False) -> Catalogue:
-    content = load_content(project)
+def gather(project: Project, drafts: bool = False, workers: int = 1) -> Catalogue:
+    content = load_content(project, workers)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     _, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
@@ -161,7 +181,10 @@ def gather(project: Project, drafts: bool = False) -> Catalogue:
 
 
 def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False) -> Outputs:
-    """Everything the generated folder will hold, gathered in memory before anything is written."""
+    """Everything the generated folder will hold, in memory, in this process: for tests and small sites.
+
+    `generate` writes the same files, spread over worker processes and written as they are made.
+    """
     photos: dict[str, PhotoSet] = {}
     outputs = Outputs()
     for exemplar in catalogue.exemplars:
@@ -198,35 +221,144 @@ def render_search_files(project: Project, catalogue: Catalogue, story_html: dict
     return files
 
 
-def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:
-    """Feeds, open data, and the two pages that document them; drafts never reach any of them."""
+def render_newsroom_outputs(inputs: RenderInputs, absolute_html: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """Feeds, open data, and the two pages that document them; drafts never reach any of them.
+
+    `absolute_html`: the stories with absolute links, when the caller already made them (one pass per story,
+    shared by feeds and data); otherwise they are made here from `inputs.story_html`.
+    """
     cat, settings = inputs.catalogue, inputs.settings
-    feeds = render_feeds(cat, settings, inputs.story_html, inputs.photos)
+    if absolute_html is None:
+        absolute_html = {e.slug: absolute_story(e, inputs.story_html[e.slug], settings) for e in cat.exemplars}
+    feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
     for warning in feeds.warnings:
         log.warning(warning)
-    data = render_open_data(cat, settings, inputs.story_html, inputs.photos)
+    data = render_open_data(cat, settings, absolute_html, inputs.photos)
     pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
     return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
 
 
-def generate(project: Project, drafts: bool = False) -> WriteReport:
-    """Check, render and write the generated pages; on any problem nothing is written."""
-    catalogue = gather(project, drafts=drafts)
-    outputs = render_outputs(project, catalogue, drafts=drafts)
-    return write_tree(outputs, project.generated_dir)
+def absolute_story(exemplar: Exemplar, html: str, settings: Settings) -> str:
+    """The story as feeds and open data carry it: every link and image absolute (a newsroom's copy must work)."""
+    return make_absolute(html, settings.site_url + exemplar.url).strip()
 
 
-def build_site(project: Project, site_dir: Path | None = None) -> Path:
+@dataclass(frozen=True)
+class StoryOutput:
+    """What a story worker hands back for one exemplar; the story page itself it writes on the spot."""
+
+    page: str
+    """Path of the story page under the generated folder."""
+    written: bool
+    absolute_html: str
+    search_document: SearchDocument
+
+
+@dataclass(frozen=True)
+class _StoryJob:
+    """What story workers read (inherited by the forked processes, never pickled)."""
+
+    inputs: RenderInputs
+    common: Mapping[str, object]
+    thumbnails: Mapping[str, str]
+    root: Path
+
+
+def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
+    """Markdown → safe HTML, the story page, the search document, the absolute copy: all a story needs, at once."""
+    job: _StoryJob = shared()
+    cat, settings = job.inputs.catalogue, job.inputs.settings
+    outputs: list[StoryOutput] = []
+    for exemplar in exemplars:
+        html = render_story(exemplar.body_markdown)
+        inputs = replace(job.inputs, story_html={exemplar.slug: html})
+        [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
+        outputs.append(
+            StoryOutput(
+                path,
+                write_file(job.root, path, text),
+                absolute_story(exemplar, html, settings),
+                story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
+            )
+        )
+    return outputs
+
+
+def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Variant]]:
+    """Every variant and the search thumbnail of each photo; encoded once, then read from the cache."""
+    cache: Path = shared()
+    return [(process_photo(e.photo.path, cache), process_thumbnail(e.photo.path, cache)) for e in exemplars if e.photo]
+
+
+def generate(
+    project: Project, drafts: bool = False, *, workers: int | None = None, timings: Timings | None = None
+) -> WriteReport:
+    """Check, render and write the generated pages; on any problem in the content nothing is written.
+
+    The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
+    what spans the collection (lists, search index, feeds, data) is done here once the stories are in.
+    """
+    workers = worker_count(workers)
+    with optional_stage(timings, "check"):
+        catalogue = gather(project, drafts=drafts, workers=workers)
+    writer = TreeWriter(project.generated_dir)
+    settings = project.settings
+    with optional_stage(timings, "photos"):
+        with_photo = [e for e in catalogue.exemplars if e.photo is not None]
+        processed = fork_map(_process_photos, with_photo, shared=project.cache_dir / "photos", workers=workers)
+        photos: dict[str, PhotoSet] = {}
+        thumbnails: dict[str, str] = {}
+        for exemplar, (photo_set, thumbnail) in zip(with_photo, processed, strict=True):
+            photos[exemplar.slug] = photo_set
+            for variant in (*photo_set.variants, thumbnail):
+                writer.add(f"{exemplar.url}{variant.name}", variant.cached)
+            thumbnails[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
+    with optional_stage(timings, "stories"):
+        inputs = RenderInputs(catalogue, settings, {}, photos, drafts)
+        common = page_context(inputs)
+        job = _StoryJob(inputs, common, thumbnails, writer.root)
+        stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
+        for story in stories:
+            writer.claim(story.page, story.written)
+    with optional_stage(timings, "pages"):
+        for exemplar in catalogue.exemplars:
+            for alias in exemplar.aliases:
+                writer.add(f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name))
+        writer.update(render_pages(inputs, common, stories=False))
+    with optional_stage(timings, "search"):
+        documents = [story.search_document for story in stories] + page_documents(catalogue)
+        writer.update(build_search_index(catalogue, documents).files)
+    with optional_stage(timings, "feeds_data"):
+        absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
+        writer.update(render_newsroom_outputs(inputs, absolute))
+        writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
+    with optional_stage(timings, "write"):
+        return writer.finish()
+
+
+def build_site(
+    project: Project, site_dir: Path | None = None, *, workers: int | None = None, timings: Timings | None = None
+) -> Path:
     """`exemplars build`: generate, render with MkDocs in strict mode into a temporary folder, then swap.
 
     The previous site is replaced only when every step succeeded, so a failed build leaves it untouched.
     """
+    site_dir = (site_dir or project.root / "site").resolve()
+    workers = worker_count(workers)
+    generate(project, workers=workers, timings=timings)
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    with optional_stage(timings, "mkdocs"):
+        render_site(project, staging, workers)
+    with optional_stage(timings, "publish"):
+        _swap(staging, site_dir)
+    return site_dir
+
+
+def render_site(project: Project, staging: Path, workers: int = 1) -> None:
+    """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    site_dir = (site_dir or project.root / "site").resolve()
-    generate(project)
-    staging = site_dir.with_name(f".{site_dir.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
     config.plugins.on_startup(command="build", dirty=False)
@@ -237,8 +369,6 @@ def build_site(project: Project, site_dir: Path | None = None) -> Path:
         raise
     finally:
         config.plugins.on_shutdown()
-    _swap(staging, site_dir)
-    return site_dir
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

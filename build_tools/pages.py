@@ -133,40 +133,50 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
     return f"---\n{header}---\n\n{body}"
 
 
-def render_pages(inputs: RenderInputs) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs folder."""
+def page_context(inputs: RenderInputs) -> dict[str, object]:
+    """What every page template sees; computed once per build and shared by the processes that render pages."""
     cat, settings = inputs.catalogue, inputs.settings
     as_of = resolve_content_date(settings.content_date, cat)
     progress = build_progress(cat, as_of)
-    comparisons = build_comparisons(cat, progress)
-    common = {
+    return {
         "cat": cat,
         "settings": settings,
         "photos": inputs.photos,
         "as_of": as_of,
         "progress": progress,
-        "comparisons": comparisons,
+        "comparisons": build_comparisons(cat, progress),
     }
+
+
+def _add_page(
+    pages: dict[str, str],
+    common: Mapping[str, object],
+    path: str,
+    template: str,
+    meta: dict[str, object],
+    **context: object,
+) -> None:
+    url = path.removesuffix("index.md")
+    feeds: list[tuple[str, str]] = context.pop("feeds", [])  # type: ignore[assignment]
+    # The theme prints these into <head> as alternate links (feed autodiscovery), after the site-wide feeds
+    # it links on every page, hand-written ones included.
+    if feeds:
+        meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
+    pages[path] = _page(template, url, meta, feeds=feeds, **common, **context)
+
+
+def render_story_pages(
+    inputs: RenderInputs, exemplars: Sequence[Exemplar], common: Mapping[str, object] | None = None
+) -> dict[str, str]:
+    """The story page of each of `exemplars` (a share of the collection, when several processes render)."""
+    cat = inputs.catalogue
+    common = page_context(inputs) if common is None else common
     pages: dict[str, str] = {}
-
-    def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
-        url = path.removesuffix("index.md")
-        feeds = context.pop("feeds", [])
-        # The theme prints these into <head> as alternate links (feed autodiscovery), after the site-wide feeds
-        # it links on every page, hand-written ones included.
-        if feeds:
-            meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
-        pages[path] = _page(template, url, meta, feeds=feeds, **common, **context)
-
-    add(
-        "index.md",
-        "home.md.j2",
-        {"title": settings.site_name, "description": settings.site_description, "hide": ["toc"]},
-        latest=cat.exemplars[:6],
-    )
-    for exemplar in cat.exemplars:
+    for exemplar in exemplars:
         today = cat.today(exemplar.province)
-        add(
+        _add_page(
+            pages,
+            common,
             f"guong/{exemplar.slug}/index.md",
             "story.md.j2",
             {
@@ -186,6 +196,30 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             feeds=[(f"Lĩnh vực {cat.fields[f].name}", f"linh-vuc/{f}/feed.xml") for f in exemplar.fields]
             + [(f"{today.label}", f"dia-phuong/{today.id}/feed.xml")],
         )
+    return pages
+
+
+def render_pages(
+    inputs: RenderInputs, common: Mapping[str, object] | None = None, stories: bool = True
+) -> dict[str, str]:
+    """Every generated page (without the story pages when `stories` is false), keyed by its path under docs."""
+    cat, settings = inputs.catalogue, inputs.settings
+    common = page_context(inputs) if common is None else common
+    as_of = common["as_of"]
+    assert isinstance(as_of, dt.date)
+    pages: dict[str, str] = {}
+
+    def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
+        _add_page(pages, common, path, template, meta, **context)
+
+    add(
+        "index.md",
+        "home.md.j2",
+        {"title": settings.site_name, "description": settings.site_description, "hide": ["toc"]},
+        latest=cat.exemplars[:6],
+    )
+    if stories:
+        pages.update(render_story_pages(inputs, cat.exemplars, common))
     _render_archive(cat, settings, add)
     add("linh-vuc/index.md", "fields.md.j2", {"title": "Lĩnh vực", "description": "Các lĩnh vực, phong trào thi đua"})
     for field in cat.fields.values():
@@ -247,7 +281,7 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             exemplars=cat.by_plan.get(plan.id, ()),
         )
     _render_statistics(cat, as_of, add)
-    _render_comparisons(comparisons, add)
+    _render_comparisons(common["comparisons"], add)  # type: ignore[arg-type]
     return pages
 
 

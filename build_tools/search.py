@@ -164,8 +164,13 @@ def collect_documents(
     catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
 ) -> list[SearchDocument]:
     """Stories newest first (so document order is also the order of a filtered list), then fields, places, plans."""
-    documents = [_story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
-    documents += [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
+    documents = [story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
+    return documents + page_documents(catalogue)
+
+
+def page_documents(catalogue: Catalogue) -> list[SearchDocument]:
+    """The documents after the stories: fields, places, plans (a build's workers make the stories' documents)."""
+    documents = [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
     documents += [_province_document(catalogue, p) for p in catalogue.provinces.values()]
     documents += [_plan_document(catalogue, p) for p in catalogue.plans.values()]
     return documents
@@ -175,7 +180,7 @@ def _field_order(field: Field) -> tuple[int, ...]:
     return vi_sort_key(field.name)
 
 
-def _story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
+def story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
     recorded = catalogue.provinces[e.province]
     today = catalogue.today(e.province)
     field_names = tuple(catalogue.fields[f].name for f in e.fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -355,20 +356,50 @@ def build_site(
 
 
 def render_site(project: Project, staging: Path, workers: int = 1) -> None:
-    """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build)."""
+    """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
+
+    With several workers, the plugin forks renderers that each write every n-th page into `staging`
+    (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     shutil.rmtree(staging, ignore_errors=True)
     config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
+    plugin = config.plugins.get("exemplars")
+    shared_rendering = workers > 1 and plugin is not None
+    if shared_rendering:
+        plugin.renderers = workers  # type: ignore[attr-defined]
     config.plugins.on_startup(command="build", dirty=False)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(_dirty_notice)
     try:
-        mkdocs_build(config)
+        mkdocs_build(config, dirty=shared_rendering)
     except BaseException:
+        if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+            _exit_renderer(1)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        config.plugins.on_shutdown()
+        build_log.removeFilter(_dirty_notice)
+        if not (shared_rendering and plugin.is_forked_renderer):  # type: ignore[union-attr]
+            config.plugins.on_shutdown()
+    if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+        _exit_renderer(0)
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    """Shared rendering uses MkDocs' dirty mode into an empty folder: its warning about stale pages does not apply
+    (and in strict mode would fail the build)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _exit_renderer(code: int) -> None:
+    """A forked renderer leaves without running the parent's clean-up (the parent still owns the folder)."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

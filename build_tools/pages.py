@@ -24,7 +24,7 @@ from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet
 from .progress import build_progress, resolve_content_date
 from .statistics import CSV_FILES, build_statistics
-from .text import nfc
+from .text import anchor_slugify, nfc
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -117,7 +117,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi, upper_first=upper_first)
-    env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code)
+    env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code, anchor=lambda text: anchor_slugify(text, "-"))
     env.globals.update(KINDS=KINDS, report_url=report_url)
     return env
 
@@ -185,6 +185,7 @@ def render_story_pages(
                 "hide": ["toc"],
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
+                "html": True,
             },
             e=exemplar,
             recorded=cat.provinces[exemplar.province],

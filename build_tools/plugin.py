@@ -6,14 +6,17 @@ Zensical, render what it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import load_project, parse_content_date
@@ -50,6 +53,11 @@ class ExemplarsConfig(Config):
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def __init__(self) -> None:
         self.serving = False
+        self.renderers = 1
+        """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
+        self.forked: list[int] = []
+        self.is_forked_renderer = False
+        self._html_bodies: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -89,11 +97,73 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(
                 File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
             )
+        if self.renderers > 1 and not self.serving:
+            self._fork_renderers(files, config)
         return files
+
+    def _fork_renderers(self, files: Files, config: Any) -> None:
+        """Share the rendering among processes: each takes every n-th page and file, all write into one folder.
+
+        Files and navigation are gathered once, here, before the fork. The build runs in MkDocs' dirty mode, in
+        which a page or file that is not "modified" is neither read nor written: each process calls modified
+        only its share. The first process also renders the site-wide templates (sitemap, 404) and, after the
+        others have finished (`on_post_build`), runs what follows the build.
+        """
+        share = 0
+        for number in range(1, self.renderers):
+            pid = os.fork()
+            if pid == 0:
+                share, self.forked, self.is_forked_renderer = number, [], True
+                config.theme.static_templates.clear()
+                config.extra_templates.clear()
+                break
+            self.forked.append(pid)
+        for index, file in enumerate(files):
+            if index % self.renderers != share:
+                file.is_modified = _unmodified  # type: ignore[method-assign]
+
+    @event_priority(100)  # before any other plugin's post-build step, which may read the whole site
+    def on_post_build(self, *, config: Any) -> None:
+        failed = self._wait_for_renderers()
+        if failed:
+            raise PluginError(f"{failed} tiến trình dựng trang gặp lỗi (xem thông báo phía trên).")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        for pid in self.forked:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        self._wait_for_renderers()
+
+    def _wait_for_renderers(self) -> int:
+        failed = 0
+        for pid in self.forked:
+            _, status = os.waitpid(pid, 0)
+            failed += os.waitstatus_to_exitcode(status) != 0
+        self.forked = []
+        return failed
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # Theme blocks shared by every story page (main.html): a fresh store for each build.
+        env.globals["exemplars_blocks"] = {}
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        """A generated page written in HTML (`html: true`: the story pages) is not converted by Markdown.
+
+        Its HTML would pass through Markdown unchanged anyway, after two parses of every tag (Python-Markdown's
+        raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
+        """
+        if page.meta.get("html") is True and _is_generated(page):
+            self._html_bodies[page.file.src_uri] = markdown
+            return ""
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        return self._html_bodies.pop(page.file.src_uri, html)
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         """Point "edit this page" at the profile or plan a page was generated from, or hide it."""
-        if page.file.src_dir and Path(page.file.src_dir).name == ".generated":
+        if _is_generated(page):
             source = (page.meta or {}).get("source")
             base = (config.repo_url or "").rstrip("/")
             page.edit_url = f"{base}/edit/main/{source}" if source and base else None
@@ -112,6 +182,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if child.is_dir() and child.name != ".generated":
                 server.watch(str(child))
         return server
+
+
+def _is_generated(page: Any) -> bool:
+    return bool(page.file.src_dir) and Path(page.file.src_dir).name == ".generated"
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _nav_paths(nav: Any) -> list[str]:

@@ -41,6 +41,38 @@ class RenderInputs:
     drafts: bool = False
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list sits among the pages of that list."""
+
+    number: int
+    """1-based."""
+    urls: tuple[str, ...]
+    """Site-relative URL of every page of the list, the first page first."""
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers a pager shows: the first, the last and those near this one; None marks a gap.
+
+        Showing every number made the pager of a 500-page archive longer than the page's stories.
+        """
+        count = len(self.urls)
+        shown = sorted({1, count, *range(max(1, self.number - around), min(count, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+def paginate(url: str, items: Sequence[Exemplar], size: int) -> list[tuple[str, Sequence[Exemplar], Pager]]:
+    """A long list as pages of `size`: the first at `url`, then `url` + `trang-2/`, … (one empty page if none)."""
+    size = max(size, 1)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+    urls = (url, *(f"{url}trang-{number}/" for number in range(2, len(chunks) + 1)))
+    return [(urls[n], chunk, Pager(n + 1, urls)) for n, chunk in enumerate(chunks)]
+
+
 def md_text(value: object) -> Markup:
     """Text for a Markdown context: HTML-escaped and with Markdown punctuation backslash-escaped."""
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(nfc(str(value))))))
@@ -223,16 +255,24 @@ def render_pages(
         pages.update(render_story_pages(inputs, cat.exemplars, common))
     _render_archive(cat, settings, add)
     add("linh-vuc/index.md", "fields.md.j2", {"title": "Lĩnh vực", "description": "Các lĩnh vực, phong trào thi đua"})
+    size = settings.page_size
     for field in cat.fields.values():
-        add(
-            f"linh-vuc/{field.id}/index.md",
-            "field.md.j2",
-            {"title": field.name, "description": field.description},
-            field=field,
-            exemplars=cat.by_field.get(field.id, ()),
-            plan_fields=cat.plans_for_field(field.id),
-            feeds=[(f"Lĩnh vực {field.name}", f"linh-vuc/{field.id}/feed.xml")],
-        )
+        url = f"linh-vuc/{field.id}/"
+        feeds = [(f"Lĩnh vực {field.name}", f"{url}feed.xml")]
+        for page_url, chunk, pager in paginate(url, cat.by_field.get(field.id, ()), size):
+            if pager.number > 1:
+                _add_more(add, page_url, field.name, url, chunk, pager, feeds)
+                continue
+            add(
+                f"{url}index.md",
+                "field.md.j2",
+                {"title": field.name, "description": field.description},
+                field=field,
+                exemplars=chunk,
+                pager=pager,
+                plan_fields=cat.plans_for_field(field.id),
+                feeds=feeds,
+            )
     add(
         "dia-phuong/index.md",
         "provinces.md.j2",
@@ -245,28 +285,40 @@ def render_pages(
             if province.current
             else tuple(e for e in cat.exemplars if e.province == province.id)
         )
-        add(
-            f"dia-phuong/{province.id}/index.md",
-            "province.md.j2",
-            {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
-            province=province,
-            today=today,
-            former=cat.former_of(province.id),
-            exemplars=exemplars,
-            plans=cat.plans_for_province(province.id)
-            if province.current
-            else [p for p in cat.plans.values() if p.province == province.id],
-            feeds=[(today.label, f"dia-phuong/{today.id}/feed.xml")],
-        )
+        url = f"dia-phuong/{province.id}/"
+        feeds = [(today.label, f"dia-phuong/{today.id}/feed.xml")]
+        for page_url, chunk, pager in paginate(url, exemplars, size):
+            if pager.number > 1:
+                _add_more(add, page_url, province.label, url, chunk, pager, feeds)
+                continue
+            add(
+                f"{url}index.md",
+                "province.md.j2",
+                {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
+                province=province,
+                today=today,
+                former=cat.former_of(province.id),
+                exemplars=chunk,
+                pager=pager,
+                plans=cat.plans_for_province(province.id)
+                if province.current
+                else [p for p in cat.plans.values() if p.province == province.id],
+                feeds=feeds,
+            )
     for kind, label in KINDS.items():
-        add(
-            f"loai/{kind}/index.md",
-            "kind.md.j2",
-            {"title": f"Gương điển hình: {label.lower()}"},
-            kind=kind,
-            label=label,
-            exemplars=cat.by_kind[kind],
-        )
+        for page_url, chunk, pager in paginate(f"loai/{kind}/", cat.by_kind[kind], size):
+            title = f"Gương điển hình: {label.lower()}"
+            add(
+                f"{page_url}index.md",
+                "kind.md.j2",
+                {"title": title + (f" – trang {pager.number}" if pager.number > 1 else ""), "html": True},
+                kind=kind,
+                label=label,
+                heading=title,
+                total=len(cat.by_kind[kind]),
+                exemplars=chunk,
+                pager=pager,
+            )
     add(
         "ke-hoach/index.md",
         "plans.md.j2",
@@ -328,32 +380,43 @@ def _plan_title(plan: Plan) -> str:
     return f"Kế hoạch {plan.number}" if plan.number else f"Kế hoạch của {plan.issuer} ({plan.date[:4]})"
 
 
+def _add_more(add, url: str, heading: str, first_url: str, chunk, pager: Pager, feeds) -> None:  # type: ignore[no-untyped-def]
+    """Page 2, 3… of a field's or a province's stories: the list only; the first page has the rest."""
+    add(
+        f"{url}index.md",
+        "list_more.md.j2",
+        {"title": f"{heading} – trang {pager.number}", "hide": ["toc"], "html": True},
+        heading=heading,
+        first_url=first_url,
+        exemplars=chunk,
+        pager=pager,
+        feeds=feeds,
+    )
+
+
 def _render_archive(cat: Catalogue, settings: Settings, add) -> None:  # type: ignore[no-untyped-def]
-    size = max(settings.page_size, 1)
-    chunks: list[tuple[Exemplar, ...]] = [cat.exemplars[i : i + size] for i in range(0, len(cat.exemplars), size)]
-    chunks = chunks or [()]
-    page_urls = ["nguoi-tot-viec-tot/"] + [f"nguoi-tot-viec-tot/trang-{n}/" for n in range(2, len(chunks) + 1)]
-    for number, (chunk, url) in enumerate(zip(chunks, page_urls, strict=True), start=1):
-        title = "Người tốt, việc tốt" + (f" – trang {number}" if number > 1 else "")
-        add(
-            url + "index.md",
-            "archive.md.j2",
-            {"title": title, "description": "Tất cả câu chuyện gương điển hình, mới nhất trước"},
-            exemplars=chunk,
-            number=number,
-            page_urls=page_urls,
-            year=None,
-        )
-    for year, items in cat.by_year.items():
-        add(
-            f"nguoi-tot-viec-tot/{year}/index.md",
-            "archive.md.j2",
-            {"title": f"Người tốt, việc tốt năm {year}", "description": f"Các câu chuyện đăng năm {year}"},
-            exemplars=items,
-            number=1,
-            page_urls=[],
-            year=year,
-        )
+    lists: list[tuple[int | None, str, Sequence[Exemplar]]] = [(None, "nguoi-tot-viec-tot/", cat.exemplars)]
+    lists += [(year, f"nguoi-tot-viec-tot/{year}/", items) for year, items in cat.by_year.items()]
+    for year, url, items in lists:
+        heading = "Người tốt, việc tốt" + (f" năm {year}" if year else "")
+        for page_url, chunk, pager in paginate(url, items, settings.page_size):
+            description = (
+                f"Các câu chuyện đăng năm {year}" if year else "Tất cả câu chuyện gương điển hình, mới nhất trước"
+            )
+            add(
+                f"{page_url}index.md",
+                "archive.md.j2",
+                {
+                    "title": heading + (f" – trang {pager.number}" if pager.number > 1 else ""),
+                    "description": description,
+                    "html": True,
+                },
+                heading=heading,
+                exemplars=chunk,
+                total=len(items),
+                pager=pager,
+                year=year,
+            )
 
 
 def render_redirect(target_url: str, from_url: str, title: str) -> str:

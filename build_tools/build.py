@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue import Catalogue, build_catalogue
 from .config import Project, Settings
@@ -44,6 +45,9 @@ from .search import SearchDocument, build_search_index, page_documents, render_s
 from .statistics import build_statistics, render_statistics_csv
 from .timings import Timings, optional_stage
 from .write import Outputs, TreeWriter, WriteReport, write_file
+
+if TYPE_CHECKING:
+    from .plugin import RenderState
 
 log = logging.getLogger("exemplars")
 
@@ -355,21 +359,27 @@ def build_site(
     return site_dir
 
 
-def render_site(project: Project, staging: Path, workers: int = 1) -> None:
+def render_site(
+    project: Project, staging: Path, workers: int = 1, *, strict: bool = True, site_url: str | None = None
+) -> RenderState | None:
     """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
 
     With several workers, the plugin forks renderers that each write every n-th page into `staging`
-    (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written.
+    (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written. Returns what MkDocs
+    gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
     shutil.rmtree(staging, ignore_errors=True)
-    config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
+    config = load_config(str(project.config_file), site_dir=str(staging), strict=strict)
+    if site_url is not None:
+        config.site_url = site_url
     plugin = config.plugins.get("exemplars")
     shared_rendering = workers > 1 and plugin is not None
-    if shared_rendering:
-        plugin.renderers = workers  # type: ignore[attr-defined]
+    if plugin is not None:
+        # MkDocs keeps plugin instances from one configuration load to the next in a process.
+        plugin.start_rendering(workers if shared_rendering else 1)  # type: ignore[attr-defined]
     config.plugins.on_startup(command="build", dirty=False)
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(_dirty_notice)
@@ -386,6 +396,7 @@ def render_site(project: Project, staging: Path, workers: int = 1) -> None:
             config.plugins.on_shutdown()
     if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
         _exit_renderer(0)
+    return getattr(plugin, "rendered", None)
 
 
 def _dirty_notice(record: logging.LogRecord) -> bool:

@@ -53,8 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--check", action="store_true", help="chỉ kiểm tra; báo lỗi nếu tài liệu chưa được cập nhật")
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
+    build.add_argument(
+        "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
+    )
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    for command in (build, serve):
+        command.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="số tiến trình chạy song song (mặc định: số lõi CPU, hoặc biến môi trường EXEMPLARS_WORKERS)",
+        )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
@@ -88,9 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         from mkdocs.exceptions import MkDocsException
 
         from .build import build_site
+        from .timings import Timings
 
+        timings = Timings() if args.timings else None
         try:
-            site = build_site(project, args.site_dir)
+            site = build_site(project, args.site_dir, workers=args.workers, timings=timings)
         except ContentError as error:
             print(format_problems(error.problems), file=sys.stderr)
             print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
@@ -99,14 +111,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"MkDocs báo lỗi: {error}", file=sys.stderr)
             print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
             return EXIT_BUILD
+        if timings is not None:
+            timings.write_json(args.timings)
         print(f"Đã tạo trang vào {site}")
         return EXIT_OK
 
     if args.command == "serve":
-        from mkdocs.commands.serve import serve
+        from .preview import serve
 
-        logging.getLogger("mkdocs").setLevel(logging.INFO)
-        serve(config_file=str(project.config_file), dev_addr=args.dev_addr, livereload=True)
+        for name in ("mkdocs", "exemplars"):
+            logging.getLogger(name).setLevel(logging.INFO)
+        serve(project, args.dev_addr, workers=args.workers)
         return EXIT_OK
     return EXIT_BUILD
 

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import signal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .config import load_project, parse_content_date
 from .problems import ContentError
@@ -57,7 +60,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
         self.forked: list[int] = []
         self.is_forked_renderer = False
-        self._html_bodies: dict[str, str] = {}
+        self.rendered: RenderState | None = None
+        """What MkDocs gathered for the last build: `exemplars serve` re-renders single pages with it."""
+        self._nav: Any = None
+
+    def start_rendering(self, renderers: int) -> None:
+        """Called before each build by `build.render_site`: this instance may serve several builds."""
+        self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -94,9 +103,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if files.get_file_from_path(relative) is not None:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
-            )
+            file = File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
+            files.append(file)
+            if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
+                GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
         if self.renderers > 1 and not self.serving:
             self._fork_renderers(files, config)
         return files
@@ -142,24 +152,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.forked = []
         return failed
 
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._nav = nav
+        return nav
+
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
         env.globals["exemplars_blocks"] = {}
+        self.rendered = RenderState(config, files, self._nav, env)
         return env
-
-    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        """A generated page written in HTML (`html: true`: the story pages) is not converted by Markdown.
-
-        Its HTML would pass through Markdown unchanged anyway, after two parses of every tag (Python-Markdown's
-        raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
-        """
-        if page.meta.get("html") is True and _is_generated(page):
-            self._html_bodies[page.file.src_uri] = markdown
-            return ""
-        return markdown
-
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        return self._html_bodies.pop(page.file.src_uri, html)
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         """Point "edit this page" at the profile or plan a page was generated from, or hide it."""
@@ -182,6 +183,31 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if child.is_dir() and child.name != ".generated":
                 server.watch(str(child))
         return server
+
+
+@dataclass
+class RenderState:
+    config: Any
+    files: Files
+    nav: Any
+    env: Any
+
+
+class GeneratedPage(Page):
+    """A generated page outside the navigation; one written in HTML (`html: true`: the stories) skips Markdown.
+
+    Its HTML would pass through Markdown unchanged anyway, after a new Markdown instance and two parses of every
+    tag (Python-Markdown's raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
+    """
+
+    def render(self, config: Any, files: Files) -> None:
+        if self.meta.get("html") is not True:
+            super().render(config, files)
+            return
+        self.content = self.markdown
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 def _is_generated(page: Any) -> bool:

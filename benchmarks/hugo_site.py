@@ -6,7 +6,7 @@ its story and photo, taxonomies for fields, provinces and kinds with their Vietn
 (home, paginated lists of 20, single pages). Hugo's defaults stay on: an RSS feed per list (cut to 50 items,
 like ours) and a sitemap.
 
-    python -m benchmarks.hugo CORPUS TARGET      # write the Hugo site for a corpus written by benchmarks/corpus.py
+    python -m benchmarks.hugo_site CORPUS TARGET      # write the Hugo site for a corpus written by benchmarks/corpus.py
 """
 
 from __future__ import annotations

@@ -32,7 +32,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -241,7 +240,7 @@ def measure_preview(corpus: Path, work: Path, edits: int = EDITS) -> dict[str, A
         caught_up_s = time.perf_counter() - saved
     finally:
         profile.write_bytes(original)
-        process.send_signal(signal.SIGINT)
+        process.terminate()
         _, _, usage = os.wait4(process.pid, 0)
     return {
         "ready_s": ready_s,

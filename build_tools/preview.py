@@ -341,7 +341,9 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
         for child in sorted(docs.iterdir()):
             if child.is_dir() and child.name != ".generated":
                 server.watch(str(child))
-        signal.signal(signal.SIGTERM, _interrupt)
+        # Started from a script, SIGINT may arrive ignored (background jobs of a shell): stop on it all the same.
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, _interrupt)
         try:
             server.serve()
         except KeyboardInterrupt:
@@ -406,7 +408,7 @@ class _ChangeHandler(watchdog.events.FileSystemEventHandler):
 
 
 def _interrupt(signum: int, frame: Any) -> None:
-    """SIGTERM stops the preview like Ctrl+C: the served folder is removed and background work ended."""
+    """Ctrl+C or SIGTERM: the served folder is removed and background work ended."""
     raise KeyboardInterrupt
 
 

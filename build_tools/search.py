@@ -26,7 +26,7 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 from itertools import pairwise, repeat
 from operator import sub
 
@@ -133,28 +133,20 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return list(zip(*words(text), strict=True))
 
 
-class _TextExtractor(HTMLParser):
-    """Sanitised story HTML → plain text with paragraph breaks as spaces."""
-
-    _BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption")
+_ATTRIBUTES = r"""[^>"]*(?:"[^"]*"[^>"]*)*"""
+_BLOCK_START = re.compile(rf"<(?:{'|'.join(_BLOCK_TAGS)})(?=[\s/>]){_ATTRIBUTES}>")
+_TAG = re.compile(rf"</?[a-zA-Z]{_ATTRIBUTES}>")
 
 
 def plain_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return " ".join("".join(extractor.parts).split())
+    """Sanitised story HTML → plain text, paragraph breaks as spaces.
+
+    Regular expressions suffice, and are several times faster than an HTML parser, because the input is the
+    sanitiser's output: lowercase tags, attributes in double quotes, no comments, scripts or raw `<` in text.
+    (tests/test_search.py checks this against an HTML parser.)
+    """
+    return " ".join(html_unescape(_TAG.sub("", _BLOCK_START.sub(" ", html))).split())
 
 
 # --- documents ---------------------------------------------------------------------------------------------------

@@ -189,11 +189,12 @@ def measure_queries(site: Path, story: str, engine: str = "ours") -> list[QueryC
         for query in QUERIES:
             context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
             page = context.new_page()
-            seen: list[tuple[str, int]] = []
-            page.on("requestfinished", lambda request, seen=seen: seen.append((request.url, _size(request))))
+            seen: list = []  # finished requests; their sizes are read while the page is still open
+            page.on("requestfinished", seen.append)
             page.goto(url + story, wait_until="load")
+            page.wait_for_load_state("networkidle")
             # The search's own script and style come with every page; count them too.
-            loaded = [(u, n) for u, n in seen if _kind(u) == "script+style"]
+            loaded = [(r.url, _size(r)) for r in seen if _kind(r.url) == "script+style"]
             seen.clear()
             if engine == "ours":
                 page.click("label.md-header__button[for='__search']")
@@ -214,7 +215,7 @@ def measure_queries(site: Path, story: str, engine: str = "ours") -> list[QueryC
                     query,
                 )
                 page.wait_for_load_state("networkidle")
-            fetched = loaded + seen
+            fetched = loaded + [(r.url, _size(r)) for r in seen]
             by_kind: dict[str, int] = {}
             for request_url, size in fetched:
                 by_kind[_kind(request_url)] = by_kind.get(_kind(request_url), 0) + size

@@ -207,9 +207,9 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
-    outputs.update(render_search_files(project, catalogue, story_html))
     as_of = resolve_content_date(project.settings.content_date, catalogue)
     outputs.update(render_statistics_csv(build_statistics(catalogue, as_of)))
+    outputs.update(render_search_files(project, catalogue, story_html))
     return outputs
 
 

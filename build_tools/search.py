@@ -1,9 +1,10 @@
 """Catalogue → a static search index that a phone fetches in small pieces. Pure: nothing here touches the disk.
 
-Why our own index rather than Material's or Pagefind's (measured in benchmarks/README.md): Material's client downloads
-the whole index before the first result and matches no query typed without diacritics; Pagefind folds diacritics but,
-at 10,000 profiles, a common Vietnamese syllable lands in a chunk of up to 2 MB and indexing needs about 2 GB of memory.
-Vietnamese has only a few thousand syllables, so the index is keyed by syllable:
+Why our own index rather than Material's or Pagefind's (measured at 10,000 profiles, benchmarks/README.md): Material's
+client downloads the whole index (115 MiB) before the first result and matches no query typed without diacritics;
+Pagefind fetched 0.4–3.1 MB per query because common Vietnamese syllables land in large chunks, and needed 3 GiB of
+memory to index. Ours: 63–256 KiB per query, 362 MiB. Vietnamese has only a few thousand syllables, so the index is
+keyed by syllable:
 
 - `search/index.json`: the manifest (version, counts, filter values with their Vietnamese names);
 - `search/s/<n>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query fetches
@@ -465,7 +466,7 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
     return fragment
 
 
-def _facet_values(catalogue: Catalogue, documents: list[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[int]]]:
     members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
     for number, document in enumerate(documents):
         for facet, value in sorted(set(document.facets)):
@@ -523,7 +524,7 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument]) ->
         for term in shard_bodies[shard]:
             out += encoded[term]
         payloads[f"search/s/{shard}.bin"] = bytes(out)
-    members = _facet_values(catalogue, documents)
+    members = _facet_values(documents)
     for facet, values in members.items():
         for value, docs in values.items():
             out = bytearray()

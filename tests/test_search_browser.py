@@ -200,3 +200,10 @@ def test_drafts_and_scripts_never_show(phone) -> None:  # type: ignore[no-untype
     assert search(phone, "giup ban") == ["Lò Văn Sáng"]
     assert phone.locator(".ex-result script, .ex-result img:not(.ex-result__thumb)").count() == 0
     assert phone.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_shared_link_with_a_query_opens_the_search(phone, served: str) -> None:  # type: ignore[no-untyped-def]
+    phone.goto(served + "nguoi-tot-viec-tot/?q=tram%20y%20te")
+    wait_for_results(phone, "tram y te")
+    assert phone.is_visible(".md-search__input") and phone.input_value(".md-search__input") == "tram y te"
+    assert phone.locator(".ex-result__title").all_inner_texts()[0] == "Trạm Y tế xã Ea Tiêu"

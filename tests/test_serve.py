@@ -61,6 +61,8 @@ def test_preview_shows_drafts_and_reloads_an_edited_profile(served: tuple[SiteFi
     site.profile("dang-xem", name="Người đã sửa tên")
     page = _fetch_until(f"{base}/guong/dang-xem/", "Người đã sửa tên")
     assert "Người đang xem" not in page
+    # The preview's search is rebuilt with its pages: the newest story is the first result document.
+    assert "Người đã sửa tên" in _fetch_until(f"{base}/search/d/0.json", "Người đã sửa tên")
 
 
 def test_production_build_never_contains_drafts(site: SiteFixture) -> None:

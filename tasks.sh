@@ -7,7 +7,7 @@
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
-#   bash tasks.sh screenshots   build, then photograph plan dashboards and statistics (docs/screenshots/)
+#   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,19 +45,39 @@ setup_python() {
   fi
 }
 
+setup_fonts() {
+  # Share cards for stories without a photo are drawn with a font that has Vietnamese glyphs (DejaVu Sans).
+  if command -v dpkg >/dev/null; then apt_install fonts-dejavu-core; fi
+}
+
 setup_test_tools() {
   # Browser tests drive Debian's Chromium; feed tests read feeds with a real reader (newsboat).
   apt_install chromium newsboat
 }
 
+setup_quality_tools() {
+  # The markup and accessibility checks (tests/test_quality.py): the Nu HTML Checker runs on Java; it and
+  # axe-core come from npm, pinned in package-lock.json. Reinstalled only when the lock file changes.
+  command -v java >/dev/null || apt_install default-jre-headless
+  command -v npm >/dev/null || apt_install nodejs npm
+  local stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+}
+
 case "${1:-}" in
   build)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" build
     ;;
   test)
     setup_python
+    setup_fonts
     setup_test_tools
+    setup_quality_tools
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check --quiet .
     "$VENV/bin/python" -m pytest
@@ -68,10 +88,12 @@ case "${1:-}" in
     ;;
   serve)
     setup_python
+    setup_fonts
     "$VENV/bin/exemplars" serve
     ;;
   golden)
     setup_python
+    setup_fonts
     UPDATE_GOLDEN=1 "$VENV/bin/python" -m pytest -q tests/test_golden.py
     git --no-pager diff --stat -- tests/golden
     ;;
@@ -83,9 +105,12 @@ case "${1:-}" in
     ;;
   screenshots)
     setup_python
+    setup_fonts
     setup_test_tools
+    apt_install poppler-utils
     "$VENV/bin/exemplars" build
     "$VENV/bin/python" tools/screenshots.py
+    "$VENV/bin/python" tools/print_story.py
     ;;
   *)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'

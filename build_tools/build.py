@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +31,7 @@ from .parallel import fork_map, shared, worker_count
 from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
+from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
 from .richtext import absolute_html as make_absolute
 from .richtext import render_story
 from .schema import (
@@ -42,6 +45,8 @@ from .schema import (
     validate_taxonomies,
 )
 from .search import SearchDocument, build_search_index, page_documents, render_search, story_document
+from .sharecard import render_share_card
+from .social import SITE_CARD, build_card_text, build_site_card_text
 from .statistics import build_statistics, render_statistics_csv
 from .timings import Timings, optional_stage
 from .write import Outputs, TreeWriter, WriteReport, write_file
@@ -191,20 +196,29 @@ def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False)
     `generate` writes the same files, spread over worker processes and written as they are made.
     """
     photos: dict[str, PhotoSet] = {}
+    cards: dict[str, Variant] = {}
     outputs = Outputs()
     for exemplar in catalogue.exemplars:
         if exemplar.photo is not None:
             photo_set = process_photo(exemplar.photo.path, project.cache_dir / "photos")
             photos[exemplar.slug] = photo_set
-            for variant in photo_set.variants:
+            for variant in photo_set.published:
                 outputs.add(f"guong/{exemplar.slug}/{variant.name}", variant.cached)
+        else:
+            card = render_share_card(
+                build_card_text(exemplar, catalogue, project.settings), project.cache_dir / "cards"
+            )
+            cards[exemplar.slug] = card
+            outputs.add(f"guong/{exemplar.slug}/{card.name}", card.cached)
         for alias in exemplar.aliases:
             outputs.add(
                 f"guong/{alias}/index.html",
                 render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name),
             )
     story_html = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
-    inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts)
+    site_card = render_share_card(build_site_card_text(project.settings), project.cache_dir / "cards")
+    outputs.add(SITE_CARD, site_card.cached)
+    inputs = RenderInputs(catalogue, project.settings, story_html, photos, drafts, cards=cards)
     outputs.update(render_pages(inputs))
     outputs.update(render_newsroom_outputs(inputs))
     as_of = resolve_content_date(project.settings.content_date, catalogue)
@@ -289,37 +303,51 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     return outputs
 
 
-def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Variant]]:
-    """Every variant and the search thumbnail of each photo; encoded once, then read from the cache."""
-    cache: Path = shared()
-    return [(process_photo(e.photo.path, cache), process_thumbnail(e.photo.path, cache)) for e in exemplars if e.photo]
+def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
+    """Each photo's variants and search thumbnail, or the share card drawn for a story without a photo; made once,
+    then read from the cache."""
+    project, catalogue = shared()
+    photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
+    return [
+        (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
+        if e.photo is not None
+        else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
+        for e in exemplars
+    ]
 
 
 def generate(
     project: Project, drafts: bool = False, *, workers: int | None = None, timings: Timings | None = None
 ) -> WriteReport:
-    """Check, render and write the generated pages; on any problem in the content nothing is written.
+    """Check, render and write the generated pages; on any problem in the content nothing is written."""
+    return _generate(project, drafts, worker_count(workers), timings)[1]
 
-    The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
-    what spans the collection (lists, search index, feeds, data) is done here once the stories are in.
-    """
-    workers = worker_count(workers)
+
+def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
+    """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
+    what spans the collection (lists, search index, feeds, data) is done here once the stories are in."""
     with optional_stage(timings, "check"):
         catalogue = gather(project, drafts=drafts, workers=workers)
     writer = TreeWriter(project.generated_dir)
     settings = project.settings
     with optional_stage(timings, "photos"):
-        with_photo = [e for e in catalogue.exemplars if e.photo is not None]
-        processed = fork_map(_process_photos, with_photo, shared=project.cache_dir / "photos", workers=workers)
+        images = fork_map(_process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers)
         photos: dict[str, PhotoSet] = {}
         thumbnails: dict[str, str] = {}
-        for exemplar, (photo_set, thumbnail) in zip(with_photo, processed, strict=True):
+        cards: dict[str, Variant] = {}
+        for exemplar, (photo_set, image) in zip(catalogue.exemplars, images, strict=True):
+            if photo_set is None:
+                cards[exemplar.slug] = image
+                writer.add(f"{exemplar.url}{image.name}", image.cached)
+                continue
             photos[exemplar.slug] = photo_set
-            for variant in (*photo_set.variants, thumbnail):
+            for variant in (*photo_set.published, image):
                 writer.add(f"{exemplar.url}{variant.name}", variant.cached)
-            thumbnails[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
+            thumbnails[exemplar.slug] = f"{exemplar.url}{image.name}"
+        site_card = render_share_card(build_site_card_text(settings), project.cache_dir / "cards")
+        writer.add(SITE_CARD, site_card.cached)
     with optional_stage(timings, "stories"):
-        inputs = RenderInputs(catalogue, settings, {}, photos, drafts)
+        inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
         common = page_context(inputs)
         job = _StoryJob(inputs, common, thumbnails, writer.root)
         stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
@@ -338,24 +366,33 @@ def generate(
         writer.update(render_newsroom_outputs(inputs, absolute))
         writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
     with optional_stage(timings, "write"):
-        return writer.finish()
+        return catalogue, writer.finish()
 
 
 def build_site(
     project: Project, site_dir: Path | None = None, *, workers: int | None = None, timings: Timings | None = None
 ) -> Path:
-    """`exemplars build`: generate, render with MkDocs in strict mode into a temporary folder, then swap.
+    """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
-    The previous site is replaced only when every step succeeded, so a failed build leaves it untouched.
+    The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
+    or interrupted build leaves it byte for byte as it was.
     """
     site_dir = (site_dir or project.root / "site").resolve()
     workers = worker_count(workers)
-    generate(project, workers=workers, timings=timings)
-    staging = site_dir.with_name(f".{site_dir.name}.building")
-    with optional_stage(timings, "mkdocs"):
-        render_site(project, staging, workers)
-    with optional_stage(timings, "publish"):
-        _swap(staging, site_dir)
+    with build_lock(site_dir):
+        recover(site_dir)
+        catalogue, _ = _generate(project, False, workers, timings)
+        checkpoint("generate")
+        staging = staging_dir(site_dir)
+        discard(staging)
+        try:
+            with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
+                render_site(project, staging, workers)
+            with optional_stage(timings, "publish"):
+                publish(staging, site_dir)
+        except BaseException:
+            discard(staging)
+            raise
     return site_dir
 
 
@@ -413,11 +450,24 @@ def _exit_renderer(code: int) -> None:
     os._exit(code)
 
 
-def _swap(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` with `staging` by renames, so readers never see a half-written site."""
-    retired = site_dir.with_name(f".{site_dir.name}.old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if site_dir.exists():
-        os.replace(site_dir, retired)
-    os.replace(staging, site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+def content_epoch(project: Project, catalogue: Catalogue) -> int:
+    """The build's date, from the content: the day plan progress is stated as of (the newest story, or the
+    configured `content_date`), as seconds since 1970 at midnight UTC.
+
+    MkDocs stamps it into sitemap.xml and sitemap.xml.gz; from the clock, two builds of one commit would differ.
+    """
+    day = resolve_content_date(project.settings.content_date, catalogue)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for MkDocs (reproducible-builds.org); a value already set by the caller wins."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

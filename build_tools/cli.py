@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -95,26 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_docs(project, check_only=args.check)
 
     if args.command == "build":
-        from mkdocs.exceptions import MkDocsException
-
-        from .build import build_site
-        from .timings import Timings
-
-        timings = Timings() if args.timings else None
-        try:
-            site = build_site(project, args.site_dir, workers=args.workers, timings=timings)
-        except ContentError as error:
-            print(format_problems(error.problems), file=sys.stderr)
-            print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
-            return EXIT_CONTENT
-        except MkDocsException as error:
-            print(f"MkDocs báo lỗi: {error}", file=sys.stderr)
-            print("Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước.", file=sys.stderr)
-            return EXIT_BUILD
-        if timings is not None:
-            timings.write_json(args.timings)
-        print(f"Đã tạo trang vào {site}")
-        return EXIT_OK
+        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings)
 
     if args.command == "serve":
         from .preview import serve
@@ -206,6 +190,112 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
         print("  !  Chưa có văn bản đồng ý: khi đã có, đổi `consent: false` thành `consent: true`.")
     print("  3. Chạy `bash tasks.sh check` để kiểm tra, `bash tasks.sh serve` để xem trước.")
     return EXIT_OK
+
+
+KEPT = "Chưa tạo trang: thư mục site/ được giữ nguyên như lần tạo thành công trước."
+EXIT_INTERRUPTED = 130
+
+
+def run_build(
+    project: Project, site_dir: Path | None, *, workers: int | None = None, timings_path: Path | None = None
+) -> int:
+    """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
+
+    Whatever happened, `site/` is the last good site (publish.py); the message says what to do next.
+    """
+    from jinja2 import TemplateError
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import build_site
+    from .publish import BuildBusy
+    from .sharecard import MissingFont
+    from .timings import Timings
+
+    # CI cancelling a job sends SIGTERM: stop as cleanly as on Ctrl+C. (Only the main thread may set handlers.)
+    previous = None
+    with contextlib.suppress(ValueError):
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    timings = Timings() if timings_path else None
+    try:
+        site = build_site(project, site_dir, workers=workers, timings=timings)
+    except ContentError as error:
+        print(format_problems(error.problems), file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print(f"\nĐã dừng theo yêu cầu. {KEPT}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BuildBusy as error:
+        print(f"Chưa tạo trang: {error}", file=sys.stderr)
+        return EXIT_BUILD
+    except MissingFont as error:
+        print(error, file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except TemplateError as error:
+        print(f"Lỗi trong mẫu giao diện: {_describe_template_error(error, project)}", file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except MkDocsException as error:
+        print(f"MkDocs báo lỗi: {error}", file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except OSError as error:
+        print(_describe_os_error(error), file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except Exception as error:
+        print(
+            "Lỗi không mong đợi khi tạo trang; đây là lỗi của công cụ, không phải của hồ sơ. Hãy báo cho nhóm kỹ "
+            "thuật, kèm dòng chi tiết dưới đây và lệnh đã chạy.",
+            file=sys.stderr,
+        )
+        print(f"Chi tiết: {type(error).__name__}: {error}", file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    if timings is not None and timings_path is not None:
+        timings.write_json(timings_path)
+    print(f"Đã tạo trang vào {site}")
+    return EXIT_OK
+
+
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _describe_template_error(error: Exception, project: Project) -> str:
+    """`build_tools/theme/main.html, dòng 3: …`: the file and line a designer must open.
+
+    A syntax error names them itself; for an error while rendering, Jinja puts the template's file and line in
+    the traceback, and the innermost template frame is the one at fault.
+    """
+    filename, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if filename is None:
+        traceback = error.__traceback__
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename.endswith((".html", ".j2", ".xml")):
+                filename, line = traceback.tb_frame.f_code.co_filename, traceback.tb_lineno
+            traceback = traceback.tb_next
+    where = ""
+    if filename:
+        path = Path(filename)
+        with contextlib.suppress(ValueError):
+            path = path.resolve().relative_to(project.root)
+        where = path.as_posix() + (f", dòng {line}" if line else "") + ": "
+    message = getattr(error, "message", None) or str(error)
+    return f"{where}{message}. Hãy sửa mẫu rồi chạy lại."
+
+
+def _describe_os_error(error: OSError) -> str:
+    where = f" {error.filename}" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"Ổ đĩa đã đầy khi ghi{where}. Hãy giải phóng dung lượng (ví dụ xóa thư mục .cache/) rồi chạy lại."
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Không có quyền ghi{where}. Hãy kiểm tra quyền của thư mục rồi chạy lại."
+    return f"Lỗi đọc, ghi tệp{where}: {error.strerror or error}. Hãy kiểm tra ổ đĩa, thư mục rồi chạy lại."
 
 
 def run_docs(project: Project, check_only: bool) -> int:

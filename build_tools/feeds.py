@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -510,7 +511,8 @@ def _entry(item: FeedItem, settings: Settings, content_type: str) -> FeedEntry:
         entry.link(href=item.photo.url, rel="enclosure", type=item.photo.mime, length=str(item.photo.length))
     entry.published(item.published)
     entry.updated(item.modified)
-    entry.summary(item.summary)
+    # Readers render RSS <description> as HTML; escaped once more, a summary reads as written ("&lt;" stays "&lt;").
+    entry.summary(html.escape(item.summary, quote=False), type="html")
     entry.content(item.content_html, type=content_type)
     for category in item.categories:
         entry.category(term=category.term, label=category.label, scheme=category.scheme)

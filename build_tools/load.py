@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .text import INVISIBLE, describe_invisible
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -73,7 +74,21 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems = [
+        Problem(shown, number, None, _invisible_message(match.group(), match.start() + 1))
+        for number, line in enumerate(text.split("\n"), start=1)
+        if (match := INVISIBLE.search(line))
+    ]
+    if problems:
+        return None, problems
     return unicodedata.normalize("NFC", text), []
+
+
+def _invisible_message(char: str, column: int) -> str:
+    return (
+        f"cột {column} có {describe_invisible(char)} (thường lẫn vào khi dán từ Word, PDF hoặc phần mềm khác). "
+        "Hãy xóa ký tự này: đặt con trỏ ngay trước chữ đứng sau nó rồi bấm Backspace, hoặc gõ lại dòng này."
+    )
 
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[str, int], list[Problem]]:
@@ -103,9 +118,35 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
             lines.setdefault(path, first_line + line)
     try:
         data = loader.construct_document(node)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # An explicit tag (`!!python/object`, `!!int abc`) or a list used as a key: read as data, never run.
+        mark = getattr(exc, "problem_mark", None) or _tagged_mark(node)
+        line = first_line + mark.line if mark else None
+        return None, {}, [Problem(shown, line, None, _CONSTRUCT)]
     finally:
         loader.dispose()
     return data, lines, problems
+
+
+_CONSTRUCT = (
+    "lỗi cú pháp YAML: giá trị không đọc được. Giá trị bắt đầu bằng `!`, `&`, `*`, `?` hoặc `%` phải đặt trong "
+    "ngoặc kép; tên trường phải là một chữ, không phải danh sách hay nhóm."
+)
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map")}
+
+
+def _tagged_mark(node: yaml.Node) -> yaml.Mark | None:
+    """Where the first explicitly tagged value is (`!!int abc`): the likely cause when constructing fails."""
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if current.tag not in _PLAIN_TAGS and (getattr(current, "style", None) or current.tag.startswith("!")):
+            return current.start_mark
+        if isinstance(current, yaml.MappingNode):
+            stack += [part for pair in current.value for part in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
+    return None
 
 
 _SYNTAX = "lỗi cú pháp YAML: "

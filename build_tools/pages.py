@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -21,8 +22,9 @@ from .config import Settings
 from .feeds import MAX_FEED_BYTES, FeedSpec
 from .model import KINDS, Exemplar, Plan
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
-from .photos import PhotoSet
+from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
+from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
 from .text import anchor_slugify, nfc
 
@@ -39,6 +41,8 @@ class RenderInputs:
     story_html: Mapping[str, str]
     photos: Mapping[str, PhotoSet]
     drafts: bool = False
+    cards: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
+    """Share cards drawn for stories without a photo, by slug."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,9 @@ def render_story_pages(
     pages: dict[str, str] = {}
     for exemplar in exemplars:
         today = cat.today(exemplar.province)
+        share = build_share_meta(
+            exemplar, cat, inputs.settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
+        )
         _add_page(
             pages,
             common,
@@ -218,8 +225,10 @@ def render_story_pages(
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
                 "html": True,
+                "share": share.as_meta(),
             },
             e=exemplar,
+            share=share,
             recorded=cat.provinces[exemplar.province],
             today=today,
             story_html=Markup(inputs.story_html[exemplar.slug]),
@@ -335,6 +344,16 @@ def render_pages(
         )
     _render_statistics(cat, as_of, add)
     _render_comparisons(common["comparisons"], add)  # type: ignore[arg-type]
+    add(
+        "ngoai-tuyen/index.md",
+        "offline.md.j2",
+        {
+            "title": "Bạn đang ngoại tuyến",
+            "description": "Các câu chuyện đã đọc vẫn mở được trên thiết bị này khi không có mạng.",
+            "hide": ["toc"],
+            "noindex": True,
+        },
+    )
     return pages
 
 

@@ -15,11 +15,15 @@ from pathlib import Path
 from PIL import Image, ImageCms, ImageOps
 
 WIDTHS = (480, 960, 1600)
+CARD_SIZE = (1200, 630)
+"""Open Graph / Twitter large-image card: the size Facebook and Zalo show without cropping."""
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
 CACHE_VERSION = "2"
 _JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 _WEBP_OPTIONS = {"quality": 80, "method": 4}
-_SETTINGS = json.dumps([CACHE_VERSION, WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS], sort_keys=True).encode()
+_SETTINGS = json.dumps(
+    [CACHE_VERSION, WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS, CARD_SIZE], sort_keys=True
+).encode()
 _ROTATED = (5, 6, 7, 8)
 """EXIF orientations that swap width and height."""
 
@@ -47,6 +51,13 @@ class PhotoSet:
     variants: tuple[Variant, ...]
     width: int
     height: int
+    card: Variant | None = None
+    """The 1200×630 crop that link previews (Open Graph, Twitter) show."""
+
+    @property
+    def published(self) -> tuple[Variant, ...]:
+        """Every file this photo puts beside the story page."""
+        return (*self.variants, self.card) if self.card else self.variants
 
     @property
     def fallback(self) -> Variant:
@@ -76,6 +87,7 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
         for extension, pil_format, _ in FORMATS:
             _write_atomic(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
         sizes.append((width, height))
+    _write_atomic(cache_dir / f"{digest}-card.jpg", _encode(_card_crop(image), "JPEG"))
     # The manifest is written last: its presence means every variant is complete.
     _write_atomic(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
     return _photo_set(original.stem, cache_dir, digest, image.width, image.height, sizes)
@@ -103,6 +115,17 @@ def _upright_srgb_pixels(original: Path) -> Image.Image:
     # Encoders fall back on `info` for some blocks (a JPEG comment, for one): publish pixels only.
     image.info = {}
     return image
+
+
+def _card_crop(image: Image.Image) -> Image.Image:
+    """Crop to 1200×630 for link previews, keeping the upper part of tall photos where faces usually are.
+
+    A landscape photo loses its sides evenly; a portrait or square one loses mostly its bottom, since
+    portraits of people and groups put heads in the upper third and previews that cut off heads look broken.
+    """
+    width, height = CARD_SIZE
+    centering = (0.5, 0.5 if image.width / image.height >= width / height else 0.3)
+    return ImageOps.fit(image, CARD_SIZE, Image.Resampling.LANCZOS, centering=centering)
 
 
 def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
@@ -136,7 +159,7 @@ def _load_manifest(manifest: Path, stem: str, cache_dir: Path, digest: str) -> P
         photo_set = _photo_set(stem, cache_dir, digest, int(data["width"]), int(data["height"]), sizes)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return photo_set if all(v.cached.is_file() for v in photo_set.variants) else None
+    return photo_set if all(v.cached.is_file() for v in photo_set.published) else None
 
 
 def _photo_set(
@@ -147,7 +170,8 @@ def _photo_set(
         for w, h in sizes
         for extension, _, mime in FORMATS
     ]
-    return PhotoSet(tuple(variants), width, height)
+    card = Variant(f"{stem}-card.jpg", *CARD_SIZE, "image/jpeg", cache_dir / f"{digest}-card.jpg")
+    return PhotoSet(tuple(variants), width, height, card)
 
 
 THUMBNAIL_SIZE = 128

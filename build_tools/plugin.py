@@ -24,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 
 from .config import load_project, parse_content_date
 from .problems import ContentError
+from .publish import checkpoint
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -169,6 +170,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             base = (config.repo_url or "").rstrip("/")
             page.edit_url = f"{base}/edit/main/{source}" if source and base else None
         return context
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        checkpoint("mkdocs")  # test hook (publish.py): a build stopped while MkDocs writes the staging folder
+        return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         root = self._root(config)

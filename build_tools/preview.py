@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +42,12 @@ from .load import load_profile
 from .model import Exemplar
 from .pages import RenderInputs, page_context, render_story_pages
 from .parallel import worker_count
-from .photos import PhotoSet, process_photo
+from .photos import PhotoSet, Variant, process_photo
 from .problems import ContentError, Problem, format_problems
 from .richtext import render_story
 from .schema import Vocabulary, build_exemplar, validate_profile
+from .sharecard import render_share_card
+from .social import build_card_text
 from .write import write_file
 
 log = logging.getLogger("exemplars")
@@ -73,6 +75,7 @@ class Preview:
         self.profiles: dict[Path, ProfileState] = {}
         self.catalogue: Catalogue | None = None
         self.photos: dict[str, PhotoSet] = {}
+        self.cards: dict[str, Variant] = {}
         self.common: dict[str, object] = {}
         self.rendered: Any = None
         self.vocabulary: Vocabulary | None = None
@@ -108,11 +111,9 @@ class Preview:
             if exemplar is not None:
                 self.profiles[path] = ProfileState(exemplar, _signature(exemplar, path))
         self.catalogue, _ = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
-        self.photos = {
-            e.slug: process_photo(e.photo.path, self.project.cache_dir / "photos")
-            for e in self.catalogue.exemplars
-            if e.photo is not None
-        }
+        self.photos, self.cards = {}, {}
+        for exemplar in self.catalogue.exemplars:
+            self._process_image(exemplar)
         self.common = page_context(RenderInputs(self.catalogue, self.project.settings, {}, self.photos, True))
 
     # -- a change ------------------------------------------------------------------------------------------------
@@ -156,14 +157,24 @@ class Preview:
         removed = len(self.profiles) < len(paths)
         pages: list[str] = []
         for exemplar in changed:
-            if exemplar.photo is not None:
-                self.photos[exemplar.slug] = process_photo(exemplar.photo.path, self.project.cache_dir / "photos")
+            self._process_image(exemplar)
             pages.append(self._write_story(exemplar))
         self._render(pages)
         if changed:
             log.info("Đã cập nhật %d câu chuyện: %s", len(changed), ", ".join(e.slug for e in changed))
         if changed or removed or len(paths) != len(self.profiles):
             self._start_catch_up()
+
+    def _process_image(self, exemplar: Exemplar) -> None:
+        """The photo's variants, or the share card of a story without one (both cached: cheap when unchanged)."""
+        assert self.catalogue is not None
+        self.photos.pop(exemplar.slug, None)
+        self.cards.pop(exemplar.slug, None)
+        if exemplar.photo is not None:
+            self.photos[exemplar.slug] = process_photo(exemplar.photo.path, self.project.cache_dir / "photos")
+        else:
+            card_text = build_card_text(exemplar, self.catalogue, self.project.settings)
+            self.cards[exemplar.slug] = render_share_card(card_text, self.project.cache_dir / "cards")
 
     def _check_profile(self, path: Path) -> tuple[Exemplar | None, list[Problem]]:
         assert self.vocabulary is not None
@@ -177,14 +188,14 @@ class Preview:
 
     def _write_story(self, exemplar: Exemplar) -> str:
         assert self.catalogue is not None
-        inputs = RenderInputs(
-            self.catalogue, self.project.settings, {exemplar.slug: render_story(exemplar.body_markdown)}, self.photos
-        )
+        html = {exemplar.slug: render_story(exemplar.body_markdown)}
+        inputs = RenderInputs(self.catalogue, self.project.settings, html, self.photos, True, cards=self.cards)
         common = {**self.common, "cat": self.catalogue, "photos": self.photos}
-        [(path, text)] = render_story_pages(replace(inputs, drafts=True), [exemplar], common).items()
+        [(path, text)] = render_story_pages(inputs, [exemplar], common).items()
         write_file(self.project.generated_dir, path, text)
         photo_set = self.photos.get(exemplar.slug)
-        for variant in photo_set.variants if photo_set else ():
+        images = photo_set.published if photo_set else [self.cards[exemplar.slug]]
+        for variant in images:
             target = f"{exemplar.url}{variant.name}"
             if write_file(self.project.generated_dir, target, variant.cached):
                 self._copy_static([target])

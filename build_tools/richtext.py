@@ -6,6 +6,7 @@ script, an event attribute or a `javascript:` link never reaches a page or a fee
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
@@ -30,15 +31,30 @@ ALLOWED_ATTRIBUTES = {
     "h5": {"id"},
     "h6": {"id"},
     "ol": {"start"},
+    "sup": {"id"},
+    "li": {"id"},
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_STORY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""Heading anchors as the toc extension makes them (`dang-vien-tre`, `dang-vien-tre_1`). The theme's scripts look
+up elements by ids that start with `__` (`__config`, `__drawer`, `__search`): a story claiming one would take
+over the page (DOM clobbering), so any other id is dropped."""
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?:[\w.-]+$")
+"""Footnotes (`[^1]`) link a reference `sup#fnref:1` and its note `li#fn:1` to each other."""
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+PAGE_HEADING_IDS = frozenset({"khen-thuong", "cau-chuyen", "bao-chi-da-dua-tin", "guong-dien-hinh-lien-quan"})
+"""Anchors of the story page's own sections (templates/story.md.j2). A story heading with the same words ("## Khen
+thưởng") gets `bai-` in front, so that no id appears twice on the page and both anchors keep working."""
 
 
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["extra", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": anchor_slugify, "baselevel": 2, "permalink": False}},
+        extension_configs={
+            "toc": {"slugify": anchor_slugify, "baselevel": 2, "permalink": False},
+            "extra": {"footnotes": {"BACKLINK_TITLE": "Quay lại chỗ ghi chú %d trong bài"}},
+        },
         output_format="html",
     )
 
@@ -60,7 +76,7 @@ def sanitise(html: str, base_url: str | None = None) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
-        attribute_filter=partial(_absolute, base_url) if base_url else None,
+        attribute_filter=partial(_filter_attribute, base_url),
         strip_comments=True,
     )
 
@@ -74,7 +90,13 @@ def absolute_html(html: str, base_url: str) -> str:
     return sanitise(html, base_url)
 
 
-def _absolute(base_url: str, tag: str, attribute: str, value: str) -> str | None:
-    if attribute in ("href", "src") and not urlsplit(value).scheme:
+def _filter_attribute(base_url: str | None, tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        if tag not in _HEADINGS:
+            return value if _FOOTNOTE_ID.match(value) else None
+        if not _STORY_ID.match(value):
+            return None
+        return f"bai-{value}" if value in PAGE_HEADING_IDS else value
+    if base_url and attribute in ("href", "src") and not urlsplit(value).scheme:
         return urljoin(base_url, value)
     return value

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .load import Source
 from .model import (
@@ -39,7 +40,7 @@ from .model import (
 )
 from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data, may_contain_personal_data
 from .problems import Problem
-from .text import SLUG_RE, fold, slugify
+from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
 
 SUMMARY_MAX = 300
 NAME_MAX = 150
@@ -180,7 +181,7 @@ def validate_name(value: Any, ctx: Context) -> Iterator[Issue]:
 
 
 def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
-    if value not in KINDS:
+    if not isinstance(value, str) or value not in KINDS:
         choices = ", ".join(f"`{k}` ({label.lower()})" for k, label in KINDS.items())
         found = _type_name(value)
         yield Issue(f"loại không hợp lệ: {found}. Chọn một trong: {choices}.{_suggest(str(value), list(KINDS))}")
@@ -197,7 +198,7 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
         )
         return
     for index, item in enumerate(value):
-        if item not in ctx.vocabulary.fields:
+        if not isinstance(item, str) or item not in ctx.vocabulary.fields:
             by_name = {slugify(f.name): f.id for f in ctx.vocabulary.fields.values()}
             by_name.update({slugify(a): f.id for f in ctx.vocabulary.fields.values() for a in f.aliases})
             wanted = slugify(str(item))
@@ -210,7 +211,7 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
 
 
 def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
-    if value not in ctx.vocabulary.provinces:
+    if not isinstance(value, str) or value not in ctx.vocabulary.provinces:
         by_name = {slugify(p.name): p.id for p in ctx.vocabulary.provinces.values()}
         by_name.update(
             {
@@ -243,7 +244,7 @@ def validate_plans(value: Any, ctx: Context) -> Iterator[Issue]:
         yield Issue(f"cần một danh sách mã kế hoạch, ví dụ `[nam-dinh-2022-2025]` (đang là {_type_name(value)}).")
         return
     for index, item in enumerate(value):
-        if item not in ctx.vocabulary.plans:
+        if not isinstance(item, str) or item not in ctx.vocabulary.plans:
             yield Issue(
                 f"mã kế hoạch `{item}` không có trong thư mục plans/.{_suggest(str(item), list(ctx.vocabulary.plans))}",
                 f"plans.{index}",
@@ -357,12 +358,35 @@ def validate_sources(value: Any, ctx: Context) -> Iterator[Issue]:
             continue
         yield from _check_keys(item, ("title", "url"), key)
         yield from _plain_text(item.get("title"), "Tên bài (title)", f"{key}.title", 300)
-        url = item.get("url")
-        if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
-            yield Issue(
-                f"địa chỉ {_type_name(url)} không hợp lệ; cần một địa chỉ đầy đủ bắt đầu bằng https://.",
-                f"{key}.url",
-            )
+        if (problem := _source_url_problem(item.get("url"))) is not None:
+            yield Issue(problem, f"{key}.url")
+
+
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _source_url_problem(url: Any) -> str | None:
+    """A press link readers can follow safely: https, a real domain name, no spaces, no login in it."""
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+        return f"địa chỉ {_type_name(url)} không hợp lệ; cần một địa chỉ đầy đủ bắt đầu bằng https://."
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return (
+            f"địa chỉ `{url}` dùng http://, không an toàn cho người đọc. Hãy mở bài báo trong trình duyệt và chép "
+            "địa chỉ bắt đầu bằng https://."
+        )
+    if parts.username or parts.password:
+        return f"địa chỉ `{url}` chứa tên đăng nhập hoặc mật khẩu. Hãy chép địa chỉ công khai của bài báo."
+    try:
+        labels = (parts.hostname or "").encode("idna").decode("ascii").split(".")
+    except UnicodeError:
+        labels = []
+    if len(labels) < 2 or labels[-1].isdigit() or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        return (
+            f"tên miền `{parts.hostname}` trong địa chỉ không hợp lệ. Hãy chép lại địa chỉ từ thanh địa chỉ của "
+            "trình duyệt."
+        )
+    return None
 
 
 def validate_consent(value: Any, ctx: Context) -> Iterator[Issue]:
@@ -601,6 +625,31 @@ def profile_key(name: str) -> Key:
     return next(key for key in PROFILE_KEYS if key.name == name)
 
 
+def invisible_characters(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(key path, character) for every invisible character in any key or text value, however deep.
+
+    The file itself was checked on reading; these came in through YAML escapes (`"\\x00"`, `"\\u202e"`).
+    """
+    if isinstance(value, str):
+        if match := INVISIBLE.search(value):
+            yield prefix, match.group()
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            path = f"{prefix}.{name}" if prefix else str(name)
+            yield from invisible_characters(name, path)
+            yield from invisible_characters(item, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from invisible_characters(item, f"{prefix}.{index}" if prefix else str(index))
+
+
+def _invisible_value_message(char: str) -> str:
+    return (
+        f"giá trị có {describe_invisible(char)}, viết dưới dạng mã thoát trong ngoặc kép. Hãy xóa mã này "
+        "hoặc gõ lại giá trị."
+    )
+
+
 def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabulary) -> list[Problem]:
     """Every problem of one profile, each naming its line."""
     problems: list[Problem] = []
@@ -624,6 +673,8 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
     if not isinstance(data, dict):
         report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
         return problems
+    for key, char in invisible_characters(data):
+        report(_invisible_value_message(char), key)
     ctx = Context(vocabulary, folder, data)
     misspelt = set()
     for issue in _check_keys(data, PROFILE_KEY_NAMES, ""):
@@ -902,7 +953,7 @@ def validate_shape(
                 key or None,
             )
     elif shape.kind == "enum":
-        if value not in shape.choices:
+        if not isinstance(value, str) or value not in shape.choices:
             yield Issue(
                 f"giá trị {_type_name(value)} không hợp lệ; chọn một trong: {', '.join(shape.choices)}."
                 f"{_suggest(str(value), list(shape.choices))}",
@@ -953,6 +1004,10 @@ def problems_from_issues(source: Source, issues: Iterator[Issue]) -> list[Proble
 
 def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequence[str]]) -> list[Problem]:
     problems = problems_from_issues(source, validate_shape(source.data, PLAN_SHAPE, "", vocabulary))
+    problems += [
+        Problem(source.path, source.lines.get(key, 1), key, _invisible_value_message(char))
+        for key, char in invisible_characters(source.data)
+    ]
     data = source.data
     if isinstance(data, dict):
         if data.get("id") != file_id:

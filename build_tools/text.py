@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -30,6 +31,25 @@ def slugify(value: str, separator: str = "-") -> str:
 def anchor_slugify(value: str, separator: str) -> str:
     """Heading-anchor slugify for Python-Markdown's toc extension.
 
-    MkDocs' default drops `đ` ("Đảng" → "ang"); this one keeps it as `d`.
+    MkDocs' default drops `đ` ("Đảng" → "ang"); this one keeps it as `d`. Headings made from escaped names
+    reach it with their entities (`&#34;`): decoded first, they do not leave `34` in the anchor.
     """
-    return slugify(value, separator)
+    return slugify(html.unescape(value), separator)
+
+
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+)
+"""Characters no one types on purpose: control codes (XML and HTML forbid them, feeds would break), YAML's own
+line breaks (U+2028/2029 shift line numbers), bidirectional overrides (they make text read in another order than
+it is stored, a way to disguise it) and non-characters. Tab and newline are fine."""
+
+
+def describe_invisible(char: str) -> str:
+    """An invisible character as a contributor can recognise it in a message."""
+    code = f"U+{ord(char):04X}"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return f"ký tự vô hình {code} làm đảo thứ tự hiển thị của chữ"
+    if char in "\u2028\u2029":
+        return f"ký tự xuống dòng đặc biệt {code}"
+    return f"ký tự điều khiển vô hình {code}"

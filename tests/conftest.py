@@ -94,6 +94,17 @@ class SiteFixture:
     def project(self) -> Project:
         return load_project(self.root)
 
+    def keep_only(self, fields: set[str], provinces: set[str]) -> None:
+        """Trim the real taxonomies to a few entries: a site of twenty pages instead of a hundred and twenty, for
+        tests that build many times and are about something other than the lists (publishing, fuzzing)."""
+        for name, keep in (("fields.yml", fields), ("provinces.yml", provinces)):
+            path = self.root / "plans" / name
+            entries = [entry for entry in yaml.safe_load(path.read_text(encoding="utf-8")) if entry["id"] in keep]
+            for entry in entries:
+                if "merged_from" in entry:
+                    entry["merged_from"] = [i for i in entry["merged_from"] if i in keep]
+            path.write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
     def plan(self, plan_id: str) -> None:
         """Copy one of the real plans (and its source text) into the fixture."""
         shutil.copy(REPO / "plans" / f"{plan_id}.yml", self.root / "plans" / f"{plan_id}.yml")
@@ -224,3 +235,22 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
     )
     build_site(site.project)
     return site
+
+
+REAL_COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "site", ".site.*", ".cache", ".generated", "__pycache__", ".*cache", "node_modules"
+)
+
+
+def copy_repository(target: Path) -> Path:
+    """The repository's content and code as a fresh clone would have them, without anything built or cached."""
+    shutil.copytree(REPO, target, ignore=REAL_COPY_IGNORE)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content of the repository, built once per session in a temporary copy; its `site/` folder."""
+    from build_tools.build import build_site
+
+    return build_site(load_project(copy_repository(tmp_path_factory.mktemp("real") / "repo")))

@@ -144,27 +144,27 @@ def test_an_unchanged_photo_is_not_decoded_or_encoded_again(tmp_path: Path, monk
     cache = tmp_path / "cache"
 
     first = process_photo(original, cache)
-    assert calls == {"decode": 1, "encode": 6}
+    assert calls == {"decode": 1, "encode": 7}  # three widths in two formats, and the share card's crop
     mtimes = {v.cached: v.cached.stat().st_mtime_ns for v in first.variants}
 
     again = process_photo(original, cache)
-    assert calls == {"decode": 1, "encode": 6}
+    assert calls == {"decode": 1, "encode": 7}
     assert again == first
     assert {v.cached: v.cached.stat().st_mtime_ns for v in again.variants} == mtimes
 
     # The same photo under a new name reuses the work; a re-uploaded, different photo does not.
     renamed = original.rename(tmp_path / "chan-dung.jpg")
     assert process_photo(renamed, cache).variants[0].name == "chan-dung-480.webp"
-    assert calls["encode"] == 6
+    assert calls["encode"] == 7
     phone_jpeg(renamed, size=(2000, 1500), orientation=3)
     process_photo(renamed, cache)
-    assert calls == {"decode": 2, "encode": 12}
+    assert calls == {"decode": 2, "encode": 14}
 
     # A variant lost from the cache (a half-cleaned .cache/) is rebuilt rather than published missing.
     lost = process_photo(renamed, cache).variants[2].cached
     lost.unlink()
     process_photo(renamed, cache)
-    assert calls == {"decode": 3, "encode": 18}
+    assert calls == {"decode": 3, "encode": 21}
     assert lost.is_file()
 
 
@@ -185,12 +185,16 @@ def test_the_built_site_serves_only_clean_upright_photos(site: SiteFixture) -> N
         "chan-dung-480.webp",
         "chan-dung-960.jpg",
         "chan-dung-960.webp",
+        "chan-dung-card.jpg",
         "chan-dung-thumb.webp",  # the square thumbnail of search results, cut from the same upright pixels
     ]
     for path in published:
         assert_pixels_only(path)
         with Image.open(path) as image:
-            assert image.height > image.width or image.size == (128, 128)
+            if path.name == "chan-dung-card.jpg":  # the link-preview crop
+                assert image.size == (1200, 630)
+            else:
+                assert image.height > image.width or image.size == (128, 128)
     assert not (site.root / "site" / "guong" / "co-anh-dien-thoai" / "chan-dung.jpg").exists()
     html = site.built("guong/co-anh-dien-thoai/index.html")
     assert 'width="1200" height="1800"' in html

@@ -416,11 +416,11 @@
   // --- the box ----------------------------------------------------------------------------------------------
 
   const buildFilters = async () => {
-    if (filtersBox.childElementCount) return;
+    if (filtersBox.querySelector(".ex-search__filter-grid")) return;
     const index = await loadManifest();
-    if (filtersBox.childElementCount) return;
+    if (filtersBox.querySelector(".ex-search__filter-grid")) return;
     const grid = element("div", "ex-search__filter-grid");
-    filtersBox.append(element("summary", "ex-search__filter-toggle"), grid);
+    filtersBox.append(grid);
     for (const facet of index.facets) {
       if (!facet.values.length) continue;
       const label = element("label", "ex-search__filter");

@@ -1,0 +1,205 @@
+"""What a shared story looks like elsewhere: Open Graph and Twitter card tags, schema.org JSON-LD, share links.
+
+Pure: catalogue and settings in, plain values out. The theme (partials/ex-reader-head.html) prints them into <head>.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import escape
+
+from .catalogue import Catalogue
+from .config import Settings
+from .model import Award, Exemplar
+from .photos import PhotoSet, Variant
+from .sharecard import CardText
+
+SITE_CARD = "assets/card.png"
+"""The card shown when a page other than a story is shared (the theme links it under this path)."""
+
+SCHEMA_TYPES: dict[str, str] = {"ca-nhan": "Person", "tap-the": "Organization", "ho-gia-dinh": "Organization"}
+"""schema.org has no household type. A household is recognised as one unit, like a collective, so it is an
+Organization (with the household's own name); Person would pin a family's award on one member."""
+
+_JSON_IN_HTML = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    url: str
+    """Absolute: link previews fetch it from another site."""
+    width: int
+    height: int
+    mime: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class ShareMeta:
+    """Everything a story page tells link previews, search engines and share buttons."""
+
+    title: str
+    description: str
+    url: str
+    """Canonical absolute URL of the story."""
+    site_name: str
+    published: str
+    modified: str
+    section: str
+    tags: tuple[str, ...]
+    image: ShareImage | None
+    json_ld: str
+    """schema.org data, already safe to print inside <script type="application/ld+json">."""
+
+    @property
+    def facebook_url(self) -> str:
+        """Facebook's plain share dialog: a link, no SDK, nothing loaded until the reader taps it."""
+        return f"https://www.facebook.com/sharer/sharer.php?u={quote(self.url, safe='')}"
+
+    def as_meta(self) -> dict[str, object]:
+        """For the page's front matter: text HTML-escaped, because the theme prints it into <head> as is."""
+        meta: dict[str, object] = {
+            "title": _html(self.title),
+            "description": _html(self.description),
+            "url": _html(self.url),
+            "site_name": _html(self.site_name),
+            "published": self.published,
+            "modified": self.modified,
+            "section": _html(self.section),
+            "tags": [_html(tag) for tag in self.tags],
+            "json_ld": self.json_ld,
+        }
+        if self.image is not None:
+            meta["image"] = {
+                "url": _html(self.image.url),
+                "width": self.image.width,
+                "height": self.image.height,
+                "type": self.image.mime,
+                "alt": _html(self.image.alt),
+            }
+        return meta
+
+
+def build_card_text(exemplar: Exemplar, cat: Catalogue, settings: Settings) -> CardText:
+    """The generated card of a story without a photo: name, kind and place, fields, the site's address."""
+    today = cat.today(exemplar.province)
+    recorded = cat.provinces[exemplar.province]
+    place = today.label if recorded.id == today.id else f"{today.label} (trước đây: {recorded.label})"
+    fields = "; ".join(cat.fields[f].name for f in exemplar.fields)
+    return CardText(
+        eyebrow=settings.site_name,
+        title=exemplar.name,
+        lines=(f"{exemplar.kind_label} · {place}", f"Lĩnh vực: {fields}"),
+        footer=_host(settings.site_url),
+    )
+
+
+def build_site_card_text(settings: Settings) -> CardText:
+    return CardText(
+        eyebrow="Người tốt, việc tốt",
+        title=settings.site_name,
+        lines=(settings.site_description,) if settings.site_description else (),
+        footer=_host(settings.site_url),
+    )
+
+
+def build_share_meta(
+    exemplar: Exemplar, cat: Catalogue, settings: Settings, photo: PhotoSet | None, drawn: Variant | None
+) -> ShareMeta:
+    """`photo`: the story's processed photo, whose crop becomes the preview; `drawn`: the card drawn without one."""
+    url = settings.site_url + exemplar.url
+    card = photo.card if photo is not None else drawn
+    image = None
+    if card is not None:
+        if exemplar.photo is not None:
+            alt = exemplar.photo.alt
+        else:
+            alt = f"Thẻ giới thiệu {exemplar.name}: {exemplar.kind_label.lower()}, {cat.today(exemplar.province).label}"
+        image = ShareImage(url + card.name, card.width, card.height, card.mime, alt)
+    return ShareMeta(
+        title=exemplar.name,
+        description=exemplar.summary,
+        url=url,
+        site_name=settings.site_name,
+        published=exemplar.published.isoformat(),
+        modified=exemplar.last_modified.isoformat(),
+        section=cat.fields[exemplar.fields[0]].name,
+        tags=tuple(cat.fields[f].name for f in exemplar.fields) + exemplar.tags,
+        image=image,
+        json_ld=render_json_ld(exemplar, cat, settings, image, photo_url=url + photo.fallback.name if photo else None),
+    )
+
+
+def render_json_ld(
+    exemplar: Exemplar, cat: Catalogue, settings: Settings, image: ShareImage | None, photo_url: str | None = None
+) -> str:
+    """A ProfilePage whose main entity is the exemplar (Person or Organization), with its awards as `award`.
+
+    `photo_url` is the photo itself, not its crop; a drawn card is no picture of anyone, so it is left out there.
+    """
+    url = settings.site_url + exemplar.url
+    entity: dict[str, object] = {
+        "@type": SCHEMA_TYPES[exemplar.kind],
+        "@id": url + "#guong",
+        "name": exemplar.name,
+        "description": exemplar.summary,
+        "url": url,
+    }
+    if photo_url:
+        entity["image"] = photo_url
+    if exemplar.awards:
+        entity["award"] = [_award_text(award) for award in exemplar.awards]
+    address: dict[str, object] = {"@type": "PostalAddress"}
+    if exemplar.locality:
+        address["addressLocality"] = exemplar.locality
+    address |= {"addressRegion": cat.today(exemplar.province).label, "addressCountry": "VN"}
+    entity["address"] = address
+    if exemplar.organization:
+        key = "worksFor" if exemplar.kind == "ca-nhan" else "parentOrganization"
+        entity[key] = {"@type": "Organization", "name": exemplar.organization}
+    if exemplar.sources:
+        entity["subjectOf"] = [{"@type": "NewsArticle", "headline": s.title, "url": s.url} for s in exemplar.sources]
+    page: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "@id": url,
+        "url": url,
+        "name": exemplar.name,
+        "headline": exemplar.name,
+        "description": exemplar.summary,
+        "inLanguage": "vi",
+        "datePublished": exemplar.published.isoformat(),
+        "dateModified": exemplar.last_modified.isoformat(),
+        "about": [{"@type": "Thing", "name": cat.fields[f].name} for f in exemplar.fields],
+        "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": settings.site_url},
+        "license": settings.licence_url,
+        "mainEntity": entity,
+    }
+    if exemplar.tags:
+        page["keywords"] = list(exemplar.tags)
+    if image is not None:
+        page["image"] = image.url
+    return dump_json_for_html(page)
+
+
+def dump_json_for_html(data: object) -> str:
+    """JSON that cannot close its <script> element: `<`, `>` and `&` become \\u escapes, which JSON readers undo."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_JSON_IN_HTML.get(ch, ch) for ch in text)
+
+
+def _award_text(award: Award) -> str:
+    """`award` is plain text in schema.org: the title with the decision that makes it verifiable."""
+    details = [d for d in (award.decision, award.date and f"ngày {award.date:%d/%m/%Y}") if d]
+    return f"{award.title} ({', '.join(details)})" if details else award.title
+
+
+def _host(site_url: str) -> str:
+    return site_url.split("://", 1)[-1].rstrip("/")
+
+
+def _html(text: str) -> str:
+    return str(escape(text))

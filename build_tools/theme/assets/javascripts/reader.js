@@ -1,0 +1,118 @@
+/* Reader-side extras, first-party and optional: every page works without them.
+ *  - share buttons: copy the story's link; open the phone's share sheet (Zalo, Messenger, SMS…) through the Web
+ *    Share API. Zalo offers no share link that works without loading its SDK, which we do not load.
+ *  - offline reading: registers the service worker (sw.js at the site root) and asks it to keep the page just read.
+ *  - the offline page: lists the stories kept on this device.
+ *  - "back to top" on phones, which run without Material's script (partials/ex-material-loader.html).
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  // This file is <root>/assets/javascripts/reader.js: the site root is two folders up, under any sub-path.
+  const root = new URL("../../", script ? script.src : location.href);
+  const PAGES = "ex-pages-v1"; // the service worker's cache of pages (sw.js)
+
+  function say(box, text) {
+    const status = box && box.querySelector("[data-share-status]");
+    if (status) status.textContent = text;
+  }
+
+  async function copyLink(url) {
+    if (!navigator.clipboard || !window.isSecureContext) return false;
+    try {
+      await navigator.clipboard.writeText(url);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  for (const link of document.querySelectorAll("a[data-share]")) {
+    const box = link.closest(".ex-share");
+    const native = link.dataset.share === "native";
+    if (native) link.hidden = false; // shown only where a script can open the share sheet or copy the link
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const url = link.href;
+      if (native && navigator.share) {
+        const title = document.querySelector('meta[property="og:title"]');
+        try {
+          await navigator.share({ title: title ? title.content : document.title, url });
+        } catch (error) {
+          // The reader closed the share sheet: nothing to say.
+        }
+        return;
+      }
+      if (await copyLink(url)) {
+        say(box, native ? "Đã chép liên kết. Mở Zalo và dán vào cuộc trò chuyện." : "Đã chép liên kết.");
+      } else {
+        window.prompt("Chép liên kết này:", url);
+      }
+    });
+  }
+
+  // "Back to top" on phones, where Material's script (which otherwise shows this button) is not loaded: shown while
+  // the reader scrolls back up, far from the top.
+  const top = document.querySelector(".md-top");
+  const materialRuns = () => document.documentElement.dataset.material === "on";
+  if (top) {
+    let last = window.scrollY;
+    window.addEventListener(
+      "scroll",
+      () => {
+        if (materialRuns()) return;
+        const y = window.scrollY;
+        top.hidden = !(y < last && y > 400);
+        last = y;
+      },
+      { passive: true },
+    );
+    top.addEventListener("click", () => {
+      if (!materialRuns()) window.scrollTo({ top: 0, behavior: "smooth" });
+    });
+  }
+
+  const list = document.querySelector("[data-offline-list]");
+  if (list && "caches" in window) {
+    listKeptStories(list);
+  }
+
+  async function listKeptStories(target) {
+    const cache = await caches.open(PAGES);
+    const requests = (await cache.keys()).filter((request) => /\/guong\/[^/]+\/$/.test(new URL(request.url).pathname));
+    if (!requests.length) return;
+    const items = [];
+    for (const request of requests.reverse()) {
+      const response = await cache.match(request);
+      const html = response ? await response.text() : "";
+      const heading = new DOMParser().parseFromString(html, "text/html").querySelector("h1");
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = request.url;
+      link.textContent = heading ? heading.textContent.trim() : request.url;
+      item.append(link);
+      items.push(item);
+    }
+    target.replaceChildren(...items);
+    const empty = document.querySelector("[data-offline-empty]");
+    if (empty) empty.hidden = true;
+  }
+
+  // Not under `exemplars serve` (MkDocs' live-reload preview): a worker left on 127.0.0.1:8000 would later answer
+  // for whatever else a developer serves there.
+  const preview = typeof window.livereload === "function";
+  if ("serviceWorker" in navigator && window.isSecureContext && !preview) {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker
+        .register(new URL("sw.js", root))
+        .then(() => navigator.serviceWorker.ready)
+        .then((registration) => {
+          // The first visit loads before the worker controls the page: hand it what was loaded so it is kept.
+          const urls = [location.href, ...performance.getEntriesByType("resource").map((entry) => entry.name)];
+          if (registration.active) registration.active.postMessage({ type: "remember", urls });
+        })
+        .catch(() => undefined);
+    });
+  }
+})();

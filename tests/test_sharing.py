@@ -1,0 +1,346 @@
+"""A story shared on Zalo or Facebook: the preview card, the structured data, the share buttons, the printed page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from build_tools.build import build_site
+from build_tools.model import Award
+from build_tools.social import dump_json_for_html
+
+from .conftest import SiteFixture
+
+
+class _Page(HTMLParser):
+    """The parts of a built page that link previews and search engines read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, list[str]] = {}
+        self.links: list[dict[str, str]] = []
+        self.scripts: list[dict[str, str]] = []
+        self.json_ld: list[str] = []
+        self.images: list[dict[str, str]] = []
+        self.anchors: list[dict[str, str]] = []
+        self.iframes = 0
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta" and ("property" in values or "name" in values):
+            key = values.get("property") or values["name"]
+            self.meta.setdefault(key, []).append(values.get("content", ""))
+        elif tag == "link":
+            self.links.append(values)
+        elif tag == "script":
+            self.scripts.append(values)
+            self._in_json_ld = values.get("type") == "application/ld+json"
+        elif tag == "img":
+            self.images.append(values)
+        elif tag == "a":
+            self.anchors.append(values)
+        elif tag == "iframe":
+            self.iframes += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_json_ld = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json_ld:
+            self.json_ld.append(data)
+
+    def one(self, key: str) -> str:
+        values = self.meta.get(key, [])
+        assert len(values) == 1, f"{key}: {values}"
+        return values[0]
+
+    @property
+    def canonical(self) -> str:
+        return next(link["href"] for link in self.links if link.get("rel") == "canonical")
+
+    @property
+    def structured(self) -> dict:
+        assert len(self.json_ld) == 1
+        return json.loads(self.json_ld[0])
+
+
+def read(site: SiteFixture, path: str) -> _Page:
+    page = _Page()
+    page.feed(site.built(path))
+    return page
+
+
+@pytest.fixture(scope="module")
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
+    site = SiteFixture(tmp_path_factory.mktemp("sharing") / "repo")
+    site.plan("nam-dinh-2022-2025")
+    site.photo("co-huong", name="chan-dung.jpg", size=(900, 1200))
+    site.profile(
+        "co-huong",
+        name="Nguyễn Thị Hương",
+        summary="Cô giáo dạy Toán hai mươi năm ở vùng ven, “người giữ lửa” & bạn của học trò.",
+        fields=["day-tot-hoc-tot", "chuyen-doi-so"],
+        plans=["nam-dinh-2022-2025"],
+        locality="Phường Lộc Hạ, TP. Nam Định",
+        organization="Trường THCS Trần Đăng Ninh",
+        published="2023-06-01",
+        updated="2023-07-10",
+        awards=[
+            {
+                "title": "Bằng khen của Chủ tịch UBND tỉnh",
+                "decision": "Quyết định số 1234/QĐ-UBND",
+                "date": "2023-05-12",
+            }
+        ],
+        photo={"src": "chan-dung.jpg", "alt": "Cô Hương trên lớp", "credit": "Báo Nam Định"},
+        sources=[{"title": "Cô giáo của học trò vùng ven", "url": "https://example.vn/bai-viet"}],
+        tags=["giáo dục"],
+    )
+    site.profile(
+        "htx-dong-dang",
+        name='Hợp tác xã "Đồng Đăng" & các thành viên',
+        kind="tap-the",
+        consent=None,
+        fields=["nong-thon-moi"],
+        province="lang-son",
+        summary="Hợp tác xã trồng hồi, đưa sản phẩm lên sàn thương mại điện tử.",
+        published="2024-02-10",
+    )
+    site.profile(
+        "ho-sung-a-chu",
+        name="Hộ ông Sùng A Chu",
+        kind="ho-gia-dinh",
+        fields=["giam-ngheo"],
+        province="lai-chau",
+        summary="Hộ gia đình thoát nghèo nhờ trồng quế.",
+        published="2022-09-01",
+    )
+    build_site(site.project)
+    return site
+
+
+def test_story_with_photo_has_a_large_preview_card(shared_site: SiteFixture) -> None:
+    page = read(shared_site, "guong/co-huong/index.html")
+    url = "https://example.test/guong/co-huong/"
+    assert page.canonical == url
+    assert page.one("og:url") == url
+    assert page.one("og:type") == "article"
+    assert page.one("og:locale") == "vi_VN"
+    assert page.one("og:site_name") == "Gương thử nghiệm"
+    assert page.one("og:title") == "Nguyễn Thị Hương"
+    assert page.one("og:description") == page.one("description")
+    assert page.one("og:description").startswith("Cô giáo dạy Toán") and "& bạn" in page.one("og:description")
+    assert page.one("article:published_time") == "2023-06-01"
+    assert page.one("article:modified_time") == "2023-07-10"
+    assert page.one("og:image") == url + "chan-dung-card.jpg"
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
+    assert page.one("og:image:type") == "image/jpeg"
+    assert page.one("og:image:alt") == "Cô Hương trên lớp"
+    assert page.one("twitter:card") == "summary_large_image"
+    assert page.one("twitter:image") == page.one("og:image")
+    with Image.open(shared_site.root / "site/guong/co-huong/chan-dung-card.jpg") as card:
+        assert card.size == (1200, 630) and card.format == "JPEG"
+
+
+def test_story_without_photo_gets_a_drawn_card(shared_site: SiteFixture) -> None:
+    page = read(shared_site, "guong/ho-sung-a-chu/index.html")
+    assert page.one("og:image") == "https://example.test/guong/ho-sung-a-chu/card.png"
+    assert page.one("og:image:type") == "image/png"
+    assert page.one("og:image:alt") == "Thẻ giới thiệu Hộ ông Sùng A Chu: hộ gia đình, Tỉnh Lai Châu"
+    with Image.open(shared_site.root / "site/guong/ho-sung-a-chu/card.png") as card:
+        assert card.size == (1200, 630) and card.format == "PNG"
+        # Drawn, not blank: the dark name and the red band are on it.
+        colours = {colour for _, colour in card.convert("RGB").getcolors(1_000_000)}
+        assert (183, 28, 28) in colours and any(max(c) < 80 for c in colours)
+
+
+def test_structured_data_names_the_person_and_the_award(shared_site: SiteFixture) -> None:
+    data = read(shared_site, "guong/co-huong/index.html").structured
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ProfilePage"
+    assert data["url"] == "https://example.test/guong/co-huong/"
+    assert data["datePublished"] == "2023-06-01" and data["dateModified"] == "2023-07-10"
+    person = data["mainEntity"]
+    assert person["@type"] == "Person"
+    assert person["name"] == "Nguyễn Thị Hương"
+    assert person["description"].startswith("Cô giáo dạy Toán")
+    assert person["url"] == data["url"]
+    assert person["award"] == ["Bằng khen của Chủ tịch UBND tỉnh (Quyết định số 1234/QĐ-UBND, ngày 12/05/2023)"]
+    assert person["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Phường Lộc Hạ, TP. Nam Định",
+        "addressRegion": "Tỉnh Ninh Bình",
+        "addressCountry": "VN",
+    }
+    assert person["worksFor"] == {"@type": "Organization", "name": "Trường THCS Trần Đăng Ninh"}
+    assert person["image"] == "https://example.test/guong/co-huong/chan-dung-900.jpg"
+    assert person["subjectOf"][0]["url"] == "https://example.vn/bai-viet"
+    assert data["image"] == "https://example.test/guong/co-huong/chan-dung-card.jpg"
+
+
+def test_collectives_and_households_are_organizations(shared_site: SiteFixture) -> None:
+    collective = read(shared_site, "guong/htx-dong-dang/index.html").structured["mainEntity"]
+    assert collective["@type"] == "Organization"
+    assert collective["name"] == 'Hợp tác xã "Đồng Đăng" & các thành viên'
+    household = read(shared_site, "guong/ho-sung-a-chu/index.html").structured["mainEntity"]
+    assert household["@type"] == "Organization"
+    assert "image" not in household  # a drawn card is not a picture of the household
+    assert "award" not in household
+
+
+def test_quotes_and_ampersands_are_escaped_in_the_head(shared_site: SiteFixture) -> None:
+    html = shared_site.built("guong/htx-dong-dang/index.html")
+    head = html[: html.index("</head>")]
+    assert 'content="Hợp tác xã &#34;Đồng Đăng&#34; &amp; các thành viên"' in head
+    json_ld = head[head.index('<script type="application/ld+json">') :]
+    json_ld = json_ld[: json_ld.index("</script>")]
+    assert "&" not in json_ld.replace("\\u0026", "") and "<" not in json_ld[1:]
+
+
+def test_json_ld_cannot_break_out_of_its_script_element() -> None:
+    hostile = "</script><script>alert(1)</script> & <!--"
+    text = dump_json_for_html({"name": hostile, "line": "a\u2028b"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"name": hostile, "line": "a\u2028b"}
+
+
+def test_award_without_decision_is_listed_by_title() -> None:
+    from build_tools.social import _award_text
+
+    assert _award_text(Award("Chiến sĩ thi đua cơ sở")) == "Chiến sĩ thi đua cơ sở"
+    assert _award_text(Award("Bằng khen", date=dt.date(2024, 1, 2))) == "Bằng khen (ngày 02/01/2024)"
+
+
+def test_other_pages_share_the_site_card(shared_site: SiteFixture) -> None:
+    for path, title in (("index.html", "Gương thử nghiệm"), ("gioi-thieu/index.html", "Giới thiệu")):
+        page = read(shared_site, path)
+        assert page.one("og:type") == "website"
+        assert page.one("og:title") == title
+        assert page.one("og:image") == "https://example.test/assets/card.png"
+        assert page.one("twitter:card") == "summary_large_image"
+        assert page.json_ld == []
+    with Image.open(shared_site.root / "site/assets/card.png") as card:
+        assert card.size == (1200, 630)
+
+
+def test_share_buttons_are_plain_links_with_no_third_party_script(shared_site: SiteFixture) -> None:
+    page = read(shared_site, "guong/co-huong/index.html")
+    url = "https://example.test/guong/co-huong/"
+    facebook = next(a for a in page.anchors if a.get("href", "").startswith("https://www.facebook.com/"))
+    assert (
+        facebook["href"]
+        == "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.test%2Fguong%2Fco-huong%2F"
+    )
+    assert facebook["rel"] == "noopener noreferrer"
+    # Zalo has no script-free share link: the phone's share sheet (Web Share API) offers it; hidden without script.
+    zalo = next(a for a in page.anchors if a.get("data-share") == "native")
+    assert zalo["href"] == url and "hidden" in zalo
+    copy = next(a for a in page.anchors if a.get("data-share") == "copy")
+    assert copy["href"] == url and "hidden" not in copy
+    for script in page.scripts:
+        assert not script.get("src", "").startswith(("http:", "https:", "//")), script
+    assert page.iframes == 0
+    html = shared_site.built("guong/co-huong/index.html")
+    assert "connect.facebook.net" not in html and "sp.zalo.me" not in html and "api.github.com" not in html
+    assert 'data-md-component="source"' not in html  # Material would ask GitHub for stars on every view
+
+
+def test_print_stylesheet_and_reader_script_are_first_party(shared_site: SiteFixture) -> None:
+    page = read(shared_site, "guong/co-huong/index.html")
+    assert {"src": "../../assets/javascripts/reader.js", "defer": ""} in page.scripts
+    html = shared_site.built("guong/co-huong/index.html")
+    head = html[: html.index("</head>")]
+    css = head[head.index("<style>/* Reader extras") :]  # inlined: no extra request before the first paint
+    print_rules = css[css.index("@media print") : css.index("</style>")]
+    for hidden in (".ex-share", ".ex-subscribe", "#guong-dien-hinh-lien-quan"):
+        assert hidden in print_rules
+    assert (shared_site.root / "site/sw.js").is_file()
+    assert (shared_site.root / "site/assets/javascripts/reader.js").is_file()
+
+
+def test_every_image_has_dimensions_and_only_the_story_photo_loads_eagerly(shared_site: SiteFixture) -> None:
+    story = read(shared_site, "guong/co-huong/index.html")
+    photo = story.images[0]
+    assert photo["src"] == "chan-dung-900.jpg" and photo["fetchpriority"] == "high" and "loading" not in photo
+    for path in (
+        "guong/co-huong/index.html",
+        "index.html",
+        "nguoi-tot-viec-tot/index.html",
+        "linh-vuc/day-tot-hoc-tot/index.html",
+    ):
+        page = read(shared_site, path)
+        for image in page.images:
+            assert re.fullmatch(r"\d+", image.get("width", "")) and re.fullmatch(r"\d+", image.get("height", "")), image
+        cards = shared_site.built(path).split('<li class="ex-card">')[1:]
+        for position, card in enumerate(cards):
+            if "ex-card__photo" not in card:
+                continue
+            # On a list the first card is in view on a phone; the others, and related stories below a story, wait
+            # until the reader scrolls to them.
+            lazy = position > 0 or path.startswith("guong/")
+            assert ('loading="lazy"' in card.split("ex-card__photo")[1].split(">")[0]) == lazy, (path, position)
+    archive = shared_site.built("nguoi-tot-viec-tot/index.html").split('<li class="ex-card">')[1:]
+    assert [("ex-card__photo" in card) for card in archive] == [False, True, False]  # the fixture's order
+
+
+def test_card_crop_keeps_the_upper_part_of_a_portrait_and_drops_metadata(tmp_path: Path) -> None:
+    from build_tools.photos import process_photo
+
+    original = tmp_path / "chan-dung.jpg"
+    image = Image.new("RGB", (900, 1200), (40, 40, 200))
+    image.paste((230, 30, 30), (0, 240, 900, 420))  # the face band, in the upper third
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0)}  # GPS
+    exif[0x010F] = "PhoneMaker"
+    image.save(original, "JPEG", exif=exif)
+    card = process_photo(original, tmp_path / "cache").card
+    assert card is not None and card.name == "chan-dung-card.jpg"
+    with Image.open(card.cached) as published:
+        assert published.size == (1200, 630)
+        assert not published.getexif() and "exif" not in published.info
+        r, _g, b = published.convert("RGB").getpixel((600, 200))
+        assert r > 180 and b < 90  # the face band survives the crop
+
+
+def test_a_site_under_a_sub_path_shares_absolute_urls_under_it(site: SiteFixture) -> None:
+    config = site.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("https://example.test/", "https://example.test/guong-dien-hinh/"),
+        encoding="utf-8",
+    )
+    site.profile("co-huong")
+    build_site(site.project)
+    page = read(site, "guong/co-huong/index.html")
+    url = "https://example.test/guong-dien-hinh/guong/co-huong/"
+    assert page.canonical == page.one("og:url") == url
+    assert page.one("og:image") == url + "card.png"
+    assert page.structured["mainEntity"]["url"] == url
+    assert read(site, "index.html").one("og:image") == "https://example.test/guong-dien-hinh/assets/card.png"
+
+
+def test_drawn_cards_are_the_same_bytes_on_every_build(tmp_path: Path) -> None:
+    from build_tools.sharecard import CardText, render_share_card
+
+    text = CardText("Gương điển hình tiên tiến", "Hộ ông Sùng A Chu", ("Hộ gia đình · Tỉnh Lai Châu",), "example.test")
+    first = render_share_card(text, tmp_path / "a").cached.read_bytes()
+    assert render_share_card(text, tmp_path / "b").cached.read_bytes() == first
+
+
+def test_a_machine_without_a_vietnamese_font_is_told_what_to_install(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from build_tools import cli, sharecard
+
+    monkeypatch.setattr(sharecard, "FONT_CANDIDATES", (("/khong-co/Regular.ttf", "/khong-co/Bold.ttf"),))
+    site.profile("khong-anh")
+    assert cli.main(["--root", str(site.root), "build"]) == cli.EXIT_BUILD
+    error = capsys.readouterr().err
+    assert "Không tìm thấy phông chữ có dấu tiếng Việt" in error and "fonts-dejavu-core" in error
+    assert "thư mục site/ được giữ nguyên" in error

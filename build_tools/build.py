@@ -422,9 +422,12 @@ def render_site(
     build_log.addFilter(_dirty_notice)
     try:
         mkdocs_build(config, dirty=shared_rendering)
-    except BaseException:
+    except BaseException as error:
         if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+            plugin.report_failure(error)  # type: ignore[union-attr]
             _exit_renderer(1)
+        if shared_rendering:
+            plugin.stop_renderers()  # type: ignore[union-attr]
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -60,11 +61,24 @@ def fork_map(
         count = min(len(items), workers * chunks_per_worker)
         bounds = [len(items) * i // count for i in range(count + 1)]
         chunks = [items[bounds[i] : bounds[i + 1]] for i in range(count)]
-        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
+        pool = multiprocessing.get_context("fork").Pool(min(workers, count), initializer=quiet_worker)
+        try:
             results = pool.map(_run, chunks, chunksize=1)
+            pool.close()  # workers finish and leave; terminate() would stop them in the middle
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
         return [result for chunk in results for result in chunk]
     finally:
         _shared, _function = None, None
+
+
+def quiet_worker() -> None:
+    """A worker leaves Ctrl+C to the process that started it, which stops it (SIGTERM) without a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(chunk: Sequence[Any]) -> list[Any]:

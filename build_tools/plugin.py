@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import signal
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import load_project, parse_content_date
+from .parallel import quiet_worker
 from .problems import ContentError
 from .publish import checkpoint
 
@@ -59,7 +61,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.serving = False
         self.renderers = 1
         """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
-        self.forked: list[int] = []
+        self.forked: list[tuple[int, int]] = []
+        """(process id, read end of the pipe on which it reports an error) of each forked renderer."""
+        self._failure = -1
         self.is_forked_renderer = False
         self.rendered: RenderState | None = None
         """What MkDocs gathered for the last build: `exemplars serve` re-renders single pages with it."""
@@ -68,6 +72,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def start_rendering(self, renderers: int) -> None:
         """Called before each build by `build.render_site`: this instance may serve several builds."""
         self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
+        self._failure = -1
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -122,36 +127,61 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         """
         share = 0
         for number in range(1, self.renderers):
+            reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:
-                share, self.forked, self.is_forked_renderer = number, [], True
+                quiet_worker()
+                os.close(reader)
+                for _, other in self.forked:
+                    os.close(other)
+                share, self.forked, self.is_forked_renderer, self._failure = number, [], True, writer
                 config.theme.static_templates.clear()
                 config.extra_templates.clear()
                 break
-            self.forked.append(pid)
+            os.close(writer)
+            self.forked.append((pid, reader))
         for index, file in enumerate(files):
             if index % self.renderers != share:
                 file.is_modified = _unmodified  # type: ignore[method-assign]
 
     @event_priority(100)  # before any other plugin's post-build step, which may read the whole site
     def on_post_build(self, *, config: Any) -> None:
-        failed = self._wait_for_renderers()
-        if failed:
-            raise PluginError(f"{failed} tiến trình dựng trang gặp lỗi (xem thông báo phía trên).")
+        errors = self._wait_for_renderers()
+        if errors:
+            # What stopped a renderer stops the build, as if it had happened here (a full disk, a template error…).
+            raise errors[0]
+
+    def report_failure(self, error: BaseException) -> None:
+        """In a forked renderer: hand the error to the build's process, which raises it (see on_post_build)."""
+        try:
+            data = pickle.dumps(error)
+        except Exception:  # an error that cannot travel: its message can
+            data = pickle.dumps(PluginError(f"{type(error).__name__}: {error}"))
+        with open(self._failure, "wb") as pipe:
+            pipe.write(data)
 
     def on_build_error(self, *, error: Exception) -> None:
-        for pid in self.forked:
+        self.stop_renderers()
+
+    def stop_renderers(self) -> None:
+        """The build failed or was interrupted here: the forked renderers stop too (the folder is discarded)."""
+        for pid, _ in self.forked:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
         self._wait_for_renderers()
 
-    def _wait_for_renderers(self) -> int:
-        failed = 0
-        for pid in self.forked:
+    def _wait_for_renderers(self) -> list[BaseException]:
+        errors: list[BaseException] = []
+        for pid, reader in self.forked:
+            with open(reader, "rb") as pipe:
+                report = pipe.read()
             _, status = os.waitpid(pid, 0)
-            failed += os.waitstatus_to_exitcode(status) != 0
+            if report:
+                errors.append(pickle.loads(report))
+            elif os.waitstatus_to_exitcode(status) != 0:
+                errors.append(PluginError("một tiến trình dựng trang dừng giữa chừng (xem thông báo phía trên)."))
         self.forked = []
-        return failed
+        return errors
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
@@ -172,7 +202,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        checkpoint("mkdocs")  # test hook (publish.py): a build stopped while MkDocs writes the staging folder
+        if not self.is_forked_renderer:  # the build's own process is the one a test stops
+            checkpoint("mkdocs")  # test hook (publish.py): a build stopped while MkDocs writes the staging folder
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:

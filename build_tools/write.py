@@ -9,6 +9,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .publish import checkpoint
+
 
 class DuplicateOutput(Exception):
     """Two things want the same output path (two stories with one slug, a page over a photo…)."""
@@ -69,6 +71,7 @@ class TreeWriter:
         self.claimed.add(path)
         if written:
             self.written.append(path)
+            checkpoint("writing")  # test hook (publish.py): a build stopped half-way through writing the pages
         else:
             self.unchanged += 1
 

@@ -210,15 +210,16 @@ def unsafe_markup(html: str, fragment: bool = True, theme_scripts: frozenset[str
 def _page_chrome_problems(
     node: LexborNode, tag: str, attributes: dict[str, str], where: str, theme_scripts: frozenset[str]
 ) -> list[str]:
+    if tag == "script" and attributes.get("type", "").lower() == "application/ld+json":
+        # Structured data is never executed; it is safe as long as nothing broke out of it (that would leave text
+        # that no longer parses as JSON) and nothing could: no `<` that might close the element early.
+        text = node.text(deep=True) or ""
+        try:
+            json.loads(text)
+        except ValueError:
+            return [f"structured data that is not JSON (broken out?): {where} {text[:80]!r}"]
+        return [f"`<` inside structured data: {where}"] if "<" in text else []
     if tag == "script":
-        if attributes.get("type", "").lower() == "application/ld+json":
-            # Structured data is never executed; it is safe as long as nothing broke out of it, which would leave
-            # text that no longer parses as JSON.
-            try:
-                json.loads(node.text(deep=True))
-            except ValueError:
-                return [f"structured data that is not JSON (broken out?): {where}"]
-            return []
         key = _script_key(node)
         return [] if key in theme_scripts else [f"script not from the theme: {where} {key[:80]!r}"]
     if tag in ("iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "isindex"):

@@ -193,7 +193,7 @@ def assert_published_safely(outputs: dict[str, str], text: str) -> None:
 
 # What the fuzzer found once, kept as fixed examples: unhashable values where an id is expected, control and
 # bidirectional characters written as YAML escapes.
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(front_matter, markdown)
 @example({**BASE_PROFILE, "kind": []}, "Câu chuyện.")
 @example({**BASE_PROFILE, "province": {}}, "Câu chuyện.")
@@ -209,7 +209,7 @@ def test_random_front_matter_gives_a_page_or_clear_problems(
         assert_published_safely(outputs, text)
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(
     st.sampled_from(["name", "summary", "locality", "organization", "tags", "photo.alt", "sources.0.title"]),
     random_text,
@@ -235,7 +235,7 @@ def test_random_unicode_in_text_fields_gives_a_page_or_clear_problems(
             assert shown in (unicodedata.normalize("NFC", text_value), unicodedata.normalize("NFC", text_value).strip())
 
 
-@settings(FUZZ, max_examples=150)
+@settings(FUZZ, max_examples=100)
 @given(yaml_soup, markdown)
 @example("x: !!python/object/apply:os.system ['true']", "")
 @example("? [a, b]\n: c", "")
@@ -250,7 +250,7 @@ def test_broken_yaml_syntax_gives_clear_problems(fuzz_site: SiteFixture, soup: s
         assert_published_safely(outputs, text)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=50)
 @given(st.binary(max_size=300))
 @example("name: Lê\ud800".encode("utf-8", "surrogatepass"))
 @example(b"name: \x00\n---\n")
@@ -264,7 +264,7 @@ def test_random_bytes_give_clear_problems(fuzz_site: SiteFixture, raw: bytes) ->
         assert_clear(problem, raw.decode("utf-8", "replace") + "\n")
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=150)
 @given(markdown.map(lambda text: SURROGATE.sub("", text)))
 def test_random_markdown_never_carries_live_markup(body: str) -> None:
     # Stories come from files decoded as UTF-8, so they hold no lone surrogates (the loader refuses such a file).

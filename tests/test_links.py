@@ -22,6 +22,8 @@ from build_tools.richtext import PAGE_HEADING_IDS
 
 URL_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset")}
 URL_ATTRIBUTES |= {"script": ("src",), "iframe": ("src",), "form": ("action",), "area": ("href",)}
+SHARE_CARD_URLS = {"og:url", "og:image", "twitter:image"}
+"""What Zalo, Facebook and others fetch for a link preview: a broken one is a card without its picture."""
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -52,6 +54,12 @@ def html_links(site_url: str, relative: str, html: str) -> Iterator[Link]:
         if node.tag == "meta" and (node.attributes.get("http-equiv") or "").lower() == "refresh":
             target = (node.attributes.get("content") or "").split("url=", 1)[-1]
             yield Link(f"{relative} <meta refresh>", urljoin(base, target))
+        card = node.attributes.get("property") or node.attributes.get("name") or ""
+        if node.tag == "meta" and card in SHARE_CARD_URLS:
+            yield Link(f"{relative} <meta {card}>", urljoin(base, node.attributes.get("content") or ""))
+        if node.tag == "script" and node.attributes.get("type") == "application/ld+json":
+            for link in json_links(site_url, relative, json.loads(node.text())):
+                yield Link(f"{relative} <script ld+json> {link.where}", link.url)
 
 
 def xml_links(site_url: str, relative: str, data: bytes) -> Iterator[Link]:
@@ -73,6 +81,8 @@ def xml_links(site_url: str, relative: str, data: bytes) -> Iterator[Link]:
 def json_links(site_url: str, relative: str, value: object, key: str = "") -> Iterator[Link]:
     if isinstance(value, dict):
         for name, item in value.items():
+            if name == "@id":
+                continue  # a JSON-LD node's name (`…/#guong`), not an address to follow
             if (name == "content_html" and isinstance(item, str)) or (name == "story_html" and isinstance(item, str)):
                 for link in html_links(site_url, relative, item):
                     yield Link(f"{relative} {name} {link.where}", link.url)
@@ -136,6 +146,8 @@ def test_every_internal_link_in_pages_feeds_sitemap_and_data_reaches_a_file(real
     assert any(link.where.startswith("sitemap.xml") for link in internal)
     assert any(link.where.startswith("feed.xml <encoded>") for link in internal)
     assert any(link.where.startswith("du-lieu/exemplars.json") for link in internal)
+    assert any("<meta og:image>" in link.where for link in internal)
+    assert any("<script ld+json>" in link.where for link in internal)
     problems = sorted(
         {f"{link.where} → {link.url}: {why}" for link in internal if (why := broken(real_site, site_url, link))}
     )

@@ -62,11 +62,16 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     site.profile("htx-dong-dang", name="Hợp tác xã Đồng Đăng", kind="tap-the", consent=None, province="lang-son")
     build_site(site.project)
     old = snapshot(site.root / "site")
+    generated = site.project.generated_dir
+    shutil.copytree(generated, site.root.parent / "generated-old")
     site.profile("co-giao-huong", name="Nguyễn Thị Hương (đã sửa)")
     site.profile("ong-ba-lai-chau", name="Hộ ông Sùng A Chu", kind="ho-gia-dinh", province="lai-chau")
     expected = site.root.parent / "expected"
     build_site(site.project, expected)
     new = snapshot(expected)
+    # The repository as right after the last good build, then edited: the generated pages are the old ones.
+    shutil.rmtree(generated)
+    shutil.copytree(site.root.parent / "generated-old", generated)
     assert new != old
     return site.root, old, new
 
@@ -113,7 +118,8 @@ def test_a_build_killed_at_any_point_before_the_swap_leaves_the_site_untouched(
     repo: Path, published: tuple[Path, dict[str, str], dict[str, str]]
 ) -> None:
     _, old, new = published
-    for point in ("generate", "mkdocs", "publish"):  # content generated; pages half written; site complete
+    # Generated pages half rewritten; all generated; MkDocs half way; the new site complete beside the old.
+    for point in ("writing", "generate", "mkdocs", "publish"):
         code, _ = run_and_stop(repo, point, signal.SIGKILL)
         assert code == -signal.SIGKILL
         assert snapshot(repo / "site") == old, point

@@ -13,31 +13,18 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .browser import StaticServer, browser  # noqa: F401 (the fixture: Debian's Chromium through Playwright)
 from .conftest import REPO
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 def require(available: bool, what: str) -> None:
@@ -147,35 +134,11 @@ def test_the_checker_reports_what_we_would_get_wrong(checked: tuple[list[dict], 
 # axe-core in Chromium ------------------------------------------------------------------------------------------------
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(real_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(real_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require(sync_playwright is not None, "the playwright Python package")
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM} (Debian's chromium)")
-    require(AXE.is_file(), "axe-core (npm package axe-core)")
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    server = StaticServer(real_site)
+    yield server.url()
+    server.stop()
 
 
 def open_search(page: Any, query: str) -> None:
@@ -205,6 +168,8 @@ PAGES = {
     "province": "dia-phuong/ninh-binh/",
     "plan": "ke-hoach/nam-dinh-2022-2025/",
     "archive": "nguoi-tot-viec-tot/",
+    "statistics": "thong-ke/",
+    "press": "bao-chi/",
     "search": "",  # the home page with the header's search open and a query typed
 }
 SEARCH_QUERY = "nông thôn"
@@ -216,9 +181,14 @@ SEARCH_QUERY = "nông thôn"
     ids=[f"{name}-phone" for name in PAGES] + ["home-desktop", "story-desktop", "search-desktop"],
 )
 def test_axe_finds_no_serious_or_critical_accessibility_problem(
-    real_site: Path, served: str, browser: Any, name: str, viewport: dict[str, int]
+    real_site: Path,
+    served: str,
+    browser: Any,  # noqa: F811 (the fixture imported from tests/browser.py)
+    name: str,
+    viewport: dict[str, int],
 ) -> None:
-    """Every page on a phone, where most readers are; the header and menu change on a wide screen, so two there."""
+    """Every page on a phone, where most readers are; the header and menu change on a wide screen, so three there."""
+    require(AXE.is_file(), "axe-core (npm package axe-core)")
     path = PAGES[name] if PAGES[name] is not None else story_with_photo(real_site)
     page = browser.new_page(viewport=viewport, locale="vi-VN")
     try:

@@ -141,18 +141,21 @@ def test_feeds_and_data_are_never_answered_by_the_service_worker(browser: Any, s
 
 
 def test_share_buttons_copy_the_link_or_open_the_share_sheet(browser: Any, served: StaticServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect  # the browser fixture has checked that Playwright is there
+
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.add_init_script("delete Navigator.prototype.share")  # a desktop browser without a share sheet
     page.goto(served.url(STORY))
     page.get_by_role("link", name="Chép liên kết").click()
     status = page.locator("[data-share-status]")
-    assert status.inner_text() == "Đã chép liên kết."
+    # The status is written once the clipboard promise settles: wait for it rather than read it at once.
+    expect(status).to_have_text("Đã chép liên kết.")
     assert page.evaluate("navigator.clipboard.readText()") == CANONICAL
     zalo = page.get_by_role("link", name=re.compile("^Zalo"))
     assert zalo.is_visible()
     zalo.click()
-    assert status.inner_text() == "Đã chép liên kết. Mở Zalo và dán vào cuộc trò chuyện."
+    expect(status).to_have_text("Đã chép liên kết. Mở Zalo và dán vào cuộc trò chuyện.")
 
     phone = context.new_page()
     phone.add_init_script("navigator.share = async (data) => { window.sharedWith = data; };")

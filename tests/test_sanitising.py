@@ -228,7 +228,7 @@ def texts_and_attributes(html: str) -> Iterator[str]:
     tree = LexborHTMLParser(html)
     for node in tree.root.traverse(include_text=True):
         if node.tag == "-text":
-            if node.parent is None or node.parent.tag != "script":  # scripts' JSON is read decoded, below
+            if node.parent is None or node.parent.tag not in ("script", "style"):  # JSON-LD is read decoded, below
                 yield node.text_content or ""
         else:
             yield from (value or "" for value in node.attributes.values())

@@ -27,7 +27,7 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 from itertools import pairwise, repeat
 from operator import sub
 
@@ -134,28 +134,20 @@ def tokens(text: str) -> list[tuple[str, str]]:
     return list(zip(*words(text), strict=True))
 
 
-class _TextExtractor(HTMLParser):
-    """Sanitised story HTML → plain text with paragraph breaks as spaces."""
-
-    _BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption")
+_ATTRIBUTES = r"""[^>"]*(?:"[^"]*"[^>"]*)*"""
+_BLOCK_START = re.compile(rf"<(?:{'|'.join(_BLOCK_TAGS)})(?=[\s/>]){_ATTRIBUTES}>")
+_TAG = re.compile(rf"</?[a-zA-Z]{_ATTRIBUTES}>")
 
 
 def plain_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return " ".join("".join(extractor.parts).split())
+    """Sanitised story HTML → plain text, paragraph breaks as spaces.
+
+    Regular expressions suffice, and are several times faster than an HTML parser, because the input is the
+    sanitiser's output: lowercase tags, attributes in double quotes, no comments, scripts or raw `<` in text.
+    (tests/test_search.py checks this against an HTML parser.)
+    """
+    return " ".join(html_unescape(_TAG.sub("", _BLOCK_START.sub(" ", html))).split())
 
 
 # --- documents ---------------------------------------------------------------------------------------------------
@@ -165,8 +157,13 @@ def collect_documents(
     catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
 ) -> list[SearchDocument]:
     """Stories newest first (so document order is also the order of a filtered list), then fields, places, plans."""
-    documents = [_story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
-    documents += [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
+    documents = [story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
+    return documents + page_documents(catalogue)
+
+
+def page_documents(catalogue: Catalogue) -> list[SearchDocument]:
+    """The documents after the stories: fields, places, plans (a build's workers make the stories' documents)."""
+    documents = [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
     documents += [_province_document(catalogue, p) for p in catalogue.provinces.values()]
     documents += [_plan_document(catalogue, p) for p in catalogue.plans.values()]
     return documents
@@ -176,7 +173,7 @@ def _field_order(field: Field) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return vi_sort_key(field.name)
 
 
-def _story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
+def story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
     recorded = catalogue.provinces[e.province]
     today = catalogue.today(e.province)
     field_names = tuple(catalogue.fields[f].name for f in e.fields)

@@ -249,12 +249,31 @@ def render_newsroom_outputs(inputs: RenderInputs, absolute_html: Mapping[str, st
     cat, settings = inputs.catalogue, inputs.settings
     if absolute_html is None:
         absolute_html = {e.slug: absolute_story(e, inputs.story_html[e.slug], settings) for e in cat.exemplars}
-    feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
-    for warning in feeds.warnings:
-        log.warning(warning)
+    files: dict[str, bytes] = {}
+    for part in NEWSROOM_PARTS:
+        made, warnings = render_newsroom_part(part, inputs, absolute_html)
+        files.update(made)
+        for warning in warnings:
+            log.warning(warning)
+    return files
+
+
+NEWSROOM_PARTS = ("feeds", "data")
+"""The two halves of the newsroom's files, of about equal cost, made side by side when there are two cores."""
+
+
+def render_newsroom_part(
+    part: str, inputs: RenderInputs, absolute_html: Mapping[str, str]
+) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
+    pages (which list the feeds)."""
+    cat, settings = inputs.catalogue, inputs.settings
+    if part == "feeds":
+        feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
+        return dict(feeds.files), tuple(feeds.warnings)
     data = render_open_data(cat, settings, absolute_html, inputs.photos)
     pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
-    return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
+    return {**data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}, ()
 
 
 def absolute_story(exemplar: Exemplar, html: str, settings: Settings) -> str:
@@ -301,6 +320,25 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
             )
         )
     return outputs
+
+
+@dataclass(frozen=True)
+class _NewsroomJob:
+    """What the two newsroom workers read (inherited by the forked processes, never pickled)."""
+
+    inputs: RenderInputs
+    absolute_html: Mapping[str, str]
+    root: Path
+
+
+def _write_newsroom_part(parts: Sequence[str]) -> list[tuple[list[tuple[str, bool]], tuple[str, ...]]]:
+    """Feeds or data, written on the spot: only paths and warnings travel back, not tens of megabytes."""
+    job: _NewsroomJob = shared()
+    made = []
+    for part in parts:
+        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html)
+        made.append(([(path, write_file(job.root, path, data)) for path, data in sorted(files.items())], warnings))
+    return made
 
 
 def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
@@ -360,10 +398,16 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
         writer.update(render_pages(inputs, common, stories=False))
     with optional_stage(timings, "search"):
         documents = [story.search_document for story in stories] + page_documents(catalogue)
-        writer.update(build_search_index(catalogue, documents).files)
+        writer.update(build_search_index(catalogue, documents, workers).files)
     with optional_stage(timings, "feeds_data"):
         absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
-        writer.update(render_newsroom_outputs(inputs, absolute))
+        newsroom = _NewsroomJob(inputs, absolute, writer.root)
+        parts = fork_map(_write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1)
+        for written, warnings in parts:
+            for path, was_written in written:
+                writer.claim(path, was_written)
+            for warning in warnings:
+                log.warning(warning)
         writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
     with optional_stage(timings, "write"):
         return catalogue, writer.finish()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -108,10 +107,17 @@ def relative_url(from_url: str, to_url: str) -> str:
     """Link between two directory-style site URLs (`guong/a/` → `../../linh-vuc/b/`), valid under any base path."""
     if to_url.startswith(("http://", "https://", "#")):
         return to_url
-    target = posixpath.relpath("/" + to_url, "/" + from_url)
-    if to_url.endswith("/") and not target.endswith("/"):
-        target += "/"
-    return "./" if target in (".", "./") else target
+    # posixpath.relpath does the same but normalises both paths first: ten times slower, and lists of 10,000
+    # stories make hundreds of thousands of links. Site URLs are already normal (no `.`, `..` or `//`).
+    here = from_url.split("/")[:-1]
+    there = to_url.split("/")
+    common = 0
+    for mine, theirs in zip(here, there[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    target = "../" * (len(here) - common) + "/".join(there[common:])
+    return target or "./"
 
 
 def filesize_vi(size: int) -> str:

@@ -95,6 +95,7 @@ class Result:
     warm: Run
     identical: bool
     stages: dict[str, dict[str, float]]
+    """Of the cold build."""
     hugo: Run
     sizes: Sizes
     hugo_sizes: Sizes
@@ -102,6 +103,8 @@ class Result:
     search: dict[str, Any] | None
     preview: dict[str, Any] | None
     ratios: dict[str, float] = field(default_factory=dict)
+    warm_stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Of the build with the photo cache warm: what a CI build (cache restored) or a second local build costs."""
 
 
 def run_measured(command: list[str], cwd: Path | None = None, log: Path | None = None) -> Run:
@@ -266,6 +269,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
     stages = stage_table(json.loads(timings.read_text()))
     print(f"  cold build {cold.wall_s:.1f} s (CPU {cold.cpu_s:.1f} s, peak {cold.peak_mib:.0f} MiB)", flush=True)
     warm = run_measured([*build, str(again)], log=work / f"build-{n}-again.log")
+    warm_stages = stage_table(json.loads(timings.read_text()))
     identical = tree_digest(site) == tree_digest(again)
     shutil.rmtree(again, ignore_errors=True)
     print(f"  warm build {warm.wall_s:.1f} s (CPU {warm.cpu_s:.1f} s); byte-identical: {identical}", flush=True)
@@ -286,6 +290,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
         warm=warm,
         identical=identical,
         stages=stages,
+        warm_stages=warm_stages,
         hugo=hugo,
         sizes=measure_sizes(site, "guong"),
         hugo_sizes=measure_sizes(hugo_out, "guong"),
@@ -343,7 +348,9 @@ def _ratio(r: Result, key: str) -> str:
 
 
 def _stage(r: Result, stage: str) -> str:
-    return f"{r.stages[stage]['wall_s']:.1f} s (CPU {r.stages[stage]['cpu_s']:.1f} s)"
+    cold, warm = r.stages[stage], r.warm_stages.get(stage)
+    text = f"{cold['wall_s']:.1f} s (CPU {cold['cpu_s']:.1f} s)"
+    return text + (f" / {warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s)" if warm else "")
 
 
 def _story(r: Result) -> str:
@@ -377,7 +384,7 @@ ROWS: list[tuple[str, Any]] = [
     ("full build, photo cache warm", lambda r: _s(r.warm)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
     ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
-    *((f"– {stage}", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
+    *((f"– {stage}: cold / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
     ("peak memory of any process: ours / Hugo", lambda r: f"{r.cold.peak_mib:,.0f} / {r.hugo.peak_mib:,.0f} MiB"),
     ("load average before → after the cold build", lambda r: f"{r.cold.load_before:.1f} → {r.cold.load_after:.1f}"),
     ("output (files)", lambda r: f"{r.sizes.total_bytes / 1e6:,.0f} MB ({r.sizes.files:,})"),
@@ -397,10 +404,14 @@ def table(results: list[Result]) -> str:
     rows = [[label, *(cell(r) for r in results)] for label, cell in ROWS]
     for index in range(1, len(results)):
         small, large = results[index - 1], results[index]
-        growth = f"×{large.cold.wall_s / small.cold.wall_s:.1f} (×{large.cold.cpu_s / small.cold.cpu_s:.1f})"
         cells = [""] * len(results)
-        cells[index] = growth
-        rows.append([f"growth {small.n:,} → {large.n:,} profiles (×{large.n / small.n:g}), wall (CPU)", *cells])
+        cells[index] = " / ".join(
+            f"×{getattr(large, run).wall_s / getattr(small, run).wall_s:.1f}"
+            f" (×{getattr(large, run).cpu_s / getattr(small, run).cpu_s:.1f})"
+            for run in ("cold", "warm")
+        )
+        label = f"growth {small.n:,} → {large.n:,} profiles (×{large.n / small.n:g}): cold / warm, wall (CPU)"
+        rows.append([label, *cells])
     header = ["", *(f"N = {r.n:,}" for r in results)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])

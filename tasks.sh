@@ -7,6 +7,7 @@
 #   bash tasks.sh serve    preview with live reload (drafts shown)
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
+#   bash tasks.sh bench-scale [N ...]   full build at N profiles against Hugo (default 100 1000 10000)
 #   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story (docs/screenshots/)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -103,6 +104,13 @@ case "${1:-}" in
     shift
     "$VENV/bin/python" -m benchmarks.search "$@"
     ;;
+  bench-scale)
+    setup_python
+    setup_fonts
+    setup_test_tools
+    shift
+    "$VENV/bin/python" benchmarks/scale.py "$@"
+    ;;
   screenshots)
     setup_python
     setup_fonts
@@ -113,7 +121,7 @@ case "${1:-}" in
     "$VENV/bin/python" tools/print_story.py
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

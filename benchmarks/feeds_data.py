@@ -24,7 +24,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools.build import load_taxonomies  # noqa: E402
+from build_tools.build import absolute_story, load_taxonomies  # noqa: E402
 from build_tools.catalogue import build_catalogue  # noqa: E402
 from build_tools.config import load_project  # noqa: E402
 from build_tools.feeds import MAX_FEED_BYTES, render_feeds  # noqa: E402
@@ -99,7 +99,8 @@ def run(n: int, work: Path) -> dict[str, str]:
     photos = {e.slug: photo_set for e in exemplars if e.photo}
 
     clock = Clock()
-    story_html = {e.slug: render_story(e.body_markdown) for e in exemplars}
+    # Stories as feeds and data carry them: safe HTML with absolute links, made once per story (shared with pages).
+    story_html = {e.slug: absolute_story(e, render_story(e.body_markdown), project.settings) for e in exemplars}
     stories = clock.lap()
     feeds = render_feeds(cat, project.settings, story_html, photos)
     feeds_time = clock.lap()

@@ -190,7 +190,8 @@ def measure_queries(site: Path, story: str, engine: str = "ours") -> list[QueryC
             context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
             page = context.new_page()
             seen: list = []  # finished requests; their sizes are read while the page is still open
-            page.on("requestfinished", seen.append)
+            # A lambda, not `seen.append`: Playwright tags its handlers with an attribute, which a builtin cannot take.
+            page.on("requestfinished", lambda request, seen=seen: seen.append(request))
             page.goto(url + story, wait_until="load")
             page.wait_for_load_state("networkidle")
             # The search's own script and style come with every page; count them too.

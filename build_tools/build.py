@@ -6,21 +6,33 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+import shutil
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue import Catalogue, build_catalogue
-from .config import Project
+from .config import Project, Settings
 from .feeds import list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import render_open_data
-from .pages import RenderInputs, render_newsroom_pages, render_pages, render_redirect
+from .pages import (
+    RenderInputs,
+    page_context,
+    render_newsroom_pages,
+    render_pages,
+    render_redirect,
+    render_story_pages,
+)
+from .parallel import fork_map, shared, worker_count
 from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
 from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
+from .richtext import absolute_html as make_absolute
 from .richtext import render_story
 from .schema import (
     Vocabulary,
@@ -32,11 +44,15 @@ from .schema import (
     validate_profile,
     validate_taxonomies,
 )
-from .search import render_search
+from .search import SearchDocument, build_search_index, page_documents, render_search, story_document
 from .sharecard import render_share_card
 from .social import SITE_CARD, build_card_text, build_site_card_text
 from .statistics import build_statistics, render_statistics_csv
-from .write import Outputs, WriteReport, write_tree
+from .timings import Timings, optional_stage
+from .write import Outputs, TreeWriter, WriteReport, write_file
+
+if TYPE_CHECKING:
+    from .plugin import RenderState
 
 log = logging.getLogger("exemplars")
 
@@ -115,7 +131,7 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     return profiles, problems
 
 
-def load_content(project: Project) -> Content:
+def load_content(project: Project, workers: int = 1) -> Content:
     """Read and check everything; raise `ContentError` with every problem found, across all files."""
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -126,17 +142,10 @@ def load_content(project: Project) -> Content:
     paths, found = find_profiles(project)
     problems += found
     exemplars: list[Exemplar] = []
-    for path in paths:
-        shown = project.shown(path)
-        result = load_profile(path, shown)
-        problems += result.problems
-        if result.source is None:
-            continue
-        slug = path.parent.name
-        found = validate_profile(result.source, slug, path.parent, vocabulary)
-        problems += found
-        if not found and not result.problems:
-            exemplars.append(build_exemplar(result.source, slug, path.parent))
+    for profile_problems, exemplar in fork_map(_load_profiles, paths, shared=(project, vocabulary), workers=workers):
+        problems += profile_problems
+        if exemplar is not None:
+            exemplars.append(exemplar)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
@@ -145,17 +154,33 @@ def load_content(project: Project) -> Content:
     return Content(fields, provinces, plans, exemplars)
 
 
-def check(project: Project) -> Catalogue:
+def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | None]]:
+    """Per-file rules for a share of the profiles (in a worker process when there are several)."""
+    project, vocabulary = shared()
+    loaded: list[tuple[list[Problem], Exemplar | None]] = []
+    for path in paths:
+        result = load_profile(path, project.shown(path))
+        if result.source is None:
+            loaded.append((result.problems, None))
+            continue
+        slug = path.parent.name
+        found = validate_profile(result.source, slug, path.parent, vocabulary)
+        good = not found and not result.problems
+        loaded.append((result.problems + found, build_exemplar(result.source, slug, path.parent) if good else None))
+    return loaded
+
+
+def check(project: Project, workers: int | None = None) -> Catalogue:
     """`exemplars check`: every rule, per file and across files, drafts included."""
-    content = load_content(project)
+    content = load_content(project, worker_count(workers))
     catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
         raise ContentError(problems)
     return catalogue
 
 
-def gather(project: Project, drafts: bool = False) -> Catalogue:
-    content = load_content(project)
+def gather(project: Project, drafts: bool = False, workers: int = 1) -> Catalogue:
+    content = load_content(project, workers)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     _, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
@@ -166,7 +191,10 @@ def gather(project: Project, drafts: bool = False) -> Catalogue:
 
 
 def render_outputs(project: Project, catalogue: Catalogue, drafts: bool = False) -> Outputs:
-    """Everything the generated folder will hold, gathered in memory before anything is written."""
+    """Everything the generated folder will hold, in memory, in this process: for tests and small sites.
+
+    `generate` writes the same files, spread over worker processes and written as they are made.
+    """
     photos: dict[str, PhotoSet] = {}
     cards: dict[str, Variant] = {}
     outputs = Outputs()
@@ -212,54 +240,261 @@ def render_search_files(project: Project, catalogue: Catalogue, story_html: dict
     return files
 
 
-def render_newsroom_outputs(inputs: RenderInputs) -> dict[str, bytes]:
-    """Feeds, open data, and the two pages that document them; drafts never reach any of them."""
+def render_newsroom_outputs(inputs: RenderInputs, absolute_html: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """Feeds, open data, and the two pages that document them; drafts never reach any of them.
+
+    `absolute_html`: the stories with absolute links, when the caller already made them (one pass per story,
+    shared by feeds and data); otherwise they are made here from `inputs.story_html`.
+    """
     cat, settings = inputs.catalogue, inputs.settings
-    feeds = render_feeds(cat, settings, inputs.story_html, inputs.photos)
-    for warning in feeds.warnings:
-        log.warning(warning)
-    data = render_open_data(cat, settings, inputs.story_html, inputs.photos)
+    if absolute_html is None:
+        absolute_html = {e.slug: absolute_story(e, inputs.story_html[e.slug], settings) for e in cat.exemplars}
+    files: dict[str, bytes] = {}
+    for part in NEWSROOM_PARTS:
+        made, warnings = render_newsroom_part(part, inputs, absolute_html)
+        files.update(made)
+        for warning in warnings:
+            log.warning(warning)
+    return files
+
+
+NEWSROOM_PARTS = ("feeds", "data")
+"""The two halves of the newsroom's files, of about equal cost, made side by side when there are two cores."""
+
+
+def render_newsroom_part(
+    part: str, inputs: RenderInputs, absolute_html: Mapping[str, str]
+) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
+    pages (which list the feeds)."""
+    cat, settings = inputs.catalogue, inputs.settings
+    if part == "feeds":
+        feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
+        return dict(feeds.files), tuple(feeds.warnings)
+    data = render_open_data(cat, settings, absolute_html, inputs.photos)
     pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
-    return {**feeds.files, **data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}
+    return {**data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}, ()
 
 
-def generate(project: Project, drafts: bool = False) -> WriteReport:
-    """Check, render and write the generated pages; on any problem nothing is written."""
-    catalogue = gather(project, drafts=drafts)
-    outputs = render_outputs(project, catalogue, drafts=drafts)
-    return write_tree(outputs, project.generated_dir)
+def absolute_story(exemplar: Exemplar, html: str, settings: Settings) -> str:
+    """The story as feeds and open data carry it: every link and image absolute (a newsroom's copy must work)."""
+    return make_absolute(html, settings.site_url + exemplar.url).strip()
 
 
-def build_site(project: Project, site_dir: Path | None = None) -> Path:
+@dataclass(frozen=True)
+class StoryOutput:
+    """What a story worker hands back for one exemplar; the story page itself it writes on the spot."""
+
+    page: str
+    """Path of the story page under the generated folder."""
+    written: bool
+    absolute_html: str
+    search_document: SearchDocument
+
+
+@dataclass(frozen=True)
+class _StoryJob:
+    """What story workers read (inherited by the forked processes, never pickled)."""
+
+    inputs: RenderInputs
+    common: Mapping[str, object]
+    thumbnails: Mapping[str, str]
+    root: Path
+
+
+def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
+    """Markdown → safe HTML, the story page, the search document, the absolute copy: all a story needs, at once."""
+    job: _StoryJob = shared()
+    cat, settings = job.inputs.catalogue, job.inputs.settings
+    outputs: list[StoryOutput] = []
+    for exemplar in exemplars:
+        html = render_story(exemplar.body_markdown)
+        inputs = replace(job.inputs, story_html={exemplar.slug: html})
+        [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
+        outputs.append(
+            StoryOutput(
+                path,
+                write_file(job.root, path, text),
+                absolute_story(exemplar, html, settings),
+                story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
+            )
+        )
+    return outputs
+
+
+@dataclass(frozen=True)
+class _NewsroomJob:
+    """What the two newsroom workers read (inherited by the forked processes, never pickled)."""
+
+    inputs: RenderInputs
+    absolute_html: Mapping[str, str]
+    root: Path
+
+
+def _write_newsroom_part(parts: Sequence[str]) -> list[tuple[list[tuple[str, bool]], tuple[str, ...]]]:
+    """Feeds or data, written on the spot: only paths and warnings travel back, not tens of megabytes."""
+    job: _NewsroomJob = shared()
+    made = []
+    for part in parts:
+        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html)
+        made.append(([(path, write_file(job.root, path, data)) for path, data in sorted(files.items())], warnings))
+    return made
+
+
+def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
+    """Each photo's variants and search thumbnail, or the share card drawn for a story without a photo; made once,
+    then read from the cache."""
+    project, catalogue = shared()
+    photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
+    return [
+        (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
+        if e.photo is not None
+        else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
+        for e in exemplars
+    ]
+
+
+def generate(
+    project: Project, drafts: bool = False, *, workers: int | None = None, timings: Timings | None = None
+) -> WriteReport:
+    """Check, render and write the generated pages; on any problem in the content nothing is written."""
+    return _generate(project, drafts, worker_count(workers), timings)[1]
+
+
+def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
+    """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
+    what spans the collection (lists, search index, feeds, data) is done here once the stories are in."""
+    with optional_stage(timings, "check"):
+        catalogue = gather(project, drafts=drafts, workers=workers)
+    writer = TreeWriter(project.generated_dir)
+    settings = project.settings
+    with optional_stage(timings, "photos"):
+        images = fork_map(_process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers)
+        photos: dict[str, PhotoSet] = {}
+        thumbnails: dict[str, str] = {}
+        cards: dict[str, Variant] = {}
+        for exemplar, (photo_set, image) in zip(catalogue.exemplars, images, strict=True):
+            if photo_set is None:
+                cards[exemplar.slug] = image
+                writer.add(f"{exemplar.url}{image.name}", image.cached)
+                continue
+            photos[exemplar.slug] = photo_set
+            for variant in (*photo_set.published, image):
+                writer.add(f"{exemplar.url}{variant.name}", variant.cached)
+            thumbnails[exemplar.slug] = f"{exemplar.url}{image.name}"
+        site_card = render_share_card(build_site_card_text(settings), project.cache_dir / "cards")
+        writer.add(SITE_CARD, site_card.cached)
+    with optional_stage(timings, "stories"):
+        inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
+        common = page_context(inputs)
+        job = _StoryJob(inputs, common, thumbnails, writer.root)
+        stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
+        for story in stories:
+            writer.claim(story.page, story.written)
+    with optional_stage(timings, "pages"):
+        for exemplar in catalogue.exemplars:
+            for alias in exemplar.aliases:
+                writer.add(f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name))
+        writer.update(render_pages(inputs, common, stories=False))
+    with optional_stage(timings, "search"):
+        documents = [story.search_document for story in stories] + page_documents(catalogue)
+        writer.update(build_search_index(catalogue, documents, workers).files)
+    with optional_stage(timings, "feeds_data"):
+        absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
+        newsroom = _NewsroomJob(inputs, absolute, writer.root)
+        parts = fork_map(_write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1)
+        for written, warnings in parts:
+            for path, was_written in written:
+                writer.claim(path, was_written)
+            for warning in warnings:
+                log.warning(warning)
+        writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
+    with optional_stage(timings, "write"):
+        return catalogue, writer.finish()
+
+
+def build_site(
+    project: Project, site_dir: Path | None = None, *, workers: int | None = None, timings: Timings | None = None
+) -> Path:
     """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
     The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
     or interrupted build leaves it byte for byte as it was.
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
     site_dir = (site_dir or project.root / "site").resolve()
+    workers = worker_count(workers)
     with build_lock(site_dir):
         recover(site_dir)
-        catalogue = gather(project)
-        write_tree(render_outputs(project, catalogue), project.generated_dir)
+        catalogue, _ = _generate(project, False, workers, timings)
         checkpoint("generate")
         staging = staging_dir(site_dir)
         discard(staging)
         try:
-            with source_date_epoch(content_epoch(project, catalogue)):
-                config = load_config(str(project.config_file), site_dir=str(staging), strict=True)
-                config.plugins.on_startup(command="build", dirty=False)
-                try:
-                    mkdocs_build(config)
-                finally:
-                    config.plugins.on_shutdown()
-            publish(staging, site_dir)
+            with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
+                render_site(project, staging, workers)
+            with optional_stage(timings, "publish"):
+                publish(staging, site_dir)
         except BaseException:
             discard(staging)
             raise
     return site_dir
+
+
+def render_site(
+    project: Project, staging: Path, workers: int = 1, *, strict: bool = True, site_url: str | None = None
+) -> RenderState | None:
+    """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
+
+    With several workers, the plugin forks renderers that each write every n-th page into `staging`
+    (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written. Returns what MkDocs
+    gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(str(project.config_file), site_dir=str(staging), strict=strict)
+    if site_url is not None:
+        config.site_url = site_url
+    plugin = config.plugins.get("exemplars")
+    shared_rendering = workers > 1 and plugin is not None
+    if plugin is not None:
+        # MkDocs keeps plugin instances from one configuration load to the next in a process.
+        plugin.start_rendering(workers if shared_rendering else 1)  # type: ignore[attr-defined]
+    config.plugins.on_startup(command="build", dirty=False)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(_dirty_notice)
+    try:
+        mkdocs_build(config, dirty=shared_rendering)
+    except BaseException as error:
+        if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+            plugin.report_failure(error)  # type: ignore[union-attr]
+            _exit_renderer(1)
+        if shared_rendering:
+            plugin.stop_renderers()  # type: ignore[union-attr]
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        build_log.removeFilter(_dirty_notice)
+        if not (shared_rendering and plugin.is_forked_renderer):  # type: ignore[union-attr]
+            config.plugins.on_shutdown()
+    if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+        _exit_renderer(0)
+    return getattr(plugin, "rendered", None)
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    """Shared rendering uses MkDocs' dirty mode into an empty folder: its warning about stale pages does not apply
+    (and in strict mode would fail the build)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _exit_renderer(code: int) -> None:
+    """A forked renderer leaves without running the parent's clean-up (the parent still owns the folder)."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
 
 
 def content_epoch(project: Project, catalogue: Catalogue) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -147,13 +148,33 @@ def build_catalogue(
     return catalogue, problems
 
 
-_VI_ORDER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
-_VI_RANK = {ch: index for index, ch in enumerate(_VI_ORDER)}
+_VI_LETTERS = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_VI_RANK = {ch: index for index, ch in enumerate(_VI_LETTERS)}
+_VI_TONES = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+"""No tone, huyền, sắc, hỏi, ngã, nặng: tones decide only between words that are otherwise the same."""
 
 
-def _vi_sort_key(text: str) -> tuple[int, ...]:
-    """Vietnamese alphabetical order (Đ after D, Ư after U), which plain code-point order gets wrong."""
-    return tuple(_VI_RANK.get(ch, 1000 + ord(ch)) for ch in text.lower())
+def _vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Vietnamese dictionary order, which code-point order gets wrong: Ă, Â after A, Đ after D, Ư after U; words
+    before longer words ("Cà Mau" before "Cao Bằng"); tone marks only as a tie-break ("Ba" < "Bà" < "Bá")."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for ch in text.lower():
+        parts = unicodedata.normalize("NFD", ch)
+        tone = "".join(mark for mark in parts if mark in _VI_TONES)
+        base = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in _VI_TONES))
+        if base in _VI_RANK:
+            letters.append(100 + _VI_RANK[base])
+        elif base.isspace():
+            letters.append(0)  # a word before the longer words it starts
+        elif base.isascii() and base.isdigit():
+            letters.append(10 + int(base))
+        elif base.isascii():
+            letters.append(1)  # punctuation
+        else:
+            letters.append(1000 + ord(base))
+        tones.append(_VI_TONES.get(tone, 0))
+    return tuple(letters), tuple(tones)
 
 
 vi_sort_key = _vi_sort_key

@@ -56,8 +56,18 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--check", action="store_true", help="chỉ kiểm tra; báo lỗi nếu tài liệu chưa được cập nhật")
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
+    build.add_argument(
+        "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
+    )
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    for command in (build, serve):
+        command.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="số tiến trình chạy song song (mặc định: số lõi CPU, hoặc biến môi trường EXEMPLARS_WORKERS)",
+        )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
@@ -88,13 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_docs(project, check_only=args.check)
 
     if args.command == "build":
-        return run_build(project, args.site_dir)
+        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings)
 
     if args.command == "serve":
-        from mkdocs.commands.serve import serve
+        from .preview import serve
 
-        logging.getLogger("mkdocs").setLevel(logging.INFO)
-        serve(config_file=str(project.config_file), dev_addr=args.dev_addr, livereload=True)
+        for name in ("mkdocs", "exemplars"):
+            logging.getLogger(name).setLevel(logging.INFO)
+        serve(project, args.dev_addr, workers=args.workers)
         return EXIT_OK
     return EXIT_BUILD
 
@@ -185,7 +196,9 @@ KEPT = "Chưa tạo trang: thư mục site/ được giữ nguyên như lần t�
 EXIT_INTERRUPTED = 130
 
 
-def run_build(project: Project, site_dir: Path | None) -> int:
+def run_build(
+    project: Project, site_dir: Path | None, *, workers: int | None = None, timings_path: Path | None = None
+) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
     Whatever happened, `site/` is the last good site (publish.py); the message says what to do next.
@@ -196,13 +209,15 @@ def run_build(project: Project, site_dir: Path | None) -> int:
     from .build import build_site
     from .publish import BuildBusy
     from .sharecard import MissingFont
+    from .timings import Timings
 
     # CI cancelling a job sends SIGTERM: stop as cleanly as on Ctrl+C. (Only the main thread may set handlers.)
     previous = None
     with contextlib.suppress(ValueError):
         previous = signal.signal(signal.SIGTERM, _interrupt)
+    timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir)
+        site = build_site(project, site_dir, workers=workers, timings=timings)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)
@@ -241,6 +256,8 @@ def run_build(project: Project, site_dir: Path | None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+    if timings is not None and timings_path is not None:
+        timings.write_json(timings_path)
     print(f"Đã tạo trang vào {site}")
     return EXIT_OK
 

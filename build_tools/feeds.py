@@ -323,7 +323,11 @@ def render_feeds(
     photos: Mapping[str, PhotoSet],
     max_bytes: int = MAX_FEED_BYTES,
 ) -> FeedResult:
-    """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`."""
+    """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`.
+
+    `story_html`: each story's safe HTML, best with absolute links already (`build.absolute_story`, shared with
+    the open data); the item is made absolute and sanitised as a whole either way.
+    """
     specs = list_feeds(cat, settings)
     newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}
     # Stories beyond every feed's newest `feed_items` are in no feed: their items are never built.

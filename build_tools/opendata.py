@@ -20,7 +20,6 @@ from .config import Settings
 from .feeds import item_guid
 from .model import Exemplar, Plan
 from .photos import PhotoSet
-from .richtext import absolute_html
 
 DATA_DIR = "du-lieu/"
 LIST_SEPARATOR = ";"
@@ -35,6 +34,7 @@ class RowContext:
     cat: Catalogue
     settings: Settings
     story_html: Mapping[str, str]
+    """Each story's safe HTML with absolute links (made once per story, shared with the feeds)."""
     photos: Mapping[str, PhotoSet]
 
     def url(self, e: Exemplar) -> str:
@@ -180,7 +180,7 @@ COLUMNS: tuple[Column, ...] = (
         "story_html",
         "string",
         "Toàn văn câu chuyện (HTML đã lọc an toàn, liên kết tuyệt đối). Chỉ có trong JSON.",
-        lambda e, ctx: absolute_html(ctx.story_html[e.slug], ctx.url(e)).strip(),
+        lambda e, ctx: ctx.story_html[e.slug],
         in_csv=False,
     ),
 )
@@ -210,7 +210,10 @@ class OpenData:
 def render_open_data(
     cat: Catalogue, settings: Settings, story_html: Mapping[str, str], photos: Mapping[str, PhotoSet]
 ) -> OpenData:
-    """`exemplars.json`, `exemplars.csv`, `plans.json` and a Data Package describing them; drafts never included."""
+    """`exemplars.json`, `exemplars.csv`, `plans.json` and a Data Package describing them; drafts never included.
+
+    `story_html`: each story's safe HTML with absolute links (`build.absolute_story`).
+    """
     ctx = RowContext(cat, settings, story_html, photos)
     exemplars = [e for e in cat.exemplars if not e.draft]
     rows = [{column.name: column.value(e, ctx) for column in COLUMNS} for e in exemplars]

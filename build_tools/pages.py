@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
 from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
-from .text import nfc
+from .text import anchor_slugify, nfc
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -43,6 +42,38 @@ class RenderInputs:
     drafts: bool = False
     cards: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
     """Share cards drawn for stories without a photo, by slug."""
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list sits among the pages of that list."""
+
+    number: int
+    """1-based."""
+    urls: tuple[str, ...]
+    """Site-relative URL of every page of the list, the first page first."""
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers a pager shows: the first, the last and those near this one; None marks a gap.
+
+        Showing every number made the pager of a 500-page archive longer than the page's stories.
+        """
+        count = len(self.urls)
+        shown = sorted({1, count, *range(max(1, self.number - around), min(count, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+def paginate(url: str, items: Sequence[Exemplar], size: int) -> list[tuple[str, Sequence[Exemplar], Pager]]:
+    """A long list as pages of `size`: the first at `url`, then `url` + `trang-2/`, … (one empty page if none)."""
+    size = max(size, 1)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+    urls = (url, *(f"{url}trang-{number}/" for number in range(2, len(chunks) + 1)))
+    return [(urls[n], chunk, Pager(n + 1, urls)) for n, chunk in enumerate(chunks)]
 
 
 def md_text(value: object) -> Markup:
@@ -76,10 +107,17 @@ def relative_url(from_url: str, to_url: str) -> str:
     """Link between two directory-style site URLs (`guong/a/` → `../../linh-vuc/b/`), valid under any base path."""
     if to_url.startswith(("http://", "https://", "#")):
         return to_url
-    target = posixpath.relpath("/" + to_url, "/" + from_url)
-    if to_url.endswith("/") and not target.endswith("/"):
-        target += "/"
-    return "./" if target in (".", "./") else target
+    # posixpath.relpath does the same but normalises both paths first: ten times slower, and lists of 10,000
+    # stories make hundreds of thousands of links. Site URLs are already normal (no `.`, `..` or `//`).
+    here = from_url.split("/")[:-1]
+    there = to_url.split("/")
+    common = 0
+    for mine, theirs in zip(here, there[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    target = "../" * (len(here) - common) + "/".join(there[common:])
+    return target or "./"
 
 
 def filesize_vi(size: int) -> str:
@@ -121,7 +159,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md_text, date_vi=date_vi, partial_date_vi=partial_date_vi, upper_first=upper_first)
-    env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code)
+    env.filters.update(filesize_vi=filesize_vi, inline_code=inline_code, anchor=lambda text: anchor_slugify(text, "-"))
     env.globals.update(KINDS=KINDS, report_url=report_url)
     return env
 
@@ -137,43 +175,53 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
     return f"---\n{header}---\n\n{body}"
 
 
-def render_pages(inputs: RenderInputs) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs folder."""
+def page_context(inputs: RenderInputs) -> dict[str, object]:
+    """What every page template sees; computed once per build and shared by the processes that render pages."""
     cat, settings = inputs.catalogue, inputs.settings
     as_of = resolve_content_date(settings.content_date, cat)
     progress = build_progress(cat, as_of)
-    comparisons = build_comparisons(cat, progress)
-    common = {
+    return {
         "cat": cat,
         "settings": settings,
         "photos": inputs.photos,
         "as_of": as_of,
         "progress": progress,
-        "comparisons": comparisons,
+        "comparisons": build_comparisons(cat, progress),
     }
+
+
+def _add_page(
+    pages: dict[str, str],
+    common: Mapping[str, object],
+    path: str,
+    template: str,
+    meta: dict[str, object],
+    **context: object,
+) -> None:
+    url = path.removesuffix("index.md")
+    feeds: list[tuple[str, str]] = context.pop("feeds", [])  # type: ignore[assignment]
+    # The theme prints these into <head> as alternate links (feed autodiscovery), after the site-wide feeds
+    # it links on every page, hand-written ones included.
+    if feeds:
+        meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
+    pages[path] = _page(template, url, meta, feeds=feeds, **common, **context)
+
+
+def render_story_pages(
+    inputs: RenderInputs, exemplars: Sequence[Exemplar], common: Mapping[str, object] | None = None
+) -> dict[str, str]:
+    """The story page of each of `exemplars` (a share of the collection, when several processes render)."""
+    cat = inputs.catalogue
+    common = page_context(inputs) if common is None else common
     pages: dict[str, str] = {}
-
-    def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
-        url = path.removesuffix("index.md")
-        feeds = context.pop("feeds", [])
-        # The theme prints these into <head> as alternate links (feed autodiscovery), after the site-wide feeds
-        # it links on every page, hand-written ones included.
-        if feeds:
-            meta = {**meta, "feeds": [{"title": str(escape(t)), "href": relative_url(url, h)} for t, h in feeds]}
-        pages[path] = _page(template, url, meta, feeds=feeds, **common, **context)
-
-    add(
-        "index.md",
-        "home.md.j2",
-        {"title": settings.site_name, "description": settings.site_description, "hide": ["toc"]},
-        latest=cat.exemplars[:6],
-    )
-    for exemplar in cat.exemplars:
+    for exemplar in exemplars:
         today = cat.today(exemplar.province)
         share = build_share_meta(
-            exemplar, cat, settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
+            exemplar, cat, inputs.settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
         )
-        add(
+        _add_page(
+            pages,
+            common,
             f"guong/{exemplar.slug}/index.md",
             "story.md.j2",
             {
@@ -182,6 +230,7 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
                 "hide": ["toc"],
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
+                "html": True,
                 "share": share.as_meta(),
             },
             e=exemplar,
@@ -195,18 +244,50 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             feeds=[(f"Lĩnh vực {cat.fields[f].name}", f"linh-vuc/{f}/feed.xml") for f in exemplar.fields]
             + [(f"{today.label}", f"dia-phuong/{today.id}/feed.xml")],
         )
+    return pages
+
+
+def render_pages(
+    inputs: RenderInputs, common: Mapping[str, object] | None = None, stories: bool = True
+) -> dict[str, str]:
+    """Every generated page (without the story pages when `stories` is false), keyed by its path under docs."""
+    cat, settings = inputs.catalogue, inputs.settings
+    common = page_context(inputs) if common is None else common
+    as_of = common["as_of"]
+    assert isinstance(as_of, dt.date)
+    pages: dict[str, str] = {}
+
+    def add(path: str, template: str, meta: dict[str, object], **context: object) -> None:
+        _add_page(pages, common, path, template, meta, **context)
+
+    add(
+        "index.md",
+        "home.md.j2",
+        {"title": settings.site_name, "description": settings.site_description, "hide": ["toc"]},
+        latest=cat.exemplars[:6],
+    )
+    if stories:
+        pages.update(render_story_pages(inputs, cat.exemplars, common))
     _render_archive(cat, settings, add)
     add("linh-vuc/index.md", "fields.md.j2", {"title": "Lĩnh vực", "description": "Các lĩnh vực, phong trào thi đua"})
+    size = settings.page_size
     for field in cat.fields.values():
-        add(
-            f"linh-vuc/{field.id}/index.md",
-            "field.md.j2",
-            {"title": field.name, "description": field.description},
-            field=field,
-            exemplars=cat.by_field.get(field.id, ()),
-            plan_fields=cat.plans_for_field(field.id),
-            feeds=[(f"Lĩnh vực {field.name}", f"linh-vuc/{field.id}/feed.xml")],
-        )
+        url = f"linh-vuc/{field.id}/"
+        feeds = [(f"Lĩnh vực {field.name}", f"{url}feed.xml")]
+        for page_url, chunk, pager in paginate(url, cat.by_field.get(field.id, ()), size):
+            if pager.number > 1:
+                _add_more(add, page_url, field.name, url, chunk, pager, feeds)
+                continue
+            add(
+                f"{url}index.md",
+                "field.md.j2",
+                {"title": field.name, "description": field.description},
+                field=field,
+                exemplars=chunk,
+                pager=pager,
+                plan_fields=cat.plans_for_field(field.id),
+                feeds=feeds,
+            )
     add(
         "dia-phuong/index.md",
         "provinces.md.j2",
@@ -219,28 +300,40 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             if province.current
             else tuple(e for e in cat.exemplars if e.province == province.id)
         )
-        add(
-            f"dia-phuong/{province.id}/index.md",
-            "province.md.j2",
-            {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
-            province=province,
-            today=today,
-            former=cat.former_of(province.id),
-            exemplars=exemplars,
-            plans=cat.plans_for_province(province.id)
-            if province.current
-            else [p for p in cat.plans.values() if p.province == province.id],
-            feeds=[(today.label, f"dia-phuong/{today.id}/feed.xml")],
-        )
+        url = f"dia-phuong/{province.id}/"
+        feeds = [(today.label, f"dia-phuong/{today.id}/feed.xml")]
+        for page_url, chunk, pager in paginate(url, exemplars, size):
+            if pager.number > 1:
+                _add_more(add, page_url, province.label, url, chunk, pager, feeds)
+                continue
+            add(
+                f"{url}index.md",
+                "province.md.j2",
+                {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
+                province=province,
+                today=today,
+                former=cat.former_of(province.id),
+                exemplars=chunk,
+                pager=pager,
+                plans=cat.plans_for_province(province.id)
+                if province.current
+                else [p for p in cat.plans.values() if p.province == province.id],
+                feeds=feeds,
+            )
     for kind, label in KINDS.items():
-        add(
-            f"loai/{kind}/index.md",
-            "kind.md.j2",
-            {"title": f"Gương điển hình: {label.lower()}"},
-            kind=kind,
-            label=label,
-            exemplars=cat.by_kind[kind],
-        )
+        for page_url, chunk, pager in paginate(f"loai/{kind}/", cat.by_kind[kind], size):
+            title = f"Gương điển hình: {label.lower()}"
+            add(
+                f"{page_url}index.md",
+                "kind.md.j2",
+                {"title": title + (f" – trang {pager.number}" if pager.number > 1 else ""), "html": True},
+                kind=kind,
+                label=label,
+                heading=title,
+                total=len(cat.by_kind[kind]),
+                exemplars=chunk,
+                pager=pager,
+            )
     add(
         "ke-hoach/index.md",
         "plans.md.j2",
@@ -256,7 +349,7 @@ def render_pages(inputs: RenderInputs) -> dict[str, str]:
             exemplars=cat.by_plan.get(plan.id, ()),
         )
     _render_statistics(cat, as_of, add)
-    _render_comparisons(comparisons, add)
+    _render_comparisons(common["comparisons"], add)  # type: ignore[arg-type]
     add(
         "ngoai-tuyen/index.md",
         "offline.md.j2",
@@ -312,32 +405,43 @@ def _plan_title(plan: Plan) -> str:
     return f"Kế hoạch {plan.number}" if plan.number else f"Kế hoạch của {plan.issuer} ({plan.date[:4]})"
 
 
+def _add_more(add, url: str, heading: str, first_url: str, chunk, pager: Pager, feeds) -> None:  # type: ignore[no-untyped-def]
+    """Page 2, 3… of a field's or a province's stories: the list only; the first page has the rest."""
+    add(
+        f"{url}index.md",
+        "list_more.md.j2",
+        {"title": f"{heading} – trang {pager.number}", "hide": ["toc"], "html": True},
+        heading=heading,
+        first_url=first_url,
+        exemplars=chunk,
+        pager=pager,
+        feeds=feeds,
+    )
+
+
 def _render_archive(cat: Catalogue, settings: Settings, add) -> None:  # type: ignore[no-untyped-def]
-    size = max(settings.page_size, 1)
-    chunks: list[tuple[Exemplar, ...]] = [cat.exemplars[i : i + size] for i in range(0, len(cat.exemplars), size)]
-    chunks = chunks or [()]
-    page_urls = ["nguoi-tot-viec-tot/"] + [f"nguoi-tot-viec-tot/trang-{n}/" for n in range(2, len(chunks) + 1)]
-    for number, (chunk, url) in enumerate(zip(chunks, page_urls, strict=True), start=1):
-        title = "Người tốt, việc tốt" + (f" – trang {number}" if number > 1 else "")
-        add(
-            url + "index.md",
-            "archive.md.j2",
-            {"title": title, "description": "Tất cả câu chuyện gương điển hình, mới nhất trước"},
-            exemplars=chunk,
-            number=number,
-            page_urls=page_urls,
-            year=None,
-        )
-    for year, items in cat.by_year.items():
-        add(
-            f"nguoi-tot-viec-tot/{year}/index.md",
-            "archive.md.j2",
-            {"title": f"Người tốt, việc tốt năm {year}", "description": f"Các câu chuyện đăng năm {year}"},
-            exemplars=items,
-            number=1,
-            page_urls=[],
-            year=year,
-        )
+    lists: list[tuple[int | None, str, Sequence[Exemplar]]] = [(None, "nguoi-tot-viec-tot/", cat.exemplars)]
+    lists += [(year, f"nguoi-tot-viec-tot/{year}/", items) for year, items in cat.by_year.items()]
+    for year, url, items in lists:
+        heading = "Người tốt, việc tốt" + (f" năm {year}" if year else "")
+        for page_url, chunk, pager in paginate(url, items, settings.page_size):
+            description = (
+                f"Các câu chuyện đăng năm {year}" if year else "Tất cả câu chuyện gương điển hình, mới nhất trước"
+            )
+            add(
+                f"{page_url}index.md",
+                "archive.md.j2",
+                {
+                    "title": heading + (f" – trang {pager.number}" if pager.number > 1 else ""),
+                    "description": description,
+                    "html": True,
+                },
+                heading=heading,
+                exemplars=chunk,
+                total=len(items),
+                pager=pager,
+                year=year,
+            )
 
 
 def render_redirect(target_url: str, from_url: str, title: str) -> str:

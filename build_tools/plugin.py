@@ -6,17 +6,25 @@ Zensical, render what it wrote.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import pickle
+import signal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .config import load_project, parse_content_date
+from .parallel import quiet_worker
 from .problems import ContentError
 from .publish import checkpoint
 
@@ -51,6 +59,20 @@ class ExemplarsConfig(Config):
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def __init__(self) -> None:
         self.serving = False
+        self.renderers = 1
+        """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
+        self.forked: list[tuple[int, int]] = []
+        """(process id, read end of the pipe on which it reports an error) of each forked renderer."""
+        self._failure = -1
+        self.is_forked_renderer = False
+        self.rendered: RenderState | None = None
+        """What MkDocs gathered for the last build: `exemplars serve` re-renders single pages with it."""
+        self._nav: Any = None
+
+    def start_rendering(self, renderers: int) -> None:
+        """Called before each build by `build.render_site`: this instance may serve several builds."""
+        self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
+        self._failure = -1
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -87,21 +109,101 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if files.get_file_from_path(relative) is not None:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
-            )
+            file = File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
+            files.append(file)
+            if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
+                GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
+        if self.renderers > 1 and not self.serving:
+            self._fork_renderers(files, config)
         return files
+
+    def _fork_renderers(self, files: Files, config: Any) -> None:
+        """Share the rendering among processes: each takes every n-th page and file, all write into one folder.
+
+        Files and navigation are gathered once, here, before the fork. The build runs in MkDocs' dirty mode, in
+        which a page or file that is not "modified" is neither read nor written: each process calls modified
+        only its share. The first process also renders the site-wide templates (sitemap, 404) and, after the
+        others have finished (`on_post_build`), runs what follows the build.
+        """
+        share = 0
+        for number in range(1, self.renderers):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                quiet_worker()
+                os.close(reader)
+                for _, other in self.forked:
+                    os.close(other)
+                share, self.forked, self.is_forked_renderer, self._failure = number, [], True, writer
+                config.theme.static_templates.clear()
+                config.extra_templates.clear()
+                break
+            os.close(writer)
+            self.forked.append((pid, reader))
+        for index, file in enumerate(files):
+            if index % self.renderers != share:
+                file.is_modified = _unmodified  # type: ignore[method-assign]
+
+    @event_priority(100)  # before any other plugin's post-build step, which may read the whole site
+    def on_post_build(self, *, config: Any) -> None:
+        errors = self._wait_for_renderers()
+        if errors:
+            # What stopped a renderer stops the build, as if it had happened here (a full disk, a template error…).
+            raise errors[0]
+
+    def report_failure(self, error: BaseException) -> None:
+        """In a forked renderer: hand the error to the build's process, which raises it (see on_post_build)."""
+        try:
+            data = pickle.dumps(error)
+        except Exception:  # an error that cannot travel: its message can
+            data = pickle.dumps(PluginError(f"{type(error).__name__}: {error}"))
+        with open(self._failure, "wb") as pipe:
+            pipe.write(data)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop_renderers()
+
+    def stop_renderers(self) -> None:
+        """The build failed or was interrupted here: the forked renderers stop too (the folder is discarded)."""
+        for pid, _ in self.forked:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        self._wait_for_renderers()
+
+    def _wait_for_renderers(self) -> list[BaseException]:
+        errors: list[BaseException] = []
+        for pid, reader in self.forked:
+            with open(reader, "rb") as pipe:
+                report = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if report:
+                errors.append(pickle.loads(report))
+            elif os.waitstatus_to_exitcode(status) != 0:
+                errors.append(PluginError("một tiến trình dựng trang dừng giữa chừng (xem thông báo phía trên)."))
+        self.forked = []
+        return errors
+
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # Theme blocks shared by every story page (main.html): a fresh store for each build.
+        env.globals["exemplars_blocks"] = {}
+        self.rendered = RenderState(config, files, self._nav, env)
+        return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         """Point "edit this page" at the profile or plan a page was generated from, or hide it."""
-        if page.file.src_dir and Path(page.file.src_dir).name == ".generated":
+        if _is_generated(page):
             source = (page.meta or {}).get("source")
             base = (config.repo_url or "").rstrip("/")
             page.edit_url = f"{base}/edit/main/{source}" if source and base else None
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        checkpoint("mkdocs")  # test hook (publish.py): a build stopped while MkDocs writes the staging folder
+        if not self.is_forked_renderer:  # the build's own process is the one a test stops
+            checkpoint("mkdocs")  # test hook (publish.py): a build stopped while MkDocs writes the staging folder
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -117,6 +219,39 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if child.is_dir() and child.name != ".generated":
                 server.watch(str(child))
         return server
+
+
+@dataclass
+class RenderState:
+    config: Any
+    files: Files
+    nav: Any
+    env: Any
+
+
+class GeneratedPage(Page):
+    """A generated page outside the navigation; one written in HTML (`html: true`: the stories) skips Markdown.
+
+    Its HTML would pass through Markdown unchanged anyway, after a new Markdown instance and two parses of every
+    tag (Python-Markdown's raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
+    """
+
+    def render(self, config: Any, files: Files) -> None:
+        if self.meta.get("html") is not True:
+            super().render(config, files)
+            return
+        self.content = self.markdown
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
+
+
+def _is_generated(page: Any) -> bool:
+    return bool(page.file.src_dir) and Path(page.file.src_dir).name == ".generated"
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _nav_paths(nav: Any) -> list[str]:

@@ -38,7 +38,7 @@ from .model import (
     period_end,
     period_start,
 )
-from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
+from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data, may_contain_personal_data
 from .problems import Problem
 from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
 
@@ -717,6 +717,8 @@ def validate_privacy(source: Source, public_contacts: Any) -> Iterator[tuple[int
     Scans the text as written (comments included: the repository is public too); only the contacts a profile
     declares in `public_contacts` are let through, and the page shows them as official contacts.
     """
+    if not may_contain_personal_data(source.text):
+        return
     allowed: set[str] = set()
     if isinstance(public_contacts, list):
         allowed = {f.value for item in public_contacts if isinstance(item, str) for f in contacts_in(item)}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,41 +42,85 @@ class WriteReport:
     unchanged: int
 
 
+class TreeWriter:
+    """Makes `root` hold exactly what a build adds, writing as it goes, so a build never holds every page in memory.
+
+    Only files whose bytes differ are touched (fast, quiet `serve`); a second output on one path is refused;
+    `finish()` removes what no output claimed. Worker processes write their own share with `write_file` and
+    `claim` the paths here.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.claimed: set[str] = set()
+        self.written: list[str] = []
+        self.unchanged = 0
+        root.mkdir(parents=True, exist_ok=True)
+
+    def add(self, path: str, content: str | bytes | Path) -> None:
+        self.claim(path, write_file(self.root, path, content))
+
+    def update(self, items: Mapping[str, str | bytes | Path]) -> None:
+        for path, content in items.items():
+            self.add(path, content)
+
+    def claim(self, path: str, written: bool) -> None:
+        """Record a file written (or found unchanged) by `write_file`, here or in a worker process."""
+        if path in self.claimed:
+            raise DuplicateOutput(f"hai nội dung cùng ghi vào {path}")
+        self.claimed.add(path)
+        if written:
+            self.written.append(path)
+            checkpoint("writing")  # test hook (publish.py): a build stopped half-way through writing the pages
+        else:
+            self.unchanged += 1
+
+    def finish(self) -> WriteReport:
+        removed: list[str] = []
+        for existing in sorted(self.root.rglob("*"), reverse=True):
+            relative = existing.relative_to(self.root).as_posix()
+            if existing.is_file() and relative not in self.claimed:
+                existing.unlink()
+                removed.append(relative)
+            elif existing.is_dir() and not any(existing.iterdir()):
+                existing.rmdir()
+        return WriteReport(tuple(sorted(self.written)), tuple(removed), self.unchanged)
+
+
+def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:
+    """Write one file unless it already holds these bytes; True when written. Atomic: a reader never sees half."""
+    target = root / relative
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if _same(target, data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    if isinstance(data, Path):
+        shutil.copyfile(data, temporary)
+    else:
+        temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
 def write_tree(outputs: Outputs, root: Path) -> WriteReport:
     """Make `root` hold exactly `outputs`, touching only files whose bytes differ (fast, quiet `serve`)."""
-    root.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-    unchanged = 0
+    writer = TreeWriter(root)
     for relative, content in sorted(outputs.files.items()):
-        target = root / relative
-        if _same(target, content):
-            unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        if isinstance(content, Path):
-            shutil.copyfile(content, temporary)
-        else:
-            temporary.write_bytes(content)
-        os.replace(temporary, target)
-        written.append(relative)
-        checkpoint("writing")  # test hook (publish.py): a build stopped half-way through writing the pages
-    removed: list[str] = []
-    for existing in sorted(root.rglob("*"), reverse=True):
-        relative = existing.relative_to(root).as_posix()
-        if existing.is_file() and relative not in outputs.files:
-            existing.unlink()
-            removed.append(relative)
-        elif existing.is_dir() and not any(existing.iterdir()):
-            existing.rmdir()
-    return WriteReport(tuple(written), tuple(removed), unchanged)
+        writer.add(relative, content)
+    return writer.finish()
 
 
 def _same(target: Path, content: bytes | Path) -> bool:
-    if not target.is_file():
+    try:
+        found = target.stat()
+    except FileNotFoundError:
         return False
+    if not stat.S_ISREG(found.st_mode):
+        return False
+    size = found.st_size
     if isinstance(content, Path):
-        if target.stat().st_size != content.stat().st_size:
+        if size != content.stat().st_size:
             return False
         return target.read_bytes() == content.read_bytes()
-    return target.stat().st_size == len(content) and target.read_bytes() == content
+    return size == len(content) and target.read_bytes() == content

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from build_tools.privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data
+from build_tools.privacy import (
+    CITIZEN_ID,
+    EMAIL,
+    OLD_ID,
+    PHONE,
+    _scan,
+    contacts_in,
+    find_personal_data,
+    may_contain_personal_data,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +82,15 @@ def test_a_declared_contact_names_the_numbers_and_addresses_it_allows() -> None:
     found = contacts_in("Đường dây nóng: 0262 3812 345, vanphong@eatieu.gov.vn")
     assert [(f.kind, f.value) for f in found] == [(PHONE, "02623812345"), (EMAIL, "vanphong@eatieu.gov.vn")]
     assert contacts_in("Văn phòng trạm y tế") == []
+
+
+_DIGITISH = st.text(alphabet=st.sampled_from("0123456789 .-+()/@abcđ\u0663\n"), max_size=40)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_DIGITISH)
+def test_the_quick_test_never_skips_a_line_the_full_rules_would_flag(line: str) -> None:
+    """The 10,000-profile check skips text without an `@` or nine grouped digits: that must never hide a finding."""
+    if _scan(line):
+        assert may_contain_personal_data(line)
+    assert find_personal_data(line) == _scan(line)

@@ -279,8 +279,8 @@ def test_a_full_disk_at_any_stage_leaves_the_site_untouched(
         original_write = mkdocs.utils.write_file
 
         def write_file(content: bytes, output_path: str) -> None:
-            writes.append(output_path)
-            if len(writes) > 20:
+            writes.append(output_path)  # counted per process: each forked renderer writes its share of pages
+            if len(writes) > 5:
                 raise no_space(output_path)
             original_write(content, output_path)
 

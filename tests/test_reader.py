@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_tools.build import build_site, generate
+from build_tools.pages import relative_url
 
 from .conftest import SiteFixture
 
@@ -193,3 +197,27 @@ def test_photo_is_published_as_responsive_variants(site: SiteFixture) -> None:
     assert 'srcset="anh-480.webp 480w, anh-960.webp 960w, anh-1600.webp 1600w"' in html
     assert 'alt="Cô giáo trên lớp"' in html and "Ảnh: Báo Nam Định" in html
     assert (site.root / "site/guong/co-anh/anh-1600.jpg").is_file()
+
+
+def test_provinces_are_listed_in_vietnamese_dictionary_order(small_site: SiteFixture) -> None:
+    html = small_site.built("dia-phuong/index.html")
+    names = ["Cà Mau", "Cao Bằng", "Đà Nẵng", "Điện Biên", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng"]
+    listed = re.findall(r"<strong>(?:Tỉnh|Thành phố) ([^<]+)</strong>", html)
+    assert len(listed) == 34
+    assert [name for name in listed if name in names] == names
+
+
+SEGMENTS = st.lists(st.sampled_from(["guong", "a", "b", "linh-vuc", "2024", "trang-2"]), max_size=3)
+
+
+@settings(derandomize=True, database=None, max_examples=300)
+@given(here=SEGMENTS, there=SEGMENTS, file=st.sampled_from(["", "feed.xml", "anh-960.webp"]))
+def test_every_link_between_two_pages_resolves_like_a_browser_would(
+    here: list[str], there: list[str], file: str
+) -> None:
+    # Links are relative so the site works under any base path; a browser resolves them against the page's URL.
+    from_url = "".join(f"{s}/" for s in here)
+    to_url = "".join(f"{s}/" for s in there) + file
+    link = relative_url.__wrapped__(from_url, to_url)
+    resolved = posixpath.normpath(posixpath.join("/" + from_url, link)) + ("/" if link.endswith("/") else "")
+    assert resolved.replace("//", "/") == "/" + to_url

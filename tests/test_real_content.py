@@ -77,3 +77,11 @@ def test_the_real_site_builds(real_site: Path) -> None:
     for feed in sorted(site.rglob("feed.xml")):
         path = feed.relative_to(site).as_posix()
         assert rss_problems(feed.read_bytes(), site_url + path) == [], path
+
+
+def test_plan_items_the_source_marks_with_a_dash_have_no_number(real_site: Path) -> None:
+    plan = (real_site / "ke-hoach" / "lang-son-skhdt-2022-2025" / "index.html").read_text(encoding="utf-8")
+    assert ">Xây dựng mô hình điển hình “dân vận khéo”</h3>" in plan
+    assert ">-. " not in plan
+    field = (real_site / "linh-vuc" / "dan-van-kheo" / "index.html").read_text(encoding="utf-8")
+    assert "mục -" not in field

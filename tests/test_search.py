@@ -12,13 +12,17 @@ import os
 import subprocess
 import sys
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from build_tools.build import build_site
-from build_tools.search import FORMAT, fnv1a, tokens
+from build_tools.richtext import render_story
+from build_tools.search import FORMAT, fnv1a, plain_text, tokens
 
 from .conftest import REPO, SiteFixture
 
@@ -268,3 +272,51 @@ def test_two_builds_give_a_byte_identical_index(searchable: tuple[SiteFixture, B
         assert result.returncode == 0, result.stderr
         digests.add(result.stdout.strip())
     assert len(digests) == 1
+
+
+class _ReferenceText(HTMLParser):
+    """What `plain_text` must equal: an HTML parser's text, a space at the start of every block."""
+
+    BLOCKS = frozenset({"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _reference_text(html: str) -> str:
+    parser = _ReferenceText()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+_STORY_PIECES = st.sampled_from(
+    [
+        "Chị Hương", "dạy học & làm theo", "<b>đậm</b>", "a < b > c", "**nhấn**",
+        "[liên kết](https://a.vn/?x=1&y=2 \"a > b\")",
+        "![ảnh](anh.jpg \"tiêu đề\")", "\n\n## Mục\n\n", "\n\n- một\n- hai\n\n", "\n\n> trích\n\n", "&amp; &lt;p&gt;",
+        "<script>alert(1)</script>", "<!-- ghi chú -->", "| a | b |\n|---|---|\n| 1 | 2 |", "dòng<br>mới", "`mã <p>`",
+        "<p title=\"x>y\">đoạn</p>", "Đắk Lắk", "\n\n",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_STORY_PIECES, max_size=12))
+def test_plain_text_equals_an_html_parsers_text(pieces: list[str]) -> None:
+    html = render_story(" ".join(pieces))
+    assert plain_text(html) == _reference_text(html)
+
+
+def test_plain_text_equals_an_html_parsers_text_on_the_real_stories() -> None:
+    for path in sorted((REPO / "exemplars").rglob("index.md")):
+        html = render_story(path.read_text(encoding="utf-8").split("---", 2)[2])
+        assert plain_text(html) == _reference_text(html), path

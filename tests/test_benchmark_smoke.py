@@ -1,0 +1,42 @@
+"""The scale benchmark at N = 100, as CI runs it: it must complete and report every figure (no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_scale_benchmark_runs_at_one_hundred_profiles(tmp_path: Path) -> None:
+    report_path = tmp_path / "scale.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "scale.py"),
+            "100",
+            "--work",
+            str(tmp_path),
+            "--json",
+            str(report_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert {"date", "cpu", "cores", "ram_gib", "hugo", "mkdocs"} <= set(report["machine"])
+    [result] = report["results"]
+    assert result["n"] == 100 and result["identical"] is True
+    for run in ("cold", "warm", "hugo"):
+        assert {"wall_s", "cpu_s", "peak_mib", "load_before"} <= set(result[run])
+    assert set(result["stages"]) == {"check", "generate", "search index", "feeds and data", "MkDocs"}
+    assert {"story_median_bytes", "home_bytes", "total_bytes"} <= set(result["sizes"])
+    assert result["feeds"]["count"] > 0 and result["feeds"]["max_bytes"] > 0
+    assert len(result["search"]["queries"]) == 20
+    assert len(result["preview"]["visible_s"]) == 3 and result["preview"]["caught_up_s"] is not None
+    assert {"cold_wall_vs_hugo", "warm_wall_vs_hugo", "preview_vs_hugo_build"} <= set(result["ratios"])
+    assert "| **ours ÷ Hugo**, wall (CPU) |" in done.stdout

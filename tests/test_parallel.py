@@ -1,0 +1,73 @@
+"""A maintainer's story: a build spread over several processes (the default on a machine with several cores) gives
+the very same site as one process, so what readers get never depends on the machine that built it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from build_tools.build import gather
+from build_tools.config import load_project
+from build_tools.search import SearchDocument, build_search_index
+
+from .conftest import copy_repository
+from .test_reproducible import digests
+
+EXEMPLARS = Path(sys.executable).with_name("exemplars")
+WORDS = [
+    "người",
+    "tốt",
+    "việc",
+    "tốt",
+    "giáo",
+    "viên",
+    "nông",
+    "dân",
+    "hợp",
+    "tác",
+    "xã",
+    "Đắk",
+    "Lắk",
+    "Hà",
+    "Nội",
+    "chuyển",
+    "đổi",
+    "số",
+    "thanh",
+    "niên",
+    "tình",
+    "nguyện",
+]
+
+
+def test_one_process_and_three_build_the_same_site(tmp_path: Path) -> None:
+    sites = {}
+    for workers in ("1", "3"):
+        repo = copy_repository(tmp_path / workers)
+        env = {**os.environ, "EXEMPLARS_WORKERS": workers}
+        result = subprocess.run([EXEMPLARS, "--root", repo, "build"], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        sites[workers] = digests(repo / "site")
+    assert sorted(sites["1"]) == sorted(sites["3"])
+    assert [path for path in sites["1"] if sites["1"][path] != sites["3"][path]] == []
+
+
+def test_the_search_index_is_the_same_when_shares_of_it_are_indexed_apart(real_site: Path) -> None:
+    catalogue = gather(load_project(real_site.parent))
+    documents = [
+        SearchDocument(
+            url=f"guong/mau-{number}/",
+            title=f"Gương {WORDS[number % len(WORDS)]} {number}",
+            kind="ca-nhan",
+            meta=((8.0, f"{WORDS[number % 7]} {WORDS[number % 11]}"), (2.0, WORDS[number % 13])),
+            body=" ".join(WORDS[(number * k) % len(WORDS)] for k in range(1, 60)),
+            summary=WORDS[number % 5],
+            facets=(),
+        )
+        for number in range(1_200)  # enough for the index to be made in shares
+    ]
+    alone = build_search_index(catalogue, documents, workers=1)
+    shared = build_search_index(catalogue, documents, workers=2)
+    assert alone.files == shared.files and alone.version == shared.version

@@ -490,16 +490,15 @@
       grid.append(label);
     }
   };
-  filtersBox.addEventListener("toggle", () => {
-    if (filtersBox.open) buildFilters().catch(() => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; });
-  });
+  const offline = () => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; };
+  filtersBox.addEventListener("toggle", () => { if (filtersBox.open) buildFilters().catch(offline); });
 
   const open = () => {
     if (!toggle.checked) {
       toggle.checked = true;
       toggle.dispatchEvent(new Event("change"));
     }
-    showFilters().catch(() => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; });
+    showFilters().catch(offline);
   };
 
   const close = () => {

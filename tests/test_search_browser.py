@@ -207,3 +207,24 @@ def test_a_shared_link_with_a_query_opens_the_search(phone, served: str) -> None
     wait_for_results(phone, "tram y te")
     assert phone.is_visible(".md-search__input") and phone.input_value(".md-search__input") == "tram y te"
     assert phone.locator(".ex-result__title").all_inner_texts()[0] == "Trạm Y tế xã Ea Tiêu"
+
+
+def test_more_results_extend_the_list_and_a_new_query_replaces_it(phone) -> None:  # type: ignore[no-untyped-def]
+    # The client builds a page of results in short tasks and puts it on screen at once (search.js, showPage).
+    first = search(phone, "tinh")
+    assert len(first) == 10 and phone.is_visible(".ex-search__more")
+    assert phone.locator(".md-search-result__meta").inner_text().endswith("kết quả")
+    phone.click(".ex-search__more")
+    phone.wait_for_function("() => document.querySelectorAll('.ex-result').length > 10")
+    titles = phone.locator(".ex-result__title").all_inner_texts()
+    assert titles[:10] == first and len(set(titles)) == len(titles)
+    assert search(phone, "giup ban") == ["Lò Văn Sáng"]
+    assert phone.is_hidden(".ex-search__more")
+
+
+def test_the_open_search_fits_the_phone_screen(phone) -> None:  # type: ignore[no-untyped-def]
+    # Material's growing circle behind the open search once widened the page to 1,262 px (search.css).
+    search(phone, "tinh")
+    width, height = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerHeight]")
+    assert (width, height) == (390, 844)
+    assert phone.locator(".ex-result__title").first.bounding_box()["x"] + 10 < 390

@@ -5,6 +5,10 @@
  * words, to rank phrases and names), and the ten results it shows. Words are compared folded (no diacritics, đ → d),
  * exactly as the Python side folds them, so "nguoi tot" finds "người tốt"; a word typed with diacritics ranks its
  * exact spelling first. Everything from the index is put on the page as text, never as HTML.
+ *
+ * A phone's main thread is shared with the page it opens on (a `?q=` link opens the search during the load): the work
+ * is cut into short tasks that yield to the browser between shards, query words and results, and the results are
+ * put on the page in one go, so no task blocks input or painting for long (benchmarks/README.md, phone budget).
  */
 (() => {
   "use strict";
@@ -15,6 +19,7 @@
   const FORMAT = "EXS1";
   const PAGE = 10;
   const MAX_CHIPS = 3;
+  const EAGER_THUMBNAILS = 4; // results that fit on a phone's screen
   const COMPLETIONS = 5;
   const OTHER_FORM = 0.35; // a word typed with diacritics, found with other diacritics
   const COMPLETION = 0.6; // the word being typed, completed
@@ -55,6 +60,22 @@
   };
 
   const prefixKey = (term) => term.slice(0, 2).replace(/[^a-z0-9]/g, "_");
+
+  // Vietnamese digit grouping ("1.506"), as toLocaleString("vi-VN") writes it: the first Intl call loads the
+  // locale's data, about 0.1 s of main thread on a slow phone, for one number.
+  const thousands = (count) => String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+
+  // --- yielding -------------------------------------------------------------------------------------------------
+
+  const channel = new MessageChannel();
+  const waiting = [];
+  channel.port1.onmessage = () => waiting.shift()();
+
+  /** Lets the browser paint and handle input before the next step; a message, not setTimeout (clamped to 4 ms). */
+  const pause = () =>
+    globalThis.scheduler && typeof scheduler.yield === "function"
+      ? scheduler.yield()
+      : new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(null); });
 
   // --- fetching ---------------------------------------------------------------------------------------------
 
@@ -113,7 +134,8 @@
 
   const shard = (number, version) => {
     if (!shards.has(number)) {
-      shards.set(number, binary(`s/${number}.bin`, version).then((reader) => {
+      shards.set(number, binary(`s/${number}.bin`, version).then(async (reader) => {
+        await pause(); // shards arrive together; decode each in a task of its own
         const terms = new Map();
         for (let count = reader.varint(); count > 0; count--) {
           const term = reader.string();
@@ -192,7 +214,10 @@
       }
     };
     add(await lookup(term.folded, index), 1);
-    for (const variants of await Promise.all(term.completions.map((c) => lookup(c, index)))) add(variants, COMPLETION);
+    for (const variants of await Promise.all(term.completions.map((c) => lookup(c, index)))) {
+      await pause();
+      add(variants, COMPLETION);
+    }
     return scores;
   };
 
@@ -214,6 +239,7 @@
       Promise.all(filters.map(([facet, value]) => filterDocs(facet, value, index))),
     ]);
     const allowed = (doc) => filterSets.every((set) => set.has(doc));
+    await pause();
     let hits = [];
     let approximate = false;
     if (terms.length) {
@@ -229,6 +255,7 @@
           scored.set(doc, hit);
         }
       });
+      await pause();
       for (const variants of pairs) {
         for (const { docs, weights: w } of variants) {
           const weight = PHRASE * idf(docs.length, index.n);
@@ -238,6 +265,7 @@
           }
         }
       }
+      await pause();
       hits = [...scored.values()];
       const full = hits.filter((h) => h.found === required.length);
       if (full.length || !hits.length) {
@@ -264,12 +292,19 @@
     return node;
   };
 
+  /** Whether a word of a result is a query word; memoised, as a story repeats its words and folding is costly. */
   const matcher = (parsed) => {
     const exact = new Set(parsed.terms.map((t) => t.folded));
     const prefix = parsed.typing && parsed.last ? parsed.last.folded : null;
+    const known = new Map();
     return (word) => {
-      const folded = fold(word);
-      return exact.has(folded) || (prefix !== null && folded.startsWith(prefix));
+      let found = known.get(word);
+      if (found === undefined) {
+        const folded = fold(word);
+        found = exact.has(folded) || (prefix !== null && folded.startsWith(prefix));
+        known.set(word, found);
+      }
+      return found;
     };
   };
 
@@ -289,12 +324,14 @@
   /** About 30 words of the story around its densest cluster of query words. */
   const excerpt = (text, isMatch) => {
     const positions = [...text.matchAll(TOKEN)];
+    const lower = positions.map((found) => found[0].toLowerCase());
+    const matched = lower.map(isMatch);
     let best = -1, bestCount = 0;
     for (let i = 0; i < positions.length; i++) {
-      if (!isMatch(positions[i][0].toLowerCase())) continue;
+      if (!matched[i]) continue;
       const seen = new Set();
       for (let j = i; j < Math.min(positions.length, i + 25); j++) {
-        if (isMatch(positions[j][0].toLowerCase())) seen.add(fold(positions[j][0]));
+        if (matched[j]) seen.add(lower[j]);
       }
       if (seen.size > bestCount) { best = i; bestCount = seen.size; }
     }
@@ -313,8 +350,7 @@
 
   const link = (path) => (typeof path === "string" && SAFE_PATH.test(path) ? new URL(path, siteRoot).href : null);
 
-  const renderHit = (fragment, parsed, names) => {
-    const isMatch = matcher(parsed);
+  const renderHit = (fragment, isMatch, names, eager) => {
     const item = element("li", "md-search-result__item");
     const anchor = element("a", "md-search-result__link ex-result");
     const href = link(fragment.u);
@@ -324,7 +360,9 @@
     const thumbnail = link(fragment.i);
     if (thumbnail) {
       const img = element("img", "ex-result__thumb");
-      Object.assign(img, { src: thumbnail, alt: "", width: 64, height: 64, loading: "lazy", decoding: "async" });
+      // The first results are on screen at once: fetch their thumbnails now, the others when scrolled to.
+      Object.assign(img, { src: thumbnail, alt: "", width: 64, height: 64, decoding: "async" });
+      img.loading = eager ? "eager" : "lazy";
       article.append(img);
     }
     const body = element("div", "ex-result__body");
@@ -355,23 +393,35 @@
     return item;
   };
 
-  const showPage = async (index, token) => {
-    const { hits, parsed } = shown;
-    const start = list.children.length;
+  /** The next page of `result`, or its first with `heading` (the count), swapped for the list on screen at once. */
+  const showPage = async (index, token, result, heading = null) => {
+    const { hits, parsed } = result;
+    const start = heading === null ? list.children.length : 0;
     const page = hits.slice(start, start + PAGE);
     const fragments = await Promise.all(page.map((hit) => json(`d/${hit.doc}.json`, index.v)));
-    if (token !== generation) return;
     const names = labels(index);
+    const isMatch = matcher(parsed);
+    const items = document.createDocumentFragment();
     for (const fragment of fragments) {
-      const item = renderHit(fragment, parsed, names);
-      if (item) list.append(item);
+      await pause(); // one result a task: finding a story's excerpt is the costly part
+      if (token !== generation) return;
+      const item = renderHit(fragment, isMatch, names, start === 0 && items.childNodes.length < EAGER_THUMBNAILS);
+      if (item) items.append(item);
+    }
+    // One layout for the page of results, not ten; a new query's list replaces the old one only when ready.
+    if (heading === null) {
+      list.append(items);
+    } else {
+      shown = result;
+      meta.textContent = heading;
+      list.replaceChildren(items);
     }
     more.hidden = list.children.length >= hits.length;
   };
 
   const describe = (count, approximate, query) => {
     if (!count) return `Không tìm thấy kết quả cho “${query}”. Hãy thử ít từ hơn, kiểm tra chính tả hoặc bỏ bớt bộ lọc.`;
-    const found = `${count.toLocaleString("vi-VN")} kết quả`;
+    const found = `${thousands(count)} kết quả`;
     return approximate ? `${found} gần đúng: không có trang nào chứa đủ mọi từ đã gõ.` : found;
   };
 
@@ -396,10 +446,7 @@
       const index = await loadManifest();
       const result = await search(query, filters, index);
       if (token !== generation) return;
-      shown = result;
-      list.replaceChildren();
-      meta.textContent = describe(result.hits.length, result.approximate, query);
-      await showPage(index, token);
+      await showPage(index, token, result, describe(result.hits.length, result.approximate, query));
       if (token === generation) answered(query, filters);
     } catch (error) {
       if (error instanceof StaleIndex && retry) {
@@ -415,6 +462,15 @@
 
   // --- the box ----------------------------------------------------------------------------------------------
 
+  /** Shows the filters' toggle once the manifest is here; their menus are built when first opened. */
+  const showFilters = async () => {
+    if (!filtersBox.hidden) return;
+    await loadManifest();
+    summariseFilters();
+    filtersBox.hidden = false;
+  };
+
+  // A hundred-odd options: built on demand, not while the search opens with the page.
   const buildFilters = async () => {
     if (filtersBox.querySelector(".ex-search__filter-grid")) return;
     const index = await loadManifest();
@@ -433,16 +489,16 @@
       label.append(select);
       grid.append(label);
     }
-    summariseFilters();
-    filtersBox.hidden = false;
   };
+  const offline = () => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; };
+  filtersBox.addEventListener("toggle", () => { if (filtersBox.open) buildFilters().catch(offline); });
 
   const open = () => {
     if (!toggle.checked) {
       toggle.checked = true;
       toggle.dispatchEvent(new Event("change"));
     }
-    buildFilters().catch(() => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; });
+    showFilters().catch(offline);
   };
 
   const close = () => {
@@ -467,7 +523,7 @@
     if (first) window.location.href = first.href;
   });
   form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
-  more.addEventListener("click", () => loadManifest().then((index) => showPage(index, generation)));
+  more.addEventListener("click", () => loadManifest().then((index) => showPage(index, generation, shown)));
 
   root.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { event.preventDefault(); close(); return; }
@@ -493,7 +549,9 @@
   const shared = new URLSearchParams(window.location.search).get("q");
   if (shared) {
     input.value = shared;
+    loadManifest(); // on its way while the page paints
     open();
-    run();
+    // The page's first frame is painted before the search takes the main thread (Largest Contentful Paint).
+    requestAnimationFrame(() => setTimeout(run));
   }
 })();

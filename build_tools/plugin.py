@@ -22,11 +22,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import write_file
 
 from .config import load_project, parse_content_date
 from .parallel import quiet_worker
 from .problems import ContentError
 from .publish import checkpoint
+from .shell import render_with_shells, theme_renderer
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -61,6 +63,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.serving = False
         self.renderers = 1
         """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
+        self.use_shells = False
+        """Render pages of one shape through one theme shell (shell.py); set by `build.render_site`, whose dirty
+        build lets this plugin write those pages itself. Plain `mkdocs build` renders every page the usual way."""
         self.forked: list[tuple[int, int]] = []
         """(process id, read end of the pipe on which it reports an error) of each forked renderer."""
         self._failure = -1
@@ -69,9 +74,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         """What MkDocs gathered for the last build: `exemplars serve` re-renders single pages with it."""
         self._nav: Any = None
 
-    def start_rendering(self, renderers: int) -> None:
+    def start_rendering(self, renderers: int, *, shells: bool = False) -> None:
         """Called before each build by `build.render_site`: this instance may serve several builds."""
         self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
+        self.use_shells = shells
         self._failure = -1
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -191,7 +197,35 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
         env.globals["exemplars_blocks"] = {}
         self.rendered = RenderState(config, files, self._nav, env)
+        if self.use_shells and not self.serving and self._only_page_plugin(config):
+            self._render_through_shells(config, files, env)
         return env
+
+    def _only_page_plugin(self, config: Any) -> bool:
+        """Shells reproduce what this plugin does to a page; another plugin's page events would be skipped."""
+        hooks = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
+        return all(getattr(hook, "__self__", None) is self for hook in hooks)
+
+    def _render_through_shells(self, config: Any, files: Files, env: Any) -> None:
+        """Write this process's share of the pages generated as HTML outside the navigation, through shells.
+
+        MkDocs has read them (and every other page) already; it renders what is left, and skips these (the build
+        is a dirty one, in which a page that is not "modified" is not built).
+        """
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        in_nav = {id(page) for page in self._nav.pages}
+        pages = [
+            file.page
+            for file in doc_files
+            if file.page is not None
+            and file.page.meta.get("html") is True
+            and id(file.page) not in in_nav
+            and file.is_modified()
+        ]
+        for page, output in render_with_shells(pages, theme_renderer(config, doc_files, self._nav, env)):
+            output = config.plugins.on_post_page(output, page=page, config=config)
+            write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            page.file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         """Point "edit this page" at the profile or plan a page was generated from, or hide it."""

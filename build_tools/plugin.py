@@ -7,6 +7,7 @@ Zensical, render what it wrote.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import pickle
@@ -23,12 +24,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
+from mkdocs.utils.meta import get_data
 
 from .config import load_project, parse_content_date
 from .parallel import quiet_worker
 from .problems import ContentError
 from .publish import checkpoint
 from .shell import render_with_shells, theme_renderer
+from .write import link_or_copy
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -108,14 +111,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 "Chưa có các trang được tạo từ hồ sơ. Hãy chạy `exemplars build` (hoặc `exemplars serve`)."
             )
         nav_pages = set(_nav_paths(config.nav))
-        for path in sorted(generated.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            relative = path.relative_to(generated).as_posix()
-            if files.get_file_from_path(relative) is not None:
+        hand_written = files.src_uris
+        for relative in _walk(generated):
+            if relative in hand_written:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
-            file = File(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
+            kind = File if relative.endswith(".md") else LinkedFile
+            file = kind(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
             files.append(file)
             if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
                 GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
@@ -263,12 +265,34 @@ class RenderState:
     env: Any
 
 
+class LinkedFile(File):
+    """A generated file other than a page (photo, card, feed, data, search index): linked into the site, not copied."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        Path(self.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+
+
 class GeneratedPage(Page):
     """A generated page outside the navigation; one written in HTML (`html: true`: the stories) skips Markdown.
 
     Its HTML would pass through Markdown unchanged anyway, after a new Markdown instance and two parses of every
     tag (Python-Markdown's raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
     """
+
+    def read_source(self, config: Any) -> None:
+        """Front matter written as JSON by pages.py is read as JSON: the same values, several times faster."""
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        if source is None:
+            source = self.file.content_string
+        end = source.find(_JSON_FRONT_END) if source.startswith("---\n{") else -1
+        if end == -1:
+            self.markdown, self.meta = get_data(source)
+            return
+        self.meta = json.loads(source[4 : end + 2])
+        self.markdown = source[end + len(_JSON_FRONT_END) :].lstrip("\n")
 
     def render(self, config: Any, files: Files) -> None:
         if self.meta.get("html") is not True:
@@ -280,8 +304,25 @@ class GeneratedPage(Page):
         self.links_to_anchors = {}
 
 
+_JSON_FRONT_END = "\n}\n---\n"
+
+
 def _is_generated(page: Any) -> bool:
     return bool(page.file.src_dir) and Path(page.file.src_dir).name == ".generated"
+
+
+def _walk(root: Path) -> list[str]:
+    """Every file under `root` but hidden ones, as relative POSIX paths in `sorted(root.rglob("*"))` order.
+
+    With strings rather than `Path` objects: 42,000 files at 10,000 stories took seconds the other way.
+    """
+    found: list[str] = []
+    start = len(str(root)) + 1
+    for folder, _, names in os.walk(root):
+        prefix = f"{folder[start:]}/" if len(folder) >= start else ""
+        found += [prefix + name for name in names if not name.startswith(".")]
+    found.sort(key=lambda relative: relative.split("/"))
+    return found
 
 
 def _unmodified() -> bool:

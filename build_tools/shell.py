@@ -202,6 +202,7 @@ def _shape(value: object) -> object:
 def _shape_key(page: Page) -> tuple[object, ...]:
     return (
         page.url.count("/"),
+        page.url.split("/")[0],  # links to the navigation, made relative, differ from one section to another
         "<h1" in (page.content or ""),
         bool(page.canonical_url),
         _shape(page.meta),

@@ -6,6 +6,7 @@ Pure: catalogue and settings in, plain values out. The theme (partials/ex-reader
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -24,9 +25,7 @@ SCHEMA_TYPES: dict[str, str] = {"ca-nhan": "Person", "tap-the": "Organization", 
 """schema.org has no household type. A household is recognised as one unit, like a collective, so it is an
 Organization (with the household's own name); Person would pin a family's award on one member."""
 
-_JSON_IN_HTML = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+_JSON_IN_HTML = re.compile("[<>&\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,7 @@ def render_json_ld(
 def dump_json_for_html(data: object) -> str:
     """JSON that cannot close its <script> element: `<`, `>` and `&` become \\u escapes, which JSON readers undo."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.translate(_JSON_IN_HTML)
+    return _JSON_IN_HTML.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def _award_text(award: Award) -> str:

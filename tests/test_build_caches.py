@@ -8,12 +8,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
+from markupsafe import escape
 
 from build_tools import richtext
 from build_tools.build import build_site, generate, render_site
+from build_tools.pages import _page
 from build_tools.richtext import cached_story, render_story
 
 from .conftest import SiteFixture
@@ -97,3 +101,15 @@ def test_html_made_under_other_rules_is_not_reused(tmp_path: Path, monkeypatch: 
     finally:
         richtext._recipe.cache_clear()
     assert len(list(tmp_path.rglob("*.html"))) == 2
+
+
+def test_front_matter_reads_the_same_as_yaml_and_as_json() -> None:
+    """Generated pages carry JSON front matter (fast to read); MkDocs alone reads it as YAML: the same values,
+    even with characters YAML takes for line breaks or refuses."""
+    meta = {"title": 'Chị Lan\u2028dạy\x85chữ 😀 & "bạn" – \ufeffđọc', "hide": ["toc"], "html": True, "n": 1200}
+    page = _page("offline.md.j2", "ngoai-tuyen/", meta)
+    header = page.split("---\n")[1]
+    expected = {**meta, "title": str(escape(meta["title"]))}
+    assert json.loads(header) == expected
+    assert yaml.load(header, Loader=yaml.CSafeLoader) == expected
+    assert yaml.safe_load(header) == expected

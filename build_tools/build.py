@@ -18,7 +18,7 @@ from .config import Project, Settings
 from .feeds import list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
-from .opendata import render_open_data
+from .opendata import Record, RowContext, exemplar_record, render_open_data
 from .pages import (
     PageSpec,
     RenderInputs,
@@ -185,11 +185,12 @@ def check(project: Project, workers: int | None = None) -> Catalogue:
 def gather(project: Project, drafts: bool = False, workers: int = 1) -> Catalogue:
     content = load_content(project, workers)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
-    _, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
         raise ContentError(problems)
     published = [e for e in content.exemplars if drafts or not e.draft]
-    catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces)
+    if len(published) < len(content.exemplars):
+        catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces)
     return catalogue
 
 
@@ -266,15 +267,15 @@ NEWSROOM_PARTS = ("feeds", "data")
 
 
 def render_newsroom_part(
-    part: str, inputs: RenderInputs, absolute_html: Mapping[str, str]
+    part: str, inputs: RenderInputs, absolute_html: Mapping[str, str], records: Mapping[str, Record] | None = None
 ) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
-    pages (which list the feeds)."""
+    pages (which list the feeds); `records`: the data's rows, when made with the stories."""
     cat, settings = inputs.catalogue, inputs.settings
     if part == "feeds":
         feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
         return dict(feeds.files), tuple(feeds.warnings)
-    data = render_open_data(cat, settings, absolute_html, inputs.photos)
+    data = render_open_data(cat, settings, absolute_html, inputs.photos, records)
     pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
     return {**data.outputs(), **{path: text.encode("utf-8") for path, text in pages.items()}}, ()
 
@@ -293,6 +294,8 @@ class StoryOutput:
     written: bool
     absolute_html: str
     search_document: SearchDocument
+    record: Record | None
+    """The story's line of the open data (none for a draft, which the data never carries)."""
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,8 @@ class _StoryJob:
 
 
 def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
-    """Markdown → safe HTML, the story page, the search document, the absolute copy: all a story needs, at once."""
+    """Markdown → safe HTML, the story page, the search document, the absolute copy and the open data's record: all
+    a story needs, at once."""
     job: _StoryJob = shared()
     cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
@@ -315,12 +319,15 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
         html = cached_story(exemplar.body_markdown, job.cache_dir)
         inputs = replace(job.inputs, story_html={exemplar.slug: html})
         [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
+        absolute = absolute_story(exemplar, html, settings)
+        row_context = RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
         outputs.append(
             StoryOutput(
                 path,
                 write_file(job.root, path, text),
-                absolute_story(exemplar, html, settings),
+                absolute,
                 story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
+                None if exemplar.draft else exemplar_record(exemplar, row_context),
             )
         )
     return outputs
@@ -339,6 +346,7 @@ class _NewsroomJob:
 
     inputs: RenderInputs
     absolute_html: Mapping[str, str]
+    records: Mapping[str, Record]
     root: Path
 
 
@@ -347,7 +355,7 @@ def _write_newsroom_part(parts: Sequence[str]) -> list[tuple[list[tuple[str, boo
     job: _NewsroomJob = shared()
     made = []
     for part in parts:
-        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html)
+        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html, job.records)
         made.append(([(path, write_file(job.root, path, data)) for path, data in sorted(files.items())], warnings))
     return made
 
@@ -415,7 +423,8 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
         writer.update(build_search_index(catalogue, documents, workers).files)
     with optional_stage(timings, "feeds_data"):
         absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
-        newsroom = _NewsroomJob(inputs, absolute, writer.root)
+        records = {e.slug: s.record for e, s in zip(catalogue.exemplars, stories, strict=True) if s.record is not None}
+        newsroom = _NewsroomJob(inputs, absolute, records, writer.root)
         parts = fork_map(_write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1)
         for written, warnings in parts:
             for path, was_written in written:

@@ -74,6 +74,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not INVISIBLE.search(text):  # the usual case, found in one pass; then which lines, for the message
+        return unicodedata.normalize("NFC", text), []
     problems = [
         Problem(shown, number, None, _invisible_message(match.group(), match.start() + 1))
         for number, line in enumerate(text.split("\n"), start=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from functools import cache, partial
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -104,15 +104,36 @@ def _recipe() -> bytes:
 
 def sanitise(html: str, base_url: str | None = None) -> str:
     """Keep only the allow-list; with `base_url`, make every link and image absolute (for feeds)."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        attribute_filter=partial(_filter_attribute, base_url),
-        strip_comments=True,
-    )
+    return _SANITISER.clean(html, base_url)
+
+
+class _Sanitiser:
+    """One nh3 cleaner, built once: building it from the allow-lists was half the cost of cleaning a feed item.
+
+    The base URL for absolute links changes from call to call, so the attribute filter reads it from here (a build
+    sanitises in one thread per process).
+    """
+
+    def __init__(self) -> None:
+        self.base_url: str | None = None
+        self.cleaner = nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer nofollow",
+            attribute_filter=self._filter,
+            strip_comments=True,
+        )
+
+    def _filter(self, tag: str, attribute: str, value: str) -> str | None:
+        return _filter_attribute(self.base_url, tag, attribute, value)
+
+    def clean(self, html: str, base_url: str | None) -> str:
+        self.base_url = base_url
+        try:
+            return self.cleaner.clean(html)
+        finally:
+            self.base_url = None
 
 
 def absolute_html(html: str, base_url: str) -> str:
@@ -134,3 +155,6 @@ def _filter_attribute(base_url: str | None, tag: str, attribute: str, value: str
     if base_url and attribute in ("href", "src") and not urlsplit(value).scheme:
         return urljoin(base_url, value)
     return value
+
+
+_SANITISER = _Sanitiser()

@@ -290,13 +290,14 @@ class Preview:
             _build_page(file.page, config, doc_files, state.nav, state.env)
 
     def _copy_static(self, paths: Iterable[str]) -> None:
-        from mkdocs.structure.files import File
+        # Linked, never copied over: the site's file may be a hard link to the cache (write.link_or_copy).
+        from .plugin import LinkedFile
 
         config, files = self.rendered.config, self.rendered.files
         for path in paths:
             file = files.get_file_from_path(path)
             if file is None:
-                file = File(path, str(self.project.generated_dir), config.site_dir, config.use_directory_urls)
+                file = LinkedFile(path, str(self.project.generated_dir), config.site_dir, config.use_directory_urls)
                 files.append(file)
             file.copy_file()
 

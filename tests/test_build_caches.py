@@ -113,3 +113,24 @@ def test_front_matter_reads_the_same_as_yaml_and_as_json() -> None:
     assert json.loads(header) == expected
     assert yaml.load(header, Loader=yaml.CSafeLoader) == expected
     assert yaml.safe_load(header) == expected
+
+
+def test_a_replaced_photo_never_changes_what_the_cache_holds(site: SiteFixture) -> None:
+    """Photo variants are hard-linked from the cache into the site (one copy of a gigabyte at 10,000 stories):
+    a new photo must arrive as new files, never written through a link into the cached or published ones."""
+    from PIL import Image
+
+    site.profile("co-lan", photo={"src": "anh.jpg", "alt": "Cô Lan trên lớp", "credit": "Ban biên tập"})
+    photo = site.photo("co-lan")
+    build_site(site.project, workers=1)
+    cache = site.project.cache_dir / "photos"
+    cached = {path: path.read_bytes() for path in cache.iterdir() if path.is_file()}
+    published = site.root / "site" / "guong" / "co-lan"
+    variant = next(path for path in published.iterdir() if path.suffix == ".webp")
+    old_variant = variant.read_bytes()
+    assert variant.stat().st_nlink > 1  # linked, not copied
+
+    Image.new("RGB", (1200, 800), (20, 60, 160)).save(photo, "JPEG")
+    build_site(site.project, workers=1)
+    assert {path: path.read_bytes() for path in cached} == cached
+    assert variant.read_bytes() != old_variant  # the new site has the new photo

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .catalogue import Catalogue, build_catalogue
 from .config import Project, Settings
-from .feeds import list_feeds, render_feeds
+from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import Record, RowContext, exemplar_record, render_open_data
@@ -267,13 +267,18 @@ NEWSROOM_PARTS = ("feeds", "data")
 
 
 def render_newsroom_part(
-    part: str, inputs: RenderInputs, absolute_html: Mapping[str, str], records: Mapping[str, Record] | None = None
+    part: str,
+    inputs: RenderInputs,
+    absolute_html: Mapping[str, str],
+    records: Mapping[str, Record] | None = None,
+    feed_items: Mapping[str, FeedItem] | None = None,
 ) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
-    pages (which list the feeds); `records`: the data's rows, when made with the stories."""
+    pages (which list the feeds); `records` and `feed_items`: the data's rows and the feeds' items, when made with
+    the stories."""
     cat, settings = inputs.catalogue, inputs.settings
     if part == "feeds":
-        feeds = render_feeds(cat, settings, absolute_html, inputs.photos)
+        feeds = render_feeds(cat, settings, absolute_html, inputs.photos, items=feed_items)
         return dict(feeds.files), tuple(feeds.warnings)
     data = render_open_data(cat, settings, absolute_html, inputs.photos, records)
     pages = render_newsroom_pages(inputs, list_feeds(cat, settings), data)
@@ -296,6 +301,8 @@ class StoryOutput:
     search_document: SearchDocument
     record: Record | None
     """The story's line of the open data (none for a draft, which the data never carries)."""
+    feed_item: FeedItem | None
+    """The story as feeds carry it, if some feed carries it (each feed holds only its newest stories)."""
 
 
 @dataclass(frozen=True)
@@ -307,11 +314,13 @@ class _StoryJob:
     thumbnails: Mapping[str, str]
     root: Path
     cache_dir: Path
+    fed: set[str]
+    """Stories some feed carries (`feeds.fed_slugs`)."""
 
 
 def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
-    """Markdown → safe HTML, the story page, the search document, the absolute copy and the open data's record: all
-    a story needs, at once."""
+    """Markdown → safe HTML, the story page, the search document, the absolute copy, the open data's record and the
+    feed item: all a story needs, at once."""
     job: _StoryJob = shared()
     cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
@@ -328,6 +337,7 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
                 absolute,
                 story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
                 None if exemplar.draft else exemplar_record(exemplar, row_context),
+                build_item(exemplar, cat, settings, absolute, job.inputs.photos) if exemplar.slug in job.fed else None,
             )
         )
     return outputs
@@ -347,6 +357,7 @@ class _NewsroomJob:
     inputs: RenderInputs
     absolute_html: Mapping[str, str]
     records: Mapping[str, Record]
+    feed_items: Mapping[str, FeedItem] | None
     root: Path
 
 
@@ -355,7 +366,7 @@ def _write_newsroom_part(parts: Sequence[str]) -> list[tuple[list[tuple[str, boo
     job: _NewsroomJob = shared()
     made = []
     for part in parts:
-        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html, job.records)
+        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html, job.records, job.feed_items)
         made.append(([(path, write_file(job.root, path, data)) for path, data in sorted(files.items())], warnings))
     return made
 
@@ -406,7 +417,8 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     with optional_stage(timings, "stories"):
         inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
         common = page_context(inputs)
-        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories")
+        fed = set() if drafts else fed_slugs(catalogue, settings)  # `serve` shows drafts, which feeds never carry
+        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed)
         stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
         for story in stories:
             writer.claim(story.page, story.written)
@@ -424,7 +436,8 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     with optional_stage(timings, "feeds_data"):
         absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
         records = {e.slug: s.record for e, s in zip(catalogue.exemplars, stories, strict=True) if s.record is not None}
-        newsroom = _NewsroomJob(inputs, absolute, records, writer.root)
+        items = {e.slug: s.feed_item for e, s in zip(catalogue.exemplars, stories, strict=True) if s.feed_item}
+        newsroom = _NewsroomJob(inputs, absolute, records, None if drafts else items, writer.root)
         parts = fork_map(_write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1)
         for written, warnings in parts:
             for path, was_written in written:

@@ -235,55 +235,66 @@ def build_items(
     slugs: set[str] | None = None,
 ) -> dict[str, FeedItem]:
     """One `FeedItem` per published story (or per story in `slugs`: only those some feed carries), keyed by slug."""
+    return {
+        e.slug: build_item(e, cat, settings, story_html[e.slug], photos)
+        for e in cat.exemplars
+        if not e.draft and (slugs is None or e.slug in slugs)
+    }
+
+
+def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
+    """The stories some feed carries (each feed's newest `feed_items`): only their items are ever built."""
+    return {e.slug for spec in list_feeds(cat, settings) for e in spec.exemplars[: max(settings.feed_items, 0)]}
+
+
+def build_item(
+    e: Exemplar, cat: Catalogue, settings: Settings, story_html: str, photos: Mapping[str, PhotoSet]
+) -> FeedItem:
+    """A story as feeds carry it (made in the story's worker by `build.generate`, so the feeds only serialise)."""
     template = _ENV.get_template("feed_item.html.j2")
-    items: dict[str, FeedItem] = {}
-    for e in cat.exemplars:
-        if e.draft or (slugs is not None and e.slug not in slugs):
-            continue
-        url = settings.site_url + e.url
-        photo = _item_photo(e, photos.get(e.slug), url)
-        recorded, today = cat.provinces[e.province], cat.today(e.province)
-        html = template.render(
-            e=e,
-            url=url,
-            photo=photo,
-            recorded=recorded,
-            today=today,
-            field_names=[cat.fields[f].name for f in e.fields],
-            story_html=Markup(_STORY_SLOT),
-            settings=settings,
-        )
-        # The item around the story passes the sanitiser on its own; the story already has (render_story), so it
-        # is only made absolute. Sanitising the whole item again cost half of the feeds' time at 10,000 stories.
-        around = absolute_html(html, url).strip()
-        before, after = around.split(_STORY_SLOT)
-        content_html = before + absolute_html(story_html[e.slug], url) + after
-        categories = [
-            Category(e.kind, KINDS[e.kind], f"{settings.site_url}loai/{e.kind}/"),
-            *(Category(f, cat.fields[f].name, f"{settings.site_url}linh-vuc/{f}/") for f in e.fields),
-            Category(today.id, today.label, f"{settings.site_url}dia-phuong/{today.id}/"),
-        ]
-        if recorded.id != today.id:
-            categories.append(Category(recorded.id, recorded.label, f"{settings.site_url}dia-phuong/{recorded.id}/"))
-        categories += [Category(a.title, a.title) for a in e.awards]
-        categories += [Category(tag, tag) for tag in e.tags]
-        items[e.slug] = FeedItem(
-            guid=item_guid(e, settings.id_domain),
-            url=url,
-            title=e.name,
-            summary=e.summary,
-            content_html=content_html,
-            published=as_datetime(e.published),
-            # A correction changes the story: readers' feed clients must see the item as updated.
-            updated=as_datetime(e.last_modified) if e.last_modified != e.published else None,
-            categories=tuple(_unique(categories)),
-            awards=e.awards,
-            photo=photo,
-            rights=_item_rights(settings, url, photo),
-            province_today=today.id,
-            exemplar=e,
-        )
-    return items
+    url = settings.site_url + e.url
+    photo = _item_photo(e, photos.get(e.slug), url)
+    recorded, today = cat.provinces[e.province], cat.today(e.province)
+    html = template.render(
+        e=e,
+        url=url,
+        photo=photo,
+        recorded=recorded,
+        today=today,
+        field_names=[cat.fields[f].name for f in e.fields],
+        story_html=Markup(_STORY_SLOT),
+        settings=settings,
+    )
+    # The item around the story passes the sanitiser on its own; the story already has (render_story), so it
+    # is only made absolute. Sanitising the whole item again cost half of the feeds' time at 10,000 stories.
+    around = absolute_html(html, url).strip()
+    before, after = around.split(_STORY_SLOT)
+    content_html = before + absolute_html(story_html, url) + after
+    categories = [
+        Category(e.kind, KINDS[e.kind], f"{settings.site_url}loai/{e.kind}/"),
+        *(Category(f, cat.fields[f].name, f"{settings.site_url}linh-vuc/{f}/") for f in e.fields),
+        Category(today.id, today.label, f"{settings.site_url}dia-phuong/{today.id}/"),
+    ]
+    if recorded.id != today.id:
+        categories.append(Category(recorded.id, recorded.label, f"{settings.site_url}dia-phuong/{recorded.id}/"))
+    categories += [Category(a.title, a.title) for a in e.awards]
+    categories += [Category(tag, tag) for tag in e.tags]
+    return FeedItem(
+        guid=item_guid(e, settings.id_domain),
+        url=url,
+        title=e.name,
+        summary=e.summary,
+        content_html=content_html,
+        published=as_datetime(e.published),
+        # A correction changes the story: readers' feed clients must see the item as updated.
+        updated=as_datetime(e.last_modified) if e.last_modified != e.published else None,
+        categories=tuple(_unique(categories)),
+        awards=e.awards,
+        photo=photo,
+        rights=_item_rights(settings, url, photo),
+        province_today=today.id,
+        exemplar=e,
+    )
 
 
 def _unique(categories: list[Category]) -> list[Category]:
@@ -331,16 +342,19 @@ def render_feeds(
     story_html: Mapping[str, str],
     photos: Mapping[str, PhotoSet],
     max_bytes: int = MAX_FEED_BYTES,
+    items: Mapping[str, FeedItem] | None = None,
 ) -> FeedResult:
     """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`.
 
     `story_html`: each story's safe HTML, best with absolute links already (`build.absolute_story`, shared with
     the open data); relative links are made absolute either way, and the rest of the item is sanitised too.
+    `items`: the stories' feed items when the caller made them already (`build_item`, in the story workers).
     """
     specs = list_feeds(cat, settings)
     newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}
     # Stories beyond every feed's newest `feed_items` are in no feed: their items are never built.
-    items = build_items(cat, settings, story_html, photos, {e.slug for chosen in newest.values() for e in chosen})
+    if items is None:
+        items = build_items(cat, settings, story_html, photos, {e.slug for chosen in newest.values() for e in chosen})
     # One feedgen entry per story and format, shared by every feed that carries the story.
     entries: dict[tuple[str, str], FeedEntry] = {}
     files: dict[str, bytes] = {}

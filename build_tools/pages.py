@@ -25,7 +25,7 @@ from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
 from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
-from .text import anchor_slugify, nfc
+from .text import anchor_slugify, nfc, unicode_escape
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 """Characters YAML reads as line breaks or refuses: escaped, so the JSON front matter is YAML that means the same.
@@ -208,7 +208,7 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
     JSON parser (`plugin.GeneratedPage`): at 10,000 stories, YAML's was a fifth of MkDocs' time.
     """
     safe_meta = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
-    header = _YAML_UNSAFE.sub(_unicode_escape, json.dumps(safe_meta, ensure_ascii=False, indent=1))
+    header = _YAML_UNSAFE.sub(unicode_escape, json.dumps(safe_meta, ensure_ascii=False, indent=1))
     body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
     return f"---\n{header}\n---\n\n{body}"
 
@@ -216,10 +216,6 @@ def _page(template: str, url: str, meta: dict[str, object], **context: object) -
 def _is_page_template(name: str) -> bool:
     """Templates of this environment (the folder also holds the contributor guide's and the feeds')."""
     return not name.startswith(("contributing", "example_profile", "feed_item", "profile"))
-
-
-def _unicode_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match[0]):04x}"
 
 
 def page_context(inputs: RenderInputs) -> dict[str, object]:

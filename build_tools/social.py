@@ -17,6 +17,7 @@ from .config import Settings
 from .model import Award, Exemplar
 from .photos import PhotoSet, Variant
 from .sharecard import CardText
+from .text import unicode_escape
 
 SITE_CARD = "assets/card.png"
 """The card shown when a page other than a story is shared (the theme links it under this path)."""
@@ -189,7 +190,7 @@ def render_json_ld(
 def dump_json_for_html(data: object) -> str:
     """JSON that cannot close its <script> element: `<`, `>` and `&` become \\u escapes, which JSON readers undo."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return _JSON_IN_HTML.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return _JSON_IN_HTML.sub(unicode_escape, text)
 
 
 def _award_text(award: Award) -> str:

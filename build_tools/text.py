@@ -10,6 +10,11 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def unicode_escape(match: re.Match[str]) -> str:
+    """The matched character as a JSON `\\uXXXX` escape (for `re.sub`: one C pass over the text)."""
+    return f"\\u{ord(match[0]):04x}"
+
+
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 

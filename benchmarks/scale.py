@@ -261,7 +261,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
     corpus, photos = corpus_for(work, n)
     print(f"\nN = {n:,}: corpus {corpus} ({photos} photos)", flush=True)
     site, again = work / f"site-{n}", work / f"site-{n}-again"
-    for path in (corpus / ".cache", corpus / "content" / ".generated", site, again):
+    for path in (corpus / ".cache", corpus / ".generated", site, again):
         shutil.rmtree(path, ignore_errors=True)
     timings = work / f"timings-{n}.json"
     build = [exemplars, "--root", str(corpus), "build", "--timings", str(timings), "--site-dir"]

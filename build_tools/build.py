@@ -396,6 +396,7 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     what spans the collection (lists, search index, feeds, data) is done here once the stories are in."""
     with optional_stage(timings, "check"):
         catalogue = gather(project, drafts=drafts, workers=workers)
+    shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not
     writer = TreeWriter(project.generated_dir)
     settings = project.settings
     with optional_stage(timings, "photos"):

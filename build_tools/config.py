@@ -72,7 +72,13 @@ class Project:
 
     @property
     def generated_dir(self) -> Path:
-        """Git-ignored; MkDocs skips dot-folders, the plugin adds these files to the build."""
+        """Git-ignored; outside `docs_dir`, so MkDocs never walks its tens of thousands of files only to exclude
+        them: the plugin adds them to the build itself."""
+        return self.root / ".generated"
+
+    @property
+    def former_generated_dir(self) -> Path:
+        """Where generated files were kept before (inside `docs_dir`): removed by the next build."""
         return self.docs_dir / ".generated"
 
     @property

@@ -8,10 +8,12 @@ so the output of a build never depends on the number of cores (tests/test_parall
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -22,6 +24,7 @@ WORKERS_VARIABLE = "EXEMPLARS_WORKERS"
 
 _shared: Any = None
 _function: Callable[[Any], Any] | None = None
+_items: Sequence[Any] = ()
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -50,20 +53,22 @@ def fork_map(
     """`function` over contiguous chunks of `items` in `workers` forked processes; results flattened, in order.
 
     `function` takes a chunk and returns one result per item; results travel back pickled, so keep them small
-    (a worker may write its own files through write.py and return their paths). `shared` is read in the
-    workers with `shared()`; it is not pickled.
+    (a worker may write its own files through write.py and return their paths). `items` and `shared` are
+    inherited by the workers, never pickled: a worker is sent only the bounds of its chunk.
     """
-    global _shared, _function
-    _shared, _function = shared, function
+    global _shared, _function, _items
+    _shared, _function, _items = shared, function, items
     try:
         if workers <= 1 or len(items) < 2:
             return function(items)
         count = min(len(items), workers * chunks_per_worker)
         bounds = [len(items) * i // count for i in range(count + 1)]
-        chunks = [items[bounds[i] : bounds[i + 1]] for i in range(count)]
+        # What exists now is shared with the workers page by page until written to; the collector of a worker
+        # would write to every object it visits (copying the parent's memory), so it leaves these alone.
+        gc.freeze()
         pool = multiprocessing.get_context("fork").Pool(min(workers, count), initializer=quiet_worker)
         try:
-            results = pool.map(_run, chunks, chunksize=1)
+            results = pool.map(_run, pairwise(bounds), chunksize=1)
             pool.close()  # workers finish and leave; terminate() would stop them in the middle
         except BaseException:
             pool.terminate()
@@ -72,7 +77,7 @@ def fork_map(
             pool.join()
         return [result for chunk in results for result in chunk]
     finally:
-        _shared, _function = None, None
+        _shared, _function, _items = None, None, ()
 
 
 def quiet_worker() -> None:
@@ -81,6 +86,7 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _run(chunk: Sequence[Any]) -> list[Any]:
+def _run(bounds: tuple[int, int]) -> list[Any]:
     assert _function is not None
-    return _function(chunk)
+    start, end = bounds
+    return _function(_items[start:end])

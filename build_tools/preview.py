@@ -348,7 +348,7 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
         for path in watched:
             server.watch(str(path), recursive=path.is_dir())
         docs = project.docs_dir
-        # Not content/.generated/: that is our output.
+        # Not a leftover content/.generated/ of older builds (our output, now in .generated/).
         server.watch(str(docs), recursive=False)
         for child in sorted(docs.iterdir()):
             if child.is_dir() and child.name != ".generated":
@@ -421,7 +421,7 @@ events overflow inotify's queue (16,384), after which watchdog rebuilds every wa
 
 class _ChangeHandler(watchdog.events.FileSystemEventHandler):
     """Changes that matter: not a file being opened or read (templates, profiles read by the build), not a
-    folder's own timestamp, nothing under content/.generated/ (our output)."""
+    folder's own timestamp, nothing under a .generated/ folder (our output)."""
 
     def __init__(self, server: PreviewServer) -> None:
         self.server = server

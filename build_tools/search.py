@@ -24,12 +24,14 @@ import hashlib
 import json
 import re
 from array import array
-from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape as html_unescape
 from itertools import pairwise, repeat
 from operator import sub
+
+import numpy as np
 
 from .catalogue import Catalogue, vi_sort_key
 from .model import KINDS, Exemplar, Field, Plan, Province
@@ -288,105 +290,177 @@ def _plan_document(catalogue: Catalogue, plan: Plan) -> SearchDocument:
 # --- index -------------------------------------------------------------------------------------------------------
 
 
-class _Column(dict):  # type: ignore[type-arg]
-    """term → a growing column (document numbers or weights), created on first use."""
+class _TermIds(dict[str, int]):
+    """term → its number in a share of documents, given on first sight."""
 
-    def __init__(self, factory: Callable[[], array | bytearray]) -> None:
-        super().__init__()
-        self.factory = factory
-
-    def __missing__(self, key: str) -> array | bytearray:
-        column = self[key] = self.factory()
-        return column
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
-_Columns = tuple[dict[str, array], dict[str, bytearray]]
-"""A table's two columns as plain dictionaries: what a worker sends back (pickled)."""
-
-
-class _Table:
-    """Postings of one kind of term, kept as two columns per term: document numbers (ascending) and one weight
-    byte each. A few bytes a posting rather than a Python object, so 10,000 stories index in little memory."""
+class _ShareTable:
+    """One kind of term (unigrams or bigrams) of a share of documents, as flat columns: a few bytes a posting,
+    appended by C loops (`array.extend` over `map`), no Python code per word. Weights are made later, at once."""
 
     def __init__(self) -> None:
-        self.docs = _Column(lambda: array("I"))
-        self.weights = _Column(bytearray)
+        self.ids = _TermIds()
+        self.body = (array("i"), array("i"), array("i"))
+        """(term, document, occurrences in the story text) per term of each story text."""
+        self.meta = (array("i"), array("i"), array("d"))
+        """(term, document, summed boost) per term of the name, places, summary and the like."""
 
-    def add(self, number: int, meta: Mapping[str, float], body: Counter[str], length_factor: float) -> None:
-        """One document's terms. The loops run inside `map` (C), not Python bytecode: this is indexing's hot path."""
-        by_tf = _Weights(length_factor)
-        plain = [key for key in body if key not in meta] if meta else list(body)
-        deque(map(array.append, map(self.docs.__getitem__, plain), repeat(number)), maxlen=0)
-        weights = map(by_tf.__getitem__, map(body.__getitem__, plain))
-        deque(map(bytearray.append, map(self.weights.__getitem__, plain), weights), maxlen=0)
-        for key, boost in meta.items():
-            self.docs[key].append(number)
-            self.weights[key].append(_quantise(boost, body.get(key, 0) / length_factor))
-
-    def columns(self) -> _Columns:
-        return dict(self.docs), dict(self.weights)
-
-    def extend(self, columns: _Columns) -> None:
-        """Append a later share of documents (higher numbers): each term's columns stay in ascending order."""
-        docs, weights = columns
-        for key, numbers in docs.items():
-            self.docs[key].extend(numbers)
-            self.weights[key].extend(weights[key])
-
-    def items(self) -> Iterator[tuple[str, array, bytearray]]:
-        for key, docs in self.docs.items():
-            yield key, docs, self.weights[key]
+    def add(self, number: int, meta: Mapping[str, float], body: Counter[str]) -> None:
+        terms, docs, counts = self.body
+        terms.extend(map(self.ids.__getitem__, body))
+        docs.extend(repeat(number, len(body)))
+        counts.extend(body.values())
+        terms, docs, boosts = self.meta
+        terms.extend(map(self.ids.__getitem__, meta))
+        docs.extend(repeat(number, len(meta)))
+        boosts.extend(meta.values())
 
 
-class _Weights(dict):  # type: ignore[type-arg]
-    """Story-only weight by term frequency, for one document (most words share a handful of frequencies)."""
-
-    def __init__(self, length_factor: float) -> None:
-        super().__init__()
-        self.length_factor = length_factor
-
-    def __missing__(self, tf: int) -> int:
-        weight = self[tf] = _quantise(0.0, tf / self.length_factor)
-        return weight
-
-
-@dataclass
+@dataclass(frozen=True)
 class _Postings:
-    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair."""
+    """Every posting of one kind of term, sorted by term then document: `starts[i]:starts[i + 1]` are the
+    postings of `terms[i]`, each a document number and a weight 1–255."""
 
-    unigrams: _Table
-    bigrams: _Table
+    terms: list[str]
+    starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
 
 
-def _quantise(meta: float, tf: float) -> int:
+def _quantise(meta: np.ndarray, tf: np.ndarray) -> np.ndarray:
     """Weight 1–255: saturating meta score (name, places, summary…) plus saturating, length-normalised story tf."""
     score = META_SHARE * meta / (meta + META_SATURATION) + (1 - META_SHARE) * tf / (tf + BODY_SATURATION)
-    return max(1, min(255, round(255 * score)))
+    return np.clip(np.rint(255 * score), 1, 255).astype(np.uint8)
 
 
-def _index_terms(documents: list[SearchDocument], workers: int = 1) -> _Postings:
-    """Postings of every document. With several workers each indexes a contiguous share of the documents in a
-    forked process; the shares' columns are then joined in document order, so the index is the same either way."""
+_DOC_BITS, _VALUE_BITS = 20, 19
+"""A posting packed into one 64-bit key for sorting: term (the rest), document, meta flag, value."""
+_BOOST_UNIT = 8
+"""Meta boosts are summed as whole eighths, exactly (every boost above is a multiple of 1/8)."""
+assert all(
+    (boost * _BOOST_UNIT).is_integer()
+    for boost in (BOOST_NAME, BOOST_PLACE, BOOST_TAG, BOOST_SUMMARY, BOOST_CONTEXT, BOOST_AWARD, BOOST_KIND)
+)
+
+
+def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Postings:
+    """The shares' columns under one numbering of terms, a story's mentions and its meta boost of one term joined
+    into one posting, weighted, sorted by term then document.
+
+    Each posting is packed into one integer whose order is (term, document, story before meta), so a single
+    sort of plain integers puts everything in place, and a term's story and meta entries for one document meet.
+    """
+    numbers: dict[str, int] = {}
+    for share in shares:
+        for term in share.ids:
+            numbers.setdefault(term, len(numbers))
+    names = sorted(numbers)  # terms in the order they are encoded; their numbers follow that order
+    if len(length_factors) >= 1 << _DOC_BITS:
+        raise ValueError(f"the search index holds at most {1 << _DOC_BITS} documents")
+    rank = np.empty(len(names), dtype=np.uint64)
+    rank[[numbers[name] for name in names]] = np.arange(len(names), dtype=np.uint64)
+    keys = []
+    for share in shares:
+        renumber = rank[[numbers[term] for term in share.ids]] << np.uint64(_DOC_BITS + 1 + _VALUE_BITS)
+        for (term, doc, value), meta in ((share.body, 0), (share.meta, 1)):
+            if not len(term):
+                continue
+            values = np.frombuffer(value, dtype=np.float64 if meta else np.int32)
+            if meta:
+                values = np.rint(values * _BOOST_UNIT)
+            if values.max() >= 1 << _VALUE_BITS:
+                raise ValueError("a word occurs too often in one document for the search index")
+            keys.append(
+                renumber[np.frombuffer(term, dtype=np.int32)]
+                | (np.frombuffer(doc, dtype=np.int32).astype(np.uint64) << np.uint64(1 + _VALUE_BITS))
+                | np.uint64(meta << _VALUE_BITS)
+                | values.astype(np.uint64)
+            )
+    key = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.uint64)
+    posting = key >> np.uint64(1 + _VALUE_BITS)
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = posting[1:] != posting[:-1]
+    group = np.cumsum(first) - 1
+    value = (key & np.uint64((1 << _VALUE_BITS) - 1)).astype(np.float64)
+    meta = ((key >> np.uint64(_VALUE_BITS)) & np.uint64(1)).astype(bool)
+    count = np.bincount(group, weights=np.where(meta, 0.0, value))
+    boost = np.bincount(group, weights=np.where(meta, value, 0.0)) / _BOOST_UNIT
+    posting = posting[first]
+    term = (posting >> np.uint64(_DOC_BITS)).astype(np.int64)
+    doc = (posting & np.uint64((1 << _DOC_BITS) - 1)).astype(np.int64)
+    weights = _quantise(boost, count / length_factors[doc])
+    starts = np.searchsorted(term, np.arange(len(names) + 1))
+    return _Postings(names, starts, doc, weights)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """Every term of the index, encoded (`_encode_term`), with how many documents hold each single word."""
+
+    encoded: dict[str, bytes]
+    frequencies: dict[str, int]
+
+
+def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
+    """Read every document, then join and encode unigrams and bigrams. With several workers each reads a
+    contiguous share of the documents in a forked process, then one joins the unigrams while another joins the
+    bigrams; shares are joined in document order, so the index is the same either way."""
     # Story length in characters is close enough to words for length normalisation, and costs nothing.
     lengths = [len(d.body) for d in documents]
     average = (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
+    length_factors = np.array([0.5 + 0.5 * length / average for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
     shares = [range(len(documents) * i // count, len(documents) * (i + 1) // count) for i in range(count)]
-    parts = fork_map(_index_shares, shares, shared=(documents, average), workers=count, chunks_per_worker=1)
-    postings = _Postings(_Table(), _Table())
-    for unigrams, bigrams in parts:
-        postings.unigrams.extend(unigrams)
-        postings.bigrams.extend(bigrams)
-    return postings
+    parts = fork_map(_index_shares, shares, shared=documents, workers=count, chunks_per_worker=1)
+    kinds = fork_map(_encode_kinds, (0, 1), shared=(parts, length_factors), workers=count, chunks_per_worker=1)
+    return _Terms({**kinds[0].encoded, **kinds[1].encoded}, kinds[0].frequencies)
 
 
-def _index_shares(shares: Sequence[range]) -> list[tuple[_Columns, _Columns]]:
-    documents, average = shared()
-    return [_index_share(documents, share, average) for share in shares]
+def _encode_kinds(kinds: Sequence[int]) -> list[_Terms]:
+    parts, length_factors = shared()
+    return [_encode_kind([part[kind] for part in parts], length_factors, kind == 0) for kind in kinds]
 
 
-def _index_share(documents: list[SearchDocument], share: range, average: float) -> tuple[_Columns, _Columns]:
-    unigrams, bigrams = _Table(), _Table()
+def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unigrams: bool) -> _Terms:
+    """Unigrams are grouped by folded form (`người` → `nguoi`), most frequent written form first; a bigram is
+    its folded pair, with one unnamed form."""
+    postings = _join(shares, length_factors)
+    encoded = _Encoded(postings)
+    terms: dict[str, list[_Variant]] = defaultdict(list)
+    for number, written in enumerate(postings.terms):
+        terms[_FOLDS[written] if unigrams else written].append((written if unigrams else "", encoded, number))
+    frequencies: dict[str, int] = {}
+    for term, variants in terms.items():
+        variants.sort(key=lambda variant: (-variant[1].count(variant[2]), variant[0]))
+        if unigrams:
+            frequencies[term] = _frequency(variants)
+    result: dict[str, bytes] = {}
+    for term, variants in terms.items():
+        out = bytearray()
+        _encode_term(term, variants, out)
+        result[term] = bytes(out)
+    return _Terms(result, frequencies)
+
+
+def _frequency(variants: list[_Variant]) -> int:
+    """How many documents hold a word in any of its written forms."""
+    if len(variants) == 1:
+        return variants[0][1].count(variants[0][2])
+    return len(np.unique(np.concatenate([postings.documents(n) for _, postings, n in variants])))
+
+
+def _index_shares(shares: Sequence[range]) -> list[tuple[_ShareTable, _ShareTable]]:
+    documents = shared()
+    return [_index_share(documents, share) for share in shares]
+
+
+def _index_share(documents: list[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
+    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair."""
+    unigrams, bigrams = _ShareTable(), _ShareTable()
     for number in share:
         document = documents[number]
         meta_unigrams: dict[str, float] = defaultdict(float)
@@ -395,13 +469,12 @@ def _index_share(documents: list[SearchDocument], share: range, average: float) 
             folded, written = words(text)
             for word in written:
                 meta_unigrams[word] += boost
-            for first, second in pairwise(folded):
-                meta_bigrams[f"{first} {second}"] += boost
+            for pair in map(" ".join, pairwise(folded)):
+                meta_bigrams[pair] += boost
         folded, written = words(document.body)
-        length_factor = 0.5 + 0.5 * len(document.body) / average
-        unigrams.add(number, meta_unigrams, Counter(written), length_factor)
-        bigrams.add(number, meta_bigrams, Counter([a + " " + b for a, b in pairwise(folded)]), length_factor)
-    return unigrams.columns(), bigrams.columns()
+        unigrams.add(number, meta_unigrams, Counter(written))
+        bigrams.add(number, meta_bigrams, Counter(map(" ".join, pairwise(folded))))
+    return unigrams, bigrams
 
 
 def fnv1a(text: str) -> int:
@@ -425,7 +498,7 @@ def _string(text: str, out: bytearray) -> None:
     out += encoded
 
 
-def _deltas(docs: array | list[int], out: bytearray) -> None:
+def _deltas(docs: list[int], out: bytearray) -> None:
     """Ascending numbers as varint gaps; a dense list (every gap < 128) is one byte a gap, encoded at C speed."""
     if not docs:
         return
@@ -440,27 +513,60 @@ def _deltas(docs: array | list[int], out: bytearray) -> None:
             _varint(gap, out)
 
 
-def _encode_term(term: str, variants: list[tuple[str, array, bytearray]], out: bytearray) -> None:
+def _varints(values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Every value as a varint (as `_varint` writes it), at once: the bytes, and where each value's bytes start."""
+    values = values.astype(np.uint64)
+    sizes = np.ones(len(values), dtype=np.int64)
+    for bits in (7, 14, 21, 28, 35):
+        sizes += values >= (1 << bits)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    out = np.zeros(int(offsets[-1]), dtype=np.uint8)
+    for index in range(int(sizes.max(initial=0))):
+        has = sizes > index
+        more = (sizes[has] > index + 1).astype(np.uint64) << np.uint64(7)
+        out[offsets[:-1][has] + index] = ((values[has] >> np.uint64(7 * index)) & np.uint64(0x7F)) | more
+    return out.tobytes(), offsets
+
+
+class _Encoded:
+    """One kind of postings as the index stores them, encoded for all terms at once: a term's part is then two
+    slices (its document gaps as varints, its weights)."""
+
+    def __init__(self, postings: _Postings) -> None:
+        self.postings = postings
+        starts, docs = postings.starts, postings.docs
+        gaps = docs.copy()
+        gaps[1:] -= docs[:-1]
+        gaps[starts[:-1][starts[:-1] < len(docs)]] = docs[starts[:-1][starts[:-1] < len(docs)]]
+        self.gaps, self.offsets = _varints(gaps)
+        self.weights = postings.weights.tobytes()
+
+    def count(self, term: int) -> int:
+        return int(self.postings.starts[term + 1] - self.postings.starts[term])
+
+    def documents(self, term: int) -> np.ndarray:
+        return self.postings.docs[self.postings.starts[term] : self.postings.starts[term + 1]]
+
+    def write(self, term: int, out: bytearray) -> None:
+        """count, document-number gaps, weights."""
+        start, end = int(self.postings.starts[term]), int(self.postings.starts[term + 1])
+        _varint(end - start, out)
+        out += self.gaps[self.offsets[start] : self.offsets[end]]
+        out += self.weights[start:end]
+
+
+_Variant = tuple[str, _Encoded, int]
+"""(written form, its postings, its number among them); a bigram's written form is ""."""
+
+
+def _encode_term(term: str, variants: list[_Variant], out: bytearray) -> None:
     """term, then per written form: form ("" when it is the term itself), count, doc-id deltas, weights."""
     _string(term, out)
     _varint(len(variants), out)
-    for written, docs, weights in variants:
+    for written, postings, number in variants:
         _string("" if written == term else written, out)
-        _varint(len(docs), out)
-        _deltas(docs, out)
-        out += weights
-
-
-def _group_terms(postings: _Postings) -> dict[str, list[tuple[str, array, bytearray]]]:
-    """Folded term → its postings per written form (most frequent form first); bigrams have one, unnamed."""
-    terms: dict[str, list[tuple[str, array, bytearray]]] = defaultdict(list)
-    for written, docs, weights in postings.unigrams.items():
-        terms[_FOLDS[written]].append((written, docs, weights))
-    for variants in terms.values():
-        variants.sort(key=lambda variant: (-len(variant[1]), variant[0]))
-    for pair, docs, weights in postings.bigrams.items():
-        terms[pair].append(("", docs, weights))
-    return terms
+        postings.write(number, out)
 
 
 def _shard_count(payload_bytes: int) -> int:
@@ -468,13 +574,12 @@ def _shard_count(payload_bytes: int) -> int:
     return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
 
 
-def _dictionary(terms: Mapping[str, list[tuple[str, array, bytearray]]]) -> dict[str, list[tuple[str, int]]]:
+def _dictionary(frequencies: Mapping[str, int]) -> dict[str, list[tuple[str, int]]]:
     """Completions of a word being typed, by its first two letters: single words only, most frequent first."""
     by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for term, variants in terms.items():
-        if " " in term or len(term) < 2 or term.isdigit():
+    for term, frequency in frequencies.items():
+        if len(term) < 2 or term.isdigit():
             continue
-        frequency = len({doc for _, docs, _ in variants for doc in docs})
         by_prefix[prefix_key(term)].append((term, frequency))
     return {
         key: sorted(items, key=lambda item: (-item[1], item[0]))[:DICTIONARY_LIMIT] for key, items in by_prefix.items()
@@ -540,12 +645,8 @@ def _json(value: object) -> bytes:
 
 def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], workers: int = 1) -> SearchIndex:
     """Every file of the index; identical input gives byte-identical files (the version is a content hash)."""
-    terms = _group_terms(_index_terms(documents, workers))
-    encoded: dict[str, bytearray] = {}
-    for term in sorted(terms):
-        out = bytearray()
-        _encode_term(term, terms[term], out)
-        encoded[term] = out
+    terms = _encode_terms(documents, workers)
+    encoded = {term: terms.encoded[term] for term in sorted(terms.encoded)}
     shards = _shard_count(sum(len(out) for out in encoded.values()))
     shard_bodies: dict[int, list[str]] = defaultdict(list)
     for term in encoded:
@@ -565,17 +666,17 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
             _varint(len(docs), out)
             _deltas(docs, out)
             payloads[f"search/f/{facet}/{value}.bin"] = bytes(out)
-    text_payloads: dict[str, object] = {}
-    for key, items in _dictionary(terms).items():
-        text_payloads[f"search/t/{key}.json"] = [list(item) for item in items]
+    text_payloads: dict[str, bytes] = {}  # JSON values, each wrapped with the version once it is known
+    for key, items in _dictionary(terms.frequencies).items():
+        text_payloads[f"search/t/{key}.json"] = _json([list(item) for item in items])
     for number, document in enumerate(documents):
-        text_payloads[f"search/d/{number}.json"] = _fragment(document)
+        text_payloads[f"search/d/{number}.json"] = _json(_fragment(document))
 
     digest = hashlib.sha256()
     for path in sorted(payloads):
         digest.update(path.encode() + b"\0" + payloads[path])
     for path in sorted(text_payloads):
-        digest.update(path.encode() + b"\0" + _json(text_payloads[path]))
+        digest.update(path.encode() + b"\0" + text_payloads[path])
     facets = [
         {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], documents)}
         for facet, label in FACETS
@@ -585,8 +686,9 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
 
     header = FORMAT + version.encode("ascii")
     files: dict[str, bytes] = {path: header + payload for path, payload in payloads.items()}
+    wrapper = _json({"v": version, "x": None}).removesuffix(b"null}")  # what _json({"v": …, "x": value}) starts with
     for path, value in text_payloads.items():
-        files[path] = _json({"v": version, "x": value})
+        files[path] = wrapper + value + b"}"
     completions = sorted(
         path.removeprefix("search/t/").removesuffix(".json") for path in text_payloads if "/t/" in path
     )

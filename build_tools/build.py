@@ -297,7 +297,8 @@ class StoryOutput:
     page: str
     """Path of the story page under the generated folder."""
     written: bool
-    absolute_html: str
+    absolute_html: str | None
+    """The story with absolute links, when feeds are made from it here (`serve`); else the feed item has it."""
     search_document: SearchDocument
     record: Record | None
     """The story's line of the open data (none for a draft, which the data never carries)."""
@@ -316,6 +317,8 @@ class _StoryJob:
     cache_dir: Path
     fed: set[str]
     """Stories some feed carries (`feeds.fed_slugs`)."""
+    keep_absolute: bool
+    """Hand back each story's absolute copy (when feed items are not made in the workers)."""
 
 
 def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
@@ -334,7 +337,7 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
             StoryOutput(
                 path,
                 write_file(job.root, path, text),
-                absolute,
+                absolute if job.keep_absolute else None,
                 story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
                 None if exemplar.draft else exemplar_record(exemplar, row_context),
                 build_item(exemplar, cat, settings, absolute, job.inputs.photos) if exemplar.slug in job.fed else None,
@@ -419,7 +422,7 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
         inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
         common = page_context(inputs)
         fed = set() if drafts else fed_slugs(catalogue, settings)  # `serve` shows drafts, which feeds never carry
-        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed)
+        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed, drafts)
         stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
         for story in stories:
             writer.claim(story.page, story.written)
@@ -435,7 +438,11 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
         documents = [story.search_document for story in stories] + page_documents(catalogue)
         writer.update(build_search_index(catalogue, documents, workers).files)
     with optional_stage(timings, "feeds_data"):
-        absolute = {e.slug: story.absolute_html for e, story in zip(catalogue.exemplars, stories, strict=True)}
+        absolute = {
+            e.slug: story.absolute_html
+            for e, story in zip(catalogue.exemplars, stories, strict=True)
+            if story.absolute_html is not None
+        }
         records = {e.slug: s.record for e, s in zip(catalogue.exemplars, stories, strict=True) if s.record is not None}
         items = {e.slug: s.feed_item for e, s in zip(catalogue.exemplars, stories, strict=True) if s.feed_item}
         newsroom = _NewsroomJob(inputs, absolute, records, None if drafts else items, writer.root)

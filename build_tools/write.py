@@ -79,14 +79,20 @@ class TreeWriter:
         """Remove what this build did not write (a deleted story's page and photos), then emptied folders."""
         removed: list[str] = []
         root = str(self.root)
-        for folder, _, names in os.walk(root, topdown=False):  # strings: 42,000 `Path`s cost seconds
+        emptied: set[str] = set()
+        for folder, folders, names in os.walk(root, topdown=False):  # strings: 42,000 `Path`s cost seconds
             prefix = folder[len(root) + 1 :] + "/" if folder != root else ""
+            kept = False
             for name in names:
-                if prefix + name not in self.claimed:
+                if prefix + name in self.claimed:
+                    kept = True
+                else:
                     os.unlink(os.path.join(folder, name))
                     removed.append(prefix + name)
-            if folder != root and not os.listdir(folder):
+            # Bottom-up, so the subfolders have been seen: a folder is empty when all of them were emptied.
+            if folder != root and not kept and all(os.path.join(folder, sub) in emptied for sub in folders):
                 os.rmdir(folder)
+                emptied.add(folder)
         return WriteReport(tuple(sorted(self.written)), tuple(sorted(removed)), self.unchanged)
 
 

@@ -118,7 +118,7 @@ def load_plans(
 def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     """Every `index.md` under exemplars/ (groups like exemplars/2023/ allowed); stray Markdown is a problem."""
     profiles, problems = [], []
-    for path in sorted(project.exemplars_dir.rglob("*.md")):
+    for path in _markdown_files(project.exemplars_dir):
         if path.name == "index.md":
             profiles.append(path)
         elif path.name.lower() not in ("readme.md",):
@@ -132,6 +132,15 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
                 )
             )
     return profiles, problems
+
+
+def _markdown_files(root: Path) -> list[Path]:
+    """`sorted(root.rglob("*.md"))`, walked with strings: 10,000 profile folders took half a second as `Path`s."""
+    found: list[str] = []
+    for folder, _, names in os.walk(root):
+        found += [os.path.join(folder, name) for name in names if name.endswith(".md")]
+    found.sort(key=lambda path: path.split(os.sep))
+    return [Path(path) for path in found]
 
 
 def load_content(project: Project, workers: int = 1) -> Content:

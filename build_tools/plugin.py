@@ -315,12 +315,13 @@ class GeneratedPage(Page):
         source = config.plugins.on_page_read_source(page=self, config=config)
         if source is None:
             source = self.file.content_string
-        end = source.find(_JSON_FRONT_END) if source.startswith("---\n{") else -1
-        if end == -1:
+        # pages.py writes the JSON on one line (newlines in values are escaped), then the closing `---`.
+        end = source.find("\n", 4) if source.startswith("---\n{") else -1
+        if end == -1 or source[end - 1] != "}" or not source.startswith(_FRONT_END, end):
             self.markdown, self.meta = get_data(source)
             return
-        self.meta = json.loads(source[4 : end + 2])
-        self.markdown = source[end + len(_JSON_FRONT_END) :].lstrip("\n")
+        self.meta = json.loads(source[4:end])
+        self.markdown = source[end + len(_FRONT_END) :].lstrip("\n")
 
     def render(self, config: Any, files: Files) -> None:
         if self.meta.get("html") is not True:
@@ -332,7 +333,7 @@ class GeneratedPage(Page):
         self.links_to_anchors = {}
 
 
-_JSON_FRONT_END = "\n}\n---\n"
+_FRONT_END = "\n---\n"
 
 
 @functools.cache

@@ -445,7 +445,7 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
             writer.claim(path, written)
     with optional_stage(timings, "search"):
         documents = [story.search_document for story in stories] + page_documents(catalogue)
-        writer.update(build_search_index(catalogue, documents, workers).files)
+        writer.update(build_search_index(catalogue, documents, workers).files, workers)
     with optional_stage(timings, "feeds_data"):
         absolute = {
             e.slug: story.absolute_html

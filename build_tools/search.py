@@ -403,6 +403,8 @@ class _Terms:
 
     encoded: dict[str, bytes]
     frequencies: dict[str, int]
+    fragments: list[bytes]
+    """What each result shows (`_fragment`), as JSON, in document order: encoded where the documents are read."""
 
 
 def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
@@ -417,7 +419,8 @@ def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
     shares = [range(len(documents) * i // count, len(documents) * (i + 1) // count) for i in range(count)]
     parts = fork_map(_index_shares, shares, shared=documents, workers=count, chunks_per_worker=1)
     kinds = fork_map(_encode_kinds, (0, 1), shared=(parts, length_factors), workers=count, chunks_per_worker=1)
-    return _Terms({**kinds[0].encoded, **kinds[1].encoded}, kinds[0].frequencies)
+    fragments = [fragment for *_, share_fragments in parts for fragment in share_fragments]
+    return _Terms({**kinds[0].encoded, **kinds[1].encoded}, kinds[0].frequencies, fragments)
 
 
 def _encode_kinds(kinds: Sequence[int]) -> list[_Terms]:
@@ -443,7 +446,7 @@ def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unig
         out = bytearray()
         _encode_term(term, variants, out)
         result[term] = bytes(out)
-    return _Terms(result, frequencies)
+    return _Terms(result, frequencies, [])
 
 
 def _frequency(variants: list[_Variant]) -> int:
@@ -453,9 +456,9 @@ def _frequency(variants: list[_Variant]) -> int:
     return len(np.unique(np.concatenate([postings.documents(n) for _, postings, n in variants])))
 
 
-def _index_shares(shares: Sequence[range]) -> list[tuple[_ShareTable, _ShareTable]]:
+def _index_shares(shares: Sequence[range]) -> list[tuple[_ShareTable, _ShareTable, list[bytes]]]:
     documents = shared()
-    return [_index_share(documents, share) for share in shares]
+    return [(*_index_share(documents, share), [_json(_fragment(documents[n])) for n in share]) for share in shares]
 
 
 def _index_share(documents: list[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
@@ -669,8 +672,8 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     text_payloads: dict[str, bytes] = {}  # JSON values, each wrapped with the version once it is known
     for key, items in _dictionary(terms.frequencies).items():
         text_payloads[f"search/t/{key}.json"] = _json([list(item) for item in items])
-    for number, document in enumerate(documents):
-        text_payloads[f"search/d/{number}.json"] = _json(_fragment(document))
+    for number, fragment in enumerate(terms.fragments):
+        text_payloads[f"search/d/{number}.json"] = fragment
 
     digest = hashlib.sha256()
     for path in sorted(payloads):

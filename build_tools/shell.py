@@ -63,7 +63,7 @@ _FORMS: dict[str, Callable[[str], str]] = {
 class Shell:
     """The rendered template cut at each marker: `pieces[0]`, slot 0's value, `pieces[1]`, …, the last piece.
 
-    A slot is (index of the value in `_values`, how the template treated it)."""
+    A slot is (index of the value in `_leaves`' list, after content and the two URLs; how the template treated it)."""
 
     pieces: tuple[str, ...]
     slots: tuple[tuple[int, Callable[[str], str]], ...]
@@ -107,9 +107,11 @@ def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[
     need not sit in memory); the pages not yielded are left to MkDocs."""
     groups: dict[tuple[object, ...], _Group] = {}
     for page in pages:
-        group = groups.setdefault(_shape_key(page), _Group([], []))
+        values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
+        shape = _leaves(page.meta, values)
+        group = groups.setdefault(_shape_key(page, shape), _Group([], []))
         group.pages.append(page)
-        group.values.append(_values(page))
+        group.values.append(values)
     for group in groups.values():
         shell = _make_shell(group, render) if len(group.pages) >= MIN_GROUP else None
         if shell is not None:
@@ -156,26 +158,28 @@ def _cut(text: str, columns: list[int]) -> Shell | None:
     return Shell(tuple(pieces), tuple(slots))
 
 
-def _values(page: Page) -> list[str]:
-    """Every value of the page a shell may fill, in a fixed order; what is not a string or number is its shape."""
-    values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
-    _collect_leaves(page.meta, values)
-    return values
-
-
 def _is_leaf(value: object) -> bool:
     return isinstance(value, str | int) and not isinstance(value, bool) and value not in ("", 0)
 
 
-def _collect_leaves(value: object, out: list[str]) -> None:
+def _leaves(value: object, out: list[str]) -> object:
+    """Append every value of `value` a shell may fill (strings and numbers, not empty), in a fixed order, and
+    return its shape: what two pages must share to share a shell (keys, lengths, flags, which values are empty).
+
+    One pass for both, with the types JSON gives tested first: 13,000 pages of nested front matter."""
+    kind = type(value)
+    if kind is dict:
+        return tuple((key, _leaves(item, out)) for key, item in value.items())  # type: ignore[attr-defined]
+    if kind is list:
+        return tuple(_leaves(item, out) for item in value)  # type: ignore[attr-defined]
     if _is_leaf(value):
         out.append(str(value))
-    elif isinstance(value, dict):
-        for item in value.values():
-            _collect_leaves(item, out)
-    elif isinstance(value, list):
-        for item in value:
-            _collect_leaves(item, out)
+        return "value"
+    if isinstance(value, dict):
+        return tuple((key, _leaves(item, out)) for key, item in value.items())
+    if isinstance(value, list):
+        return tuple(_leaves(item, out) for item in value)
+    return repr(value)
 
 
 def _replace_leaves(value: Any, markers: Any) -> Any:
@@ -188,22 +192,11 @@ def _replace_leaves(value: Any, markers: Any) -> Any:
     return value
 
 
-def _shape(value: object) -> object:
-    """What two pages must share to share a shell: keys, lengths, flags, and which values are empty."""
-    if _is_leaf(value):
-        return "value"
-    if isinstance(value, dict):
-        return tuple((key, _shape(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return tuple(_shape(item) for item in value)
-    return repr(value)
-
-
-def _shape_key(page: Page) -> tuple[object, ...]:
+def _shape_key(page: Page, shape: object) -> tuple[object, ...]:
     return (
         page.url.count("/"),
         page.url.split("/")[0],  # links to the navigation, made relative, differ from one section to another
         "<h1" in (page.content or ""),
         bool(page.canonical_url),
-        _shape(page.meta),
+        shape,
     )

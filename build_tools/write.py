@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parallel import fork_map, shared
 from .publish import checkpoint
 
 
@@ -60,9 +61,16 @@ class TreeWriter:
     def add(self, path: str, content: str | bytes | Path) -> None:
         self.claim(path, write_file(self.root, path, content))
 
-    def update(self, items: Mapping[str, str | bytes | Path]) -> None:
-        for path, content in items.items():
-            self.add(path, content)
+    def update(self, items: Mapping[str, str | bytes | Path], workers: int = 1) -> None:
+        """Write many files; with several workers, each compares and writes a share (the search index's
+        14,000 files at 10,000 stories)."""
+        if workers <= 1 or len(items) < 1000:
+            for path, content in items.items():
+                self.add(path, content)
+            return
+        paths = list(items)
+        for path, written in fork_map(_write_share, paths, shared=(self.root, items), workers=workers):
+            self.claim(path, written)
 
     def claim(self, path: str, written: bool) -> None:
         """Record a file written (or found unchanged) by `write_file`, here or in a worker process."""
@@ -94,6 +102,11 @@ class TreeWriter:
                 os.rmdir(folder)
                 emptied.add(folder)
         return WriteReport(tuple(sorted(self.written)), tuple(sorted(removed)), self.unchanged)
+
+
+def _write_share(paths: Sequence[str]) -> list[tuple[str, bool]]:
+    root, items = shared()
+    return [(path, write_file(root, path, items[path])) for path in paths]
 
 
 def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:

@@ -106,7 +106,12 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
         return None, {}, []
     lines: dict[str, int] = {}
     problems: list[Problem] = []
-    for path, line, duplicate in _walk(node, ""):
+    try:
+        walked = list(_walk(node, "", {id(node)}))
+    except _Alias as alias:
+        loader.dispose()
+        return None, {}, [Problem(shown, first_line + alias.line, alias.path or None, _ALIAS)]
+    for path, line, duplicate in walked:
         if duplicate:
             problems.append(
                 Problem(
@@ -119,7 +124,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
         else:
             lines.setdefault(path, first_line + line)
     try:
-        data = loader.construct_document(node)
+        data = _construct(node, loader)
     except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         # An explicit tag (`!!python/object`, `!!int abc`) or a list used as a key: read as data, never run.
         mark = getattr(exc, "problem_mark", None) or _tagged_mark(node)
@@ -128,6 +133,47 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
     finally:
         loader.dispose()
     return data, lines, problems
+
+
+class _Unusual(Exception):
+    """A document that needs PyYAML's own constructor: an alias, a merge key, an explicit tag."""
+
+
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+_SCALARS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+
+
+def _construct(node: yaml.Node, loader: Any) -> Any:
+    """The document's data, as PyYAML's safe constructor makes it, three times faster for the plain documents
+    profiles are (text, lists, maps and a few numbers and booleans); anything else goes to PyYAML."""
+    try:
+        return _plain(node, loader, set())
+    except _Unusual:
+        return loader.construct_document(node)
+
+
+def _plain(node: yaml.Node, loader: Any, seen: set[int]) -> Any:
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _STR:
+            return node.value
+        if tag in _SCALARS:
+            return loader.yaml_constructors[tag](loader, node)
+        raise _Unusual
+    if id(node) in seen:  # an alias: PyYAML shares (or refuses) what it points to
+        raise _Unusual
+    seen.add(id(node))
+    if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        return [_plain(item, loader, seen) for item in node.value]
+    if tag == _MAP and isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node, loader, seen)
+            if not isinstance(key, str | int | float | bool | None):  # merge keys, lists as keys: PyYAML decides
+                raise _Unusual
+            result[key] = _plain(value_node, loader, seen)
+        return result
+    raise _Unusual
 
 
 _CONSTRUCT = (
@@ -213,20 +259,44 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | None, st
     )
 
 
-def _walk(node: yaml.Node, prefix: str) -> Iterator[tuple[str, int, bool]]:
+class _Alias(Exception):
+    """A value given as `*name`, a reference to one marked `&name` elsewhere (possibly to itself)."""
+
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__(path)
+        self.path, self.line = path, line
+
+
+_ALIAS = (
+    "không dùng neo `&…` và bí danh `*…` của YAML trong hồ sơ và kế hoạch (một bí danh có thể trỏ vào chính nó "
+    "hoặc nhân nội dung lên rất nhiều lần). Hãy viết trực tiếp giá trị; nếu giá trị bắt đầu bằng `&` hoặc `*`, "
+    "hãy đặt cả giá trị trong ngoặc kép."
+)
+
+
+def _walk(node: yaml.Node, prefix: str, nodes: set[int]) -> Iterator[tuple[str, int, bool]]:
+    """(key path, line, whether the key repeats an earlier one) of every value; an alias raises `_Alias` (the
+    composer hands back the very node an anchor marked, so a node met twice is one)."""
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
             key = str(key_node.value)
             path = f"{prefix}.{key}" if prefix else key
+            for part in (key_node, value_node):
+                if id(part) in nodes:
+                    raise _Alias(path, key_node.start_mark.line)
+                nodes.add(id(part))
             yield path, key_node.start_mark.line, key in seen
             seen.add(key)
-            yield from _walk(value_node, path)
+            yield from _walk(value_node, path, nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             path = f"{prefix}.{index}"
+            if id(item) in nodes:
+                raise _Alias(path, item.start_mark.line)
+            nodes.add(id(item))
             yield path, item.start_mark.line, False
-            yield from _walk(item, path)
+            yield from _walk(item, path, nodes)
 
 
 def load_yaml_file(path: Path, shown: str) -> LoadResult:

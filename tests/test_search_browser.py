@@ -179,6 +179,8 @@ def test_filter_by_todays_province_and_kind(phone) -> None:  # type: ignore[no-u
     search(phone, "")
     phone.click(".ex-search__filter-toggle")
     province = phone.locator("select[name='tinh']")
+    # The menus are built when the filters first open (a "toggle" event, then the manifest): wait for them.
+    province.locator("option").nth(1).wait_for(state="attached")
     assert "Ninh Bình (1)" in province.locator("option").all_inner_texts()
     assert "Nam Định" not in " ".join(province.locator("option").all_inner_texts())
     province.select_option("ninh-binh")

@@ -124,6 +124,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(file)
             if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
                 GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
+        if (self.renderers > 1 or self.use_shells) and not self.serving:
+            # `build.render_site` renders into an emptied folder, in MkDocs' dirty mode only to share the work:
+            # every file is new there, which MkDocs would otherwise find out with two `stat`s each.
+            for file in files:
+                file.is_modified = _modified  # type: ignore[method-assign]
         if self.renderers > 1 and not self.serving:
             self._fork_renderers(files, config)
         return files
@@ -372,6 +377,10 @@ def _walk(root: Path) -> list[str]:
 
 def _unmodified() -> bool:
     return False
+
+
+def _modified() -> bool:
+    return True
 
 
 def _nav_paths(nav: Any) -> list[str]:

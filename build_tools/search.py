@@ -363,36 +363,54 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
         raise ValueError(f"the search index holds at most {1 << _DOC_BITS} documents")
     rank = np.empty(len(names), dtype=np.uint64)
     rank[[numbers[name] for name in names]] = np.arange(len(names), dtype=np.uint64)
-    keys = []
+    # Built in place, one share at a time: at 10,000 stories there are millions of postings, and a worker that
+    # joins them must stay well under the build's memory limit.
+    key = np.empty(sum(len(s.body[0]) + len(s.meta[0]) for s in shares), dtype=np.uint64)
+    filled = 0
     for share in shares:
         renumber = rank[[numbers[term] for term in share.ids]] << np.uint64(_DOC_BITS + 1 + _VALUE_BITS)
         for (term, doc, value), meta in ((share.body, 0), (share.meta, 1)):
-            if not len(term):
+            part = key[filled : filled + len(term)]
+            filled += len(term)
+            if not len(part):
                 continue
             values = np.frombuffer(value, dtype=np.float64 if meta else np.int32)
             if meta:
                 values = np.rint(values * _BOOST_UNIT)
             if values.max() >= 1 << _VALUE_BITS:
                 raise ValueError("a word occurs too often in one document for the search index")
-            keys.append(
-                renumber[np.frombuffer(term, dtype=np.int32)]
-                | (np.frombuffer(doc, dtype=np.int32).astype(np.uint64) << np.uint64(1 + _VALUE_BITS))
-                | np.uint64(meta << _VALUE_BITS)
-                | values.astype(np.uint64)
-            )
-    key = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.uint64)
+            np.take(renumber, np.frombuffer(term, dtype=np.int32), out=part)
+            part |= np.frombuffer(doc, dtype=np.int32).astype(np.uint64) << np.uint64(1 + _VALUE_BITS)
+            part |= values.astype(np.uint64) | np.uint64(meta << _VALUE_BITS)
+            del values
+    key.sort()
+    # Sorted, a document's story entry and meta entry for one term are neighbours, the story's first.
     posting = key >> np.uint64(1 + _VALUE_BITS)
     first = np.ones(len(key), dtype=bool)
-    first[1:] = posting[1:] != posting[:-1]
-    group = np.cumsum(first) - 1
-    value = (key & np.uint64((1 << _VALUE_BITS) - 1)).astype(np.float64)
-    meta = ((key >> np.uint64(_VALUE_BITS)) & np.uint64(1)).astype(bool)
-    count = np.bincount(group, weights=np.where(meta, 0.0, value))
-    boost = np.bincount(group, weights=np.where(meta, value, 0.0)) / _BOOST_UNIT
+    np.not_equal(posting[1:], posting[:-1], out=first[1:])
     posting = posting[first]
+    at = np.flatnonzero(first)
+    paired = np.zeros(len(at), dtype=bool)  # a story entry followed by the same posting's meta entry
+    paired[:-1] = at[1:] - at[:-1] == 2
+    if len(at):
+        paired[-1] = len(key) - at[-1] == 2
+    del first
+    value_mask = np.uint64((1 << _VALUE_BITS) - 1)
+    entry = key[at]
+    is_meta = (entry >> np.uint64(_VALUE_BITS)) & np.uint64(1) == 1
+    value = (entry & value_mask).astype(np.float64)
+    del entry
+    count = np.where(is_meta, 0.0, value)
+    boost = np.where(is_meta, value, 0.0)
+    del value, is_meta
+    boost[paired] = (key[at[paired] + 1] & value_mask).astype(np.float64)
+    boost /= _BOOST_UNIT
+    del key, at, paired
     term = (posting >> np.uint64(_DOC_BITS)).astype(np.int64)
     doc = (posting & np.uint64((1 << _DOC_BITS) - 1)).astype(np.int64)
-    weights = _quantise(boost, count / length_factors[doc])
+    del posting
+    count /= length_factors[doc]
+    weights = _quantise(boost, count)
     starts = np.searchsorted(term, np.arange(len(names) + 1))
     return _Postings(names, starts, doc, weights)
 

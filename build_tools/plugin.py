@@ -78,6 +78,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         self.rendered: RenderState | None = None
         """What MkDocs gathered for the last build: `exemplars serve` re-renders single pages with it."""
         self._nav: Any = None
+        self.direct: list[str] = []
+        """Generated files other than pages that this plugin links into the site itself (see on_files)."""
+        self.share = 0
+        """Which share of the work this process renders (0 in the build's own process)."""
 
     def start_rendering(self, renderers: int, *, shells: bool = False) -> None:
         """Called before each build by `build.render_site`: this instance may serve several builds."""
@@ -115,9 +119,17 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             )
         nav_pages = set(_nav_paths(config.nav))
         hand_written = files.src_uris
+        # Into the emptied folder of `build.render_site`, files other than pages (photos, cards, the search
+        # index: 29,000 at 10,000 stories) are linked by this plugin itself (`_link_direct`), not handed to MkDocs
+        # as File objects it would only copy: no page links them in Markdown, the one thing MkDocs checks.
+        direct = (self.renderers > 1 or self.use_shells) and not self.serving
+        self.direct = []
         for relative in _walk(generated):
             if relative in hand_written:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
+            if direct and not relative.endswith(".md"):
+                self.direct.append(relative)
+                continue
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
             kind = GeneratedFile if relative.endswith(".md") else LinkedFile
             file = kind(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
@@ -129,9 +141,18 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             # every file is new there, which MkDocs would otherwise find out with two `stat`s each.
             for file in files:
                 file.is_modified = _modified  # type: ignore[method-assign]
+        self.share = 0
         if self.renderers > 1 and not self.serving:
             self._fork_renderers(files, config)
         return files
+
+    def _link_direct(self, config: Any) -> None:
+        """This process's share of the generated files that are not pages, linked into the site."""
+        generated = load_project(self._root(config)).generated_dir
+        for relative in self.direct[self.share :: self.renderers]:
+            target = os.path.join(config.site_dir, relative)
+            _make_folder(os.path.dirname(target))
+            link_or_copy(generated / relative, Path(target))
 
     def _fork_renderers(self, files: Files, config: Any) -> None:
         """Share the rendering among processes: each takes every n-th page and file, all write into one folder.
@@ -151,6 +172,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 for _, other in self.forked:
                     os.close(other)
                 share, self.forked, self.is_forked_renderer, self._failure = number, [], True, writer
+                self.share = share
                 config.theme.static_templates.clear()
                 config.extra_templates.clear()
                 break
@@ -162,6 +184,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
 
     @event_priority(100)  # before any other plugin's post-build step, which may read the whole site
     def on_post_build(self, *, config: Any) -> None:
+        self._link_direct(config)
         errors = self._wait_for_renderers()
         if errors:
             # What stopped a renderer stops the build, as if it had happened here (a full disk, a template error…).

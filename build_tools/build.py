@@ -6,12 +6,14 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import pickle
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, build_catalogue
 from .config import Project, Settings
@@ -309,10 +311,6 @@ class StoryOutput:
     absolute_html: str | None
     """The story with absolute links, when feeds are made from it here (`serve`); else the feed item has it."""
     search_document: SearchDocument
-    record: Record | None
-    """The story's line of the open data (none for a draft, which the data never carries)."""
-    feed_item: FeedItem | None
-    """The story as feeds carry it, if some feed carries it (each feed holds only its newest stories)."""
 
 
 @dataclass(frozen=True)
@@ -328,6 +326,8 @@ class _StoryJob:
     """Stories some feed carries (`feeds.fed_slugs`)."""
     keep_absolute: bool
     """Hand back each story's absolute copy (when feed items are not made in the workers)."""
+    spool: Path
+    """Where each run of stories leaves its open-data records and feed items for the newsroom workers."""
 
 
 def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
@@ -336,23 +336,39 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     job: _StoryJob = shared()
     cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
+    records: dict[str, Record] = {}
+    items: dict[str, FeedItem] = {}
     for exemplar in exemplars:
         html = cached_story(exemplar.body_markdown, job.cache_dir)
         inputs = replace(job.inputs, story_html={exemplar.slug: html})
         [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
         absolute = absolute_story(exemplar, html, settings)
-        row_context = RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
+        if not exemplar.draft:  # the open data never carries a draft
+            records[exemplar.slug] = exemplar_record(
+                exemplar, RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
+            )
+        if exemplar.slug in job.fed:
+            items[exemplar.slug] = build_item(exemplar, cat, settings, absolute, job.inputs.photos)
         outputs.append(
             StoryOutput(
                 path,
                 write_file(job.root, path, text),
                 absolute if job.keep_absolute else None,
                 story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
-                None if exemplar.draft else exemplar_record(exemplar, row_context),
-                build_item(exemplar, cat, settings, absolute, job.inputs.photos) if exemplar.slug in job.fed else None,
             )
         )
+    if exemplars:  # a file per run, named by its first story
+        for kind, made in (("records", records), ("items", items)):
+            (job.spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
     return outputs
+
+
+def _spooled(spool: Path, kind: str) -> dict[str, Any]:
+    """What the story workers left in the spool: every record, or every feed item, by slug."""
+    found: dict[str, Any] = {}
+    for path in spool.glob(f"{kind}-*.pickle"):
+        found.update(pickle.loads(path.read_bytes()))
+    return found
 
 
 def _write_pages(numbers: Sequence[int]) -> list[tuple[str, bool]]:
@@ -368,8 +384,11 @@ class _NewsroomJob:
 
     inputs: RenderInputs
     absolute_html: Mapping[str, str]
-    records: Mapping[str, Record]
-    feed_items: Mapping[str, FeedItem] | None
+    spool: Path
+    """Records and feed items, left by the story workers (read by the worker that needs them, not this process:
+    at 10,000 stories they are a hundred megabytes, and the stories' text in them three times)."""
+    items_spooled: bool
+    """Whether feed items were made with the stories (not under `serve`, whose drafts feeds never carry)."""
     root: Path
 
 
@@ -378,7 +397,9 @@ def _write_newsroom_part(parts: Sequence[str]) -> list[tuple[list[tuple[str, boo
     job: _NewsroomJob = shared()
     made = []
     for part in parts:
-        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html, job.records, job.feed_items)
+        records = _spooled(job.spool, "records") if part == "data" else None
+        items = _spooled(job.spool, "items") if part == "feeds" and job.items_spooled else None
+        files, warnings = render_newsroom_part(part, job.inputs, job.absolute_html, records, items)
         made.append(([(path, write_file(job.root, path, data)) for path, data in sorted(files.items())], warnings))
     return made
 
@@ -427,41 +448,47 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
             thumbnails[exemplar.slug] = f"{exemplar.url}{image.name}"
         site_card = render_share_card(build_site_card_text(settings), project.cache_dir / "cards")
         writer.add(SITE_CARD, site_card.cached)
-    with optional_stage(timings, "stories"):
-        inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
-        common = page_context(inputs)
-        fed = set() if drafts else fed_slugs(catalogue, settings)  # `serve` shows drafts, which feeds never carry
-        job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed, drafts)
-        stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
-        for story in stories:
-            writer.claim(story.page, story.written)
-    with optional_stage(timings, "pages"):
-        for exemplar in catalogue.exemplars:
-            for alias in exemplar.aliases:
-                writer.add(f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name))
-        listed = list_pages(inputs, common)
-        pages = fork_map(_write_pages, range(len(listed)), shared=(listed, common, writer.root), workers=workers)
-        for path, written in pages:
-            writer.claim(path, written)
-    with optional_stage(timings, "search"):
-        documents = [story.search_document for story in stories] + page_documents(catalogue)
-        writer.update(build_search_index(catalogue, documents, workers).files, workers)
-    with optional_stage(timings, "feeds_data"):
-        absolute = {
-            e.slug: story.absolute_html
-            for e, story in zip(catalogue.exemplars, stories, strict=True)
-            if story.absolute_html is not None
-        }
-        records = {e.slug: s.record for e, s in zip(catalogue.exemplars, stories, strict=True) if s.record is not None}
-        items = {e.slug: s.feed_item for e, s in zip(catalogue.exemplars, stories, strict=True) if s.feed_item}
-        newsroom = _NewsroomJob(inputs, absolute, records, None if drafts else items, writer.root)
-        parts = fork_map(_write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1)
-        for written, warnings in parts:
-            for path, was_written in written:
-                writer.claim(path, was_written)
-            for warning in warnings:
-                log.warning(warning)
-        writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
+    spool = Path(tempfile.mkdtemp(prefix="exemplars-spool-"))
+    try:
+        with optional_stage(timings, "stories"):
+            inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
+            common = page_context(inputs)
+            fed = set() if drafts else fed_slugs(catalogue, settings)  # `serve` shows drafts, which feeds never carry
+            job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed, drafts, spool)
+            stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
+            for story in stories:
+                writer.claim(story.page, story.written)
+        with optional_stage(timings, "pages"):
+            for exemplar in catalogue.exemplars:
+                for alias in exemplar.aliases:
+                    writer.add(
+                        f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name)
+                    )
+            listed = list_pages(inputs, common)
+            pages = fork_map(_write_pages, range(len(listed)), shared=(listed, common, writer.root), workers=workers)
+            for path, written in pages:
+                writer.claim(path, written)
+        with optional_stage(timings, "search"):
+            documents = [story.search_document for story in stories] + page_documents(catalogue)
+            writer.update(build_search_index(catalogue, documents, workers).files, workers)
+        with optional_stage(timings, "feeds_data"):
+            absolute = {
+                e.slug: story.absolute_html
+                for e, story in zip(catalogue.exemplars, stories, strict=True)
+                if story.absolute_html is not None
+            }
+            newsroom = _NewsroomJob(inputs, absolute, spool, not drafts, writer.root)
+            parts = fork_map(
+                _write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1
+            )
+            for written, warnings in parts:
+                for path, was_written in written:
+                    writer.claim(path, was_written)
+                for warning in warnings:
+                    log.warning(warning)
+            writer.update(render_statistics_csv(build_statistics(catalogue, common["as_of"])))  # type: ignore[arg-type]
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
     with optional_stage(timings, "write"):
         return catalogue, writer.finish()
 

@@ -359,8 +359,8 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
         for term in share.ids:
             numbers.setdefault(term, len(numbers))
     names = sorted(numbers)  # terms in the order they are encoded; their numbers follow that order
-    if len(length_factors) >= 1 << _DOC_BITS:
-        raise ValueError(f"the search index holds at most {1 << _DOC_BITS} documents")
+    if len(length_factors) >= 1 << _DOC_BITS or len(names) >= 1 << (64 - _DOC_BITS - 1 - _VALUE_BITS):
+        raise ValueError("too many documents or terms for the search index's packed postings")
     rank = np.empty(len(names), dtype=np.uint64)
     rank[[numbers[name] for name in names]] = np.arange(len(names), dtype=np.uint64)
     # Built in place, one share at a time: at 10,000 stories there are millions of postings, and a worker that

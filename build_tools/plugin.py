@@ -119,15 +119,16 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             )
         nav_pages = set(_nav_paths(config.nav))
         hand_written = files.src_uris
-        # Into the emptied folder of `build.render_site`, files other than pages (photos, cards, the search
-        # index: 29,000 at 10,000 stories) are linked by this plugin itself (`_link_direct`), not handed to MkDocs
-        # as File objects it would only copy: no page links them in Markdown, the one thing MkDocs checks.
+        # Into the emptied folder of `build.render_site`, the bulk of the files other than pages (the search index
+        # and the stories' photo variants and cards: 29,000 at 10,000 stories) are linked by this plugin itself
+        # (`_link_direct`), not handed to MkDocs as File objects it would only copy. What a hand-written page may
+        # link in Markdown (feeds, open data), which MkDocs checks in strict mode, stays a File.
         direct = (self.renderers > 1 or self.use_shells) and not self.serving
         self.direct = []
         for relative in _walk(generated):
             if relative in hand_written:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
-            if direct and not relative.endswith(".md"):
+            if direct and _bulk(relative):
                 self.direct.append(relative)
                 continue
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
@@ -396,6 +397,15 @@ def _walk(root: Path) -> list[str]:
         found += [prefix + name for name in names if not name.startswith(".")]
     found.sort(key=lambda relative: relative.split("/"))
     return found
+
+
+_STORY_IMAGES = (".webp", ".jpg", ".jpeg", ".png", ".avif")
+
+
+def _bulk(relative: str) -> bool:
+    """A generated file of which there are thousands, which no page links in Markdown: the search index, and the
+    photo variants and share cards in each story's folder."""
+    return relative.startswith("search/") or (relative.startswith("guong/") and relative.endswith(_STORY_IMAGES))
 
 
 def _unmodified() -> bool:

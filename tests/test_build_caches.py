@@ -63,6 +63,25 @@ def test_shells_render_the_stories_when_the_build_is_shared_among_processes(site
     assert digests(site.root / "site") == alone
 
 
+def test_a_hand_written_page_may_link_the_feeds_the_data_and_a_story_in_markdown(site: SiteFixture) -> None:
+    """Photo variants and the search index are linked into the site by the plugin, not listed for MkDocs; what a
+    communications officer may link from a page of content/ (strict mode checks it) is still known to MkDocs."""
+    _site_with_stories(site)
+    (site.root / "content" / "gioi-thieu.md").write_text(
+        "# Giới thiệu\n\nTải [dữ liệu CSV](du-lieu/exemplars.csv), theo dõi [feed](feed.xml) hoặc đọc "
+        "[một câu chuyện](guong/guong-2/index.md).\n",
+        encoding="utf-8",
+    )
+    for workers in (1, 2):
+        site_dir = build_site(site.project, workers=workers)
+        page = (site_dir / "gioi-thieu" / "index.html").read_text(encoding="utf-8")
+        assert 'href="../du-lieu/exemplars.csv"' in page and 'href="../feed.xml"' in page
+        assert 'href="../guong/guong-2/"' in page
+        assert (site_dir / "du-lieu" / "exemplars.csv").is_file()
+        assert (site_dir / "guong" / "guong-2" / "card.png").stat().st_nlink > 1  # linked by the plugin
+        assert (site_dir / "search" / "index.json").is_file()
+
+
 def test_a_corrected_story_is_what_readers_see_with_the_cache_of_the_last_build(site: SiteFixture) -> None:
     path = site.profile("nguyen-van-a", body="Anh giúp dân **sửa cầu**.")
     build_site(site.project, workers=1)

@@ -105,6 +105,9 @@ class Result:
     ratios: dict[str, float] = field(default_factory=dict)
     warm_stages: dict[str, dict[str, float]] = field(default_factory=dict)
     """Of the build with the cache warm: what a CI build (cache restored) or a second local build costs."""
+    warm_samples: list[float] = field(default_factory=list)
+    hugo_samples: list[float] = field(default_factory=list)
+    """Wall times of every warm build and every Hugo build; `warm` and `hugo` are the median runs."""
 
 
 def run_measured(command: list[str], cwd: Path | None = None, log: Path | None = None) -> Run:
@@ -256,31 +259,45 @@ def measure_preview(corpus: Path, work: Path, edits: int = EDITS) -> dict[str, A
     }
 
 
-def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
+def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) -> Result:
     exemplars = str(Path(sys.executable).with_name("exemplars"))
     corpus, photos = corpus_for(work, n)
     print(f"\nN = {n:,}: corpus {corpus} ({photos} photos)", flush=True)
-    site, again = work / f"site-{n}", work / f"site-{n}-again"
-    for path in (corpus / ".cache", corpus / ".generated", site, again):
+    site = work / f"site-{n}"
+    agains = [work / f"site-{n}-again-{i}" for i in range(1, repeat + 1)]
+    hugo_root, hugo_outs = work / f"hugo-{n}", [work / f"hugo-site-{n}-{i}" for i in range(1, repeat + 1)]
+    # Whatever an earlier run left goes first: deleting tens of thousands of files slows the creation of new
+    # ones for a while on some filesystems, so nothing is deleted between the measured builds below.
+    for path in (corpus / ".cache", corpus / ".generated", site, *agains, *hugo_outs):
         shutil.rmtree(path, ignore_errors=True)
     timings = work / f"timings-{n}.json"
     build = [exemplars, "--root", str(corpus), "build", "--timings", str(timings), "--site-dir"]
     cold = run_measured([*build, str(site)], log=work / f"build-{n}.log")
     stages = stage_table(json.loads(timings.read_text()))
     print(f"  cold build {cold.wall_s:.1f} s (CPU {cold.cpu_s:.1f} s, peak {cold.peak_mib:.0f} MiB)", flush=True)
-    warm = run_measured([*build, str(again)], log=work / f"build-{n}-again.log")
-    warm_stages = stage_table(json.loads(timings.read_text()))
-    identical = tree_digest(site) == tree_digest(again)
-    shutil.rmtree(again, ignore_errors=True)
-    print(f"  warm build {warm.wall_s:.1f} s (CPU {warm.cpu_s:.1f} s); byte-identical: {identical}", flush=True)
 
-    hugo_root = work / f"hugo-{n}"
     write_hugo_site(corpus, hugo_root)
-    hugo_out = work / f"hugo-site-{n}"
-    shutil.rmtree(hugo_out, ignore_errors=True)
     shutil.rmtree(hugo_root / "resources", ignore_errors=True)
-    hugo = run_measured([str(hugo_executable()), "--quiet", "--source", str(hugo_root), "--destination", str(hugo_out)])
-    print(f"  Hugo {hugo.wall_s:.1f} s (CPU {hugo.cpu_s:.1f} s, peak {hugo.peak_mib:.0f} MiB)", flush=True)
+    hugo_command = [str(hugo_executable()), "--quiet", "--source", str(hugo_root), "--destination"]
+    # Warm builds and Hugo's alternate, each into a new folder, so both meet the same state of the machine;
+    # the median of each is reported (one sample moved by ±10 % between runs).
+    warms: list[tuple[Run, dict[str, dict[str, float]]]] = []
+    hugos: list[Run] = []
+    for number, (again, hugo_out) in enumerate(zip(agains, hugo_outs, strict=True), start=1):
+        warm_run = run_measured([*build, str(again)], log=work / f"build-{n}-again-{number}.log")
+        warms.append((warm_run, stage_table(json.loads(timings.read_text()))))
+        hugos.append(run_measured([*hugo_command, str(hugo_out)]))
+        print(
+            f"  warm build {warm_run.wall_s:.1f} s (CPU {warm_run.cpu_s:.1f} s); Hugo {hugos[-1].wall_s:.1f} s",
+            flush=True,
+        )
+    warm, warm_stages = sorted(warms, key=lambda item: item[0].wall_s)[len(warms) // 2]
+    hugo = sorted(hugos, key=lambda run: run.wall_s)[len(hugos) // 2]
+    identical = tree_digest(site) == tree_digest(agains[0])
+    hugo_out = hugo_outs[0]
+    print(
+        f"  median: warm build {warm.wall_s:.1f} s, Hugo {hugo.wall_s:.1f} s; byte-identical: {identical}", flush=True
+    )
 
     result = Result(
         n=n,
@@ -298,6 +315,10 @@ def run_one(n: int, work: Path, search: bool, preview: bool) -> Result:
         search=measure_search(site) if search else None,
         preview=measure_preview(corpus, work) if preview else None,
     )
+    result.warm_samples = [run.wall_s for run, _ in warms]
+    result.hugo_samples = [run.wall_s for run in hugos]
+    for path in agains[1:] + hugo_outs[1:]:  # measured; the first of each stays for a look
+        shutil.rmtree(path, ignore_errors=True)
     result.ratios = {
         "cold_wall_vs_hugo": cold.wall_s / hugo.wall_s,
         "cold_cpu_vs_hugo": cold.cpu_s / hugo.cpu_s,
@@ -353,6 +374,10 @@ def _stage(r: Result, stage: str) -> str:
     return text + (f" / {warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s)" if warm else "")
 
 
+def _samples(walls: list[float]) -> str:
+    return f"; runs {', '.join(f'{wall:.1f}' for wall in walls)} s" if len(walls) > 1 else ""
+
+
 def _story(r: Result) -> str:
     s = r.sizes
     return f"{_kb(s.story_median_bytes)} ({_kb(s.story_median_gzip)}) / {_kb(s.story_max_bytes)}"
@@ -379,9 +404,9 @@ def _preview(r: Result, text: str) -> str:
 ROWS: list[tuple[str, Any]] = [
     ("profiles (with photo)", lambda r: f"{r.profiles:,} ({r.photos:,})"),
     ("**full build, cold** (no cache)", lambda r: _s(r.cold)),
-    ("**Hugo**, same profiles", lambda r: _s(r.hugo)),
+    ("**Hugo**, same profiles (median)", lambda r: _s(r.hugo) + _samples(r.hugo_samples)),
     ("**ours ÷ Hugo**, wall (CPU)", lambda r: _ratio(r, "cold")),
-    ("full build, cache warm", lambda r: _s(r.warm)),
+    ("full build, cache warm (median)", lambda r: _s(r.warm) + _samples(r.warm_samples)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
     ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
     *((f"– {stage}: cold / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
@@ -424,12 +449,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="every figure as JSON (default: WORK/scale.json)")
     parser.add_argument("--skip-search", action="store_true", help="no browser: skip the bytes of a first search")
     parser.add_argument("--skip-preview", action="store_true", help="skip the `exemplars serve` measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="warm builds and Hugo builds, alternated (median)")
     args = parser.parse_args()
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(f"Scale benchmark, {info['date']}: {info['cpu']}, {info['usable_cores']} cores, {info['ram_gib']} GiB")
-    results = [run_one(n, work, not args.skip_search, not args.skip_preview) for n in args.sizes]
+    results = [run_one(n, work, not args.skip_search, not args.skip_preview, max(1, args.repeat)) for n in args.sizes]
     report = {"machine": info, "command": " ".join(["benchmarks/scale.py", *sys.argv[1:]]), "results": []}
     report["results"] = [asdict(r) for r in results]
     (args.json or work / "scale.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")

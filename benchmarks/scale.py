@@ -127,7 +127,8 @@ def run_measured(command: list[str], cwd: Path | None = None, log: Path | None =
 def corpus_for(work: Path, n: int) -> tuple[Path, int]:
     """The corpus of N profiles, written unless the same one is already there."""
     root = work / f"corpus-{n}"
-    stamp = hashlib.sha256(f"{n} {SEED}".encode() + (ROOT / "benchmarks" / "corpus.py").read_bytes()).hexdigest()
+    # The checkout is in the stamp too: the corpus's mkdocs.yml points at this checkout's theme.
+    stamp = hashlib.sha256(f"{n} {SEED} {ROOT}".encode() + (ROOT / "benchmarks" / "corpus.py").read_bytes()).hexdigest()
     marker = root / ".corpus-stamp"
     if not (marker.is_file() and marker.read_text() == stamp):
         write_corpus(root, n, SEED)

@@ -136,7 +136,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
 
 
 class _Unusual(Exception):
-    """A document that needs PyYAML's own constructor: an alias, a merge key, an explicit tag."""
+    """A document that needs PyYAML's own constructor: a merge key, an explicit tag, a list as a key."""
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
@@ -147,12 +147,13 @@ def _construct(node: yaml.Node, loader: Any) -> Any:
     """The document's data, as PyYAML's safe constructor makes it, without its per-node machinery, for the plain
     documents profiles are (text, lists, maps, a few numbers and booleans); anything else goes to PyYAML."""
     try:
-        return _plain(node, loader, set())
+        return _plain(node, loader)
     except _Unusual:
         return loader.construct_document(node)
 
 
-def _plain(node: yaml.Node, loader: Any, seen: set[int]) -> Any:
+def _plain(node: yaml.Node, loader: Any) -> Any:
+    """Aliases never get here: `_walk` refuses them first."""
     tag = node.tag
     if isinstance(node, yaml.ScalarNode):
         if tag == _STR:
@@ -160,18 +161,15 @@ def _plain(node: yaml.Node, loader: Any, seen: set[int]) -> Any:
         if tag in _SCALARS:
             return loader.yaml_constructors[tag](loader, node)
         raise _Unusual
-    if id(node) in seen:  # an alias: PyYAML shares (or refuses) what it points to
-        raise _Unusual
-    seen.add(id(node))
     if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-        return [_plain(item, loader, seen) for item in node.value]
+        return [_plain(item, loader) for item in node.value]
     if tag == _MAP and isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _plain(key_node, loader, seen)
+            key = _plain(key_node, loader)
             if not isinstance(key, str | int | float | bool | None):  # merge keys, lists as keys: PyYAML decides
                 raise _Unusual
-            result[key] = _plain(value_node, loader, seen)
+            result[key] = _plain(value_node, loader)
         return result
     raise _Unusual
 

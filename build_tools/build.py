@@ -10,7 +10,7 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -527,13 +527,13 @@ def build_site(
     workers = worker_count(workers)
     with build_lock(site_dir):
         recover(site_dir)
-        catalogue, _ = _generate(project, False, workers, timings)
+        catalogue, report = _generate(project, False, workers, timings)
         checkpoint("generate")
         staging = staging_dir(site_dir)
         discard(staging)
         try:
             with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
-                render_site(project, staging, workers)
+                render_site(project, staging, workers, generated=report.kept)
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:
@@ -550,13 +550,16 @@ def render_site(
     strict: bool = True,
     site_url: str | None = None,
     shells: bool = True,
+    generated: Collection[str] | None = None,
 ) -> RenderState | None:
     """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
 
     With several workers, the plugin forks renderers that each write every n-th page into `staging`
     (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written. Returns what MkDocs
     gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
-    `shells`: stories go through one theme shell per shape of page (shell.py); off, MkDocs renders each.
+    `shells`: stories go through one theme shell per shape of page (shell.py); off, MkDocs renders each. Pages
+    rendered through shells are kept in `.cache/rendered/` and linked into the site (plugin.RenderedCache).
+    `generated`: every file of the generated folder, when the caller has just written it.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -570,7 +573,12 @@ def render_site(
     dirty = plugin is not None and (shared_rendering or shells)  # into an empty folder: see _dirty_notice
     if plugin is not None:
         # MkDocs keeps plugin instances from one configuration load to the next in a process.
-        plugin.start_rendering(workers if shared_rendering else 1, shells=shells)  # type: ignore[attr-defined]
+        plugin.start_rendering(  # type: ignore[attr-defined]
+            workers if shared_rendering else 1,
+            shells=shells,
+            generated=generated,
+            rendered_cache=project.cache_dir / "rendered" if shells else None,
+        )
     config.plugins.on_startup(command="build", dirty=False)
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(_dirty_notice)

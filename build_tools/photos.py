@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +148,8 @@ def _encode(image: Image.Image, pil_format: str) -> bytes:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.tmp")
+    # Two profiles may carry the same photo, processed at once by two workers: each writes its own temporary file.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     temporary.replace(target)
 

@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import signal
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from .problems import ContentError
 from .publish import checkpoint
 from .shell import render_with_shells, theme_renderer
 from .write import link_or_copy
+from .write import write_file as write_tree_file
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -82,12 +84,24 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         """Generated files other than pages that this plugin links into the site itself (see on_files)."""
         self.share = 0
         """Which share of the work this process renders (0 in the build's own process)."""
+        self.generated: Collection[str] | None = None
+        """Every file of the generated folder, as the generation that just wrote it knows them (not walked again)."""
+        self.rendered_cache: RenderedCache | None = None
 
-    def start_rendering(self, renderers: int, *, shells: bool = False) -> None:
+    def start_rendering(
+        self,
+        renderers: int,
+        *,
+        shells: bool = False,
+        generated: Collection[str] | None = None,
+        rendered_cache: Path | None = None,
+    ) -> None:
         """Called before each build by `build.render_site`: this instance may serve several builds."""
         self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
         self.use_shells = shells
         self._failure = -1
+        self.generated = generated
+        self.rendered_cache = RenderedCache(rendered_cache) if rendered_cache is not None else None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -125,7 +139,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         # link in Markdown (feeds, open data), which MkDocs checks in strict mode, stays a File.
         direct = (self.renderers > 1 or self.use_shells) and not self.serving
         self.direct = []
-        for relative in _walk(generated):
+        listed = _listed(self.generated) if self.generated is not None and not self.serving else _walk(generated)
+        for relative in listed:
             if relative in hand_written:
                 raise PluginError(f"Trang {relative} vừa được tạo tự động vừa có trong content/: hãy xóa một bản.")
             if direct and _bulk(relative):
@@ -190,6 +205,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if errors:
             # What stopped a renderer stops the build, as if it had happened here (a full disk, a template error…).
             raise errors[0]
+        if self.rendered_cache is not None and self.rendered is not None:
+            self.rendered_cache.forget_all_but(file.dest_uri for file in self.rendered.files.documentation_pages())
 
     def report_failure(self, error: BaseException) -> None:
         """In a forked renderer: hand the error to the build's process, which raises it (see on_post_build)."""
@@ -256,9 +273,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             and id(file.page) not in in_nav
             and file.is_modified()
         ]
+        cache = self.rendered_cache
         for page, output in render_with_shells(pages, theme_renderer(config, doc_files, self._nav, env)):
             output = config.plugins.on_post_page(output, page=page, config=config)
-            write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            data = output.encode("utf-8", errors="xmlcharrefreplace")
+            if cache is None:
+                write_file(data, page.file.abs_dest_path)
+            else:
+                _make_folder(os.path.dirname(page.file.abs_dest_path))
+                cache.link(page.file.dest_uri, data, page.file.abs_dest_path)
             page.file.is_modified = _unmodified  # type: ignore[method-assign]
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
@@ -287,6 +310,41 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             if child.is_dir() and child.name != ".generated":
                 server.watch(str(child))
         return server
+
+
+class RenderedCache:
+    """Pages rendered through shells, kept between builds (`.cache/rendered/`) and hard-linked into the site.
+
+    At 10,000 stories, writing 13,000 new pages of 36 kB into the empty staging folder was a third of MkDocs'
+    time; a page whose bytes did not change since the last build is now linked from here instead, and one that
+    did is written here first (as a new file that replaces the old one, never in place: the published site may
+    share the old one's bytes). The listing of what is kept lets the next build forget pages that are gone
+    without walking the folder.
+    """
+
+    _LISTING = ".pages"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def link(self, relative: str, data: bytes, target: str) -> None:
+        write_tree_file(self.root, relative, data)
+        link_or_copy(self.root / relative, Path(target))
+
+    def forget_all_but(self, pages: Iterable[str]) -> None:
+        """Remove what the cache holds for pages no longer in the site (a story deleted or renamed)."""
+        current = set(pages)
+        listing = self.root / self._LISTING
+        try:
+            before = set(listing.read_text(encoding="utf-8").splitlines())
+        except FileNotFoundError:  # an older cache, or none: what it holds is found by walking it
+            before = set(_walk(self.root)) if self.root.is_dir() else set()
+        for relative in before - current:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.root / relative)
+        if not self.root.is_dir():
+            return
+        write_tree_file(self.root, self._LISTING, "\n".join(sorted(current)))
 
 
 @dataclass
@@ -383,6 +441,11 @@ def _base_path(base: str) -> str:
 
 def _is_generated(page: Any) -> bool:
     return bool(page.file.src_dir) and Path(page.file.src_dir).name == ".generated"
+
+
+def _listed(paths: Iterable[str]) -> list[str]:
+    """What `_walk` would find, from the list of what was written."""
+    return sorted((p for p in paths if not p.rpartition("/")[2].startswith(".")), key=lambda p: p.split("/"))
 
 
 def _walk(root: Path) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -
         # less time than compressing the full-colour image, which was most of a first build at 10,000 profiles
         # (every story without a photo gets a card; benchmarks/README.md).
         _draw(text, regular, bold).quantize(64, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
-        tmp = cached.with_suffix(".tmp")
+        # Stories with the same card text are drawn at once by two workers: each writes its own temporary file.
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(cached)
     width, height = CARD_SIZE

@@ -41,6 +41,8 @@ class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     unchanged: int
+    kept: frozenset[str] = frozenset()
+    """Every file the folder now holds: what MkDocs renders next, without walking the folder again."""
 
 
 class TreeWriter:
@@ -101,7 +103,7 @@ class TreeWriter:
             if folder != root and not kept and all(os.path.join(folder, sub) in emptied for sub in folders):
                 os.rmdir(folder)
                 emptied.add(folder)
-        return WriteReport(tuple(sorted(self.written)), tuple(sorted(removed)), self.unchanged)
+        return WriteReport(tuple(sorted(self.written)), tuple(sorted(removed)), self.unchanged, frozenset(self.claimed))
 
 
 def _write_share(paths: Sequence[str]) -> list[tuple[str, bool]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -447,14 +448,53 @@ def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
     shares = [range(len(documents) * i // count, len(documents) * (i + 1) // count) for i in range(count)]
     parts = fork_map(_index_shares, shares, shared=documents, workers=count, chunks_per_worker=1)
-    kinds = fork_map(_encode_kinds, (0, 1), shared=(parts, length_factors), workers=count, chunks_per_worker=1)
+    # Each worker joins a part of the unigrams and the same part of the bigrams (terms split by a hash): the
+    # bigrams alone take longer than the unigrams, so one kind a worker would leave one of them waiting.
+    tasks = [(kind, part, count) for part in range(count) for kind in (0, 1)]
+    kinds = fork_map(_encode_kinds, tasks, shared=(parts, length_factors), workers=count, chunks_per_worker=1)
     fragments = [fragment for *_, share_fragments in parts for fragment in share_fragments]
-    return _Terms({**kinds[0].encoded, **kinds[1].encoded}, kinds[0].frequencies, fragments)
+    encoded: dict[str, bytes] = {}
+    frequencies: dict[str, int] = {}
+    for terms in kinds:
+        encoded.update(terms.encoded)
+        frequencies.update(terms.frequencies)
+    return _Terms(encoded, frequencies, fragments)
 
 
-def _encode_kinds(kinds: Sequence[int]) -> list[_Terms]:
+def _encode_kinds(tasks: Sequence[tuple[int, int, int]]) -> list[_Terms]:
     parts, length_factors = shared()
-    return [_encode_kind([part[kind] for part in parts], length_factors, kind == 0) for kind in kinds]
+    return [
+        _encode_kind([_term_part(part[kind], kind == 0, number, count) for part in parts], length_factors, kind == 0)
+        for kind, number, count in tasks
+    ]
+
+
+def _term_part(table: _ShareTable, unigrams: bool, number: int, count: int) -> _ShareTable:
+    """The table's postings of the terms in part `number` of `count`: a unigram goes by its folded form, so all
+    its written forms land in one part."""
+    if count == 1:
+        return table
+    keys = (_FOLDS[term] if unigrams else term for term in table.ids)
+    kept = np.fromiter((zlib.crc32(key.encode()) % count == number for key in keys), dtype=bool, count=len(table.ids))
+    renumber = np.cumsum(kept, dtype=np.int32) - 1
+    part = _ShareTable()
+    for term, local in table.ids.items():
+        if kept[local]:
+            part.ids[term] = int(renumber[local])
+    columns = []
+    for terms, docs, values in (table.body, table.meta):
+        term_numbers = np.frombuffer(terms, dtype=np.int32)
+        mask = kept[term_numbers]
+        value_type = np.float64 if isinstance(values, array) and values.typecode == "d" else np.int32
+        columns.append(
+            (
+                renumber[term_numbers[mask]],
+                np.frombuffer(docs, dtype=np.int32)[mask],
+                np.frombuffer(values, dtype=value_type)[mask],
+            )
+        )
+    part.body, part.meta = columns[0], columns[1]  # type: ignore[assignment]
+    return part
 
 
 def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unigrams: bool) -> _Terms:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -247,6 +248,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
         env.globals["exemplars_blocks"] = {}
+        # Material's templates compiled once, not by every renderer of every build (a few tenths of a second each);
+        # Jinja checks each entry against the template's source and its own version.
+        folder = load_project(self._root(config)).cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self.rendered = RenderState(config, files, self._nav, env)
         if self.use_shells and not self.serving and self._only_page_plugin(config):
             self._render_through_shells(config, files, env)

@@ -13,18 +13,17 @@ working state, restored in CI from the build's own previous runs, never from els
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Exemplar
 from .schema import Vocabulary
+from .write import write_file
 
 _FORMAT = 1
 
@@ -82,14 +81,6 @@ def load_checked(cache_dir: Path, scope: bytes) -> CheckedProfiles:
 
 
 def save_checked(cache_dir: Path, scope: bytes, entries: Mapping[str, tuple[bytes, Exemplar]]) -> None:
-    """Written whole and swapped in, so a build stopped midway leaves the previous cache, never half of one."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".checked-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump((_FORMAT, scope, dict(entries)), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / "checked.pickle")
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Written whole and swapped in (write.py), so a build stopped midway leaves the previous cache, never half."""
+    data = pickle.dumps((_FORMAT, scope, dict(entries)), protocol=pickle.HIGHEST_PROTOCOL)
+    write_file(cache_dir, "checked.pickle", data)

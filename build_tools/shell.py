@@ -11,6 +11,8 @@ reproduced two real pages of its group byte for byte; otherwise MkDocs renders t
 from __future__ import annotations
 
 import copy
+import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -68,12 +70,36 @@ class Shell:
     pieces: tuple[str, ...]
     slots: tuple[tuple[int, Callable[[str], str]], ...]
 
+    @functools.cached_property
+    def fingerprint(self) -> bytes:
+        """Identifies what this shell makes of any values: two shells with one fingerprint fill alike."""
+        digest = hashlib.sha256()
+        for piece in self.pieces:
+            _update(digest, piece)
+        for number, form in self.slots:
+            _update(digest, f"{number}:{form.__name__}")
+        return digest.digest()
+
+    def key(self, values: Sequence[str]) -> str:
+        """What `fill(values)` depends on, hashed: a page whose key did not change since the last build renders to
+        the same bytes (plugin.RenderedCache reuses them without filling the shell again)."""
+        digest = hashlib.sha256(self.fingerprint)
+        for value in values:
+            _update(digest, value)
+        return digest.hexdigest()
+
     def fill(self, values: Sequence[str]) -> str:
         out = [self.pieces[0]]
         for (number, form), piece in zip(self.slots, self.pieces[1:], strict=True):
             out.append(form(values[number]))
             out.append(piece)
         return "".join(out)
+
+
+def _update(digest: Any, text: str) -> None:
+    data = text.encode("utf-8", errors="surrogatepass")
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
 
 
 @dataclass
@@ -102,9 +128,10 @@ def theme_renderer(config: Any, doc_files: Sequence[Any], nav: Any, env: Any) ->
     return render
 
 
-def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[Page, str]]:
-    """Each page that a verified shell can render, with its output, one at a time (ten thousand pages of output
-    need not sit in memory); the pages not yielded are left to MkDocs."""
+def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[Page, Shell, list[str]]]:
+    """Each page that a verified shell can render, with that shell and the page's values (`shell.fill(values)` is
+    its output), one at a time: ten thousand pages of output need not sit in memory, and the caller may reuse
+    output it kept (`Shell.key`). The pages not yielded are left to MkDocs."""
     groups: dict[tuple[object, ...], _Group] = {}
     for page in pages:
         values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
@@ -116,7 +143,7 @@ def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[
         shell = _make_shell(group, render) if len(group.pages) >= MIN_GROUP else None
         if shell is not None:
             for page, values in zip(group.pages, group.values, strict=True):
-                yield page, shell.fill(values)
+                yield page, shell, values
 
 
 def _make_shell(group: _Group, render: Render) -> Shell | None:

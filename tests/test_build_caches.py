@@ -282,3 +282,75 @@ def test_mkdocs_is_handed_the_generated_files_the_generation_wrote(site: SiteFix
     assert "guong/guong-1/stale.webp" in report.removed
     assert plugin._listed(report.kept) == plugin._walk(site.project.generated_dir)
     assert "guong/guong-2/index.md" in report.kept and "search/index.json" in report.kept
+
+
+def _rendered_again(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages the next build renders through a shell and writes to the cache (not linked as they were)."""
+    rendered: list[str] = []
+    link = plugin.RenderedCache.link
+
+    def record(self: plugin.RenderedCache, relative: str, *args: object) -> None:
+        rendered.append(relative)
+        link(self, relative, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plugin.RenderedCache, "link", record)
+    return rendered
+
+
+def test_a_page_made_from_the_same_shell_and_values_is_linked_without_being_rendered_again(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _site_with_stories(site)
+    build_site(site.project, workers=1)
+    before = digests(site.root / "site")
+    rendered = _rendered_again(monkeypatch)
+    build_site(site.project, workers=1)
+    assert rendered == []
+    assert digests(site.root / "site") == before
+    site.profile(
+        "guong-3",
+        body="Câu chuyện đã được đính chính.",
+        name="Gương số 3",
+        fields=["nong-dan-san-xuat-gioi"],
+        province="ha-noi",
+        published="2024-03-13",
+    )
+    build_site(site.project, workers=1)
+    assert "guong/guong-3/index.html" in rendered
+    assert "guong/guong-6/index.html" not in rendered  # another province, another field: nothing of it changed
+    assert "Câu chuyện đã được đính chính." in site.built("guong/guong-3/index.html")
+
+
+def test_a_kept_page_that_no_longer_matches_its_key_is_never_published(site: SiteFixture) -> None:
+    """The keys leave the disk while a build renders: a build stopped half way, or a cache tampered with, makes
+    the next build render and compare every page rather than trust what it finds."""
+    _site_with_stories(site)
+    build_site(site.project, workers=1)
+    rendered = site.root / ".cache" / "rendered"
+    keys = (rendered / ".keys").read_text(encoding="utf-8")
+    assert "guong/guong-2/index.html\t" in keys
+    good = site.built("guong/guong-2/index.html")
+    kept = rendered / "guong" / "guong-2" / "index.html"
+    kept.unlink()
+    kept.write_text("<p>left by a build that stopped</p>", encoding="utf-8")
+    (rendered / ".keys").unlink()
+    build_site(site.project, workers=1)
+    assert site.built("guong/guong-2/index.html") == good
+    # A kept page removed by hand is rendered again, its key notwithstanding.
+    kept.unlink()
+    build_site(site.project, workers=1)
+    assert site.built("guong/guong-2/index.html") == good
+
+
+def test_renderers_sharing_a_build_hand_their_keys_to_the_build(site: SiteFixture) -> None:
+    _site_with_stories(site)
+    for number in range(7, 15):  # enough stories of one shape for each of two renderers to make a shell
+        site.profile(f"guong-{number}", name=f"Trần Thị {number}", province="ca-mau", published="2024-04-01")
+    build_site(site.project, workers=2)
+    rendered = site.root / ".cache" / "rendered"
+    assert sorted(path.name for path in rendered.glob(".keys*")) == [".keys"]
+    keys = dict(line.split("\t") for line in (rendered / ".keys").read_text(encoding="utf-8").splitlines())
+    assert {f"guong/guong-{number}/index.html" for number in range(7, 15)} <= set(keys)
+    first = digests(site.root / "site")
+    build_site(site.project, workers=2)
+    assert digests(site.root / "site") == first

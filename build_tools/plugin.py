@@ -171,7 +171,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         for relative in self.direct[self.share :: self.renderers]:
             target = os.path.join(config.site_dir, relative)
             _make_folder(os.path.dirname(target))
-            link_or_copy(generated / relative, Path(target))
+            link_or_copy(os.path.join(generated, relative), target)
 
     def _fork_renderers(self, files: Files, config: Any) -> None:
         """Share the rendering among processes: each takes every n-th page and file, all write into one folder.
@@ -373,7 +373,7 @@ class RenderedCache:
         if self.keys.get(relative) != key:
             return False
         try:
-            link_or_copy(self.root / relative, Path(target))
+            link_or_copy(os.path.join(self.root, relative), target)
         except FileNotFoundError:  # removed by hand since: render it again
             return False
         self.made[relative] = key
@@ -381,7 +381,7 @@ class RenderedCache:
 
     def link(self, relative: str, data: bytes, target: str, key: str) -> None:
         write_tree_file(self.root, relative, data)
-        link_or_copy(self.root / relative, Path(target))
+        link_or_copy(os.path.join(self.root, relative), target)
         self.made[relative] = key
 
     def hand_over(self, share: int) -> None:
@@ -465,11 +465,11 @@ class LinkedFile(GeneratedFile):
         folder = os.path.dirname(self.abs_dest_path)
         _make_folder(folder)
         try:
-            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+            link_or_copy(self.abs_src_path, self.abs_dest_path)
         except FileNotFoundError:  # the folder went since it was made (a new build into the same place)
             _make_folder.cache_clear()
             os.makedirs(folder, exist_ok=True)
-            link_or_copy(Path(self.abs_src_path), Path(self.abs_dest_path))
+            link_or_copy(self.abs_src_path, self.abs_dest_path)
 
 
 @functools.cache

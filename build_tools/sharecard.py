@@ -7,6 +7,7 @@ or Noto Sans. Cards are cached by the hash of what they show and of the font, so
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import math
@@ -53,7 +54,13 @@ class CardText:
 
 
 def find_fonts() -> tuple[Path, Path]:
-    for regular, bold in FONT_CANDIDATES:
+    return _first_fonts(tuple(FONT_CANDIDATES))
+
+
+@functools.cache
+def _first_fonts(candidates: tuple[tuple[str, str], ...]) -> tuple[Path, Path]:
+    """Looked up once per process (a card per story without a photo), not once per card."""
+    for regular, bold in candidates:
         if Path(regular).is_file() and Path(bold).is_file():
             return Path(regular), Path(bold)
     raise MissingFont(
@@ -67,9 +74,9 @@ def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -
     regular, bold = find_fonts()
     key = "\n".join([CACHE_VERSION, str(regular), str(bold), text.eyebrow, text.title, *text.lines, text.footer])
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-    cache_dir.mkdir(parents=True, exist_ok=True)
     cached = cache_dir / f"{digest}.png"
     if not cached.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
         # 64 colours (the card has five, plus the edges of letters): a third of the bytes (16 KB instead of 42) and
         # less time than compressing the full-colour image, which was most of a first build at 10,000 profiles

@@ -14,6 +14,7 @@ import copy
 import functools
 import hashlib
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -84,8 +85,8 @@ class Shell:
         """What `fill(values)` depends on, hashed: a page whose key did not change since the last build renders to
         the same bytes (plugin.RenderedCache reuses them without filling the shell again)."""
         digest = hashlib.sha256(self.fingerprint)
-        for value in values:
-            _update(digest, value)
+        digest.update(array("q", map(len, values)).tobytes())  # the lengths tell where each value ends
+        digest.update("".join(values).encode("utf-8", errors="surrogatepass"))
         return digest.hexdigest()
 
     def fill(self, values: Sequence[str]) -> str:

@@ -8,10 +8,12 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import urlencode, urlsplit
+from functools import cache, lru_cache
+from typing import Any
+from urllib.parse import quote_plus, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown.extensions.toc import nest_toc_tokens, strip_tags, unique
 from markupsafe import Markup, escape
 
 from .catalogue import Catalogue
@@ -140,15 +142,27 @@ def inline_code(value: str) -> Markup:
 
 def report_url(settings: Settings, exemplar: Exemplar | None = None) -> str:
     """A prefilled "new issue" page of the repository, for readers who find an error; empty unless on GitHub."""
-    if urlsplit(settings.repo_url).hostname != "github.com":
+    base = _issue_form(settings.repo_url)
+    if not base:
         return ""
     if exemplar is not None:
         title = f"Báo lỗi: {exemplar.name}"
         about = f"Câu chuyện: {settings.site_url}{exemplar.url}\nTệp hồ sơ: {exemplar.source_path}\n\n"
     else:
         title, about = "Báo lỗi trong câu chuyện: <tên gương điển hình>", "Câu chuyện (địa chỉ trang): \n\n"
-    body = f"{about}Thông tin chưa đúng:\n\nThông tin đúng là:\n\nCăn cứ (quyết định, văn bản, bài báo):\n"
-    return f"{settings.repo_url.rstrip('/')}/issues/new?{urlencode({'title': title, 'body': body})}"
+    # What `urlencode({"title": title, "body": about + _REPORT_FORM})` gives, with the form's part quoted once:
+    # quoting goes character by character, so the quoted whole is the quoted parts joined (13,000 story pages).
+    return f"{base}title={quote_plus(title)}&body={quote_plus(about)}{_QUOTED_REPORT_FORM}"
+
+
+_REPORT_FORM = "Thông tin chưa đúng:\n\nThông tin đúng là:\n\nCăn cứ (quyết định, văn bản, bài báo):\n"
+_QUOTED_REPORT_FORM = quote_plus(_REPORT_FORM)
+
+
+@cache
+def _issue_form(repo_url: str) -> str:
+    """The repository's "new issue" address up to its query, or "" where the repository is not on GitHub."""
+    return f"{repo_url.rstrip('/')}/issues/new?" if urlsplit(repo_url).hostname == "github.com" else ""
 
 
 def _environment() -> Environment:
@@ -202,17 +216,46 @@ _ENV = _environment()
 
 
 def _page(template: str, url: str, meta: dict[str, object], **context: object) -> str:
-    """A Markdown page: front matter for MkDocs (escaped: the theme prints it raw) and the body.
+    """A page: front matter for MkDocs (escaped: the theme prints it raw) and the body, in Markdown, or in HTML
+    (`html: true`), whose section headings (`toc: true`) become the table of contents (`_table_of_contents`).
 
     The front matter is JSON, which is YAML too (MkDocs alone reads it so), and which the plugin reads with the
     JSON parser (`plugin.GeneratedPage`): at 10,000 stories, YAML's was a fifth of MkDocs' time.
     """
     safe_meta = {key: str(escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
+    body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
+    if meta.get("toc") is True:
+        body, safe_meta["toc"] = _table_of_contents(body)
     # One line, so the C encoder writes it (`indent` would take the pure-Python one: a second at 10,000 stories);
     # ", " and ": " keep it YAML.
     header = _YAML_UNSAFE.sub(unicode_escape, json.dumps(safe_meta, ensure_ascii=False, separators=(", ", ": ")))
-    body = _ENV.get_template(template).render(url=url, link=lambda to: relative_url(url, to), **context)
     return f"---\n{header}\n---\n\n{body}"
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>')
+"""A section heading as the `heading` macro writes it (story cards' headings have no id: not sections)."""
+
+
+def _table_of_contents(body: str) -> tuple[str, list[dict[str, Any]]]:
+    """The sections of a page written in HTML, as Python-Markdown's toc extension lists a Markdown page's headings
+    (`plugin.GeneratedPage` hands them to MkDocs): its functions make the anchors unique and nest the entries.
+
+    Pages with long HTML bodies (provinces, fields, plans) were Markdown only for their headings, and converting
+    2 MB of HTML through Python-Markdown was a second of every build at 10,000 profiles.
+    """
+    used: set[str] = set()
+    tokens: list[dict[str, Any]] = []
+
+    def entry(match: re.Match[str]) -> str:
+        level, anchor, inner = match.groups()
+        unique_anchor = unique(anchor, used)
+        tokens.append({"level": int(level), "id": unique_anchor, "name": strip_tags(inner)})
+        if unique_anchor == anchor:
+            return match.group(0)
+        return match.group(0).replace(f'id="{anchor}"', f'id="{unique_anchor}"', 1)
+
+    body = _HEADING.sub(entry, body)
+    return body, nest_toc_tokens(tokens)
 
 
 def _is_page_template(name: str) -> bool:
@@ -351,7 +394,7 @@ def list_pages(inputs: RenderInputs, common: Mapping[str, object]) -> list[PageS
             add(
                 f"{url}index.md",
                 "field.md.j2",
-                {"title": field.name, "description": field.description},
+                {"title": field.name, "description": field.description, "html": True, "toc": True},
                 field=field,
                 exemplars=chunk,
                 pager=pager,
@@ -379,7 +422,12 @@ def list_pages(inputs: RenderInputs, common: Mapping[str, object]) -> list[PageS
             add(
                 f"{url}index.md",
                 "province.md.j2",
-                {"title": province.label, "description": f"Gương điển hình tiên tiến của {province.label}"},
+                {
+                    "title": province.label,
+                    "description": f"Gương điển hình tiên tiến của {province.label}",
+                    "html": True,
+                    "toc": True,
+                },
                 province=province,
                 today=today,
                 former=cat.former_of(province.id),
@@ -413,7 +461,13 @@ def list_pages(inputs: RenderInputs, common: Mapping[str, object]) -> list[PageS
         add(
             f"ke-hoach/{plan.id}/index.md",
             "plan.md.j2",
-            {"title": _plan_title(plan), "description": plan.title, "source": plan.source_path},
+            {
+                "title": _plan_title(plan),
+                "description": plan.title,
+                "source": plan.source_path,
+                "html": True,
+                "toc": True,
+            },
             plan=plan,
             today=cat.today(plan.province),
             exemplars=cat.by_plan.get(plan.id, ()),
@@ -466,6 +520,8 @@ def _render_comparisons(comparisons: Mapping[str, FieldComparison], add) -> None
                 "title": f"So sánh: {comparison.field.name}",
                 "description": f"{comparison.plan_count} kế hoạch viết lĩnh vực “{comparison.field.name}”",
                 "hide": ["navigation"],
+                "html": True,
+                "toc": True,
             },
             comparison=comparison,
         )

@@ -485,7 +485,8 @@ def _make_folder(folder: str) -> None:
 
 
 class GeneratedPage(Page):
-    """A generated page outside the navigation; one written in HTML (`html: true`: the stories) skips Markdown.
+    """A generated page outside the navigation; one written in HTML (`html: true`: stories, lists, provinces,
+    fields, plans) skips Markdown, its table of contents listed in its front matter (`toc`, by pages.py).
 
     Its HTML would pass through Markdown unchanged anyway, after a new Markdown instance and two parses of every
     tag (Python-Markdown's raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
@@ -517,12 +518,18 @@ class GeneratedPage(Page):
         self.meta = json.loads(source[4:end])
         self.markdown = source[end + len(_FRONT_END) :].lstrip("\n")
 
+    def derive_from_meta(self) -> None:
+        """A page in HTML takes its table of contents from its front matter (its sections, listed by pages.py as
+        Python-Markdown would); shell.py calls this again on a stand-in whose front matter holds markers."""
+        headings = self.meta.get("toc")
+        self.toc = get_toc(headings if isinstance(headings, list) else [])
+
     def render(self, config: Any, files: Files) -> None:
         if self.meta.get("html") is not True:
             super().render(config, files)
             return
         self.content = self.markdown
-        self.toc = get_toc([])
+        self.derive_from_meta()
         self.present_anchor_ids = set()
         self.links_to_anchors = {}
 

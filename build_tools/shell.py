@@ -5,7 +5,7 @@ navigation) differ only in their values: title, description, link-preview tags, 
 template is rendered once for a stand-in page whose varying values are markers; where each marker lands, and how the
 template escaped it there, makes a shell into which every page of the same shape is filled. Pages whose values
 have another shape (another number of feeds, no photo) get a shell of their own. A shell is used only after it
-reproduced two real pages of its group byte for byte; otherwise MkDocs renders that group as usual.
+reproduced three real pages of its group byte for byte; otherwise MkDocs renders that group as usual.
 """
 
 from __future__ import annotations
@@ -157,15 +157,21 @@ def _make_shell(group: _Group, render: Render) -> Shell | None:
     if varying[_CONTENT] and "<h1" in first.content:
         markers[_CONTENT] = "<h1 " + markers[_CONTENT]  # Material adds a heading to content that has none
     stand_in.content, stand_in.canonical_url, stand_in.abs_url = markers[:3]
-    stand_in.meta = _replace_leaves(first.meta, iter(markers[3:]))
+    # A value that does not vary stays the first page's own (a number stays a number, for the template to compare).
+    kept = (marker if vary else None for marker, vary in zip(markers[3:], varying[3:], strict=True))
+    stand_in.meta = _replace_leaves(first.meta, kept)
+    derive = getattr(stand_in, "derive_from_meta", None)
+    if derive is not None:
+        derive()  # what the page computes from its front matter (its table of contents) takes the markers too
     try:
         shell = _cut(render(stand_in), [number for number, vary in enumerate(varying) if vary])
     except Exception:  # a template that computes with a value (a date, a number) cannot have a shell
         return None
     if shell is None:
         return None
-    for page, values in ((first, group.values[0]), (group.pages[-1], group.values[-1])):
-        if shell.fill(values) != render(page):
+    middle = len(group.pages) // 2
+    for number in sorted({0, middle, len(group.pages) - 1}):
+        if shell.fill(group.values[number]) != render(group.pages[number]):
             return None
     return shell
 
@@ -210,9 +216,11 @@ def _leaves(value: object, out: list[str]) -> object:
     return repr(value)
 
 
-def _replace_leaves(value: Any, markers: Any) -> Any:
+def _replace_leaves(value: Any, markers: Iterator[str | None]) -> Any:
+    """`value` with each leaf (in `_leaves`' order) replaced by the next marker, or kept where that is None."""
     if _is_leaf(value):
-        return next(markers)
+        marker = next(markers)
+        return value if marker is None else marker
     if isinstance(value, dict):
         return {key: _replace_leaves(item, markers) for key, item in value.items()}
     if isinstance(value, list):

@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -354,3 +356,40 @@ def test_renderers_sharing_a_build_hand_their_keys_to_the_build(site: SiteFixtur
     first = digests(site.root / "site")
     build_site(site.project, workers=2)
     assert digests(site.root / "site") == first
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        [(1, "Tỉnh Hà Nội"), (2, "Gương điển hình"), (2, "Kế hoạch")],
+        [(1, "Kế hoạch"), (2, "Lĩnh vực"), (3, "1. Dạy tốt & học tốt"), (3, "1. Dạy tốt & học tốt"), (2, "Lĩnh vực")],
+        [(1, 'So sánh: "Đổi mới" <sáng tạo> *nhanh*'), (3, "Sâu"), (2, "Nông")],
+    ],
+)
+def test_sections_of_a_page_in_html_are_listed_as_markdown_would_list_them(headings: list[tuple[int, str]]) -> None:
+    """Pages written in HTML give MkDocs the table of contents Python-Markdown made of the same headings when the
+    templates wrote them in Markdown: the same anchors (a repeated heading's made unique the same way), titles and
+    nesting."""
+    import markdown
+
+    from build_tools.pages import _ENV, _table_of_contents, md_text
+    from build_tools.text import anchor_slugify
+
+    converter = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": anchor_slugify}})
+    as_markdown = converter.convert("\n\n".join(f"{'#' * level} {md_text(text)}" for level, text in headings))
+    template = _ENV.from_string(
+        '{% from "_macros.html.j2" import heading %}{% for level, text in headings %}{{ heading(level, text) }}\n'
+        "{% endfor %}"
+    )
+    as_html, toc = _table_of_contents(template.render(headings=headings))
+
+    def outline(tokens: list[dict[str, Any]]) -> list[object]:
+        return [(t["level"], t["id"], outline(t["children"])) for t in tokens]
+
+    def titles(tokens: list[dict[str, Any]]) -> list[str]:
+        return [title for t in tokens for title in (html.unescape(t["name"]), *titles(t["children"]))]
+
+    assert outline(toc) == outline(converter.toc_tokens)  # type: ignore[attr-defined]
+    # Each title reads as the heading does. (Markdown escaped the quotes of a title twice: `&amp;#34;` on screen.)
+    assert titles(toc) == [text for _, text in headings]
+    assert [html.unescape(tag) for tag in as_html.split()] == [html.unescape(tag) for tag in as_markdown.split()]

@@ -103,6 +103,31 @@ def test_plan_page_links_every_field_and_lists_its_exemplars(small_site: SiteFix
     assert "nay thuộc" in html and "Tỉnh Ninh Bình" in html
 
 
+def _table_of_contents(html: str) -> list[str]:
+    """The anchors the theme's table of contents (the secondary sidebar) links to, in order."""
+    nav = html.split('data-md-component="toc"', 1)[1].split('data-md-component="content"', 1)[0]
+    return re.findall(r'href="#([^"]+)"', nav)
+
+
+def test_province_field_and_plan_pages_list_their_sections_in_the_table_of_contents(small_site: SiteFixture) -> None:
+    """These pages are written in HTML (no Markdown to convert), their sections still listed beside them."""
+    province = small_site.built("dia-phuong/ninh-binh/index.html")
+    assert _table_of_contents(province) == ["guong-dien-hinh", "ke-hoach"]
+    assert '<h2 id="guong-dien-hinh">Gương điển hình</h2>' in province
+    assert 'href="#tinh-ninh-binh" class="md-skip"' in province  # "skip to content" lands on the page's title
+    field = small_site.built("linh-vuc/day-tot-hoc-tot/index.html")
+    assert _table_of_contents(field)[:2] == ["guong-dien-hinh", "ke-hoach-co-linh-vuc-nay"]
+    plan = small_site.built("ke-hoach/nam-dinh-2022-2025/index.html")
+    sections = _table_of_contents(plan)
+    assert sections[:2] == ["tinh-hinh-thuc-hien", "chi-tieu-va-ket-qua"] or sections[:2] == [
+        "tinh-hinh-thuc-hien",
+        "guong-da-dang-theo-linh-vuc",
+    ]
+    assert "moc-thoi-gian" in sections and "linh-vuc-va-tieu-chi" in sections
+    for anchor in sections:
+        assert f' id="{anchor}"' in plan
+
+
 def test_archive_is_newest_first_and_has_year_pages(small_site: SiteFixture) -> None:
     html = small_site.built("nguoi-tot-viec-tot/index.html")
     positions = [html.index(name) for name in ("Hợp tác xã Đồng Đăng", "Nguyễn Thị Hương", "Hộ ông Sùng A Chu")]

@@ -13,7 +13,7 @@ import logging
 import os
 import pickle
 import signal
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -523,6 +523,8 @@ class GeneratedPage(Page):
         Python-Markdown would); shell.py calls this again on a stand-in whose front matter holds markers."""
         headings = self.meta.get("toc")
         self.toc = get_toc(headings if isinstance(headings, list) else [])
+        # MkDocs checks links to `page.md#section` against these, as it would for a page in Markdown.
+        self.present_anchor_ids = set(_anchors(self.toc))
 
     def render(self, config: Any, files: Files) -> None:
         if self.meta.get("html") is not True:
@@ -530,11 +532,17 @@ class GeneratedPage(Page):
             return
         self.content = self.markdown
         self.derive_from_meta()
-        self.present_anchor_ids = set()
         self.links_to_anchors = {}
 
 
 _FRONT_END = "\n---\n"
+
+
+def _anchors(entries: Iterable[Any]) -> Iterator[str]:
+    """The anchor of every entry of a table of contents, nested ones included."""
+    for entry in entries:
+        yield entry.id
+        yield from _anchors(entry.children)
 
 
 @functools.cache

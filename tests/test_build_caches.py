@@ -89,6 +89,25 @@ def test_a_hand_written_page_may_link_the_feeds_the_data_and_a_story_in_markdown
         assert (site_dir / "search" / "index.json").is_file()
 
 
+def test_a_hand_written_page_may_link_a_section_of_a_province_page(
+    site: SiteFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Province pages are HTML, not Markdown: MkDocs still knows their sections when it checks a link to one."""
+    _site_with_stories(site)
+    (site.root / "content" / "gioi-thieu.md").write_text(
+        "# Giới thiệu\n\nXem [kế hoạch của Hà Nội](dia-phuong/ha-noi/index.md#ke-hoach) hoặc "
+        "[một mục không có](dia-phuong/ha-noi/index.md#khong-co).\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("INFO", logger="mkdocs"):
+        site_dir = build_site(site.project, workers=1)
+    page = (site_dir / "gioi-thieu" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../dia-phuong/ha-noi/#ke-hoach"' in page
+    anchors = [r.getMessage() for r in caplog.records if "anchor" in r.getMessage()]
+    assert any("#khong-co" in message for message in anchors)  # MkDocs reports the missing section
+    assert not any("#ke-hoach" in message for message in anchors)  # and knows the real one
+
+
 def test_a_corrected_story_is_what_readers_see_with_the_cache_of_the_last_build(site: SiteFixture) -> None:
     path = site.profile("nguyen-van-a", body="Anh giúp dân **sửa cầu**.")
     build_site(site.project, workers=1)

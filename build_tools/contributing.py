@@ -74,6 +74,7 @@ FORM: Mapping[str, FormItem] = {
     "tags": FormItem("input", "Vài từ khóa, cách nhau bằng dấu phẩy."),
     "draft": FormItem("skip"),  # a repository workflow flag
     "aliases": FormItem("skip"),  # only when a profile folder is renamed
+    "sample": FormItem("skip"),  # proposals are of real exemplars; samples ship with the repository
 }
 
 

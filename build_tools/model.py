@@ -102,6 +102,8 @@ class Exemplar:
     consent: bool = False
     tags: tuple[str, ...] = ()
     draft: bool = False
+    sample: bool = False
+    """Illustrative content: marked as such wherever it appears, never counted toward a plan."""
     aliases: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
     """Oldest first, as the profile lists them by date."""

@@ -411,6 +411,11 @@ def validate_draft(value: Any, ctx: Context) -> Iterator[Issue]:
         yield Issue(f"chỉ ghi `true` (bản nháp, chưa đăng) hoặc `false` (đang là {_type_name(value)}).")
 
 
+def validate_sample(value: Any, ctx: Context) -> Iterator[Issue]:
+    if not isinstance(value, bool):
+        yield Issue(f"chỉ ghi `true` (hồ sơ mẫu, minh họa) hoặc bỏ trống (đang là {_type_name(value)}).")
+
+
 def validate_aliases(value: Any, ctx: Context) -> Iterator[Issue]:
     if not isinstance(value, list):
         yield Issue(f"cần một danh sách đường dẫn cũ, ví dụ `[ten-cu]` (đang là {_type_name(value)}).")
@@ -617,6 +622,15 @@ PROFILE_KEYS: tuple[Key, ...] = (
         validate_aliases,
         label="Đường dẫn cũ",
     ),
+    Key(
+        "sample",
+        False,
+        "`true` chỉ với hồ sơ mẫu, minh họa (không phải gương có thật): được ghi rõ là dữ liệu mẫu ở mọi nơi hồ sơ "
+        "xuất hiện và không bao giờ được tính vào kết quả của kế hoạch. Hồ sơ thật không ghi khóa này.",
+        "false",
+        validate_sample,
+        label="Hồ sơ mẫu",
+    ),
 )
 PROFILE_KEY_NAMES: tuple[str, ...] = tuple(key.name for key in PROFILE_KEYS)
 
@@ -766,6 +780,7 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         consent=bool(data.get("consent")),
         tags=tuple(data.get("tags") or ()),
         draft=bool(data.get("draft")),
+        sample=bool(data.get("sample")),
         aliases=tuple(data.get("aliases") or ()),
         corrections=tuple(
             sorted(

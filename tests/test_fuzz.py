@@ -62,7 +62,7 @@ VIETNAMESE_MARKS = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽ�
 SURROGATE = re.compile("[\ud800-\udfff]")
 KEYS = [
     "name", "kind", "fields", "province", "locality", "organization", "plans", "awards", "summary", "published",
-    "updated", "photo", "sources", "consent", "tags", "draft", "aliases", "corrections", "public_contacts",
+    "updated", "photo", "sources", "consent", "tags", "draft", "aliases", "corrections", "public_contacts", "sample",
 ]  # fmt: skip
 
 TEXT_KEYS = ["name", "summary", "locality", "organization", "tags", "photo.alt", "sources.0.title"]

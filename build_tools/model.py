@@ -206,9 +206,9 @@ class Section:
     """Its number in the source, qualified by its parents ("II.2", "III.3.4", "II.2.2.a")."""
     heading: str
     keys: tuple[str, ...] = ()
-    """The plan keys that transcribe it (`purposes`, `fields` …); empty when `text` holds it."""
+    """The plan keys that transcribe it (`purposes`, `fields` …)."""
     text: tuple[str, ...] = ()
-    """Its paragraphs, verbatim, when no structured key holds it."""
+    """Its paragraphs, verbatim, that no structured key holds (all of them when `keys` is empty)."""
 
 
 @dataclass(frozen=True)

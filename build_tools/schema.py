@@ -1088,14 +1088,14 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                     )
                 )
         for index, item in enumerate(data.get("sections") or ()):
-            if isinstance(item, dict) and bool(item.get("in")) == bool(item.get("text")):
+            if isinstance(item, dict) and not item.get("in") and not item.get("text"):
                 key = f"sections.{index}"
                 problems.append(
                     Problem(
                         source.path,
                         source.lines.get(key, 1),
                         key,
-                        "mỗi mục cần đúng một trong hai: `in` (các trường chép mục này) hoặc `text` (các đoạn của mục)."
+                        "mỗi mục cần `in` (các trường chép mục này), `text` (các đoạn của mục) hoặc cả hai."
                     )
                 )
         ceased = data.get("ceased")

@@ -1095,15 +1095,13 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                         source.path,
                         source.lines.get(key, 1),
                         key,
-                        "mỗi mục cần `in` (các trường chép mục này), `text` (các đoạn của mục) hoặc cả hai."
+                        "mỗi mục cần `in` (các trường chép mục này), `text` (các đoạn của mục) hoặc cả hai.",
                     )
                 )
         ceased = data.get("ceased")
         if isinstance(ceased, dict) and isinstance(ceased.get("date"), str) and len(ceased["date"]) != 10:
             key = "ceased.date"
-            problems.append(
-                Problem(source.path, source.lines.get(key, 1), key, "cần ngày đầy đủ dạng `2025-07-01`.")
-            )
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, "cần ngày đầy đủ dạng `2025-07-01`."))
         period = data.get("period")
         start, end = (period.get("start"), period.get("end")) if isinstance(period, dict) else (None, None)
         if isinstance(start, int) and isinstance(end, int) and start > end:

@@ -1125,6 +1125,12 @@ def _check_ranges(source: Source) -> list[Problem]:
         if not isinstance(milestone, dict):
             continue
         when, until = milestone.get("when"), milestone.get("until")
+        if until is not None and when is None:
+            key = f"milestones.{index}.until"
+            message = (
+                "mốc có `until` (kết thúc) cần có `when` (bắt đầu). Mốc văn bản không nêu thời gian thì bỏ cả hai."
+            )
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
         if (
             isinstance(when, str)
             and isinstance(until, str)

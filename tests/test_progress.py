@@ -231,3 +231,36 @@ def test_real_content_is_stated_as_of_its_configured_date() -> None:
     assert [p.label for p in progress[LANG_SON].targets[0].periods] == ["2023", "2024", "2025"]
     assert progress[NAM_DINH].next_milestone.when == "2025-Q2"
     assert {p.state for p in progress.values()} == {"current", "ended"}
+
+
+def test_a_span_without_a_start_is_reported(site: SiteFixture) -> None:
+    _plan_with(site, '- label: "giai đoạn 2020-2025"\n', '- label: "giai đoạn 2020-2025"\n  until: "2025"\n')
+    with pytest.raises(ContentError) as error:
+        gather(site.project)
+    [problem] = error.value.problems
+    assert problem.key.endswith(".until") and problem.message.startswith("mốc có `until` (kết thúc) cần có `when`")
+
+
+def test_a_section_that_says_nowhere_where_it_is_held_is_reported(site: SiteFixture) -> None:
+    _plan_with(site, "    in: [purposes]\n", "")
+    with pytest.raises(ContentError) as error:
+        gather(site.project)
+    [problem] = error.value.problems
+    assert (problem.key, problem.message) == (
+        "sections.0",
+        "mỗi mục cần `in` (các trường chép mục này), `text` (các đoạn của mục) hoặc cả hai.",
+    )
+
+
+def test_a_wording_both_another_name_and_a_separate_movement_is_reported(site: SiteFixture) -> None:
+    path = site.root / "plans" / "fields.yml"
+    text = path.read_text(encoding="utf-8")
+    old = "  related:\n    - Xây dựng gia đình 5 không, 3 sạch\n"
+    assert old in text
+    path.write_text(text.replace(old, "    - Xây dựng gia đình 5 không, 3 sạch\n" + old), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        gather(site.project)
+    assert any(
+        p.path == "plans/fields.yml" and "“Xây dựng gia đình 5 không, 3 sạch” vừa là tên khác" in p.message
+        for p in error.value.problems
+    )

@@ -187,3 +187,17 @@ def test_a_section_nobody_transcribed_is_reported(plans) -> None:
     shorter = replace(plan, sections=tuple(s for s in plan.sections if s.ref != "II.2"))
     assert unaccounted(shorter) == ["II.2 Hình thức, đối tượng tuyên truyền", "II NỘI DUNG THỰC HIỆN"]
     assert unaccounted(replace(plan, omitted=(Omission("II.2", "thử"),), sections=shorter.sections)) == []
+
+
+@pytest.mark.parametrize("plan_id", PLAN_IDS)
+def test_paragraphs_criteria_and_duties_are_verbatim_as_the_page_says(plans, plan_id) -> None:
+    """The page promises these word for word (leads and milestones it calls taken out of sentences)."""
+    plan = plans[plan_id]
+    source = _flat((REPO / "plans" / "sources" / plan.source).read_text(encoding="utf-8"))
+    quoted = [*plan.preamble, *plan.purposes, *plan.requirements, *(p for s in plan.sections for p in s.text)]
+    quoted += [duty for agency in plan.implementation for duty in agency.duties]
+    groups = [*plan.general_criteria]
+    for item in plan.fields:
+        groups += [*item.criteria, *(g for m in item.movements for g in m.criteria)]
+    quoted += [criterion for group in groups for criterion in group.items]
+    assert [q[:60] for q in quoted if _flat(q).rstrip(".;:…") not in source] == []

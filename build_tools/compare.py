@@ -30,7 +30,7 @@ class ComparisonEntry:
     general: bool
     """True when the item gives no criteria of its own and the plan's general criteria apply."""
     published: int
-    """Exemplars published under the plan in this field."""
+    """Profiles counted under the plan in this field (as on the plan page: no samples, from its issue date)."""
 
     def criteria_for(self, kind: str) -> tuple[CriteriaGroup, ...]:
         return tuple(g for g in self.criteria if g.kind == kind)

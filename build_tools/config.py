@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,18 @@ def parse_content_date(value: object) -> dt.date | None:
     raise ValueError(f"ngày `{value}` không hợp lệ. {CONTENT_DATE_RULE}")
 
 
+CONTENT_DATE_VARIABLE = "EXEMPLARS_CONTENT_DATE"
+"""Environment variable that overrides `content_date`: the deploy workflow sets it to the day it builds, so the
+live site states its numbers as of that day while a build for a given date stays reproducible."""
+
+
 def _content_date(root: Path, options: dict[str, Any]) -> dt.date | None:
+    override = os.environ.get(CONTENT_DATE_VARIABLE, "").strip()
+    if override:
+        try:
+            return parse_content_date(override)
+        except ValueError as error:
+            raise ContentError([Problem(CONTENT_DATE_VARIABLE, None, "content_date", str(error))]) from None
     try:
         return parse_content_date(options.get("content_date"))
     except ValueError as error:

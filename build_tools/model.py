@@ -26,6 +26,9 @@ class Field:
     name: str
     description: str
     aliases: tuple[str, ...] = ()
+    """Other names of this same movement, as plans word it."""
+    related: tuple[str, ...] = ()
+    """Separate movements that plans file under this field (never shown as another name of it)."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Milestone:
-    when: str
-    """`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `YYYY-Qn`, as precise as the source."""
+    when: str | None
+    """`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or `YYYY-Qn`, as precise as the source; None when the source gives no date."""
     what: str
     label: str | None = None
     who: str | None = None
@@ -185,14 +188,43 @@ class Milestone:
     """End of a span the source gives as a range ("từ năm 2021 đến năm 2023"), in the same notation as `when`."""
 
     @property
-    def start(self) -> dt.date:
-        """The first day the milestone covers."""
-        return period_start(self.when)
+    def start(self) -> dt.date | None:
+        """The first day the milestone covers; None for a step the source does not date."""
+        return period_start(self.when) if self.when else None
 
     @property
-    def due(self) -> dt.date:
-        """The last day the milestone covers: what "overdue" is measured against."""
-        return period_end(self.until or self.when)
+    def due(self) -> dt.date | None:
+        """The last day the milestone covers."""
+        return period_end(self.until or self.when) if self.when else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the source and where this plan file holds it: a structured key, or its own text."""
+
+    ref: str
+    """Its number in the source, qualified by its parents ("II.2", "III.3.4", "II.2.2.a")."""
+    heading: str
+    keys: tuple[str, ...] = ()
+    """The plan keys that transcribe it (`purposes`, `fields` …)."""
+    text: tuple[str, ...] = ()
+    """Its paragraphs, verbatim, that no structured key holds (all of them when `keys` is empty)."""
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A numbered section of the source deliberately left out, and why."""
+
+    section: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Ceased:
+    """The issuing body no longer exists (provinces merged, districts abolished on 1 July 2025)."""
+
+    date: dt.date
+    note: str
 
 
 @dataclass(frozen=True)
@@ -232,10 +264,25 @@ class Plan:
     signer: Signer | None = None
     number_printed: str | None = None
     date_printed: str | None = None
+    preamble: tuple[str, ...] = ()
+    """The opening paragraphs before section I, verbatim: the page shows them as printed, under no heading."""
+    sections: tuple[Section, ...] = ()
+    omitted: tuple[Omission, ...] = ()
+    ceased: Ceased | None = None
 
     @property
     def url(self) -> str:
         return f"ke-hoach/{self.id}/"
+
+    @property
+    def issued(self) -> dt.date:
+        """The first day the plan can have been in force: counts start here, never earlier."""
+        return period_start(self.date)
+
+    @property
+    def complete(self) -> bool:
+        """Every numbered section of the source is transcribed here; otherwise pages call the text an excerpt."""
+        return not self.omitted
 
     @property
     def level_label(self) -> str:

@@ -323,6 +323,8 @@ def _csv(rows: list[Record]) -> bytes:
 def _plan_record(plan: Plan, cat: Catalogue, settings: Settings) -> dict[str, Any]:
     record = dataclasses.asdict(plan)
     record.pop("source_path")
+    if plan.ceased is not None:
+        record["ceased"]["date"] = plan.ceased.date.isoformat()
     published = [e for e in cat.by_plan.get(plan.id, ()) if not e.draft]
     return {
         "id": plan.id,

@@ -18,35 +18,44 @@ MILESTONE_STATES: dict[str, str] = {
     "past": "Đã qua mốc",
     "current": "Đang diễn ra",
     "upcoming": "Sắp tới",
+    "lapsed": "Sau khi cơ quan ban hành không còn",
+    "undated": "Không nêu thời gian",
 }
-"""State id → what readers see. "Past" means the span has ended, which says nothing about whether work was done."""
+"""State id → what readers see. "Past" means the span has ended, which says nothing about whether work was done;
+"lapsed" is a span that starts after the issuing body ceased to exist, so it can be neither running nor to come."""
 
 PLAN_STATES: dict[str, str] = {
     "upcoming": "Chưa đến thời gian thực hiện",
-    "current": "Đang trong thời gian thực hiện",
+    "current": "Trong thời gian thực hiện",
     "ended": "Đã hết thời gian thực hiện",
+    "ceased": "Cơ quan ban hành không còn",
 }
 
 YEAR_STATES = ("closed", "current", "future")
 """A year before the content date's year is closed; the content date's year is current; later years are future."""
 
-VERDICTS = ("met", "above", "short", "open", "undetermined", "future")
-"""How a count stands against a target (see `TargetPeriod.verdict`)."""
+
+def counted_on(exemplar: Exemplar) -> tuple[dt.date, str]:
+    """The day a profile counts on, and on what grounds: its recognition (the earliest dated award) where the
+    profile records one, else its publication here. `award` or `published`."""
+    awarded = [a.date for a in exemplar.awards if a.date is not None]
+    return (min(awarded), "award") if awarded else (exemplar.published, "published")
 
 
 @dataclass(frozen=True)
 class MilestoneState:
     """Milestones of one plan that share a span, with where the content date falls in it."""
 
-    when: str
+    when: str | None
     until: str | None
-    start: dt.date
-    due: dt.date
+    start: dt.date | None
+    due: dt.date | None
     state: str
-    """`past` (the span ended before the content date), `current` (it contains it) or `upcoming`."""
-    days: int
-    """Days from the content date to `due` (current), to `start` (upcoming), since `due` (past)."""
+    """`past` (the span ended before the content date), `current` (it contains it), `upcoming`, `lapsed` (it
+    starts after the issuing body ceased) or `undated` (the source gives no date)."""
     items: tuple[Milestone, ...]
+    after_ceased: bool = False
+    """The span runs past the day the issuing body ceased to exist."""
 
     @property
     def state_label(self) -> str:
@@ -63,7 +72,7 @@ class YearCount:
 
 @dataclass(frozen=True)
 class FieldProgress:
-    """One field as the plan names it, with its lead agencies and what was published under the plan in it."""
+    """One field as the plan names it, with its lead agencies and what is counted under the plan in it."""
 
     field_id: str
     ref: str | None
@@ -72,7 +81,7 @@ class FieldProgress:
     lead: tuple[str, ...]
     years: tuple[YearCount, ...]
     outside: int
-    """Published under the plan in this field outside the plan's period (a plan may be cited after it ends)."""
+    """Listed under the plan in this field but recognised before the plan was issued or after its counting ended."""
 
     @property
     def in_plan(self) -> bool:
@@ -80,33 +89,25 @@ class FieldProgress:
 
     @property
     def total(self) -> int:
-        return sum(y.count for y in self.years) + self.outside
+        return sum(y.count for y in self.years)
 
 
 @dataclass(frozen=True)
 class TargetPeriod:
-    """One span a target counts over (a year, or the whole period) and how the published count stands."""
+    """One span a target counts over (a year, or the whole period) and the profiles here counted in it.
+
+    No verdict: the site holds only what was published here, not every exemplar an agency put forward."""
 
     label: str
     """`2024`, or `2022-2025` for a target over the whole period."""
     state: str
     """`closed`, `current` or `future`."""
+    start: dt.date
+    """The first day counted: never before the plan's issue date."""
     end: dt.date
     published: int
     by_kind: tuple[tuple[str, int], ...]
     """Counted exemplars per kind, kinds with none left out."""
-    minimum: int
-    maximum: int | None
-    each: bool
-    verdict: str
-    """`met` (reached the minimum), `above` (closed and more than the maximum), `short` (closed, or for a per-unit
-    target certain, below the minimum), `open` (current and below the minimum), `undetermined` (a per-unit target
-    whose site-wide count reached one unit's minimum: the site does not record which unit put each forward),
-    `future` (not started)."""
-
-    @property
-    def shortfall(self) -> int:
-        return max(self.minimum - self.published, 0)
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,19 @@ class PlanProgress:
     plan_id: str
     as_of: dt.date
     state: str
-    """`upcoming`, `current` or `ended` (see PLAN_STATES)."""
+    """`upcoming`, `current`, `ended` or `ceased` (see PLAN_STATES)."""
+    counted_from: dt.date
+    """The plan's issue date: nothing recognised before it counts."""
+    counted_until: dt.date
+    """The end of its period, or the day before its issuing body ceased to exist."""
     total: int
     years: tuple[YearCount, ...]
     outside: int
+    """Real profiles listing the plan but recognised outside `counted_from` … `counted_until`."""
+    by_award: int
+    """Counted profiles placed in a year by their award date (the rest by their publication date)."""
+    samples: int
+    """Sample profiles that list the plan: shown apart, never counted."""
     fields: tuple[FieldProgress, ...]
     targets: tuple[TargetProgress, ...]
     milestones: tuple[MilestoneState, ...]
@@ -141,8 +151,12 @@ class PlanProgress:
     @property
     def next_milestone(self) -> MilestoneState | None:
         """The earliest span still running or to come: what is due next."""
-        ahead = [m for m in self.milestones if m.state != "past"]
+        ahead = [m for m in self.milestones if m.state in ("current", "upcoming") and m.due is not None]
         return min(ahead, key=lambda m: (m.due, m.start), default=None)
+
+    @property
+    def dated_milestones(self) -> tuple[MilestoneState, ...]:
+        return tuple(m for m in self.milestones if m.state != "undated")
 
     @property
     def milestones_past(self) -> int:
@@ -154,16 +168,16 @@ class PlanProgress:
 
     @property
     def fields_reached(self) -> int:
-        """Fields the plan names that have at least one exemplar published under it."""
+        """Fields the plan names that have at least one exemplar counted under it."""
         return sum(f.total > 0 for f in self.plan_fields)
 
     @property
     def fields_missing(self) -> tuple[str, ...]:
-        """Canonical fields the plan names that have no exemplar under it yet, each once."""
+        """Canonical fields the plan names that have no exemplar counted under it yet, each once."""
         return tuple(dict.fromkeys(f.field_id for f in self.plan_fields if f.total == 0))
 
     def field_count(self, field_id: str) -> int:
-        """Exemplars under the plan in a canonical field (each counted once, however many items name the field)."""
+        """Exemplars counted under the plan in a canonical field (each once, however many items name the field)."""
         return next((f.total for f in self.fields if f.field_id == field_id), 0)
 
 
@@ -191,20 +205,37 @@ def build_progress(catalogue: Catalogue, as_of: dt.date) -> dict[str, PlanProgre
 
 
 def plan_progress(plan: Plan, exemplars: Iterable[Exemplar], catalogue: Catalogue, as_of: dt.date) -> PlanProgress:
-    exemplars = tuple(exemplars)
-    years = range(plan.period_start, plan.period_end + 1)
-    start, end = dt.date(plan.period_start, 1, 1), dt.date(plan.period_end, 12, 31)
-    state = "upcoming" if as_of < start else "ended" if as_of > end else "current"
+    listed = tuple(exemplars)
+    real = tuple(e for e in listed if not e.sample)  # samples illustrate; they never count toward a plan
+    counted_from = plan.issued
+    period_end = dt.date(plan.period_end, 12, 31)
+    ceased = plan.ceased.date if plan.ceased else None
+    counted_until = min(period_end, ceased - dt.timedelta(days=1)) if ceased else period_end
+    dates = {e.slug: counted_on(e) for e in real}
+    inside = tuple(e for e in real if counted_from <= dates[e.slug][0] <= counted_until)
+    years = range(max(plan.period_start, counted_from.year), counted_until.year + 1)
+    if ceased is not None and as_of >= ceased:
+        state = "ceased"
+    elif as_of < dt.date(plan.period_start, 1, 1):
+        state = "upcoming"
+    else:
+        state = "ended" if as_of > period_end else "current"
     return PlanProgress(
         plan_id=plan.id,
         as_of=as_of,
         state=state,
-        total=len(exemplars),
-        years=_year_counts(exemplars, years, as_of),
-        outside=sum(e.year not in years for e in exemplars),
-        fields=_field_progress(plan, exemplars, catalogue.fields, years, as_of),
-        targets=tuple(_target_progress(t, plan, exemplars, as_of) for t in plan.targets),
-        milestones=_milestone_states(plan.milestones, as_of),
+        counted_from=counted_from,
+        counted_until=counted_until,
+        total=len(inside),
+        years=_year_counts(inside, dates, years, as_of),
+        outside=len(real) - len(inside),
+        by_award=sum(dates[e.slug][1] == "award" for e in inside),
+        samples=len(listed) - len(real),
+        fields=_field_progress(plan, real, inside, dates, catalogue.fields, years, as_of),
+        targets=tuple(
+            _target_progress(t, inside, dates, years, counted_from, counted_until, as_of) for t in plan.targets
+        ),
+        milestones=_milestone_states(plan.milestones, as_of, ceased),
     )
 
 
@@ -212,102 +243,102 @@ def _year_state(year: int, as_of: dt.date) -> str:
     return "closed" if year < as_of.year else "current" if year == as_of.year else "future"
 
 
-def _year_counts(exemplars: Iterable[Exemplar], years: range, as_of: dt.date) -> tuple[YearCount, ...]:
+def _year_counts(
+    exemplars: Iterable[Exemplar], dates: Mapping[str, tuple[dt.date, str]], years: range, as_of: dt.date
+) -> tuple[YearCount, ...]:
     exemplars = tuple(exemplars)
-    return tuple(YearCount(y, sum(e.year == y for e in exemplars), _year_state(y, as_of)) for y in years)
+    return tuple(YearCount(y, sum(dates[e.slug][0].year == y for e in exemplars), _year_state(y, as_of)) for y in years)
 
 
 def _field_progress(
-    plan: Plan, exemplars: tuple[Exemplar, ...], fields: Mapping[str, object], years: range, as_of: dt.date
+    plan: Plan,
+    real: tuple[Exemplar, ...],
+    inside: tuple[Exemplar, ...],
+    dates: Mapping[str, tuple[dt.date, str]],
+    fields: Mapping[str, object],
+    years: range,
+    as_of: dt.date,
 ) -> tuple[FieldProgress, ...]:
     rows: list[FieldProgress] = []
 
     def row(field_id: str, ref: str | None, wording: str | None, lead: tuple[str, ...]) -> FieldProgress:
-        matching = tuple(e for e in exemplars if field_id in e.fields)
-        return FieldProgress(
-            field_id,
-            ref,
-            wording,
-            lead,
-            _year_counts(matching, years, as_of),
-            sum(e.year not in years for e in matching),
-        )
+        matching = tuple(e for e in inside if field_id in e.fields)
+        outside = sum(field_id in e.fields for e in real) - len(matching)
+        return FieldProgress(field_id, ref, wording, lead, _year_counts(matching, dates, years, as_of), outside)
 
     for plan_field in plan.fields:
         if plan_field.movements:
+            # Two movements of one item may share a canonical field: one row per field, worded as the item.
+            shared = len({m.field for m in plan_field.movements}) < len(plan_field.movements)
+            seen: set[str] = set()
             for movement in plan_field.movements:
-                rows.append(row(movement.field, plan_field.ref, movement.wording, movement.lead or plan_field.lead))
+                if movement.field in seen:
+                    continue
+                seen.add(movement.field)
+                wording = plan_field.wording if shared else movement.wording
+                rows.append(row(movement.field, plan_field.ref, wording, movement.lead or plan_field.lead))
         else:
             for field_id in plan_field.field_ids:
                 rows.append(row(field_id, plan_field.ref, plan_field.wording, plan_field.lead))
     named = set(plan.field_ids)
     # Exemplars may be recognised under a plan in a field the plan does not list (Phong Thổ lists none at all):
     # they are shown apart rather than dropped, so the rows still account for every story.
-    others = [f for f in fields if f not in named and any(f in e.fields for e in exemplars)]
+    others = [f for f in fields if f not in named and any(f in e.fields for e in real)]
     rows += [row(field_id, None, None, ()) for field_id in others]
     return tuple(rows)
 
 
-def _target_progress(target: Target, plan: Plan, exemplars: tuple[Exemplar, ...], as_of: dt.date) -> TargetProgress:
+def _target_progress(
+    target: Target,
+    inside: tuple[Exemplar, ...],
+    dates: Mapping[str, tuple[dt.date, str]],
+    years: range,
+    counted_from: dt.date,
+    counted_until: dt.date,
+    as_of: dt.date,
+) -> TargetProgress:
     counted = tuple(
         e
-        for e in exemplars
+        for e in inside
         if (not target.kinds or e.kind in target.kinds) and (target.field is None or target.field in e.fields)
     )
     if target.per == "year":
-        spans = [(str(y), dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(plan.period_start, plan.period_end + 1)]
+        spans = [(str(y), max(dt.date(y, 1, 1), counted_from), min(dt.date(y, 12, 31), counted_until)) for y in years]
     else:
-        label = (
-            str(plan.period_start) if plan.period_start == plan.period_end else f"{plan.period_start}-{plan.period_end}"
-        )
-        spans = [(label, dt.date(plan.period_start, 1, 1), dt.date(plan.period_end, 12, 31))]
+        label = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        spans = [(label, counted_from, counted_until)]
     periods = []
     for label, start, end in spans:
-        inside = [e for e in counted if start <= e.published <= end]
+        within = [e for e in counted if start <= dates[e.slug][0] <= end]
         state = "closed" if end < as_of else "future" if start > as_of else "current"
-        by_kind = tuple((k, n) for k in KINDS if (n := sum(e.kind == k for e in inside)))
-        periods.append(
-            TargetPeriod(
-                label=label,
-                state=state,
-                end=end,
-                published=len(inside),
-                by_kind=by_kind,
-                minimum=target.min,
-                maximum=target.max,
-                each=target.each,
-                verdict=_verdict(len(inside), target, state),
-            )
-        )
+        by_kind = tuple((k, n) for k in KINDS if (n := sum(e.kind == k for e in within)))
+        periods.append(TargetPeriod(label, state, start, end, len(within), by_kind))
     return TargetProgress(target, tuple(periods))
 
 
-def _verdict(published: int, target: Target, state: str) -> str:
-    if state == "future":
-        return "future"
-    if published < target.min:
-        # Below one unit's minimum site-wide means below it for every unit too: certain, even per unit.
-        return "short" if state == "closed" else "open"
-    if target.each:
-        return "undetermined"
-    if state == "closed" and target.max is not None and published > target.max:
-        return "above"
-    return "met"
-
-
-def _milestone_states(milestones: Iterable[Milestone], as_of: dt.date) -> tuple[MilestoneState, ...]:
-    """Milestones grouped by span (plans repeat yearly duties once per year), in order of their due dates."""
-    groups: dict[tuple[str, str | None], list[Milestone]] = {}
+def _milestone_states(
+    milestones: Iterable[Milestone], as_of: dt.date, ceased: dt.date | None
+) -> tuple[MilestoneState, ...]:
+    """Milestones grouped by span (plans repeat yearly duties once per year), in order of their due dates; steps
+    the source does not date come last, in source order."""
+    groups: dict[tuple[str | None, str | None], list[Milestone]] = {}
     for milestone in milestones:
         groups.setdefault((milestone.when, milestone.until), []).append(milestone)
     states = []
     for (when, until), items in groups.items():
         start, due = items[0].start, items[0].due
-        if due < as_of:
-            state, days = "past", (as_of - due).days
+        if start is None or due is None:
+            states.append(MilestoneState(when, until, None, None, "undated", tuple(items)))
+            continue
+        if ceased is not None and start >= ceased:
+            state = "lapsed"
+        elif due < as_of:
+            state = "past"
         elif start > as_of:
-            state, days = "upcoming", (start - as_of).days
+            state = "upcoming"
         else:
-            state, days = "current", (due - as_of).days
-        states.append(MilestoneState(when, until, start, due, state, days, tuple(items)))
-    return tuple(sorted(states, key=lambda m: (m.due, m.start)))
+            state = "current"
+        after_ceased = ceased is not None and due >= ceased
+        states.append(MilestoneState(when, until, start, due, state, tuple(items), after_ceased))
+    far = dt.date.max
+    return tuple(sorted(states, key=lambda m: (m.due or far, m.start or far)))

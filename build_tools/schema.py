@@ -21,6 +21,7 @@ from .model import (
     KINDS,
     PLAN_LEVELS,
     Award,
+    Ceased,
     Correction,
     CriteriaGroup,
     Duty,
@@ -29,10 +30,12 @@ from .model import (
     Link,
     Milestone,
     Movement,
+    Omission,
     Photo,
     Plan,
     PlanField,
     Province,
+    Section,
     Signer,
     Target,
     period_end,
@@ -824,6 +827,17 @@ CRITERIA = Shape(
     ),
 )
 FIELD_ID = Shape("id", vocabulary="fields")
+SECTION_KEYS = (
+    "basis",
+    "purposes",
+    "requirements",
+    "general_criteria",
+    "fields",
+    "targets",
+    "milestones",
+    "implementation",
+)
+"""Plan keys a source section may be transcribed into (`sections[].in`)."""
 PLAN_SHAPE = Shape(
     "map",
     keys={
@@ -839,6 +853,7 @@ PLAN_SHAPE = Shape(
         "date_printed": (OPT_TEXT, False),
         "period": (Shape("map", keys={"start": (Shape("int"), True), "end": (Shape("int"), True)}), True),
         "source": (TEXT, True),
+        "preamble": (TEXTS, False),
         "basis": (TEXTS, False),
         "purposes": (TEXTS, False),
         "requirements": (TEXTS, False),
@@ -899,7 +914,7 @@ PLAN_SHAPE = Shape(
                 item=Shape(
                     "map",
                     keys={
-                        "when": (Shape("partial-date"), True),
+                        "when": (Shape("partial-date"), False),  # absent: the source gives no date
                         "until": (Shape("partial-date"), False),
                         "what": (TEXT, True),
                         "label": (TEXT, False),
@@ -914,13 +929,39 @@ PLAN_SHAPE = Shape(
             False,
         ),
         "signer": (Shape("map", keys={"position": (OPT_TEXT, True), "name": (OPT_TEXT, True)}), False),
+        "sections": (
+            Shape(
+                "list",
+                item=Shape(
+                    "map",
+                    keys={
+                        "ref": (TEXT, True),
+                        "heading": (TEXT, True),
+                        "in": (Shape("list", item=Shape("enum", choices=SECTION_KEYS)), False),
+                        "text": (TEXTS, False),
+                    },
+                ),
+            ),
+            False,
+        ),
+        "omitted": (
+            Shape("list", item=Shape("map", keys={"section": (TEXT, True), "reason": (TEXT, True)})),
+            False,
+        ),
+        "ceased": (Shape("map", keys={"date": (Shape("partial-date"), True), "note": (TEXT, True)}), False),
     },
 )
 FIELDS_SHAPE = Shape(
     "list",
     item=Shape(
         "map",
-        keys={"id": (Shape("id"), True), "name": (TEXT, True), "description": (TEXT, True), "aliases": (TEXTS, False)},
+        keys={
+            "id": (Shape("id"), True),
+            "name": (TEXT, True),
+            "description": (TEXT, True),
+            "aliases": (TEXTS, False),
+            "related": (TEXTS, False),
+        },
     ),
 )
 PROVINCES_SHAPE = Shape(
@@ -1046,6 +1087,21 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                         "mỗi lĩnh vực cần đúng một trong hai: `field` (một mã) hoặc `movements` (nhiều phong trào).",
                     )
                 )
+        for index, item in enumerate(data.get("sections") or ()):
+            if isinstance(item, dict) and not item.get("in") and not item.get("text"):
+                key = f"sections.{index}"
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.lines.get(key, 1),
+                        key,
+                        "mỗi mục cần `in` (các trường chép mục này), `text` (các đoạn của mục) hoặc cả hai.",
+                    )
+                )
+        ceased = data.get("ceased")
+        if isinstance(ceased, dict) and isinstance(ceased.get("date"), str) and len(ceased["date"]) != 10:
+            key = "ceased.date"
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, "cần ngày đầy đủ dạng `2025-07-01`."))
         period = data.get("period")
         start, end = (period.get("start"), period.get("end")) if isinstance(period, dict) else (None, None)
         if isinstance(start, int) and isinstance(end, int) and start > end:
@@ -1069,6 +1125,12 @@ def _check_ranges(source: Source) -> list[Problem]:
         if not isinstance(milestone, dict):
             continue
         when, until = milestone.get("when"), milestone.get("until")
+        if until is not None and when is None:
+            key = f"milestones.{index}.until"
+            message = (
+                "mốc có `until` (kết thúc) cần có `when` (bắt đầu). Mốc văn bản không nêu thời gian thì bỏ cả hai."
+            )
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
         if (
             isinstance(when, str)
             and isinstance(until, str)
@@ -1148,9 +1210,16 @@ def build_plan(source: Source) -> Plan:
             for t in data.get("targets") or ()
         ),
         milestones=tuple(
-            Milestone(m["when"], m["what"], m.get("label"), m.get("who"), m.get("until"))
+            Milestone(m.get("when"), m["what"], m.get("label"), m.get("who"), m.get("until"))
             for m in data.get("milestones") or ()
         ),
+        preamble=tuple(data.get("preamble") or ()),
+        sections=tuple(
+            Section(str(s["ref"]), s["heading"], tuple(s.get("in") or ()), tuple(s.get("text") or ()))
+            for s in data.get("sections") or ()
+        ),
+        omitted=tuple(Omission(str(o["section"]), o["reason"]) for o in data.get("omitted") or ()),
+        ceased=Ceased(period_start(ceased["date"]), ceased["note"]) if (ceased := data.get("ceased")) else None,
         implementation=tuple(Duty(d["agency"], tuple(d["duties"])) for d in data.get("implementation") or ()),
         signer=Signer(signer["position"], signer["name"]) if signer else None,
         number_printed=data.get("number_printed"),
@@ -1160,7 +1229,13 @@ def build_plan(source: Source) -> Plan:
 
 def build_fields(source: Source) -> dict[str, Field]:
     return {
-        f["id"]: Field(f["id"], f["name"], " ".join(f["description"].split()), tuple(f.get("aliases") or ()))
+        f["id"]: Field(
+            f["id"],
+            f["name"],
+            " ".join(f["description"].split()),
+            tuple(f.get("aliases") or ()),
+            tuple(f.get("related") or ()),
+        )
         for f in source.data
     }
 
@@ -1195,6 +1270,20 @@ def validate_taxonomies(fields_source: Source, provinces_source: Source) -> list
                     )
                 )
             seen.add(item["id"])
+    for index, item in enumerate(fields_source.data):
+        # A separate movement is not another name of the field: one wording may not be both.
+        both = sorted(set(item.get("aliases") or ()) & set(item.get("related") or ()))
+        if both:
+            key = f"{index}.related"
+            problems.append(
+                Problem(
+                    fields_source.path,
+                    fields_source.lines.get(key, 1),
+                    key,
+                    f"“{both[0]}” vừa là tên khác (`aliases`) vừa là phong trào riêng (`related`) của lĩnh vực "
+                    f"`{item['id']}`. Giữ ở một chỗ: tên khác của cùng phong trào thì để trong `aliases`.",
+                )
+            )
     ids = {p["id"]: p for p in provinces_source.data}
     for index, item in enumerate(provinces_source.data):
         target = item.get("merged_into")

@@ -118,3 +118,30 @@ def test_wording_criteria_and_leads_are_verbatim_from_the_source(plans: dict[str
                 quoted += group.items
     missing = [q for q in quoted if _flat(q).rstrip(".;:…") not in text and _flat(q)[:60] not in text]
     assert missing == []
+
+
+def test_each_body_leads_only_its_own_movement_where_one_sentence_names_several(plans: dict[str, Plan]) -> None:
+    # Ninh Thuận đ: "Mỗi cơ quan chủ trì … (đối với từng ngành)"; Bắc Giang 15: three bodies, three movements.
+    item = {f.ref: f for f in plans["ninh-thuan-2021-2025"].fields}["đ"]
+    assert {m.field: m.lead for m in item.movements} == {
+        "quoc-phong": ("Bộ Chỉ huy Quân sự tỉnh", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"),
+        "an-ninh-to-quoc": ("Công an tỉnh",),
+    }
+    item = {f.ref: f for f in plans["bac-giang-2021"].fields}["15"]
+    assert [m.lead for m in item.movements] == [
+        ("Hội Cựu chiến binh tỉnh",),
+        ("Hội Liên hiệp Phụ nữ tỉnh",),
+        ("Tỉnh đoàn",),
+    ]
+
+
+def test_an_item_naming_two_movements_maps_each_and_names_neither_as_an_alias(plans: dict[str, Plan]) -> None:
+    fields, _, _ = load_taxonomies(load_project(REPO))
+    for plan_id, ref in [("nam-dinh-2022-2025", "3.4"), ("nam-dinh-2022-2025", "3.13"), ("bac-giang-2021", "3")]:
+        item = {f.ref: f for f in plans[plan_id].fields}[ref]
+        assert len(item.movements) == 2, (plan_id, ref)
+        [field_id] = item.field_ids
+        aliases = {_flat(a) for a in fields[field_id].aliases}
+        second = _flat(item.movements[1].wording)
+        assert not any(alias in second for alias in aliases if len(alias) > 30), (plan_id, ref)
+        assert any(_flat(r) in second for r in fields[field_id].related), (plan_id, ref)

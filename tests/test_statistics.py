@@ -193,71 +193,74 @@ def test_tile_map_layout_has_one_tile_per_province_and_no_overlaps() -> None:
             assert x2 <= ox1 or ox2 <= x1 or y2 <= oy1 or oy2 <= y1, "two shapes overlap"
 
 
-def test_plan_dashboard_sets_targets_against_results_in_words(built: SiteFixture) -> None:
+def test_plan_dashboard_sets_what_the_plan_asks_beside_what_the_site_holds(built: SiteFixture) -> None:
     html = built.built("ke-hoach/lang-son-skhdt-2022-2025/index.html")
     assert 'Số liệu tính đến ngày <time datetime="2025-06-30">30/06/2025</time>' in html
-    for sentence in (
-        "Năm 2022: đã đăng 0/2 gương, còn thiếu 2.",
-        "Năm 2023: đã đăng 2/2 gương (1 cá nhân, 1 tập thể), đạt chỉ tiêu.",
-        "Năm 2024: đã đăng 1/2 gương (1 cá nhân), còn thiếu 1.",
-        "Năm 2025 (tính đến 30/06/2025): đã đăng 0/2 gương, còn thiếu 2, hạn 31/12/2025.",
-    ):
-        assert sentence in html
-    assert "chỉ tính gương là tập thể hoặc cá nhân" in html
+    assert "Kế hoạch nêu: tối thiểu 2 gương mỗi năm, là tập thể hoặc cá nhân." in html
+    years = re.findall(r'<li class="ex-target-year[^"]*">(.*?)</li>', html)
+    assert years == [
+        "Năm 2023 (từ 05/04/2023 đến 31/12/2023): 1 gương đăng trên trang này được tính (1 cá nhân).",
+        "Năm 2024: 1 gương đăng trên trang này được tính (1 cá nhân).",
+        "Năm 2025 (từ 01/01/2025 đến ngày 30/06/2025): 0 gương đăng trên trang này được tính.",
+    ]
     # The household published in 2024 is counted in its field, apart from the plan's own fields.
     table = element(html, "table", "data-table", "tien-do-linh-vuc")
     rows = {text(r.find("th")): [text(td) for td in r.findall("td")] for r in table.find("tbody")}
     assert rows["Vì người nghèo - không để ai bị bỏ lại phía sau; giảm nghèo kế hoạch không nêu lĩnh vực này"] == [
-        "không nêu", "0", "0", "1", "0", "1",
+        "không nêu", "0", "1", "0", "1",
     ]  # fmt: skip
-    assert (
-        rows["Dân vận khéo Xây dựng mô hình điển hình “dân vận khéo”"][0] == "Các phòng, đơn vị thuộc và trực thuộc Sở"
-    )
+    assert rows["Xây dựng mô hình điển hình “dân vận khéo” lĩnh vực chung: Dân vận khéo"] == [
+        "Các phòng, đơn vị thuộc và trực thuộc Sở", "0", "0", "0", "0",
+    ]  # fmt: skip
 
 
-def test_per_department_target_says_what_the_comparison_can_and_cannot_show(built: SiteFixture) -> None:
-    html = built.built("ke-hoach/nam-dinh-2022-2025/index.html")
+def test_per_department_target_says_what_the_site_cannot_show(built: SiteFixture) -> None:
+    html = " ".join(built.built("ke-hoach/nam-dinh-2022-2025/index.html").split())
     assert (
-        "trang chỉ so <strong>tổng số gương đăng theo kế hoạch</strong> với "
-        "<strong>mức tối thiểu của một đơn vị</strong>"
+        "Kế hoạch nêu: mỗi đơn vị tối thiểu 1, tối đa 2 gương mỗi năm. Con số này áp dụng cho từng đơn vị; hồ sơ "
+        "trên trang không ghi đơn vị nào đề xuất gương nên trang không chia số gương theo đơn vị."
     ) in html
-    assert (
-        "Năm 2022: không có gương nào được đăng theo kế hoạch, nên không đơn vị nào đạt mức tối thiểu 1 gương." in html
-    )
-    assert (
-        "Năm 2023: cả kế hoạch đã đăng 2 gương (1 cá nhân, 1 hộ gia đình); mỗi đơn vị cần 1–2 gương. "
-        "Hồ sơ không ghi đơn vị đề xuất nên chưa đối chiếu được từng đơn vị."
-    ) in html
+    assert "Năm 2023 (từ 01/04/2023 đến 31/12/2023): 1 gương đăng trên trang này được tính (1 hộ gia đình)." in html
 
 
 def test_plan_dashboard_shows_fields_per_year_with_lead_agencies(built: SiteFixture) -> None:
     html = built.built("ke-hoach/nam-dinh-2022-2025/index.html")
     table = element(html, "table", "data-table", "tien-do-linh-vuc")
     header = [text(th) for th in table.find("thead").iter("th")]
-    assert header == ["Lĩnh vực", "Cơ quan chủ trì", "2022", "2023", "2024", "2025", "Ngoài thời gian KH", "Tổng"]
+    assert header == ["Mục của kế hoạch", "Cơ quan chủ trì", "2023", "2024", "2025", "Tổng"]
     rows = {text(r.find("th")).split(" ")[0]: [text(td) for td in r.findall("td")] for r in table.find("tbody")}
-    assert rows["3.8."] == ["Phòng Giáo dục và Đào tạo", "0", "1", "0", "0", "0", "1"]
-    assert rows["3.16."] == ["Đoàn TNCS Hồ Chí Minh thành phố", "0", "0", "0", "0", "1", "1"]
-    assert [text(td) for td in table.find("tfoot").iter("td")] == ["", "0", "2", "0", "0", "1", "3"]
-    assert "<strong>5/16</strong><span>lĩnh vực của kế hoạch đã có gương</span>" in html
+    assert rows["3.14."] == ["Hội Nông dân thành phố", "1", "0", "0", "1"]
+    # Published before the plan was issued (12/2021, 03/2023): listed under it, counted in no year.
+    assert rows["3.8."] == ["Phòng Giáo dục và Đào tạo", "0", "0", "0", "0"]
+    assert [text(td) for td in table.find("tfoot").iter("td")] == ["", "1", "0", "0", "1"]
+    assert "<strong>2/16</strong><span>lĩnh vực của kế hoạch đã có gương trên trang này</span>" in html
+    assert "2 gương ghi theo kế hoạch nhưng được công nhận ngoài khoảng thời gian tính" in html
 
 
 def test_plan_timeline_marks_each_milestone_against_the_content_date(built: SiteFixture) -> None:
     html = built.built("ke-hoach/nam-dinh-2022-2025/index.html")
     states = re.findall(r'<li class="ex-milestone ex-milestone--(\w+)"', html)
-    assert states == ["past", "past", "past", "current", "current"]
+    assert states == ["past", "past", "past", "current", "current", "undated"]
     assert re.search(
         r'id="moc-tiep-theo">\s*<p class="ex-milestone__when"><time datetime="2025-06-30"><strong>Quý II/2025', html
     )
-    assert "Đã qua mốc</span>" in html and "hết hạn 30/05/2023" in html
-    assert "hạn cuối là hôm nay (30/06/2025)" in html and "còn 184 ngày, đến 31/12/2025" in html
+    assert "Đã qua mốc</span>" in html and "đã hết ngày 30/05/2023" in html
+    # Dates, never the reader's today: "từ … đến …", not "hôm nay" or "còn 184 ngày".
+    assert "từ 01/04/2025 đến 30/06/2025" in html
+    assert "từ 01/01/2025 đến 31/12/2025; cơ quan ban hành không còn từ ngày 01/07/2025" in html
     assert "Trang không theo dõi việc đã làm xong hay chưa" in html
-    # Past spans start folded, the running ones open.
+    # Past spans start folded, the running ones and the undated steps open.
     assert html.count('<details class="ex-milestone__items">') == 3
-    assert html.count('<details class="ex-milestone__items" open>') == 2
+    assert html.count('<details class="ex-milestone__items" open>') == 3
 
 
-def test_field_page_shows_which_plans_cover_it_and_how_each_is_doing(built: SiteFixture) -> None:
+STATUS_NAM_DINH = (
+    "Tính đến ngày 30/06/2025: 1 gương đăng trên trang này được tính theo kế hoạch · trong thời gian thực hiện, "
+    "đến hết ngày 30/06/2025 (cơ quan ban hành không còn từ ngày 01/07/2025) · mốc tiếp theo: quý II/2025"
+)
+
+
+def test_field_page_shows_which_plans_cover_it_and_what_the_site_holds(built: SiteFixture) -> None:
     html = built.built("linh-vuc/hoc-tap-lam-theo-bac/index.html")
     table = element(html, "table", "data-table", "ke-hoach-linh-vuc")
     rows = [[text(c) for c in r] for r in table.find("tbody")]
@@ -266,16 +269,16 @@ def test_field_page_shows_which_plans_cover_it_and_how_each_is_doing(built: Site
         ("Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn", "Các phòng, đơn vị thuộc và trực thuộc Sở", "1"),
         ("Ủy ban nhân dân thành phố Nam Định", "Ban Tuyên giáo Thành uỷ", "0"),
     ]
-    assert rows[0][3].startswith("4 gương đã đăng theo kế hoạch · đang trong thời gian thực hiện · chỉ tiêu 2025: 0/2")
+    assert rows[0][3] == (
+        "Tính đến ngày 30/06/2025: 3 gương đăng trên trang này được tính theo kế hoạch · trong thời gian thực hiện"
+    )
+    assert rows[1][3] == STATUS_NAM_DINH
     assert 'href="../../so-sanh/hoc-tap-lam-theo-bac/"' in html
 
 
-def test_province_page_shows_its_plans_and_their_progress(built: SiteFixture) -> None:
+def test_province_page_shows_its_plans_and_what_the_site_holds(built: SiteFixture) -> None:
     html = built.built("dia-phuong/ninh-binh/index.html")
-    assert (
-        "3 gương đã đăng theo kế hoạch · đang trong thời gian thực hiện · chỉ tiêu 2025: 0/1–2 (mức của một đơn vị)"
-        " · mốc tiếp theo: quý II/2025"
-    ) in html
+    assert STATUS_NAM_DINH in html
 
 
 def test_comparison_page_sets_wording_criteria_and_leads_side_by_side(built: SiteFixture) -> None:
@@ -299,7 +302,7 @@ def test_comparison_page_sets_wording_criteria_and_leads_side_by_side(built: Sit
 def test_plan_index_links_comparisons_and_statistics(built: SiteFixture) -> None:
     html = built.built("ke-hoach/index.html")
     assert 'href="../so-sanh/"' in html and 'href="../thong-ke/"' in html
-    assert "4 gương đã đăng theo kế hoạch · đang trong thời gian thực hiện" in html
+    assert "Tính đến ngày 30/06/2025: 3 gương đăng trên trang này được tính theo kế hoạch" in html
 
 
 def test_pages_fit_a_phone_screen(built: SiteFixture) -> None:

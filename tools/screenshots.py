@@ -27,8 +27,9 @@ CHROMIUM_ARGS = [
 ]
 WIDTHS = {"phone": 412, "desktop": 1280}
 PAGES = {
-    "ke-hoach-nam-dinh": ("ke-hoach/nam-dinh-2022-2025/index.html", "#can-cu"),
-    "ke-hoach-lang-son": ("ke-hoach/lang-son-skhdt-2022-2025/index.html", "#can-cu"),
+    "ke-hoach-nam-dinh": ("ke-hoach/nam-dinh-2022-2025/index.html", "#van-ban-ke-hoach"),
+    "ke-hoach-lang-son": ("ke-hoach/lang-son-skhdt-2022-2025/index.html", "#van-ban-ke-hoach"),
+    "ke-hoach-ninh-thuan": ("ke-hoach/ninh-thuan-2021-2025/index.html", "#van-ban-ke-hoach"),
     "thong-ke": ("thong-ke/index.html", None),
     "so-sanh-giam-ngheo": ("so-sanh/giam-ngheo/index.html", None),
 }

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .catalogue import Catalogue
 from .config import Settings
-from .model import KINDS, Award, Exemplar
+from .model import KINDS, SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
 from .photos import PhotoSet
 from .richtext import absolute_html
 
@@ -274,6 +274,7 @@ def build_item(
     before, after = around.split(_STORY_SLOT)
     content_html = before + absolute_story + after
     categories = [
+        *([Category("du-lieu-mau", SAMPLE_LABEL)] if e.sample else []),
         Category(e.kind, KINDS[e.kind], f"{settings.site_url}loai/{e.kind}/"),
         *(Category(f, cat.fields[f].name, f"{settings.site_url}linh-vuc/{f}/") for f in e.fields),
         Category(today.id, today.label, f"{settings.site_url}dia-phuong/{today.id}/"),
@@ -285,8 +286,9 @@ def build_item(
     return FeedItem(
         guid=item_guid(e, settings.id_domain),
         url=url,
-        title=e.name,
-        summary=e.summary,
+        # A newsroom's reader shows the title and the description first: a sample says so in both.
+        title=f"[{SAMPLE_LABEL}] {e.name}" if e.sample else e.name,
+        summary=f"{SAMPLE_NOTE} {e.summary}" if e.sample else e.summary,
         content_html=content_html,
         published=as_datetime(e.published),
         # A correction changes the story: readers' feed clients must see the item as updated.
@@ -645,6 +647,7 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "fields": list(e.fields),
         "province": e.province,
         "province_today": item.province_today,
+        "sample": e.sample,
         "awards": [
             {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None}
             for a in item.awards

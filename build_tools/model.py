@@ -9,6 +9,11 @@ from pathlib import Path
 KINDS: dict[str, str] = {"ca-nhan": "Cá nhân", "tap-the": "Tập thể", "ho-gia-dinh": "Hộ gia đình"}
 """Kind id → Vietnamese label; ids are the contract, labels are what readers see."""
 
+SAMPLE_LABEL = "Dữ liệu mẫu"
+"""What every surface says of a sample profile (`sample: true`): story, cards, search, feeds, share tags."""
+SAMPLE_NOTE = "Dữ liệu mẫu, không phải gương điển hình có thật."
+"""Put before a sample's summary where the summary travels alone (feed descriptions, link previews, JSON-LD)."""
+
 PLAN_LEVELS: dict[str, str] = {
     "tinh": "Tỉnh",
     "huyen": "Huyện",

@@ -183,9 +183,8 @@ def list_feeds(cat: Catalogue, settings: Settings) -> list[FeedSpec]:
         )
     for province in cat.current_provinces:
         former = cat.former_of(province.id)
-        including = (
-            f", kể cả các gương được công nhận khi còn là {', '.join(f.label for f in former)}" if former else ""
-        )
+        names = ", ".join(f.label_in_sentence for f in former)
+        including = f", kể cả các gương được công nhận khi còn là {names}" if former else ""
         specs.append(
             FeedSpec(
                 f"dia-phuong/{province.id}/feed.xml",
@@ -209,8 +208,8 @@ def list_feeds(cat: Catalogue, settings: Settings) -> list[FeedSpec]:
                 "former",
                 province.label,
                 f"{site} – {today.label} (gồm {province.label} cũ)",
-                f"{province.label} đã hợp nhất vào {today.label} từ ngày 1/7/2025; feed này đưa tin của cả "
-                f"{today.label}. Địa chỉ mới: {settings.site_url}dia-phuong/{today.id}/feed.xml",
+                f"{province.label} đã hợp nhất vào {today.label_in_sentence} từ ngày 1/7/2025; feed này đưa tin của cả "
+                f"{today.label_in_sentence}. Địa chỉ mới: {settings.site_url}dia-phuong/{today.id}/feed.xml",
                 f"dia-phuong/{today.id}/",
                 _published(cat.by_province.get(today.id, ())),
             )

@@ -53,6 +53,11 @@ class Province:
     def label(self) -> str:
         return f"{'Thành phố' if self.type == 'thanh-pho' else 'Tỉnh'} {self.name}"
 
+    @property
+    def label_in_sentence(self) -> str:
+        """The label mid-sentence, where Vietnamese writes the unit in lower case: `nay thuộc tỉnh Ninh Bình`."""
+        return self.label[:1].lower() + self.label[1:]
+
 
 @dataclass(frozen=True)
 class Award:
@@ -245,6 +250,13 @@ class Plan:
     @property
     def level_label(self) -> str:
         return PLAN_LEVELS[self.level]
+
+    @property
+    def issuer_with_level(self) -> str:
+        """The issuer, with its level only where the name does not say it already: "Ủy ban nhân dân tỉnh Ninh Thuận"
+        needs no "(Tỉnh)"."""
+        level = self.level_label.split(",")[0].lower()
+        return self.issuer if level in self.issuer.lower() else f"{self.issuer} ({self.level_label})"
 
     @property
     def field_ids(self) -> tuple[str, ...]:

@@ -225,7 +225,7 @@ def test_per_department_target_says_what_the_comparison_can_and_cannot_show(buil
         "Năm 2022: không có gương nào được đăng theo kế hoạch, nên không đơn vị nào đạt mức tối thiểu 1 gương." in html
     )
     assert (
-        "Năm 2023: cả kế hoạch đã đăng 2 gương (1 cá nhân, 1 hộ gia đình); mỗi đơn vị cần 1–2 gương. "
+        "Năm 2023: trang này đã đăng 2 gương (1 cá nhân, 1 hộ gia đình) theo cả kế hoạch; mỗi đơn vị cần 1–2 gương. "
         "Hồ sơ không ghi đơn vị đề xuất nên chưa đối chiếu được từng đơn vị."
     ) in html
 

@@ -628,7 +628,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "sample",
         False,
         "`true` chỉ với hồ sơ mẫu, minh họa (không phải gương có thật): được ghi rõ là dữ liệu mẫu ở mọi nơi hồ sơ "
-        "xuất hiện và không bao giờ được tính vào kết quả của kế hoạch. Hồ sơ thật không ghi khóa này.",
+        "xuất hiện (trang, thẻ, tìm kiếm, feed, dữ liệu mở) và không bao giờ được tính vào kết quả của kế hoạch hay "
+        "thống kê. Hồ sơ thật không ghi khóa này.",
         "false",
         validate_sample,
         label="Hồ sơ mẫu",

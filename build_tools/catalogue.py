@@ -29,6 +29,11 @@ class Catalogue:
     by_plan: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
     by_year: Mapping[int, tuple[Exemplar, ...]] = field(default_factory=dict)
 
+    @cached_property
+    def published_samples(self) -> tuple[Exemplar, ...]:
+        """Sample profiles a reader can meet (drafts aside): while there are any, the front pages say so."""
+        return tuple(e for e in self.exemplars if e.sample and not e.draft)
+
     @property
     def current_provinces(self) -> list[Province]:
         return [p for p in self.provinces.values() if p.current]

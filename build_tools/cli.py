@@ -187,10 +187,11 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     print(f"Đã tạo {project.shown(path)}")
     print("Tiếp theo:")
     print("  1. Viết phần tóm tắt (summary) và câu chuyện bên dưới dòng `---` thứ hai.")
-    print(f"  2. Nếu có ảnh, chép ảnh vào {project.shown(path.parent)}/ và điền trường photo.")
+    print("  2. Ghi căn cứ để bạn đọc kiểm chứng: khen thưởng kèm số quyết định (awards) hoặc bài báo (sources).")
+    print(f"  3. Nếu có ảnh, chép ảnh vào {project.shown(path.parent)}/ và điền trường photo.")
     if answers.kind in profile_key("consent").required_for and not consent:
         print("  !  Chưa có văn bản đồng ý: khi đã có, đổi `consent: false` thành `consent: true`.")
-    print("  3. Chạy `bash tasks.sh check` để kiểm tra, `bash tasks.sh serve` để xem trước.")
+    print("  4. Chạy `bash tasks.sh check` để kiểm tra, `bash tasks.sh serve` để xem trước.")
     return EXIT_OK
 
 

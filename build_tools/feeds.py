@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .catalogue import Catalogue
 from .config import Settings
-from .model import KINDS, Award, Exemplar
+from .model import KINDS, SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
 from .photos import PhotoSet
 from .richtext import absolute_html
 
@@ -183,9 +183,8 @@ def list_feeds(cat: Catalogue, settings: Settings) -> list[FeedSpec]:
         )
     for province in cat.current_provinces:
         former = cat.former_of(province.id)
-        including = (
-            f", kể cả các gương được công nhận khi còn là {', '.join(f.label for f in former)}" if former else ""
-        )
+        names = ", ".join(f.label_in_sentence for f in former)
+        including = f", kể cả các gương được công nhận khi còn là {names}" if former else ""
         specs.append(
             FeedSpec(
                 f"dia-phuong/{province.id}/feed.xml",
@@ -209,8 +208,8 @@ def list_feeds(cat: Catalogue, settings: Settings) -> list[FeedSpec]:
                 "former",
                 province.label,
                 f"{site} – {today.label} (gồm {province.label} cũ)",
-                f"{province.label} đã hợp nhất vào {today.label} từ ngày 1/7/2025; feed này đưa tin của cả "
-                f"{today.label}. Địa chỉ mới: {settings.site_url}dia-phuong/{today.id}/feed.xml",
+                f"{province.label} đã hợp nhất vào {today.label_in_sentence} từ ngày 1/7/2025; feed này đưa tin của cả "
+                f"{today.label_in_sentence}. Địa chỉ mới: {settings.site_url}dia-phuong/{today.id}/feed.xml",
                 f"dia-phuong/{today.id}/",
                 _published(cat.by_province.get(today.id, ())),
             )
@@ -274,6 +273,7 @@ def build_item(
     before, after = around.split(_STORY_SLOT)
     content_html = before + absolute_story + after
     categories = [
+        *([Category("du-lieu-mau", SAMPLE_LABEL)] if e.sample else []),
         Category(e.kind, KINDS[e.kind], f"{settings.site_url}loai/{e.kind}/"),
         *(Category(f, cat.fields[f].name, f"{settings.site_url}linh-vuc/{f}/") for f in e.fields),
         Category(today.id, today.label, f"{settings.site_url}dia-phuong/{today.id}/"),
@@ -285,8 +285,9 @@ def build_item(
     return FeedItem(
         guid=item_guid(e, settings.id_domain),
         url=url,
-        title=e.name,
-        summary=e.summary,
+        # A newsroom's reader shows the title and the description first: a sample says so in both.
+        title=f"[{SAMPLE_LABEL}] {e.name}" if e.sample else e.name,
+        summary=f"{SAMPLE_NOTE} {e.summary}" if e.sample else e.summary,
         content_html=content_html,
         published=as_datetime(e.published),
         # A correction changes the story: readers' feed clients must see the item as updated.
@@ -645,6 +646,7 @@ def _json_item(item: FeedItem, settings: Settings) -> dict[str, Any]:
         "fields": list(e.fields),
         "province": e.province,
         "province_today": item.province_today,
+        "sample": e.sample,
         "awards": [
             {"title": a.title, "decision": a.decision, "date": a.date.isoformat() if a.date else None}
             for a in item.awards

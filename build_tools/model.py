@@ -9,6 +9,11 @@ from pathlib import Path
 KINDS: dict[str, str] = {"ca-nhan": "Cá nhân", "tap-the": "Tập thể", "ho-gia-dinh": "Hộ gia đình"}
 """Kind id → Vietnamese label; ids are the contract, labels are what readers see."""
 
+SAMPLE_LABEL = "Dữ liệu mẫu"
+"""What every surface says of a sample profile (`sample: true`): story, cards, search, feeds, share tags."""
+SAMPLE_NOTE = "Dữ liệu mẫu, không phải gương điển hình có thật."
+"""Put before a sample's summary where the summary travels alone (feed descriptions, link previews, JSON-LD)."""
+
 PLAN_LEVELS: dict[str, str] = {
     "tinh": "Tỉnh",
     "huyen": "Huyện",
@@ -50,6 +55,11 @@ class Province:
     @property
     def label(self) -> str:
         return f"{'Thành phố' if self.type == 'thanh-pho' else 'Tỉnh'} {self.name}"
+
+    @property
+    def label_in_sentence(self) -> str:
+        """The label mid-sentence, where Vietnamese writes the unit in lower case: `nay thuộc tỉnh Ninh Bình`."""
+        return self.label[:1].lower() + self.label[1:]
 
 
 @dataclass(frozen=True)
@@ -287,6 +297,13 @@ class Plan:
     @property
     def level_label(self) -> str:
         return PLAN_LEVELS[self.level]
+
+    @property
+    def issuer_with_level(self) -> str:
+        """The issuer, with its level only where the name does not say it already: "Ủy ban nhân dân tỉnh Ninh Thuận"
+        needs no "(Tỉnh)"."""
+        level = self.level_label.split(",")[0].lower()
+        return self.issuer if level in self.issuer.lower() else f"{self.issuer} ({self.level_label})"
 
     @property
     def field_ids(self) -> tuple[str, ...]:

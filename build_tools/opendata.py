@@ -47,7 +47,7 @@ class Column:
 
     name: str
     type: str
-    """`string`, `date`, `url`, `list` or `objects`, as documented on /du-lieu/."""
+    """`string`, `boolean`, `date`, `url`, `list` or `objects`, as documented on /du-lieu/."""
     description: str
     value: Callable[[Exemplar, RowContext], Any]
     """The JSON value; the CSV cell is derived from it (`csv` overrides)."""
@@ -105,6 +105,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("slug", "string", "Đường dẫn hiện tại của câu chuyện (phần cuối của `url`).", lambda e, ctx: e.slug),
     Column("url", "url", "Địa chỉ đầy đủ của trang câu chuyện.", lambda e, ctx: ctx.url(e)),
     Column("name", "string", "Tên cá nhân, tập thể hoặc hộ gia đình.", lambda e, ctx: e.name),
+    Column(
+        "sample",
+        "boolean",
+        "`true` nếu là hồ sơ mẫu (dữ liệu minh họa, không phải gương điển hình có thật; tên, số liệu, khen thưởng "
+        "và số quyết định đều là giả định), `false` nếu là gương thật. Khi thống kê hay đăng lại, hãy bỏ các dòng "
+        "`true`.",
+        lambda e, ctx: e.sample,
+        csv=lambda value: "true" if value else "false",
+    ),
     Column("kind", "string", "Loại: `ca-nhan`, `tap-the` hoặc `ho-gia-dinh`.", lambda e, ctx: e.kind),
     Column("kind_name", "string", "Loại, viết đầy đủ (Cá nhân, Tập thể, Hộ gia đình).", lambda e, ctx: e.kind_label),
     Column("fields", "list", "Mã các lĩnh vực.", lambda e, ctx: list(e.fields)),
@@ -326,18 +335,28 @@ def _plan_record(plan: Plan, cat: Catalogue, settings: Settings) -> dict[str, An
     if plan.ceased is not None:
         record["ceased"]["date"] = plan.ceased.date.isoformat()
     published = [e for e in cat.by_plan.get(plan.id, ()) if not e.draft]
+    # A sample is no exemplar recognised under the plan: listed apart, never counted.
+    real = [e for e in published if not e.sample]
     return {
         "id": plan.id,
         "url": settings.site_url + plan.url,
         "province_today": cat.today(plan.province).id,
         "field_ids": list(plan.field_ids),
-        "exemplar_count": len(published),
-        "exemplars": [settings.site_url + e.url for e in published],
+        "exemplar_count": len(real),
+        "exemplars": [settings.site_url + e.url for e in real],
+        "sample_exemplars": [settings.site_url + e.url for e in published if e.sample],
         **{key: value for key, value in record.items() if key != "id"},
     }
 
 
-_PACKAGE_TYPES = {"string": "string", "date": "date", "url": "string", "list": "string", "objects": "string"}
+_PACKAGE_TYPES = {
+    "string": "string",
+    "boolean": "boolean",
+    "date": "date",
+    "url": "string",
+    "list": "string",
+    "objects": "string",
+}
 
 
 def _datapackage(settings: Settings, files: tuple[DataFile, ...]) -> dict[str, Any]:

@@ -316,7 +316,7 @@ def render_story_pages(
             "story.md.j2",
             {
                 "title": exemplar.name,
-                "description": exemplar.summary,
+                "description": share.description,
                 "hide": ["toc"],
                 "draft": exemplar.draft,
                 "source": exemplar.source_path,
@@ -578,6 +578,7 @@ def render_redirect(target_url: str, from_url: str, title: str) -> str:
 FORMAT_NAMES = {"rss": "RSS 2.0", "atom": "Atom", "json": "JSON Feed 1.1"}
 TYPE_NAMES = {
     "string": "văn bản",
+    "boolean": "đúng/sai",
     "date": "ngày",
     "url": "địa chỉ web",
     "list": "danh sách",

@@ -534,7 +534,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "awards",
         False,
-        "Danh sách khen thưởng: `title` (tên), `decision` (số quyết định), `date` (NĂM-THÁNG-NGÀY).",
+        "Danh sách khen thưởng: `title` (tên), `decision` (số quyết định), `date` (NĂM-THÁNG-NGÀY). Hồ sơ gương thật "
+        "cần ít nhất một khen thưởng có số quyết định hoặc một bài báo trong `sources`, để bạn đọc kiểm chứng.",
         "- {title: Bằng khen của Chủ tịch UBND tỉnh, decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}",
         validate_awards,
         label="Khen thưởng",
@@ -575,7 +576,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
     Key(
         "sources",
         False,
-        "Các bài báo đã đưa tin: `title` và `url` (https://…).",
+        "Các bài báo đã đưa tin: `title` và `url` (https://…). Hồ sơ gương thật không có khen thưởng kèm số quyết "
+        "định thì cần ít nhất một bài báo.",
         '- {title: "Cô giáo của học trò nghèo", url: "https://baonamdinh.vn/co-giao-cua-hoc-tro-ngheo"}',
         validate_sources,
         label="Báo chí đã đưa tin",
@@ -629,7 +631,8 @@ PROFILE_KEYS: tuple[Key, ...] = (
         "sample",
         False,
         "`true` chỉ với hồ sơ mẫu, minh họa (không phải gương có thật): được ghi rõ là dữ liệu mẫu ở mọi nơi hồ sơ "
-        "xuất hiện và không bao giờ được tính vào kết quả của kế hoạch. Hồ sơ thật không ghi khóa này.",
+        "xuất hiện (trang, thẻ, tìm kiếm, feed, dữ liệu mở) và không bao giờ được tính vào kết quả của kế hoạch hay "
+        "thống kê. Hồ sơ thật không ghi khóa này.",
         "false",
         validate_sample,
         label="Hồ sơ mẫu",
@@ -710,11 +713,43 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
             continue
         for issue in key.validate(data[key.name], ctx):
             report(issue.message, issue.key or key.name)
+    for key_name, message in validate_verifiable(data):
+        report(message, key_name, line=source.lines.get(key_name, 1))
     for line, key_name, message in validate_privacy(source, data.get("public_contacts")):
         report(message, key_name, line=line)
     if not _HTML_COMMENT.sub("", source.body).strip():
         report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
     return problems
+
+
+def validate_verifiable(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A published real profile gives readers a way to check it: at least one award with its decision number, or
+    one press source. Drafts are not published yet; samples say they are invented. A mistake in `awards` or `sources`
+    themselves is reported by their own rule, not twice."""
+    if data.get("draft") is True or data.get("sample") is True:
+        return
+    awards, sources = data.get("awards", []), data.get("sources", [])
+    if not isinstance(awards, list) or not isinstance(sources, list) or sources:
+        return
+    if any(isinstance(a, dict) and isinstance(a.get("decision"), str) and a["decision"].strip() for a in awards):
+        return
+    if awards:
+        yield "awards", _UNVERIFIED_AWARD_MESSAGE
+    else:
+        yield "awards", _UNVERIFIED_MESSAGE
+
+
+_UNVERIFIED_MESSAGE = (
+    "hồ sơ chưa có căn cứ để bạn đọc kiểm chứng: cần ít nhất một khen thưởng có số quyết định hoặc một bài báo "
+    "đã đưa tin. Hãy thêm khen thưởng, ví dụ `awards: [{title: Bằng khen của Chủ tịch UBND tỉnh, decision: "
+    'Quyết định số 1234/QĐ-UBND, date: 2023-05-12}]`, hoặc bài báo, ví dụ `sources: [{title: "Tên bài", '
+    'url: "https://…"}]`.'
+)
+_UNVERIFIED_AWARD_MESSAGE = (
+    "khen thưởng chưa ghi số quyết định và hồ sơ chưa có bài báo đã đưa tin, nên bạn đọc không kiểm chứng được. "
+    "Hãy ghi số quyết định vào khen thưởng, ví dụ `decision: Quyết định số 1234/QĐ-UBND`, hoặc thêm bài báo vào "
+    '`sources`, ví dụ `sources: [{title: "Tên bài", url: "https://…"}]`.'
+)
 
 
 _PRIVACY_MESSAGES = {

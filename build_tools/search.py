@@ -13,7 +13,8 @@ keyed by syllable:
   folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
 - `search/t/<xx>.json`: the dictionary by first two letters, to complete the word being typed;
 - `search/f/<facet>/<value>.bin`: the documents of one filter value (field, today's province, kind, year);
-- `search/d/<id>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo).
+- `search/d/<id>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo,
+  `m` for a sample profile).
 
 The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds exactly as `tokens()` here does.
 """
@@ -98,6 +99,8 @@ class SearchDocument:
     """The province as recorded, when it has since merged into `place`."""
     date: str = ""
     thumbnail: str | None = None
+    sample: bool = False
+    """A sample profile (`sample: true`): its result is marked as such."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ def story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str 
         former_place=recorded.name if recorded.id != today.id else "",
         date=date_vi(e.published),
         thumbnail=thumbnail,
+        sample=e.sample,
     )
 
 
@@ -711,6 +715,7 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
         "d": document.date,
         "i": document.thumbnail,
         "b": document.body[:EXCERPT_CHARS],
+        "m": 1 if document.sample else 0,
     }
     fragment.update({key: value for key, value in optional.items() if value})
     return fragment

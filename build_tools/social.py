@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from .catalogue import Catalogue
 from .config import Settings
-from .model import Award, Exemplar
+from .model import SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
 from .photos import PhotoSet, Variant
 from .sharecard import CardText
 from .text import unicode_escape
@@ -92,7 +92,7 @@ def build_card_text(exemplar: Exemplar, cat: Catalogue, settings: Settings) -> C
     place = today.label if recorded.id == today.id else f"{today.label} (trước đây: {recorded.label})"
     fields = "; ".join(cat.fields[f].name for f in exemplar.fields)
     return CardText(
-        eyebrow=settings.site_name,
+        eyebrow=f"{SAMPLE_LABEL} · {settings.site_name}" if exemplar.sample else settings.site_name,
         title=exemplar.name,
         lines=(f"{exemplar.kind_label} · {place}", f"Lĩnh vực: {fields}"),
         footer=_host(settings.site_url),
@@ -123,7 +123,7 @@ def build_share_meta(
         image = ShareImage(url + card.name, card.width, card.height, card.mime, alt)
     return ShareMeta(
         title=exemplar.name,
-        description=exemplar.summary,
+        description=share_description(exemplar),
         url=url,
         site_name=settings.site_name,
         published=exemplar.published.isoformat(),
@@ -133,6 +133,11 @@ def build_share_meta(
         image=image,
         json_ld=render_json_ld(exemplar, cat, settings, image, photo_url=url + photo.fallback.name if photo else None),
     )
+
+
+def share_description(exemplar: Exemplar) -> str:
+    """The summary as it travels alone (link previews, search engines): a sample says it is one first."""
+    return f"{SAMPLE_NOTE} {exemplar.summary}" if exemplar.sample else exemplar.summary
 
 
 def render_json_ld(
@@ -147,13 +152,13 @@ def render_json_ld(
         "@type": SCHEMA_TYPES[exemplar.kind],
         "@id": url + "#guong",
         "name": exemplar.name,
-        "description": exemplar.summary,
+        "description": share_description(exemplar),
         "url": url,
     }
     if photo_url:
         entity["image"] = photo_url
     if exemplar.awards:
-        entity["award"] = [_award_text(award) for award in exemplar.awards]
+        entity["award"] = [_award_text(award, exemplar.sample) for award in exemplar.awards]
     address: dict[str, object] = {"@type": "PostalAddress"}
     if exemplar.locality:
         address["addressLocality"] = exemplar.locality
@@ -171,7 +176,7 @@ def render_json_ld(
         "url": url,
         "name": exemplar.name,
         "headline": exemplar.name,
-        "description": exemplar.summary,
+        "description": share_description(exemplar),
         "inLanguage": "vi",
         "datePublished": exemplar.published.isoformat(),
         "dateModified": exemplar.last_modified.isoformat(),
@@ -180,6 +185,8 @@ def render_json_ld(
         "license": settings.licence_url,
         "mainEntity": entity,
     }
+    if exemplar.sample:
+        page["creativeWorkStatus"] = SAMPLE_LABEL
     if exemplar.tags:
         page["keywords"] = list(exemplar.tags)
     if image is not None:
@@ -193,9 +200,11 @@ def dump_json_for_html(data: object) -> str:
     return _JSON_IN_HTML.sub(unicode_escape, text)
 
 
-def _award_text(award: Award) -> str:
-    """`award` is plain text in schema.org: the title with the decision that makes it verifiable."""
-    details = [d for d in (award.decision, award.date and f"ngày {award.date:%d/%m/%Y}") if d]
+def _award_text(award: Award, sample: bool = False) -> str:
+    """`award` is plain text in schema.org: the title with the decision that makes it verifiable (a sample's
+    decision is marked as the illustration it is)."""
+    decision = f"{award.decision}, số quyết định minh họa" if award.decision and sample else award.decision
+    details = [d for d in (decision, award.date and f"ngày {award.date:%d/%m/%Y}") if d]
     return f"{award.title} ({', '.join(details)})" if details else award.title
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class Count:
 class Statistics:
     as_of: dt.date
     total: int
+    """Real exemplars only."""
     by_year: tuple[Count, ...]
     """Every year from the first to the last publication, gaps included, oldest first."""
     by_kind: tuple[Count, ...]
@@ -44,6 +46,8 @@ class Statistics:
     by_province: tuple[Count, ...]
     """The 34 provinces in force, in Vietnamese alphabetical order; `parts` split merged ones by recorded unit."""
     by_plan: tuple[Count, ...]
+    samples: int = 0
+    """Sample profiles, left out of every count above."""
 
     @property
     def provinces_reached(self) -> int:
@@ -55,38 +59,35 @@ class Statistics:
 
 
 def build_statistics(catalogue: Catalogue, as_of: dt.date) -> Statistics:
-    years = sorted(catalogue.by_year)
+    """The counts of real exemplars. Sample profiles are illustrations, not exemplars: they are counted apart
+    (`samples`, which the page states) and in no table, chart or CSV."""
+    real = [e for e in catalogue.exemplars if not e.sample]
+    per_year = Counter(e.year for e in real)
+    years = sorted(per_year)
     by_year = tuple(
-        Count(
-            str(y),
-            str(y),
-            len(catalogue.by_year.get(y, ())),
-            f"nguoi-tot-viec-tot/{y}/" if y in catalogue.by_year else None,
-        )
+        Count(str(y), str(y), per_year[y], f"nguoi-tot-viec-tot/{y}/" if y in catalogue.by_year else None)
         for y in (range(years[0], years[-1] + 1) if years else ())
     )
-    by_kind = tuple(Count(k, label, len(catalogue.by_kind.get(k, ())), f"loai/{k}/") for k, label in KINDS.items())
-    fields = [
-        Count(f.id, f.name, len(catalogue.by_field.get(f.id, ())), f"linh-vuc/{f.id}/")
-        for f in catalogue.fields.values()
-    ]
+    per_kind = Counter(e.kind for e in real)
+    by_kind = tuple(Count(k, label, per_kind[k], f"loai/{k}/") for k, label in KINDS.items())
+    per_field = Counter(f for e in real for f in e.fields)
+    fields = [Count(f.id, f.name, per_field[f.id], f"linh-vuc/{f.id}/") for f in catalogue.fields.values()]
     # Stable sort: equal counts keep the taxonomy's order, which groups related movements.
     by_field = tuple(sorted(fields, key=lambda c: -c.count))
     by_province = []
     for province in catalogue.current_provinces:
-        recorded = catalogue.by_province.get(province.id, ())
+        recorded = [e for e in catalogue.by_province.get(province.id, ()) if not e.sample]
         members = [province, *catalogue.former_of(province.id)] if province.merged_from else []
         parts = tuple(
             Count(p.id, p.name, sum(e.province == p.id for e in recorded), f"dia-phuong/{p.id}/") for p in members
         )
         by_province.append(Count(province.id, province.name, len(recorded), f"dia-phuong/{province.id}/", parts))
-    by_plan = tuple(
-        Count(plan.id, plan.title, len(catalogue.by_plan.get(plan.id, ())), plan.url)
-        for plan in catalogue.plans.values()
-    )
+    per_plan = Counter(plan for e in real for plan in e.plans)
+    by_plan = tuple(Count(plan.id, plan.title, per_plan[plan.id], plan.url) for plan in catalogue.plans.values())
     return Statistics(
         as_of=as_of,
-        total=len(catalogue.exemplars),
+        total=len(real),
+        samples=len(catalogue.exemplars) - len(real),
         by_year=by_year,
         by_kind=by_kind,
         by_field=by_field,

@@ -29,9 +29,10 @@ def new(site: SiteFixture, *options: str) -> int:
 
 
 def write_story(path: Path, summary: str = "Cô giáo dạy Toán hai mươi năm ở vùng ven.") -> None:
-    """What the officer does next: the summary and the story, nothing else."""
+    """What the officer does next: the summary, the award that makes the story verifiable, and the story."""
     text = path.read_text(encoding="utf-8")
     text = text.replace('summary: ""', f"summary: {summary}", 1)
+    text = text.replace("# awards:\n#   - ", "awards:\n  - ", 1)
     head, _, _ = text.rpartition("---\n")
     path.write_text(head + "---\nCô Hương dạy Toán ở trường THCS của xã từ năm 2003.\n", encoding="utf-8")
 
@@ -59,7 +60,7 @@ def test_options_give_a_skeleton_that_passes_once_the_story_is_written(
     }
     with pytest.raises(ContentError) as caught:  # untouched, it names exactly what is left to write
         check(site.project)
-    assert [(p.line, p.key) for p in caught.value.problems] == [(7, "summary"), (29, None)]
+    assert [(p.line, p.key) for p in caught.value.problems] == [(7, "summary"), (1, "awards"), (32, None)]
 
     write_story(path)
 

@@ -100,7 +100,7 @@ def test_plan_page_links_every_field_and_lists_its_exemplars(small_site: SiteFix
     assert html.count('href="../../linh-vuc/') >= 16
     assert "Mốc thời gian" in html and "trước ngày 30/5/2023" in html
     assert "Nguyễn Thị Hương" in html
-    assert "nay thuộc" in html and "Tỉnh Ninh Bình" in html
+    assert 'nay thuộc <a href="../../dia-phuong/ninh-binh/">tỉnh Ninh Bình</a>' in html
 
 
 def _table_of_contents(html: str) -> list[str]:

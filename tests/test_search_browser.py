@@ -88,6 +88,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         body='Anh giúp bản. <script>alert("xss")</script><img src=x onerror="alert(2)">',
         province="son-la",
         published="2022-05-05",
+        sample=True,
     )
     site.profile("ban-nhap", name="Bản nháp Quýtxanh", summary="Chưa duyệt.", draft=True)
     site_dir = build_site(site.project)
@@ -194,6 +195,15 @@ def test_filter_by_todays_province_and_kind(phone) -> None:  # type: ignore[no-u
     assert search(phone, "dak lak", "loai=tap-the") == ["Trạm Y tế xã Ea Tiêu"]  # the province page is no "Tập thể"
     phone.locator("select[name='loai']").select_option("")
     wait_for_results(phone, "dak lak")
+
+
+def test_a_sample_result_says_so_first_and_a_real_one_does_not(phone) -> None:  # type: ignore[no-untyped-def]
+    assert search(phone, "Lo Van Sang")[0] == "Lò Văn Sáng"
+    facts = phone.locator(".ex-result", has_text="Lò Văn Sáng").locator(".ex-result__facts")
+    assert facts.locator("strong.ex-result__sample").inner_text() == "Dữ liệu mẫu"
+    assert facts.inner_text().startswith("Dữ liệu mẫu Cá nhân")
+    search(phone, "Ea Tieu")
+    assert phone.locator(".ex-result", has_text="Trạm Y tế xã Ea Tiêu").locator(".ex-result__sample").count() == 0
 
 
 def test_drafts_and_scripts_never_show(phone) -> None:  # type: ignore[no-untyped-def]

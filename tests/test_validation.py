@@ -188,7 +188,7 @@ def test_duplicate_key_is_not_silently_overwritten(site: SiteFixture) -> None:
     site.raw_profile(
         "trung-truong",
         "---\nname: A\nname: B\nkind: tap-the\nfields: [y-te]\nprovince: ha-noi\nsummary: S.\npublished: 2023-01-01\n"
-        "---\nChuyện.\n",
+        'sources: [{title: Bài báo, url: "https://example.vn/a"}]\n---\nChuyện.\n',
     )
     problem = only_problem(site)
     assert problem.line == 3 and problem.key == "name" and "hai lần" in problem.message
@@ -242,3 +242,25 @@ def test_build_refuses_bad_content_and_keeps_the_last_good_site(site: SiteFixtur
 def test_stray_markdown_outside_a_profile_folder(site: SiteFixture) -> None:
     (site.root / "exemplars" / "nguyen-van-a.md").write_text("---\nname: A\n---\n", encoding="utf-8")
     assert "`exemplars/nguyen-van-a/index.md`" in only_problem(site).message
+
+
+def test_a_real_story_needs_an_award_with_its_decision_or_a_source(site: SiteFixture) -> None:
+    """The home page promises readers they can check every real story: the check keeps that promise."""
+    site.profile("khong-can-cu", sources=None)
+    site.profile("khen-thuong-khong-so", sources=None, awards=[{"title": "Giấy khen của Chủ tịch UBND xã"}])
+    problems = {p.path: p for p in problems_of(site)}
+    assert set(problems) == {"exemplars/khong-can-cu/index.md", "exemplars/khen-thuong-khong-so/index.md"}
+    bare, undecided = problems["exemplars/khong-can-cu/index.md"], problems["exemplars/khen-thuong-khong-so/index.md"]
+    assert (bare.line, bare.key) == (1, "awards")
+    assert bare.message.startswith("hồ sơ chưa có căn cứ để bạn đọc kiểm chứng")
+    assert undecided.key == "awards" and undecided.line == 10  # the `awards:` line
+    assert "`decision: Quyết định số 1234/QĐ-UBND`" in undecided.message
+
+
+def test_an_award_with_its_decision_a_source_a_draft_or_a_sample_passes(site: SiteFixture) -> None:
+    decision = {"title": "Giấy khen", "decision": "Quyết định số 12/QĐ-UBND"}
+    site.profile("co-quyet-dinh", sources=None, awards=[decision])
+    site.profile("co-bai-bao")
+    site.profile("ban-nhap", sources=None, draft=True)
+    site.profile("ho-so-mau", sources=None, sample=True, body="Dữ liệu mẫu.")
+    assert len(check(site.project).exemplars) == 4

@@ -32,6 +32,8 @@ PAGES = {
     "ke-hoach-ninh-thuan": ("ke-hoach/ninh-thuan-2021-2025/index.html", "#van-ban-ke-hoach"),
     "thong-ke": ("thong-ke/index.html", None),
     "so-sanh-giam-ngheo": ("so-sanh/giam-ngheo/index.html", None),
+    "trang-chu-the-mau": ("index.html", "#theo-linh-vuc"),
+    "guong-mau-dau-trang": ("guong/ho-sung-a-chu-lai-chau/index.html", "#cau-chuyen"),
 }
 """Name → (page, the element where the picture stops: plan pages end with the dashboard, the plan's text follows)."""
 MAX_HEIGHT = 9000

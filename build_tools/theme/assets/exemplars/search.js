@@ -368,7 +368,11 @@
     const body = element("div", "ex-result__body");
     const place = fragment.r ? `${fragment.p} (trước là ${fragment.r})` : fragment.p;
     const facts = [names.loai.get(fragment.k) || "", place, fragment.d].filter(Boolean).join(" · ");
-    body.append(element("p", "ex-result__facts", facts));
+    const factsLine = element("p", "ex-result__facts");
+    // A sample profile (`m`) says so first, as its card and its story do.
+    if (fragment.m) factsLine.append(element("strong", "ex-result__sample", "Dữ liệu mẫu"), " ");
+    factsLine.append(facts);
+    body.append(factsLine);
     const title = element("p", "ex-result__title");
     highlight(title, fragment.t, isMatch);
     body.append(title);

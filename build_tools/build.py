@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
-from .config import Project, Settings
+from .config import Project, Settings, with_site_url
 from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
@@ -516,13 +516,22 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
 
 
 def build_site(
-    project: Project, site_dir: Path | None = None, *, workers: int | None = None, timings: Timings | None = None
+    project: Project,
+    site_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    timings: Timings | None = None,
+    site_url: str | None = None,
 ) -> Path:
     """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
     The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
-    or interrupted build leaves it byte for byte as it was.
+    or interrupted build leaves it byte for byte as it was. `site_url`: the address the site is built for when it
+    is not mkdocs.yml's, e.g. a pull request's preview under a sub-path.
     """
+    if site_url is not None:
+        project = with_site_url(project, site_url)
+        site_url = project.settings.site_url
     site_dir = (site_dir or project.root / "site").resolve()
     workers = worker_count(workers)
     with build_lock(site_dir):
@@ -533,7 +542,7 @@ def build_site(
         discard(staging)
         try:
             with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
-                render_site(project, staging, workers, generated=report.kept)
+                render_site(project, staging, workers, generated=report.kept, site_url=site_url)
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:

@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import Project, load_project
+from .config import Project, load_project, parse_site_url
 from .problems import ContentError, format_github, format_problems
 
 EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 2
@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
     build.add_argument(
+        "--site-url",
+        default=None,
+        help="địa chỉ trang sẽ được đăng, nếu khác site_url trong mkdocs.yml (ví dụ trang xem trước của một pull "
+        "request: https://…/pr-preview/pr-7/); mọi liên kết tuyệt đối, feed và trang 404 theo địa chỉ này",
+    )
+    build.add_argument(
         "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
     )
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
@@ -100,7 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_docs(project, check_only=args.check)
 
     if args.command == "build":
-        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings)
+        site_url = None
+        if args.site_url is not None:
+            try:
+                site_url = parse_site_url(args.site_url)
+            except ValueError as error:
+                print(f"--site-url: {error}", file=sys.stderr)
+                return EXIT_BUILD
+        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings, site_url=site_url)
 
     if args.command == "serve":
         from .preview import serve
@@ -199,7 +212,12 @@ EXIT_INTERRUPTED = 130
 
 
 def run_build(
-    project: Project, site_dir: Path | None, *, workers: int | None = None, timings_path: Path | None = None
+    project: Project,
+    site_dir: Path | None,
+    *,
+    workers: int | None = None,
+    timings_path: Path | None = None,
+    site_url: str | None = None,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
@@ -219,7 +237,7 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir, workers=workers, timings=timings)
+        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)

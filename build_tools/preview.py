@@ -12,7 +12,8 @@ and polls every file of the tree twice a second. Here the first build is a norma
    only the files it changes are rendered again, and browsers reload once more;
 4. a change to plans, hand-written pages, the theme or mkdocs.yml rebuilds everything, as MkDocs would.
 
-Content errors are printed (in Vietnamese, with file and line) and the last good pages stay served.
+Content errors are printed (in Vietnamese, with file and line) and the last good pages stay served, with the
+problems laid over every page (and the 404 page) until they are fixed: the officer watching the browser sees them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Any
 
 import watchdog.events
 import watchdog.observers
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .build import find_profiles, generate, load_content, load_taxonomies, render_site
@@ -84,6 +86,8 @@ class Preview:
         self.catch_up_process: subprocess.Popen[str] | None = None
         self.stopped = False
         self.on_reload: Any = None
+        self.problems: list[Problem] = []
+        """What the last change left wrong (empty when the pages are current): shown over every page."""
 
     # -- the first build ------------------------------------------------------------------------------------------
 
@@ -150,9 +154,11 @@ class Preview:
             exemplars = [state.exemplar for state in profiles.values()]
             catalogue, problems = build_catalogue(exemplars, catalogue.plans, catalogue.fields, catalogue.provinces)
         if problems:
-            # Keep serving the last good pages; the officer reads what to fix in the terminal.
+            # Keep serving the last good pages, with what to fix over them (and in the terminal).
+            self.problems = _in_order(problems)
             log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(problems))
             return
+        self.problems = []
         self.profiles, self.catalogue = profiles, catalogue
         removed = len(self.profiles) < len(paths)
         pages: list[str] = []
@@ -206,8 +212,10 @@ class Preview:
         try:
             generate(self.project, drafts=True, workers=1)
         except ContentError as error:
+            self.problems = _in_order(error.problems)
             log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(error.problems))
             return
+        self.problems = []
         # Forking renderers from a process that serves HTTP on threads is unsafe: one process renders.
         self._render_everything(1)
         self._load_state()
@@ -302,6 +310,11 @@ class Preview:
             file.copy_file()
 
 
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """By file and line, as the terminal lists them (`format_problems`)."""
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.key or ""))
+
+
 def _signature(exemplar: Exemplar, path: Path) -> tuple[Signature, ...]:
     paths = [path] + ([exemplar.photo.path] if exemplar.photo is not None else [])
     signatures = []
@@ -343,6 +356,8 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
             builder=lambda: preview.update(server.take_changes()), host=host, port=int(port), root=str(site_dir)
         )
         preview.on_reload = server.reload_browsers
+        server.problems = lambda: preview.problems
+        server.error_handler = lambda code: server.error_page(code, site_dir)
         watched = [project.exemplars_dir, project.plans_dir, project.config_file]
         watched += [Path(__file__).parent / "theme", Path(__file__).parent / "templates"]
         for path in watched:
@@ -375,6 +390,29 @@ class PreviewServer(LiveReloadServer):
         super().__init__(**kwargs)
         self.observer = watchdog.observers.Observer()
         self._changes: set[Path] = set()
+        self.problems: Any = list
+        """Returns the content's current problems (`Preview.problems`)."""
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        """Every served page gets MkDocs' live-reload script and, while the content has problems, their list."""
+        content = super()._inject_js_into_html(content, epoch)
+        problems = self.problems()
+        if not problems:
+            return content
+        panel = render_problems_panel(problems).encode("utf-8")
+        body = content.find(b"<body")
+        start = content.find(b">", body) + 1 if body != -1 else 0
+        return content[:start] + panel + content[start:]
+
+    def error_page(self, code: int, site_dir: Path) -> bytes | None:
+        """A missing page answers the site's 404 page (a new profile with a mistake has no page yet): with the
+        problems over it, and reloaded when they are fixed."""
+        page = site_dir / "404.html"
+        if code != 404 or not page.is_file():
+            return None
+        with self._epoch_cond:
+            epoch = self._visible_epoch
+        return self._inject_js_into_html(page.read_bytes(), epoch)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
@@ -433,6 +471,16 @@ class _ChangeHandler(watchdog.events.FileSystemEventHandler):
         paths = [p for p in paths if ".generated" not in Path(p).parts]
         if paths:
             self.server.record(paths)
+
+
+_PANEL = Environment(
+    loader=PackageLoader("build_tools", "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True
+).get_template("serve_problems.html.j2")
+
+
+def render_problems_panel(problems: list[Problem]) -> str:
+    """The problems as `exemplars serve` shows them over a page: file, line, field and message, HTML-escaped."""
+    return _PANEL.render(problems=problems)
 
 
 def _interrupt(signum: int, frame: Any) -> None:

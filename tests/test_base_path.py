@@ -2,8 +2,10 @@
 walks home → story → field → search → a mistyped address, and nothing on the way may assume the site sits at `/`.
 
 The site is built with `--site-url` set to the preview's address (as the pull-request workflow does) and served
-like GitHub Pages serves it: only under the prefix, the site's own 404.html for a miss. Any request outside the
-prefix, any failed response or any console error fails the walk.
+as a static host serves a site under a sub-path: nothing outside the prefix, no folder listings, the site's
+404.html for a miss at any depth. (GitHub Pages answers a miss anywhere with the root 404.html, the main site's:
+the walk covers a site published under a sub-path as well as a preview.) Any request outside the prefix, any
+failed response or any console error fails the walk.
 """
 
 from __future__ import annotations

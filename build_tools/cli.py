@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         "request: https://…/pr-preview/pr-7/); mọi liên kết tuyệt đối, feed và trang 404 theo địa chỉ này",
     )
     build.add_argument(
+        "--preview",
+        action="store_true",
+        help="trang xem trước của một pull request: mọi trang có dòng báo nội dung chưa được duyệt và không để máy "
+        "tìm kiếm đưa vào kết quả",
+    )
+    build.add_argument(
         "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
     )
     links = commands.add_parser(
@@ -131,7 +137,14 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as error:
                 print(f"--site-url: {error}", file=sys.stderr)
                 return EXIT_BUILD
-        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings, site_url=site_url)
+        return run_build(
+            project,
+            args.site_dir,
+            workers=args.workers,
+            timings_path=args.timings,
+            site_url=site_url,
+            preview=args.preview,
+        )
 
     if args.command == "preview-links":
         return run_preview_links(project, args)
@@ -239,6 +252,7 @@ def run_build(
     workers: int | None = None,
     timings_path: Path | None = None,
     site_url: str | None = None,
+    preview: bool = False,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
@@ -258,7 +272,7 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url)
+        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)

@@ -47,7 +47,17 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticServer]:
     server = StaticServer(site.root / "site", PREFIX, like_github_pages=True)
     # The command the pull-request workflow runs, with the address the preview will have.
     built = subprocess.run(
-        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "build", "--site-url", server.url()],
+        [
+            sys.executable,
+            "-m",
+            "build_tools.cli",
+            "--root",
+            str(site.root),
+            "build",
+            "--site-url",
+            server.url(),
+            "--preview",
+        ],
         capture_output=True,
         text=True,
     )
@@ -141,6 +151,9 @@ def test_a_reviewer_walks_the_preview_under_its_sub_path(
     assert page.get_attribute("meta[property='og:url']", "content") == canonical
     feeds = page.eval_on_selector_all("link[rel=alternate]", "links => links.map(l => l.href)")
     assert feeds and all(f.startswith(preview.url()) for f in feeds)
+    # It lives on the real site's host: it says what it is, and search engines are asked to leave it out.
+    assert page.locator(".md-banner").inner_text().startswith("Trang xem trước của một đề xuất thay đổi")
+    assert page.get_attribute("meta[name=robots]", "content") == "noindex"
 
     # Its field, from the link on the story.
     page.locator("main a[href$='linh-vuc/day-tot-hoc-tot/']").first.click()
@@ -162,6 +175,7 @@ def test_a_reviewer_walks_the_preview_under_its_sub_path(
     response = page.goto(preview.url(MISSING))
     assert response.status == 404
     assert _styled(page)
+    assert page.locator(".md-banner").is_visible()
     page.wait_for_load_state("load")
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     inside = [h for h in hrefs if h.startswith("http://127.0.0.1")]

@@ -216,7 +216,7 @@ def test_a_content_pull_request_is_checked_built_and_previewed_and_code_is_teste
     # The officer's job: annotations on the changed lines, the build for the preview's address, the comment.
     runs = _job_runs("pr.yml", "noi-dung")
     assert runs.index("bash tasks.sh check --format github") < runs.index(
-        'bash tasks.sh build --site-url "${{ steps.dia-chi.outputs.url }}"'
+        'bash tasks.sh build --site-url "${{ steps.dia-chi.outputs.url }}" --preview'
     )
     assert "bash tasks.sh test" not in runs
     assert any("preview-links --pr" in run and "--changed-from changed.txt" in run for run in runs)

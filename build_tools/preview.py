@@ -14,6 +14,7 @@ and polls every file of the tree twice a second. Here the first build is a norma
 
 Content errors are printed (in Vietnamese, with file and line) and the last good pages stay served, with the
 problems laid over every page (and the 404 page) until they are fixed: the officer watching the browser sees them.
+When the very first build fails, every address answers the list, and the next change tries the build again.
 """
 
 from __future__ import annotations
@@ -91,11 +92,24 @@ class Preview:
 
     # -- the first build ------------------------------------------------------------------------------------------
 
-    def build_all(self) -> None:
+    def build_all(self, workers: int | None = None) -> None:
         """Generate everything (drafts included) and let MkDocs render it all: the state later updates start from."""
-        generate(self.project, drafts=True, workers=self.workers)
-        self._render_everything(self.workers)
+        workers = self.workers if workers is None else workers
+        generate(self.project, drafts=True, workers=workers)
+        self._render_everything(workers)
         self._load_state()
+
+    def try_first_build(self, workers: int | None = None) -> bool:
+        """`build_all`, or, when the content has problems, nothing served but their list (every address answers
+        it, reloaded until they are fixed): an officer who starts the preview on a broken profile is told where."""
+        try:
+            self.build_all(workers)
+        except ContentError as error:
+            self.problems = _in_order(error.problems)
+            log.error("Chưa tạo được trang xem trước, nội dung có lỗi:\n%s", format_problems(error.problems))
+            return False
+        self.problems = []
+        return True
 
     def _render_everything(self, workers: int) -> None:
         self.rendered = render_site(self.project, self.site_dir, workers, strict=False, site_url=self.site_url)
@@ -127,6 +141,10 @@ class Preview:
         if not changed:
             return
         with self.lock:
+            if self.rendered is None:  # the first build failed: each change tries it again
+                # In one process, as below: forking renderers from a process that serves HTTP on threads is unsafe.
+                self.try_first_build(workers=1)
+                return
             exemplars_dir = self.project.exemplars_dir.resolve()
             if all(_inside(path, exemplars_dir) for path in changed):
                 self._update_profiles()
@@ -346,12 +364,8 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
     site_dir = Path(tempfile.mkdtemp(prefix="exemplars-preview-"))
     preview = Preview(project, site_dir, site_url, worker_count(workers))
     try:
-        try:
-            preview.build_all()
-        except ContentError as error:
-            print(format_problems(error.problems), file=sys.stderr)
-            print("Hãy sửa các lỗi trên rồi chạy lại `exemplars serve`.", file=sys.stderr)
-            raise SystemExit(1) from None
+        if not preview.try_first_build():
+            log.error("Hãy sửa các lỗi trên (danh sách cũng hiện trong trình duyệt): trang được tạo ngay khi hết lỗi.")
         server = PreviewServer(
             builder=lambda: preview.update(server.take_changes()), host=host, port=int(port), root=str(site_dir)
         )
@@ -408,11 +422,17 @@ class PreviewServer(LiveReloadServer):
         """A missing page answers the site's 404 page (a new profile with a mistake has no page yet): with the
         problems over it, and reloaded when they are fixed."""
         page = site_dir / "404.html"
-        if code != 404 or not page.is_file():
+        if code != 404:
+            return None
+        if page.is_file():
+            content = page.read_bytes()
+        elif self.problems():  # no site yet: the first build failed
+            content = _PROBLEMS_PAGE.render().encode("utf-8")
+        else:
             return None
         with self._epoch_cond:
             epoch = self._visible_epoch
-        return self._inject_js_into_html(page.read_bytes(), epoch)
+        return self._inject_js_into_html(content, epoch)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
@@ -473,9 +493,12 @@ class _ChangeHandler(watchdog.events.FileSystemEventHandler):
             self.server.record(paths)
 
 
-_PANEL = Environment(
+_TEMPLATES = Environment(
     loader=PackageLoader("build_tools", "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True
-).get_template("serve_problems.html.j2")
+)
+_PANEL = _TEMPLATES.get_template("serve_problems.html.j2")
+_PROBLEMS_PAGE = _TEMPLATES.get_template("serve_problems_page.html.j2")
+"""The page served at every address while the first build cannot be made (the panel is laid over it)."""
 
 
 def render_problems_panel(problems: list[Problem]) -> str:

@@ -111,3 +111,26 @@ def test_the_browser_shows_the_problems_and_reloads_without_them(
     page.locator("h1", has_text="Người đã sửa xong").wait_for(timeout=60_000)
     assert page.get_by_role("alert").count() == 0
     page.close()
+
+
+def test_started_on_a_broken_profile_the_preview_lists_the_problems_and_builds_once_fixed(site: SiteFixture) -> None:
+    site.profile("dang-xem", name="Người đang xem", consent=False)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        page = _fetch_missing(f"{base}/", PANEL)  # no site yet: every address answers the list
+        assert "<h1>Chưa tạo được trang xem trước</h1>" in page
+        assert 'data-path="exemplars/dang-xem/index.md"' in page and 'data-key="consent"' in page
+        assert "livereload" in page
+        site.profile("dang-xem", name="Người đang xem")
+        home = _fetch_until(f"{base}/", "Người đang xem")
+        assert PANEL not in home
+        assert PANEL not in _fetch_until(f"{base}/guong/dang-xem/", "Người đang xem")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -404,11 +404,14 @@ class PreviewServer(LiveReloadServer):
         super().__init__(**kwargs)
         self.observer = watchdog.observers.Observer()
         self._changes: set[Path] = set()
-        self.problems: Any = list
+        self.problems: Callable[[], list[Problem]] = list
         """Returns the content's current problems (`Preview.problems`)."""
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        """Every served page gets MkDocs' live-reload script and, while the content has problems, their list."""
+        """Every served page gets MkDocs' live-reload script and, while the content has problems, their list.
+
+        Overrides an internal of MkDocs' server (mkdocs 1.6), as `reload_browsers` uses its epochs:
+        tests/test_serve_errors.py fails if either changes."""
         content = super()._inject_js_into_html(content, epoch)
         problems = self.problems()
         if not problems:

@@ -111,3 +111,17 @@ def test_a_pull_request_without_content_says_so(site: SiteFixture) -> None:
     comment = _comment(site.root, "--pr", "3", "--changed", "build_tools/pages.py", ".github/workflows/pr.yml")
     assert "Pull request này không thay đổi hồ sơ, kế hoạch hay trang nội dung nào." in comment
     assert "Ngoài ra có 2 tệp mã nguồn, giao diện hoặc cấu hình thay đổi" in comment
+
+
+def test_a_mistyped_preview_address_is_refused_before_anything_is_built(
+    site: SiteFixture, capsys: pytest.CaptureFixture
+) -> None:
+    from build_tools.cli import main
+
+    site.profile("co-huong")
+    assert main(["--root", str(site.root), "build", "--site-url", "guong-dien-hinh.example.vn/pr-preview/pr-7"]) == 2
+    assert capsys.readouterr().err == (
+        "--site-url: `guong-dien-hinh.example.vn/pr-preview/pr-7` không dùng được: địa chỉ trang phải là một URL "
+        "đầy đủ bắt đầu bằng https:// hoặc http://, ví dụ `https://to-chuc.github.io/guong-dien-hinh/pr-preview/pr-7/`.\n"
+    )
+    assert not (site.root / "site").exists()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for every routine task, so a newcomer, CI and the Makefile run exactly the same steps.
 #
-#   bash tasks.sh build    set up .venv, check the content, build the site into site/
+#   bash tasks.sh build [--site-url URL]   set up .venv, check the content, build the site into site/
 #   bash tasks.sh test     set up .venv and the test tools (Chromium…), lint, run the whole test suite
 #   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
@@ -72,7 +72,7 @@ case "${1:-}" in
   build)
     setup_python
     setup_fonts
-    "$VENV/bin/exemplars" build
+    "$VENV/bin/exemplars" build "${@:2}"
     ;;
   test)
     setup_python

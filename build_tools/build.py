@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
-from .config import Project, Settings
+from .config import Project, Settings, with_site_url
 from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
 from .load import load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
@@ -516,13 +516,24 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
 
 
 def build_site(
-    project: Project, site_dir: Path | None = None, *, workers: int | None = None, timings: Timings | None = None
+    project: Project,
+    site_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    timings: Timings | None = None,
+    site_url: str | None = None,
+    preview: bool = False,
 ) -> Path:
     """`exemplars build`: generate, render with MkDocs in strict mode into a staging folder, then publish.
 
     The previous site is replaced only when every step succeeded, and in one atomic step (publish.py): a failed
-    or interrupted build leaves it byte for byte as it was.
+    or interrupted build leaves it byte for byte as it was. `site_url`: the address the site is built for when it
+    is not mkdocs.yml's, e.g. a pull request's preview under a sub-path. `preview`: every page says it shows content
+    not yet reviewed, and asks search engines not to index it (it lives on the real site's host).
     """
+    if site_url is not None:
+        project = with_site_url(project, site_url)
+        site_url = project.settings.site_url
     site_dir = (site_dir or project.root / "site").resolve()
     workers = worker_count(workers)
     with build_lock(site_dir):
@@ -533,7 +544,7 @@ def build_site(
         discard(staging)
         try:
             with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
-                render_site(project, staging, workers, generated=report.kept)
+                render_site(project, staging, workers, generated=report.kept, site_url=site_url, preview=preview)
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:
@@ -551,6 +562,7 @@ def render_site(
     site_url: str | None = None,
     shells: bool = True,
     generated: Collection[str] | None = None,
+    preview: bool = False,
 ) -> RenderState | None:
     """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
 
@@ -568,6 +580,8 @@ def render_site(
     config = load_config(str(project.config_file), site_dir=str(staging), strict=strict)
     if site_url is not None:
         config.site_url = site_url
+    if preview:
+        config.extra["preview"] = True  # the theme's banner and robots tag (main.html, partials/ex-reader-head.html)
     plugin = config.plugins.get("exemplars")
     shared_rendering = workers > 1 and plugin is not None
     dirty = plugin is not None and (shared_rendering or shells)  # into an empty folder: see _dirty_notice

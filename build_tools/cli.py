@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import Project, load_project
+from .config import Project, load_project, parse_site_url
 from .problems import ContentError, format_github, format_problems
 
 EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 2
@@ -59,8 +59,38 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
     build.add_argument(
+        "--site-url",
+        default=None,
+        help="địa chỉ trang sẽ được đăng, nếu khác site_url trong mkdocs.yml (ví dụ trang xem trước của một pull "
+        "request: https://…/pr-preview/pr-7/); mọi liên kết tuyệt đối, feed và trang 404 theo địa chỉ này",
+    )
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="trang xem trước của một pull request: mọi trang có dòng báo nội dung chưa được duyệt và không để máy "
+        "tìm kiếm đưa vào kết quả",
+    )
+    build.add_argument(
         "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
     )
+    links = commands.add_parser(
+        "preview-links",
+        help="bình luận cho pull request: liên kết tới câu chuyện, kế hoạch, trang đã đổi trên trang xem trước",
+    )
+    links.add_argument(
+        "--pr", type=int, default=None, help="số pull request: trang xem trước ở <site_url>pr-preview/pr-<số>/"
+    )
+    links.add_argument("--base-url", default=None, help="địa chỉ trang xem trước, nếu không suy ra từ --pr")
+    links.add_argument("--changed", nargs="*", default=[], help="các tệp đã thay đổi (đường dẫn trong kho)")
+    links.add_argument(
+        "--changed-from",
+        type=Path,
+        default=None,
+        help="tệp chứa kết quả `git diff --name-status` (`-`: đọc từ đầu vào)",
+    )
+    links.add_argument("--fork", action="store_true", help="pull request từ bản sao (fork): không có trang xem trước")
+    links.add_argument("--artifact-url", default="", help="liên kết tới lần chạy có tệp trang xem trước để tải về")
+    links.add_argument("--print-url", action="store_true", help="chỉ in địa chỉ trang xem trước")
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
     for command in (build, serve):
@@ -100,7 +130,24 @@ def main(argv: list[str] | None = None) -> int:
         return run_docs(project, check_only=args.check)
 
     if args.command == "build":
-        return run_build(project, args.site_dir, workers=args.workers, timings_path=args.timings)
+        site_url = None
+        if args.site_url is not None:
+            try:
+                site_url = parse_site_url(args.site_url)
+            except ValueError as error:
+                print(f"--site-url: {error}", file=sys.stderr)
+                return EXIT_BUILD
+        return run_build(
+            project,
+            args.site_dir,
+            workers=args.workers,
+            timings_path=args.timings,
+            site_url=site_url,
+            preview=args.preview,
+        )
+
+    if args.command == "preview-links":
+        return run_preview_links(project, args)
 
     if args.command == "serve":
         from .preview import serve
@@ -200,7 +247,13 @@ EXIT_INTERRUPTED = 130
 
 
 def run_build(
-    project: Project, site_dir: Path | None, *, workers: int | None = None, timings_path: Path | None = None
+    project: Project,
+    site_dir: Path | None,
+    *,
+    workers: int | None = None,
+    timings_path: Path | None = None,
+    site_url: str | None = None,
+    preview: bool = False,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
@@ -220,7 +273,7 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir, workers=workers, timings=timings)
+        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)
@@ -299,6 +352,33 @@ def _describe_os_error(error: OSError) -> str:
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Không có quyền ghi{where}. Hãy kiểm tra quyền của thư mục rồi chạy lại."
     return f"Lỗi đọc, ghi tệp{where}: {error.strerror or error}. Hãy kiểm tra ổ đĩa, thư mục rồi chạy lại."
+
+
+def run_preview_links(project: Project, args: argparse.Namespace) -> int:
+    """`exemplars preview-links`: the pull request's comment, printed for the workflow to post."""
+    from .previewlinks import build_preview_links, parse_changes, preview_url, render_comment
+
+    if args.base_url:
+        try:
+            base_url = parse_site_url(args.base_url)
+        except ValueError as error:
+            print(f"--base-url: {error}", file=sys.stderr)
+            return EXIT_BUILD
+    elif args.pr is not None:
+        base_url = preview_url(project.settings.site_url, args.pr)
+    else:
+        print("Cần --pr <số pull request> hoặc --base-url <địa chỉ trang xem trước>.", file=sys.stderr)
+        return EXIT_BUILD
+    if args.print_url:
+        print(base_url)
+        return EXIT_OK
+    lines = list(args.changed)
+    if args.changed_from is not None:
+        text = sys.stdin.read() if str(args.changed_from) == "-" else args.changed_from.read_text(encoding="utf-8")
+        lines += text.splitlines()
+    links = build_preview_links(project.root, base_url, parse_changes(lines))
+    print(render_comment(links, fork=args.fork, artifact_url=args.artifact_url), end="")
+    return EXIT_OK
 
 
 def run_docs(project: Project, check_only: bool) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -135,6 +135,30 @@ def _content_date(root: Path, options: dict[str, Any]) -> dt.date | None:
         text = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
         line = next((n for n, row in enumerate(text, start=1) if row.strip().startswith("content_date:")), None)
         raise ContentError([Problem("mkdocs.yml", line, "content_date", str(error))]) from None
+
+
+SITE_URL_RULE = (
+    "địa chỉ trang phải là một URL đầy đủ bắt đầu bằng https:// hoặc http://, ví dụ "
+    "`https://to-chuc.github.io/guong-dien-hinh/pr-preview/pr-7/`."
+)
+
+
+def parse_site_url(text: str) -> str:
+    """`https://host/sub/path` → `https://host/sub/path/`: the form every absolute link is made from.
+
+    Raises ValueError with the rule: a preview built for a wrong address would link readers nowhere.
+    """
+    value = text.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"`{text}` không dùng được: {SITE_URL_RULE}")
+    return value if value.endswith("/") else value + "/"
+
+
+def with_site_url(project: Project, site_url: str) -> Project:
+    """The project as built for another address (a pull request's preview under a sub-path): links, feeds, share
+    cards and the 404 page are made for that address instead of `site_url` in mkdocs.yml."""
+    return replace(project, settings=replace(project.settings, site_url=parse_site_url(site_url)))
 
 
 def load_project(root: Path) -> Project:

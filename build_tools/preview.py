@@ -12,7 +12,9 @@ and polls every file of the tree twice a second. Here the first build is a norma
    only the files it changes are rendered again, and browsers reload once more;
 4. a change to plans, hand-written pages, the theme or mkdocs.yml rebuilds everything, as MkDocs would.
 
-Content errors are printed (in Vietnamese, with file and line) and the last good pages stay served.
+Content errors are printed (in Vietnamese, with file and line) and the last good pages stay served, with the
+problems laid over every page (and the 404 page) until they are fixed: the officer watching the browser sees them.
+When the very first build fails, every address answers the list, and the next change tries the build again.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import watchdog.events
 import watchdog.observers
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .build import find_profiles, generate, load_content, load_taxonomies, render_site
@@ -84,14 +87,29 @@ class Preview:
         self.catch_up_process: subprocess.Popen[str] | None = None
         self.stopped = False
         self.on_reload: Any = None
+        self.problems: list[Problem] = []
+        """What the last change left wrong (empty when the pages are current): shown over every page."""
 
     # -- the first build ------------------------------------------------------------------------------------------
 
-    def build_all(self) -> None:
+    def build_all(self, workers: int | None = None) -> None:
         """Generate everything (drafts included) and let MkDocs render it all: the state later updates start from."""
-        generate(self.project, drafts=True, workers=self.workers)
-        self._render_everything(self.workers)
+        workers = self.workers if workers is None else workers
+        generate(self.project, drafts=True, workers=workers)
+        self._render_everything(workers)
         self._load_state()
+
+    def try_first_build(self, workers: int | None = None) -> bool:
+        """`build_all`, or, when the content has problems, nothing served but their list (every address answers
+        it, reloaded until they are fixed): an officer who starts the preview on a broken profile is told where."""
+        try:
+            self.build_all(workers)
+        except ContentError as error:
+            self.problems = _in_order(error.problems)
+            log.error("Chưa tạo được trang xem trước, nội dung có lỗi:\n%s", format_problems(error.problems))
+            return False
+        self.problems = []
+        return True
 
     def _render_everything(self, workers: int) -> None:
         self.rendered = render_site(self.project, self.site_dir, workers, strict=False, site_url=self.site_url)
@@ -123,6 +141,10 @@ class Preview:
         if not changed:
             return
         with self.lock:
+            if self.rendered is None:  # the first build failed: each change tries it again
+                # In one process, as below: forking renderers from a process that serves HTTP on threads is unsafe.
+                self.try_first_build(workers=1)
+                return
             exemplars_dir = self.project.exemplars_dir.resolve()
             if all(_inside(path, exemplars_dir) for path in changed):
                 self._update_profiles()
@@ -150,9 +172,11 @@ class Preview:
             exemplars = [state.exemplar for state in profiles.values()]
             catalogue, problems = build_catalogue(exemplars, catalogue.plans, catalogue.fields, catalogue.provinces)
         if problems:
-            # Keep serving the last good pages; the officer reads what to fix in the terminal.
+            # Keep serving the last good pages, with what to fix over them (and in the terminal).
+            self.problems = _in_order(problems)
             log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(problems))
             return
+        self.problems = []
         self.profiles, self.catalogue = profiles, catalogue
         removed = len(self.profiles) < len(paths)
         pages: list[str] = []
@@ -206,8 +230,10 @@ class Preview:
         try:
             generate(self.project, drafts=True, workers=1)
         except ContentError as error:
+            self.problems = _in_order(error.problems)
             log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(error.problems))
             return
+        self.problems = []
         # Forking renderers from a process that serves HTTP on threads is unsafe: one process renders.
         self._render_everything(1)
         self._load_state()
@@ -302,6 +328,11 @@ class Preview:
             file.copy_file()
 
 
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """By file and line, as the terminal lists them (`format_problems`)."""
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.key or ""))
+
+
 def _signature(exemplar: Exemplar, path: Path) -> tuple[Signature, ...]:
     paths = [path] + ([exemplar.photo.path] if exemplar.photo is not None else [])
     signatures = []
@@ -333,16 +364,14 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
     site_dir = Path(tempfile.mkdtemp(prefix="exemplars-preview-"))
     preview = Preview(project, site_dir, site_url, worker_count(workers))
     try:
-        try:
-            preview.build_all()
-        except ContentError as error:
-            print(format_problems(error.problems), file=sys.stderr)
-            print("Hãy sửa các lỗi trên rồi chạy lại `exemplars serve`.", file=sys.stderr)
-            raise SystemExit(1) from None
+        if not preview.try_first_build():
+            log.error("Hãy sửa các lỗi trên (danh sách cũng hiện trong trình duyệt): trang được tạo ngay khi hết lỗi.")
         server = PreviewServer(
             builder=lambda: preview.update(server.take_changes()), host=host, port=int(port), root=str(site_dir)
         )
         preview.on_reload = server.reload_browsers
+        server.problems = lambda: preview.problems
+        server.error_handler = lambda code: server.error_page(code, site_dir)
         watched = [project.exemplars_dir, project.plans_dir, project.config_file]
         watched += [Path(__file__).parent / "theme", Path(__file__).parent / "templates"]
         for path in watched:
@@ -375,6 +404,38 @@ class PreviewServer(LiveReloadServer):
         super().__init__(**kwargs)
         self.observer = watchdog.observers.Observer()
         self._changes: set[Path] = set()
+        self.problems: Callable[[], list[Problem]] = list
+        """Returns the content's current problems (`Preview.problems`)."""
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        """Every served page gets MkDocs' live-reload script and, while the content has problems, their list.
+
+        Overrides an internal of MkDocs' server (mkdocs 1.6), as `reload_browsers` uses its epochs:
+        tests/test_serve_errors.py fails if either changes."""
+        content = super()._inject_js_into_html(content, epoch)
+        problems = self.problems()
+        if not problems:
+            return content
+        panel = render_problems_panel(problems).encode("utf-8")
+        body = content.find(b"<body")
+        start = content.find(b">", body) + 1 if body != -1 else 0
+        return content[:start] + panel + content[start:]
+
+    def error_page(self, code: int, site_dir: Path) -> bytes | None:
+        """A missing page answers the site's 404 page (a new profile with a mistake has no page yet): with the
+        problems over it, and reloaded when they are fixed."""
+        page = site_dir / "404.html"
+        if code != 404:
+            return None
+        if page.is_file():
+            content = page.read_bytes()
+        elif self.problems():  # no site yet: the first build failed
+            content = _PROBLEMS_PAGE.render().encode("utf-8")
+        else:
+            return None
+        with self._epoch_cond:
+            epoch = self._visible_epoch
+        return self._inject_js_into_html(content, epoch)
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
         path = os.path.abspath(path)
@@ -433,6 +494,19 @@ class _ChangeHandler(watchdog.events.FileSystemEventHandler):
         paths = [p for p in paths if ".generated" not in Path(p).parts]
         if paths:
             self.server.record(paths)
+
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("build_tools", "templates"), autoescape=True, undefined=StrictUndefined, trim_blocks=True
+)
+_PANEL = _TEMPLATES.get_template("serve_problems.html.j2")
+_PROBLEMS_PAGE = _TEMPLATES.get_template("serve_problems_page.html.j2")
+"""The page served at every address while the first build cannot be made (the panel is laid over it)."""
+
+
+def render_problems_panel(problems: list[Problem]) -> str:
+    """The problems as `exemplars serve` shows them over a page: file, line, field and message, HTML-escaped."""
+    return _PANEL.render(problems=problems)
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -54,6 +54,9 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
     """Serves the site under `prefix`, as on a host where it does not live at the root."""
 
     prefix = "/"
+    like_github_pages = False
+    """A miss under the prefix answers the site's own 404.html (status 404), and a folder without index.html is a
+    miss, not a listing: what GitHub Pages does for a site, or a pull request's preview, under a sub-path."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -63,12 +66,31 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
             return str(Path(self.directory) / ".nothing-here")
         return super().translate_path("/" + path[len(self.prefix) :])
 
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        if self.like_github_pages:
+            self.send_error(404)
+            return None
+        return super().list_directory(path)  # type: ignore[return-value]
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not self.like_github_pages or not self.path.startswith(self.prefix) or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 class StaticServer:
     """A built site on http://127.0.0.1:<free port><prefix>; `stop()` takes it off the network for good."""
 
-    def __init__(self, site_dir: Path, prefix: str = "/") -> None:
-        handler = type("Handler", (_SubPathHandler,), {"prefix": prefix})
+    def __init__(self, site_dir: Path, prefix: str = "/", *, like_github_pages: bool = False) -> None:
+        handler = type("Handler", (_SubPathHandler,), {"prefix": prefix, "like_github_pages": like_github_pages})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
         self.base = f"http://127.0.0.1:{self._server.server_port}{prefix}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -204,25 +204,72 @@ def steps_of(workflow: str) -> list[dict]:
     return [step for job in data["jobs"].values() for step in job.get("steps", [])]
 
 
-def test_every_pull_request_is_checked_annotated_tested_built_and_previewed() -> None:
+def _job_runs(workflow: str, job: str) -> list[str]:
+    data = yaml.safe_load((GITHUB / "workflows" / workflow).read_text(encoding="utf-8"))
+    return [step.get("run", "") for step in data["jobs"][job]["steps"]]
+
+
+def test_a_content_pull_request_is_checked_built_and_previewed_and_code_is_tested_only_when_it_changes() -> None:
     data = yaml.safe_load((GITHUB / "workflows" / "pr.yml").read_text(encoding="utf-8"))
-    assert "pull_request" in data[True]  # PyYAML reads the key `on` as True
-    runs = [step.get("run", "") for step in steps_of("pr.yml")]
-    assert runs.index("bash tasks.sh check --format github") < runs.index("bash tasks.sh test")
-    assert runs.index("bash tasks.sh test") < runs.index("bash tasks.sh build")
-    artifact = next(step for step in steps_of("pr.yml") if step.get("uses", "").startswith("actions/upload-artifact"))
-    assert artifact["with"]["path"] == "site/" and artifact["with"]["name"] == "xem-truoc-trang"
+    assert data[True]["pull_request"]["types"] == ["opened", "reopened", "synchronize", "closed"]
+    jobs = data["jobs"]
+    # The officer's job: annotations on the changed lines, the build for the preview's address, the comment.
+    runs = _job_runs("pr.yml", "noi-dung")
+    assert runs.index("bash tasks.sh check --format github") < runs.index(
+        'bash tasks.sh build --site-url "${{ steps.dia-chi.outputs.url }}" --preview'
+    )
+    assert "bash tasks.sh test" not in runs
+    assert any("preview-links --pr" in run and "--changed-from changed.txt" in run for run in runs)
+    uploads = [s["with"] for s in jobs["noi-dung"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert {"name": "xem-truoc-trang", "path": "site/"}.items() <= uploads[0].items()
+    # The whole suite only when something other than content changed.
+    assert jobs["kiem-thu"]["if"] == "needs.thay-doi.outputs.code == 'true'"
+    assert _job_runs("pr.yml", "kiem-thu") == ["", "bash tasks.sh test"]
+    # Write access only where no code from the pull request runs, and never for a fork.
+    for name in ("xem-truoc", "go-xem-truoc"):
+        assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs[name]["if"]
+        assert jobs[name]["permissions"] == {"contents": "write", "pull-requests": "write"}
+        assert all("run" not in step for step in jobs[name]["steps"])
+    assert data["permissions"] == {"contents": "read"}
 
 
-def test_main_is_built_and_deployed_to_github_pages() -> None:
+def test_the_classification_sends_content_alone_to_the_short_check(tmp_path: Path) -> None:
+    """The shell rule of the `thay-doi` job, run on lists of changed files."""
+    data = yaml.safe_load((GITHUB / "workflows" / "pr.yml").read_text(encoding="utf-8"))
+    script = data["jobs"]["thay-doi"]["steps"][1]["run"].replace(
+        "git diff --name-only --no-renames HEAD^1 HEAD > changed.txt", ":"
+    )
+
+    def code_changed(*paths: str) -> bool:
+        (tmp_path / "changed.txt").write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
+        (tmp_path / "out").unlink(missing_ok=True)
+        env = {
+            "GITHUB_OUTPUT": str(tmp_path / "out"),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+            "PATH": "/usr/bin:/bin",
+        }
+        subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, check=True, capture_output=True)
+        return (tmp_path / "out").read_text(encoding="utf-8").strip() == "code=true"
+
+    assert not code_changed("exemplars/2024/nguyen-van-a/index.md", "exemplars/2024/nguyen-van-a/anh.jpg")
+    assert not code_changed("plans/nam-dinh-2022-2025.yml", "content/gioi-thieu.md")
+    assert code_changed("exemplars/a/index.md", "content/assets/site.css")
+    assert code_changed("exemplars/a/index.md", "build_tools/templates/story.md.j2")
+    assert code_changed("pyproject.toml")
+    assert code_changed(".github/workflows/pr.yml")
+
+
+def test_main_is_built_and_deployed_to_github_pages_keeping_the_previews() -> None:
     data = yaml.safe_load((GITHUB / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
     assert data[True]["push"]["branches"] == ["main"]
-    uses = [step.get("uses", "").split("@")[0] for step in steps_of("deploy.yml")]
-    assert "actions/upload-pages-artifact" in uses and "actions/deploy-pages" in uses
-    deploy = data["jobs"]["dang-trang"]
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["environment"]["name"] == "github-pages"
     assert "bash tasks.sh build" in [step.get("run") for step in steps_of("deploy.yml")]
+    deploy = data["jobs"]["dang-trang"]
+    assert deploy["permissions"] == {"contents": "write"}
+    [publish] = [s for s in deploy["steps"] if s.get("uses", "").startswith("JamesIves/github-pages-deploy-action@")]
+    assert publish["with"]["branch"] == "gh-pages" and publish["with"]["force"] is False
+    assert publish["with"]["clean-exclude"].split() == ["pr-preview/", "CNAME"]
+    [preview] = [s for s in steps_of("pr.yml") if s.get("uses", "").startswith("rossjrw/pr-preview-action@")][:1]
+    assert preview["with"]["preview-branch"] == "gh-pages" and preview["with"]["umbrella-dir"] == "pr-preview"
 
 
 def test_check_prints_github_annotations_on_the_right_file_and_line(

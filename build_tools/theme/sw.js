@@ -26,6 +26,9 @@ function route(request) {
   if (request.method !== "GET" || request.headers.has("range")) return null;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(SCOPE)) return null;
+  // Pull requests' previews are published under the site (pr-preview/pr-<n>/, README "Previews"): not this
+  // site's pages, and soon gone; they have their own worker.
+  if (url.href.startsWith(SCOPE + "pr-preview/")) return null;
   const path = url.pathname;
   if (PASS_THROUGH.test(path)) return null;
   if (request.mode === "navigate" || path.endsWith("/") || path.endsWith(".html")) return "page";

@@ -80,7 +80,9 @@
 
   async function listKeptStories(target) {
     const cache = await caches.open(PAGES);
-    const requests = (await cache.keys()).filter((request) => /\/guong\/[^/]+\/$/.test(new URL(request.url).pathname));
+    // Only this site's stories: a pull request's preview, under a sub-path of the same host, shares the cache.
+    const ours = (url) => url.startsWith(root.href) && /^guong\/[^/]+\/$/.test(url.slice(root.href.length));
+    const requests = (await cache.keys()).filter((request) => ours(request.url));
     if (!requests.length) return;
     const items = [];
     for (const request of requests.reverse()) {

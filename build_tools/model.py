@@ -64,6 +64,12 @@ class Photo:
     path: Path
     """Absolute path of the original file beside the profile."""
 
+    @property
+    def credit_text(self) -> str:
+        """"Ảnh: <credit>", unless the credit already says it is about the photo ("Ảnh minh họa: …", "Ảnh: …"):
+        "Ảnh:" is never printed twice. "Anh" (a given name) is not "Ảnh"."""
+        return self.credit if self.credit.lower().startswith("ảnh") else f"Ảnh: {self.credit}"
+
 
 @dataclass(frozen=True)
 class Link:

@@ -93,7 +93,8 @@
       if (afterDrawer) {
         const next = afterDrawer;
         afterDrawer = null;
-        next();
+        // After the browser has put back the scroll position of the entry Back returned to.
+        requestAnimationFrame(() => setTimeout(next));
       }
     });
     const nav = document.querySelector(".md-sidebar--primary");
@@ -103,7 +104,12 @@
         if (!link || !drawer.checked || materialRuns() || event.ctrlKey || event.metaKey || event.shiftKey) return;
         const samePage = link.pathname === location.pathname && link.search === location.search && link.hash;
         event.preventDefault();
-        const go = samePage ? () => { location.hash = link.hash; } : () => location.assign(link.href);
+        const section = samePage ? () => {
+          const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+          if (location.hash !== link.hash) location.hash = link.hash;
+          else if (target) target.scrollIntoView();
+        } : null;
+        const go = section || (() => location.assign(link.href));
         drawer.checked = false;
         if (drawerOpen()) {
           afterDrawer = go;
@@ -115,10 +121,13 @@
     }
   }
 
-  // A table of contents at the head of long pages on phones, folded: plan pages run to twenty screens.
+  // A table of contents at the head of long pages on phones, folded: plan pages run to twenty screens. Not on the
+  // home page (its sections are what it shows), nor on pages of a few screens.
   const article = document.querySelector(".md-content article");
   const headings = article ? [...article.querySelectorAll("h2[id]")].filter((h) => !h.closest("details, nav")) : [];
-  if (headings.length >= 3 && !materialRuns()) {
+  const home = location.pathname === root.pathname;
+  const long = document.documentElement.scrollHeight > 3 * window.innerHeight;
+  if (headings.length >= 3 && long && !home && !materialRuns()) {
     const box = document.createElement("details");
     box.className = "ex-toc";
     const summary = document.createElement("summary");

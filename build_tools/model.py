@@ -66,8 +66,8 @@ class Photo:
 
     @property
     def credit_text(self) -> str:
-        """"Ảnh: <credit>", unless the credit already says it is about the photo ("Ảnh minh họa: …", "Ảnh: …"):
-        "Ảnh:" is never printed twice. "Anh" (a given name) is not "Ảnh"."""
+        """The credit as printed: prefixed "Ảnh: " unless it already says it is about the photo ("Ảnh minh họa: …",
+        "Ảnh: …"), so "Ảnh:" is never printed twice. "Anh" (a given name) is not "Ảnh"."""
         return self.credit if self.credit.lower().startswith("ảnh") else f"Ảnh: {self.credit}"
 
 

@@ -373,7 +373,8 @@ _WORD_SPACES = {
     "\u00ad": "dấu gạch nối mềm vô hình (U+00AD)",
 }
 _WORD_SPACE = re.compile("[" + "".join(_WORD_SPACES) + "]")
-_CURLY_WRAPPED = re.compile(r"^(\s*(?:-\s+)?(?:[\w.-]+:\s+)?)([“‘„«])[^\n]*?([”’“»])\s*$")
+_CURLY_WRAPPED = re.compile(r"^(\s*(?:-\s+)?[\w.-]+:\s+|\s*-\s+)([“‘„«])[^\n]*?([”’“»])\s*$")
+"""A value, or a list item, wrapped whole in curly quotes (a line of a folded text block is not a value)."""
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 

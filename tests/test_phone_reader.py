@@ -87,6 +87,16 @@ def test_a_tap_on_an_entry_of_the_drawers_table_of_contents_closes_the_drawer(ph
     )
     page.wait_for_function("document.querySelector('.md-sidebar--primary').getBoundingClientRect().right <= 0")
 
+    # An entry to another page: the drawer's history entry goes first, so Back from there returns to this page.
+    page.locator("label.md-header__button[for=__drawer]").tap()
+    page.locator(".md-nav--primary .md-nav--secondary label.md-nav__title[for=__toc]").tap()  # up from "Mục lục"
+    page.locator(".md-nav--primary > .md-nav__list > .md-nav__item > a", has_text="Dữ liệu mở").tap()
+    page.wait_for_url(re.compile(r"/du-lieu/$"))
+    page.go_back(wait_until="networkidle")
+    state = _state(page)
+    assert state["path"] == "/bao-chi/" and not state["drawer"]
+    assert not page.evaluate("history.state && history.state.exDrawer")
+
 
 def test_back_closes_the_drawer_and_the_search_before_leaving_the_page(phone: Phone) -> None:
     page = phone.open("nguoi-tot-viec-tot/")

@@ -327,7 +327,8 @@ def _item_photo(e: Exemplar, photo_set: PhotoSet | None, url: str) -> ItemPhoto 
 
 
 def _item_rights(settings: Settings, url: str, photo: ItemPhoto | None) -> str:
-    photo_credit = f" (Ảnh: {photo.credit})" if photo else ""
+    credit = photo and (photo.credit if photo.credit.lower().startswith("ảnh") else f"Ảnh: {photo.credit}")
+    photo_credit = f" ({credit})" if credit else ""  # "Ảnh:" once, as Photo.credit_text
     return (
         f"Nội dung được cấp phép {settings.licence} ({settings.licence_url}). "
         f"Khi đăng lại, ghi: {settings.credit_line} – {url}{photo_credit}"

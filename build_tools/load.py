@@ -348,6 +348,8 @@ def load_profile(path: Path, shown: str) -> LoadResult:
             ],
         )
     header = text[4 : end.start()]
+    if word := word_characters(header, shown, first_line=2):
+        return LoadResult(None, word)
     data, lines, problems = parse_yaml(header, shown, first_line=2)
     if data is None and problems:
         return LoadResult(None, problems)
@@ -355,3 +357,86 @@ def load_profile(path: Path, shown: str) -> LoadResult:
     body_line = text.count("\n", 0, body_start) + 1
     source = Source(shown, data, lines, body=text[body_start:], body_line=body_line, text=text)
     return LoadResult(source, problems)
+
+
+# --- what Word and copy-paste leave in a front matter (issue 20) --------------------------------------------------
+
+_WORD_SPACES = {
+    "\u00a0": "dấu cách không ngắt (U+00A0)",
+    "\u202f": "dấu cách hẹp không ngắt (U+202F)",
+    "\u2007": "dấu cách cố định (U+2007)",
+    "\u200b": "ký tự vô hình rộng bằng không (U+200B)",
+    "\u200c": "ký tự vô hình rộng bằng không (U+200C)",
+    "\u200d": "ký tự vô hình rộng bằng không (U+200D)",
+    "\u2060": "ký tự nối từ vô hình (U+2060)",
+    "\ufeff": "ký tự vô hình U+FEFF (dấu BOM lạc vào giữa tệp)",
+    "\u00ad": "dấu gạch nối mềm vô hình (U+00AD)",
+}
+_WORD_SPACE = re.compile("[" + "".join(_WORD_SPACES) + "]")
+_CURLY_WRAPPED = re.compile(r"^(\s*(?:-\s+)?[\w.-]+:\s+|\s*-\s+)([“‘„«])[^\n]*?([”’“»])\s*$")
+"""A value, or a list item, wrapped whole in curly quotes (a line of a folded text block is not a value)."""
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
+def word_characters(header: str, shown: str, first_line: int) -> list[Problem]:
+    """Characters Word or a web page leave in a front matter, named for what they are.
+
+    Left to YAML they get messages about colons, quotes or unknown fields that do not describe the problem: a
+    non-breaking space after `name:` hides the colon's space, a zero-width character makes `ca-nhan` another word,
+    quotes Word curled are not quotes to YAML. Curly quotes inside a sentence are fine; only a value wrapped in
+    them is meant as YAML's quoting. Checked before YAML parses the header, so the officer gets one clear message.
+    """
+    if not _WORD_SPACE.search(header) and not any(mark in header for mark in "“‘„«"):
+        return []
+    problems = []
+    for number, line in enumerate(header.split("\n"), start=first_line):
+        key_match = _TOP_KEY.match(line)
+        key = key_match.group(1) if key_match else None
+        if found := _WORD_SPACE.search(line):
+            problems.append(Problem(shown, number, key, _word_space_message(found.group(), found.start() + 1)))
+        elif wrapped := _CURLY_WRAPPED.match(line):
+            problems.append(Problem(shown, number, key, _curly_message(wrapped.group(2), wrapped.group(3), key)))
+    return problems
+
+
+def _word_space_message(char: str, column: int) -> str:
+    kind = _WORD_SPACES[char]
+    if char in "\u00a0\u202f\u2007":
+        what = "trông như dấu cách thường nhưng YAML không đọc nó là dấu cách"
+        fix = "Hãy xóa ký tự đó và gõ lại dấu cách bằng phím cách"
+    else:
+        what = "không nhìn thấy được nhưng làm giá trị thành một chữ khác"
+        fix = "Hãy xóa hẳn giá trị rồi gõ lại bằng bàn phím, không dán"
+    return (
+        f"cột {column} có {kind}, {what} (thường lẫn vào khi chép từ Word hoặc một trang web). {fix}, "
+        "hoặc gõ lại cả dòng trong trình soạn thảo của GitHub."
+    )
+
+
+def _curly_message(opening: str, closing: str, key: str | None) -> str:
+    example = f"{key}: " if key else ""
+    return (
+        f"giá trị đặt trong dấu ngoặc kép cong {opening} {closing} (do Word tự đổi ngoặc kép thẳng thành ngoặc "
+        'cong); YAML không coi đó là ngoặc kép. Hãy thay hai dấu ở hai đầu giá trị bằng ngoặc kép thẳng ", '
+        f'ví dụ `{example}"…"`; ngoặc kép cong ở giữa câu thì giữ nguyên được.'
+    )
+
+
+def find_photo(folder: Path, name: str) -> Path | None:
+    """The photo file `name` names, compared in NFC.
+
+    A file saved on macOS, or uploaded from it, may carry its name decomposed (NFD) while the profile, stored in
+    NFC, names it composed: the two look the same and must match. Returns the path as it is on disk.
+    """
+    exact = folder / name
+    if exact.is_file():
+        return exact
+    wanted = unicodedata.normalize("NFC", name)
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        if unicodedata.normalize("NFC", entry.name) == wanted and entry.is_file():
+            return entry
+    return None

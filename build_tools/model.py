@@ -77,6 +77,12 @@ class Photo:
     path: Path
     """Absolute path of the original file beside the profile."""
 
+    @property
+    def credit_text(self) -> str:
+        """The credit as printed: prefixed "Ảnh: " unless it already says it is about the photo ("Ảnh minh họa: …",
+        "Ảnh: …"), so "Ảnh:" is never printed twice. "Anh" (a given name) is not "Ảnh"."""
+        return self.credit if self.credit.lower().startswith("ảnh") else f"Ảnh: {self.credit}"
+
 
 @dataclass(frozen=True)
 class Link:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .load import Source
+from .load import Source, find_photo
 from .model import (
     KINDS,
     PLAN_LEVELS,
@@ -43,7 +43,7 @@ from .model import (
 )
 from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data, may_contain_personal_data
 from .problems import Problem
-from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
+from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, nfc, slugify
 
 SUMMARY_MAX = 300
 NAME_MAX = 150
@@ -224,15 +224,68 @@ def validate_province(value: Any, ctx: Context) -> Iterator[Issue]:
                 for part in n.split(" - ")
             }
         )
-        guess = by_name.get(slugify(str(value)))
-        hint = f" Có phải ý bạn là `{guess}`?" if guess else _suggest(str(value), list(ctx.vocabulary.provinces))
+        guess = by_name.get(_without_province_prefix(slugify(str(value)))) or likely_typo(
+            str(value), list(ctx.vocabulary.provinces)
+        )
+        hint = f" Có phải ý bạn là `{guess}`?" if guess else ""
         how = (
             "Mã viết thường, không dấu, nối bằng gạch ngang."
             if hint
             else "Dùng mã không dấu, viết thường, nối bằng gạch ngang, theo tên tại thời điểm được công nhận, "
             "ví dụ `nam-dinh` (danh sách mã trong CONTRIBUTING.md)."
         )
+        if not guess and isinstance(value, str) and value != slugify(value):
+            how += (
+                f" Nếu `{value}` là tên huyện, xã hoặc phường, hãy ghi nó vào trường `locality` "
+                "và ghi ở đây mã của tỉnh, thành phố."
+            )
         yield Issue(f"mã tỉnh, thành phố `{value}` không có trong danh sách (plans/provinces.yml). {how}{hint}")
+
+
+def _without_province_prefix(slug: str) -> str:
+    """`tinh-lai-chau`, `thanh-pho-ha-noi`, `tp-ho-chi-minh` → the province's own slug."""
+    return re.sub(r"^(?:tinh|thanh-pho|tp)-", "", slug)
+
+
+def likely_typo(value: str, ids: Sequence[str]) -> str | None:
+    """The one id that `value` misspells, or None.
+
+    Only a typo is answered: the same syllables, each at most one keystroke away (a letter wrong, missing, extra
+    or two swapped), two at most in all, and a single id that close. A place that is not a province ("Than Uyên",
+    a district of Lai Châu) is about as close to a wrong province ("thai-nguyen") as a typo is to the right one
+    by overall similarity, so similarity alone would answer it with a wrong province; we have no district list
+    to map it from, so it gets no suggestion.
+    """
+    wanted = _without_province_prefix(slugify(value))
+    if not wanted:
+        return None
+    compact = {candidate.replace("-", ""): candidate for candidate in ids}
+    if wanted.replace("-", "") in compact:  # "daklak", "ho-chi-minh" written with other hyphens
+        return compact[wanted.replace("-", "")]
+    syllables = wanted.split("-")
+    close = []
+    for candidate in ids:
+        parts = candidate.split("-")
+        if len(parts) != len(syllables):
+            continue
+        distances = [_keystrokes(a, b) for a, b in zip(syllables, parts, strict=True)]
+        if max(distances) <= 1 and sum(distances) <= 2:
+            close.append(candidate)
+    return close[0] if len(close) == 1 else None
+
+
+def _keystrokes(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def validate_optional_text(what: str, limit: int) -> Validator:
@@ -309,8 +362,8 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         )
     elif not src.lower().endswith(PHOTO_TYPES):
         yield Issue(f"`{src}` không phải tên tệp ảnh: chỉ dùng ảnh `.jpg`, `.jpeg`, `.png` hoặc `.webp`.", "photo.src")
-    elif not (ctx.folder / src).is_file():
-        others = sorted(p.name for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
+    elif (found := find_photo(ctx.folder, src)) is None:
+        others = sorted(nfc(p.name) for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
         same = [name for name in others if name.lower() == src.lower()]
         if same:
             hint = f" Trong thư mục có `{same[0]}`: tên tệp phân biệt chữ hoa, chữ thường, hãy ghi `src: {same[0]}`."
@@ -320,7 +373,7 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
             hint = " Hãy tải ảnh lên cùng thư mục."
         yield Issue(f"không tìm thấy tệp ảnh `{src}` trong thư mục của hồ sơ.{hint}", "photo.src")
     else:
-        yield from _image_issue(ctx.folder / src)
+        yield from _image_issue(found)
     if "alt" not in value:
         yield Issue("ảnh cần mô tả (alt) cho người khiếm thị, ví dụ `alt: Cô Hương trên lớp`.", "photo.alt")
     else:
@@ -813,7 +866,11 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         plans=tuple(data.get("plans") or ()),
         awards=tuple(Award(a["title"], a.get("decision"), parse_date(a.get("date"))) for a in data.get("awards") or ()),
         updated=parse_date(data.get("updated")),
-        photo=Photo(photo["src"], photo["alt"], photo["credit"], folder / photo["src"]) if photo else None,
+        photo=Photo(
+            photo["src"], photo["alt"], photo["credit"], find_photo(folder, photo["src"]) or folder / photo["src"]
+        )
+        if photo
+        else None,
         sources=tuple(Link(s["title"], s["url"]) for s in data.get("sources") or ()),
         consent=bool(data.get("consent")),
         tags=tuple(data.get("tags") or ()),

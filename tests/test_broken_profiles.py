@@ -9,6 +9,7 @@ amounts of money that look like phone or ID numbers, a declared hotline).
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,14 @@ def test_the_traps_pass_and_their_text_is_stored_in_nfc(site: SiteFixture) -> No
         "Đường dây nóng Trường THCS Lộc Hạ: 0228 3812 345",
         "Thư điện tử: thcslocha@namdinh.edu.vn",
     )
+
+
+def test_a_photo_named_in_decomposed_form_on_disk_is_found_and_published(site: SiteFixture) -> None:
+    """macOS saves "ảnh-lớp-học.jpg" decomposed (NFD); the profile names it composed: the same name, found."""
+    place(site, "anh-ten-tep-dang-nfd")
+    photo = {e.slug: e for e in check(site.project).exemplars}["anh-ten-tep-dang-nfd"].photo
+    assert photo is not None and photo.path.is_file()
+    assert photo.path.name == unicodedata.normalize("NFD", "ảnh-lớp-học.jpg")
 
 
 def dump_actual(tmp: Path) -> str:  # pragma: no cover - a maintainer's aid

@@ -444,6 +444,7 @@
       more.hidden = true;
       meta.textContent = hint;
       answered(query, filters);
+      remember(query, filters);
       return;
     }
     try {
@@ -452,6 +453,7 @@
       if (token !== generation) return;
       await showPage(index, token, result, describe(result.hits.length, result.approximate, query));
       if (token === generation) answered(query, filters);
+      if (token === generation) remember(query, filters);
     } catch (error) {
       if (error instanceof StaleIndex && retry) {
         await loadManifest(true); // the site was rebuilt since the manifest was fetched
@@ -497,6 +499,24 @@
   const offline = () => { meta.textContent = "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng."; };
   filtersBox.addEventListener("toggle", () => { if (filtersBox.open) buildFilters().catch(offline); });
 
+  // --- the address bar ----------------------------------------------------------------------------------------
+  // The query and the filters live in the address (?q=…&linh-vuc=…): Back from a result, a refresh or a shared
+  // link brings them back. Opening the search adds a history entry, so a phone's Back button closes the search
+  // before it leaves the page. The facets' names are build_tools/search.py's FACETS.
+  const FACETS = ["linh-vuc", "tinh", "loai", "nam"];
+  const address = (query, filters) => {
+    const url = new URL(window.location.href);
+    for (const key of ["q", ...FACETS]) url.searchParams.delete(key);
+    if (query) url.searchParams.set("q", query);
+    for (const [facet, value] of filters) url.searchParams.set(facet, value);
+    return url.href;
+  };
+  const remember = (query, filters) => {
+    if (toggle.checked) history.replaceState(history.state, "", address(query, filters));
+  };
+  const forget = () => history.replaceState(history.state, "", address("", []));
+  const opened = () => history.state && history.state.exSearch;
+
   const open = () => {
     if (!toggle.checked) {
       toggle.checked = true;
@@ -504,6 +524,21 @@
     }
     showFilters().catch(offline);
   };
+
+  // Opened by a tap, a key or the address: the page's history gets one entry for it (Back closes the search).
+  toggle.addEventListener("change", () => {
+    if (toggle.checked && !opened()) history.pushState({ ...(history.state || {}), exSearch: true }, "");
+    if (!toggle.checked && opened()) history.back(); // closed on the page: its entry goes too
+    else if (!toggle.checked) forget();
+  });
+  window.addEventListener("popstate", () => {
+    if (opened()) return;
+    if (toggle.checked) {
+      toggle.checked = false;
+      input.blur();
+    }
+    forget();
+  });
 
   const close = () => {
     toggle.checked = false;
@@ -549,13 +584,28 @@
     }
   });
 
-  // A link to any page with ?q=… opens the search with that query (shared searches, the address bar).
-  const shared = new URLSearchParams(window.location.search).get("q");
-  if (shared) {
-    input.value = shared;
+  // A link to any page with ?q=… (and filters) opens the search with that query: shared searches, the address
+  // bar, Back from a result, a refresh.
+  const params = new URLSearchParams(window.location.search);
+  const shared = params.get("q");
+  const sharedFilters = FACETS.filter((facet) => params.get(facet)).map((facet) => [facet, params.get(facet)]);
+  if (shared || sharedFilters.length) {
+    input.value = shared || "";
     loadManifest(); // on its way while the page paints
     open();
+    const restore = async () => {
+      if (sharedFilters.length) {
+        await buildFilters();
+        for (const [facet, value] of sharedFilters) {
+          const select = filtersBox.querySelector(`select[name="${facet}"]`);
+          if (select && [...select.options].some((option) => option.value === value)) select.value = value;
+        }
+        summariseFilters();
+        filtersBox.open = true;
+      }
+      await run();
+    };
     // The page's first frame is painted before the search takes the main thread (Largest Contentful Paint).
-    requestAnimationFrame(() => setTimeout(run));
+    requestAnimationFrame(() => setTimeout(() => restore().catch(offline)));
   }
 })();

@@ -4,6 +4,8 @@
  *  - offline reading: registers the service worker (sw.js at the site root) and asks it to keep the page just read.
  *  - the offline page: lists the stories kept on this device.
  *  - "back to top" on phones, which run without Material's script (partials/ex-material-loader.html).
+ *  - the drawer on phones: closes after a tap on one of its entries, and Back closes it before leaving the page.
+ *  - a collapsible table of contents at the head of long pages on phones (the sidebar's is for wide screens).
  */
 (() => {
   "use strict";
@@ -71,6 +73,79 @@
     top.addEventListener("click", () => {
       if (!materialRuns()) window.scrollTo({ top: 0, behavior: "smooth" });
     });
+  }
+
+  // The drawer, on phones (Material's script, which drives it on wider screens, is not loaded there). Opening it
+  // adds a history entry, so Android's Back button closes it instead of leaving the page; a tap on one of its
+  // entries closes it, then goes where the entry leads (a section of this page: the drawer no longer covers it).
+  const drawer = document.getElementById("__drawer");
+  const drawerOpen = () => history.state && history.state.exDrawer;
+  let afterDrawer = null; // what to do once Back has taken the drawer's entry away
+  if (drawer) {
+    drawer.addEventListener("change", () => {
+      if (materialRuns()) return;
+      if (drawer.checked && !drawerOpen()) history.pushState({ ...(history.state || {}), exDrawer: true }, "");
+      else if (!drawer.checked && drawerOpen()) history.back();
+    });
+    window.addEventListener("popstate", () => {
+      if (drawerOpen()) return;
+      drawer.checked = false;
+      if (afterDrawer) {
+        const next = afterDrawer;
+        afterDrawer = null;
+        // After the browser has put back the scroll position of the entry Back returned to.
+        requestAnimationFrame(() => setTimeout(next));
+      }
+    });
+    const nav = document.querySelector(".md-sidebar--primary");
+    if (nav) {
+      nav.addEventListener("click", (event) => {
+        const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+        if (!link || !drawer.checked || materialRuns() || event.ctrlKey || event.metaKey || event.shiftKey) return;
+        const samePage = link.pathname === location.pathname && link.search === location.search && link.hash;
+        event.preventDefault();
+        const section = samePage ? () => {
+          const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+          if (location.hash !== link.hash) location.hash = link.hash;
+          else if (target) target.scrollIntoView();
+        } : null;
+        const go = section || (() => location.assign(link.href));
+        drawer.checked = false;
+        if (drawerOpen()) {
+          afterDrawer = go;
+          history.back();
+        } else {
+          go();
+        }
+      });
+    }
+  }
+
+  // A table of contents at the head of long pages on phones, folded: plan pages run to twenty screens. Not on the
+  // home page (its sections are what it shows), nor on pages of a few screens.
+  const article = document.querySelector(".md-content article");
+  const headings = article ? [...article.querySelectorAll("h2[id]")].filter((h) => !h.closest("details, nav")) : [];
+  const home = location.pathname === root.pathname;
+  const long = document.documentElement.scrollHeight > 3 * window.innerHeight;
+  if (headings.length >= 3 && long && !home && !materialRuns()) {
+    const box = document.createElement("details");
+    box.className = "ex-toc";
+    const summary = document.createElement("summary");
+    summary.textContent = "Mục lục trang";
+    const items = document.createElement("ol");
+    for (const heading of headings) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${heading.id}`;
+      link.textContent = heading.textContent.replace(/¶$/, "").trim();
+      link.addEventListener("click", () => { box.open = false; });
+      item.append(link);
+      items.append(item);
+    }
+    box.append(summary, items);
+    const title = article.querySelector("h1");
+    if (title) title.after(box);
+    else article.prepend(box);
   }
 
   const list = document.querySelector("[data-offline-list]");

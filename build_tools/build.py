@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -124,6 +125,8 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     for path in _markdown_files(project.exemplars_dir):
         if path.name == "index.md":
             profiles.append(path)
+        elif _NUMBERED_INDEX.match(path.name) and (path.parent / "index.md").is_file():
+            problems.append(Problem(project.shown(path), None, None, _second_profile_message(project, path)))
         elif path.name.lower() not in ("readme.md",):
             problems.append(
                 Problem(
@@ -135,6 +138,19 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
                 )
             )
     return profiles, problems
+
+
+_NUMBERED_INDEX = re.compile(r"^index-\d+\.md$")
+
+
+def _second_profile_message(project: Project, path: Path) -> str:
+    """`index-1.md` beside `index.md`: a second exemplar saved into the first one's folder (two namesakes)."""
+    folder = project.shown(path.parent)
+    return (
+        f"thư mục {folder}/ đã có hồ sơ index.md; tệp {path.name} là hồ sơ thứ hai bị lưu vào cùng thư mục (hai "
+        f"người trùng tên và trùng tỉnh). Hãy chuyển tệp này sang thư mục riêng, ví dụ `{folder}-2/index.md`, cùng "
+        "với ảnh của hồ sơ đó, và sửa đường dẫn cho khác."
+    )
 
 
 def _markdown_files(root: Path) -> list[Path]:

@@ -27,8 +27,7 @@ BUNDLE_DIR = Path("node_modules") / "decap-cms" / "dist"
 """Where `npm ci` puts Decap CMS; the build copies the bundle from here to /admin/ (it is not kept in git)."""
 COLLECTION = "exemplars"
 DATE_FORMAT = "YYYY-MM-DD"
-"""How dates are stored (the schema's NĂM-THÁNG-NGÀY); the picker shows them the Vietnamese way."""
-DATE_SHOWN = "DD/MM/YYYY"
+"""How dates are stored (the schema's NĂM-THÁNG-NGÀY); the browser's own date picker shows them its way."""
 GENERATED_NOTE = (
     "# Tạo tự động từ build_tools/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
     "# Cấu hình trình biên tập hồ sơ (Decap CMS) ở /admin/: xem CONTRIBUTING.md, phần dành cho cán bộ truyền thông.\n"
@@ -330,7 +329,7 @@ def _text(label: str, name: str, limit: int, required: bool, hint: str, widget: 
         "hint": hint,
         "pattern": [
             f"^[^<>]{{{1 if required else 0},{limit}}}$",
-            f"{label}: tối đa {limit} ký tự, {_NO_MARKUP}. Hãy rút gọn hoặc sửa lại.",
+            f"tối đa {limit} ký tự, {_NO_MARKUP}; hãy rút gọn hoặc sửa lại",  # Decap prefixes the label
         ],
     }
 
@@ -341,7 +340,7 @@ def _limit_pattern(key: Key, limit: int, required: bool) -> list[str]:
 
 
 def _date() -> dict[str, Any]:
-    return {"format": DATE_FORMAT, "date_format": DATE_SHOWN, "time_format": False}
+    return {"format": DATE_FORMAT, "time_format": False}
 
 
 def _province_options(provinces: Iterable[Province]) -> list[dict[str, str]]:

@@ -26,6 +26,8 @@ CMS_CONFIG = "content/admin/config.yml"
 BUNDLE_DIR = Path("node_modules") / "decap-cms" / "dist"
 """Where `npm ci` puts Decap CMS; the build copies the bundle from here to /admin/ (it is not kept in git)."""
 COLLECTION = "exemplars"
+LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
+"""decap-server as `bash tasks.sh cms` starts it (port 8081, loopback only)."""
 DATE_FORMAT = "YYYY-MM-DD"
 """How dates are stored (the schema's NĂM-THÁNG-NGÀY); the browser's own date picker shows them its way."""
 GENERATED_NOTE = (
@@ -157,7 +159,9 @@ def render_cms_config(
     config: dict[str, Any] = {
         "locale": "vi",
         "backend": backend,
-        "local_backend": True,
+        # `bash tasks.sh cms`: decap-server on this machine. Decap tries it only on a page served from 127.0.0.1
+        # or localhost, so the published site always signs in through GitHub.
+        "local_backend": {"url": LOCAL_BACKEND, "allowed_hosts": ["127.0.0.1", "localhost"]},
         "publish_mode": "editorial_workflow",
         "site_url": settings.site_url,
         "display_url": settings.site_url,
@@ -266,6 +270,10 @@ def _widget(key: Key, item: CmsItem, options: Mapping[str, list[dict[str, str]]]
             ],
         )
     elif key.name == "photo":
+        # Decap (3.16) enforces a required field inside an optional object even when the object is left empty, so
+        # required parts would make a photo mandatory for every profile. The form asks for all three and limits
+        # their length; that a chosen photo has its description and credit is enforced by `exemplars check` on the
+        # pull request, with the same message.
         widget.update(
             collapsed=False,
             fields=[
@@ -273,12 +281,20 @@ def _widget(key: Key, item: CmsItem, options: Mapping[str, list[dict[str, str]]]
                     "label": "Tệp ảnh",
                     "name": "src",
                     "widget": "image",
-                    "required": True,
+                    "required": False,
                     "choose_url": False,
                     "hint": "Tải ảnh gốc từ điện thoại hoặc máy ảnh (JPEG, PNG hoặc WebP).",
                 },
-                _text("Mô tả ảnh", "alt", 250, True, "Mô tả ảnh cho người khiếm thị, ví dụ: Cô Hương trên lớp."),
-                _text("Nguồn ảnh", "credit", 200, True, "Tác giả hoặc cơ quan giữ bản quyền ảnh."),
+                _text(
+                    "Mô tả ảnh",
+                    "alt",
+                    250,
+                    False,
+                    "Bắt buộc khi có ảnh: mô tả ảnh cho người khiếm thị, ví dụ: Cô Hương trên lớp.",
+                ),
+                _text(
+                    "Nguồn ảnh", "credit", 200, False, "Bắt buộc khi có ảnh: tác giả hoặc cơ quan giữ bản quyền ảnh."
+                ),
             ],
         )
     elif key.name == "sources":

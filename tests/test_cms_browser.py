@@ -25,6 +25,7 @@ import yaml
 
 from build_tools.build import build_site, check
 from build_tools.config import load_project
+from build_tools.problems import ContentError
 
 from .browser import StaticServer, _missing, browser  # noqa: F401 (a fixture)
 from .conftest import REPO, SiteFixture
@@ -113,6 +114,7 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
 
 @pytest.fixture
 def page(browser: Any, editor: Editor) -> Iterator[Any]:  # noqa: F811
+    """A new browser profile for each test: no sign-in, no unsaved entry kept in the browser from another test."""
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
     outside: list[str] = []
 
@@ -219,7 +221,34 @@ def test_a_missing_consent_and_a_400_character_summary_are_refused_in_vietnamese
     before = _git(editor.repo, "branch", "--list", "cms/*")
     _fill_required(page, LONG_SUMMARY)
     page.get_by_role("button", name="Lưu", exact=True).click()
-    assert page.get_by_text("Tóm tắt không khớp với mẫu: tối đa 300 ký tự", exact=False).first.is_visible()
-    assert page.get_by_text("Sự đồng ý bắt buộc nhập.").first.is_visible()
+    page.get_by_text("Tóm tắt không khớp với mẫu: tối đa 300 ký tự", exact=False).first.wait_for()
+    page.get_by_text("Sự đồng ý bắt buộc nhập.").first.wait_for()
     _shoot(page, editor, "loi", '[id^="summary-field-"]')
     assert _git(editor.repo, "branch", "--list", "cms/*") == before, "nothing is saved while the form has errors"
+
+
+def test_a_namesake_in_the_same_province_is_caught_by_the_check(page: Any, editor: Editor, tmp_path: Path) -> None:
+    """Decap makes a taken path unique by numbering the file (`index-1.md`) inside the first one's folder; the
+    check names that file and says how to move it, so the officer sees it on the pull request. (No photo: a
+    profile without one saves.)"""
+    _field(page, "name").fill("Nguyễn Thị Hương")  # the fixture's profile nguyen-thi-huong-nam-dinh
+    _choose(page, "kind", "Cá nhân")
+    _choose(page, "fields", "Dạy tốt - Học tốt")
+    _choose(page, "province", "Tỉnh Nam Định")
+    _field(page, "summary").fill("Một cô giáo khác, cùng tên, cùng tỉnh.")
+    _field(page, "published").fill("2025-06-01")
+    _field(page, "consent").click()
+    page.locator('[data-slate-editor="true"]').first.click()
+    page.keyboard.type("Câu chuyện của một cô giáo khác.")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("button", name="Trạng: Bản nháp").wait_for()
+    branch = "cms/exemplars/nguyen-thi-huong-nam-dinh/index-1"
+    assert branch in _git(editor.repo, "branch", "--list", "cms/*")
+    saved = tmp_path / "nhanh"
+    _git(editor.repo, "worktree", "add", "-q", str(saved), branch)
+    (saved / "node_modules").symlink_to(REPO / "node_modules")
+    with pytest.raises(ContentError) as caught:
+        check(load_project(saved))
+    [problem] = caught.value.problems
+    assert problem.path == "exemplars/nguyen-thi-huong-nam-dinh/index-1.md"
+    assert "hồ sơ thứ hai bị lưu vào cùng thư mục" in problem.message

@@ -77,7 +77,7 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
     # The fixture repository: what a checkout holds, with the real form settings and a small taxonomy.
     fixture = SiteFixture(root / "repo")
     fixture.keep_only({"day-tot-hoc-tot", "chuyen-doi-so"}, {"nam-dinh", "ninh-binh", "ha-noi"})
-    fixture.profile("nguyen-thi-huong-nam-dinh")
+    fixture.profile("nguyen-thi-huong-nam-dinh", sample=True)  # as every shipped profile, a sample
     (fixture.root / "content" / "admin").mkdir()
     for name in ("index.html", "config.yml"):
         shutil.copy(REPO / "content" / "admin" / name, fixture.root / "content" / "admin" / name)
@@ -252,3 +252,21 @@ def test_a_namesake_in_the_same_province_is_caught_by_the_check(page: Any, edito
     [problem] = caught.value.problems
     assert problem.path == "exemplars/nguyen-thi-huong-nam-dinh/index-1.md"
     assert "hồ sơ thứ hai bị lưu vào cùng thư mục" in problem.message
+
+
+def test_editing_a_sample_in_the_form_keeps_it_marked_as_a_sample(page: Any, editor: Editor) -> None:
+    """The form has no `sample` switch (officers add real exemplars); a key it does not show is kept on saving."""
+    page.goto(editor.admin + "#/collections/exemplars/entries/nguyen-thi-huong-nam-dinh/index")
+    page.reload()  # a new page load: the fixture left the tab on an empty new entry
+    summary = _field(page, "summary")
+    summary.wait_for()
+    summary.fill("Cô giáo dạy Toán hai mươi năm ở vùng ven, nay dạy thêm lớp tin học.")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("button", name="Trạng: Bản nháp").wait_for()
+    saved = _git(
+        editor.repo,
+        "show",
+        "cms/exemplars/nguyen-thi-huong-nam-dinh/index:exemplars/nguyen-thi-huong-nam-dinh/index.md",
+    )
+    assert "nay dạy thêm lớp tin học" in saved
+    assert "\nsample: true\n" in saved

@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         "--date", type=dt.date.fromisoformat, default=None, help="ngày đăng NĂM-THÁNG-NGÀY (mặc định: hôm nay)"
     )
     docs = commands.add_parser(
-        "docs", help="cập nhật phần tham chiếu trong CONTRIBUTING.md và biểu mẫu đề xuất từ mẫu hồ sơ"
+        "docs",
+        help="cập nhật phần tham chiếu trong CONTRIBUTING.md, biểu mẫu đề xuất và cấu hình trình biên tập /admin/ "
+        "từ mẫu hồ sơ",
     )
     docs.add_argument("--check", action="store_true", help="chỉ kiểm tra; báo lỗi nếu tài liệu chưa được cập nhật")
     nomination = commands.add_parser(

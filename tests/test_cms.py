@@ -18,6 +18,7 @@ from build_tools.problems import ContentError
 from build_tools.schema import SUMMARY_MAX
 
 from .conftest import REPO, SiteFixture
+from .test_contributing import owners_of
 
 # A profile exactly as Decap CMS 3.16 saved it in a trial through decap-server: lists in block style, keys in the
 # order of the form, the photo's keys in alphabetical order, the story right after the closing line.
@@ -63,6 +64,7 @@ def _fields(config: dict) -> dict[str, dict]:
 def test_the_committed_form_settings_are_what_the_schema_generates() -> None:
     """`exemplars docs --check` fails while content/admin/config.yml lags behind the schema."""
     path = REPO / CMS_CONFIG
+    assert owners_of(CMS_CONFIG) == ["@org/ky-thuat"], "generated settings are reviewed by the technical team"
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
     assert path.read_text(encoding="utf-8").startswith("# Tạo tự động từ build_tools/schema.py")
 

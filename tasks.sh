@@ -5,10 +5,11 @@
 #   bash tasks.sh test     set up .venv and the test tools (Chromium…), lint, run the whole test suite
 #   bash tasks.sh check    check profiles and plans only (`--format github`: annotations in CI)
 #   bash tasks.sh serve    preview with live reload (drafts shown)
+#   bash tasks.sh cms      try the form editor (/admin/) on this machine, without GitHub
 #   bash tasks.sh golden   rewrite the golden pages after an intended template change
 #   bash tasks.sh bench-search [--n N] [--pagefind]   search benchmark (benchmarks/README.md)
 #   bash tasks.sh bench-scale [N ...]   full build at N profiles against Hugo (default 100 1000 10000)
-#   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story (docs/screenshots/)
+#   bash tasks.sh screenshots   build, then photograph plan dashboards, statistics, a printed story, the form editor
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -68,10 +69,49 @@ setup_quality_tools() {
   fi
 }
 
+setup_cms() {
+  # The form editor at /admin/ (Decap CMS, pinned in package-lock.json) is copied from node_modules into the build,
+  # never kept in git nor fetched from a CDN. Only the production dependency is installed here (`test` installs the
+  # test tools too). Without npm or a registry the site is still built, and /admin/ says how to install the editor.
+  local lock; lock="$(sha256sum package-lock.json | cut -c1-16)"
+  if [ -f node_modules/decap-cms/dist/decap-cms.js ] && \
+     { [ -f "node_modules/.installed-$lock" ] || [ -f "node_modules/.installed-cms-$lock" ]; }; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null && ! apt_install nodejs npm; then
+    echo "Chưa cài được Node.js: trang vẫn được tạo, nhưng trình biên tập /admin/ chưa có." >&2; return 0
+  fi
+  if npm ci --omit=dev --no-audit --no-fund --loglevel=error; then
+    touch "node_modules/.installed-cms-$lock"
+  else
+    echo "Chưa cài được Decap CMS (npm ci): trang vẫn được tạo, nhưng trình biên tập /admin/ chưa có." >&2
+  fi
+}
+
+serve_cms() {
+  # The form editor on this machine: decap-server (git mode: each entry a branch, as on GitHub a pull request)
+  # commits with `git add .`, so it works in a clean clone of its own, never in this working copy; it listens on
+  # 127.0.0.1 only. The site is served from that clone too, so a published entry shows up as a story.
+  local port=8081 workdir clone
+  workdir="$(mktemp -d "${TMPDIR:-/tmp}/bien-tap.XXXXXX")"
+  clone="$workdir/kho"
+  git clone -q --no-hardlinks . "$clone"
+  ln -s "$PWD/node_modules" "$clone/node_modules"
+  echo "Bản sao để biên tập: $clone (chỉ có những gì đã commit; các mục lưu trong biểu mẫu là nhánh cms/… ở đó)."
+  MODE=git PORT="$port" BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$clone" LOG_LEVEL=warn \
+    node node_modules/decap-server/dist/index.js &
+  local server=$!
+  trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+  echo "Mở http://127.0.0.1:8000/admin/ và bấm “Đăng nhập” (không cần tài khoản GitHub)."
+  echo "Lấy các mục đã lưu về kho này: git fetch \"$clone\" 'refs/heads/cms/*:refs/heads/cms/*'"
+  "$VENV/bin/exemplars" --root "$clone" serve
+}
+
 case "${1:-}" in
   build)
     setup_python
     setup_fonts
+    setup_cms
     "$VENV/bin/exemplars" build "${@:2}"
     ;;
   test)
@@ -91,6 +131,12 @@ case "${1:-}" in
     setup_python
     setup_fonts
     "$VENV/bin/exemplars" serve
+    ;;
+  cms)
+    setup_python
+    setup_fonts
+    setup_quality_tools
+    serve_cms
     ;;
   golden)
     setup_python
@@ -119,9 +165,11 @@ case "${1:-}" in
     "$VENV/bin/exemplars" build
     "$VENV/bin/python" tools/screenshots.py
     "$VENV/bin/python" tools/print_story.py
+    setup_quality_tools
+    UPDATE_SCREENSHOTS=1 "$VENV/bin/python" -m pytest -q tests/test_cms_browser.py
     ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

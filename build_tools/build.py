@@ -128,6 +128,8 @@ def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     for path in paths:
         if path.name == "index.md" and path.parent != project.exemplars_dir:
             profiles.append(path)
+        elif _NUMBERED_INDEX.match(path.name) and (path.parent / "index.md").is_file():
+            problems.append(Problem(project.shown(path), None, None, _second_profile_message(project, path)))
         elif path.name.lower() not in ("readme.md",):
             problems.append(
                 Problem(project.shown(path), None, None, _stray_message(project, path, folders_with_profile))
@@ -206,6 +208,19 @@ def profiles_outside_exemplars(project: Project, depth: int = 4) -> list[Problem
                 )
             )
     return problems
+
+
+_NUMBERED_INDEX = re.compile(r"^index-\d+\.md$")
+
+
+def _second_profile_message(project: Project, path: Path) -> str:
+    """`index-1.md` beside `index.md`: a second exemplar saved into the first one's folder (two namesakes)."""
+    folder = project.shown(path.parent)
+    return (
+        f"thư mục {folder}/ đã có hồ sơ index.md; tệp {path.name} là hồ sơ thứ hai bị lưu vào cùng thư mục (hai "
+        f"người trùng tên và trùng tỉnh). Hãy chuyển tệp này sang thư mục riêng, ví dụ `{folder}-2/index.md`, cùng "
+        "với ảnh của hồ sơ đó, và sửa đường dẫn cho khác."
+    )
 
 
 def _markdown_files(root: Path) -> list[Path]:

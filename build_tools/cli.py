@@ -53,9 +53,22 @@ def main(argv: list[str] | None = None) -> int:
         "--date", type=dt.date.fromisoformat, default=None, help="ngày đăng NĂM-THÁNG-NGÀY (mặc định: hôm nay)"
     )
     docs = commands.add_parser(
-        "docs", help="cập nhật phần tham chiếu trong CONTRIBUTING.md và biểu mẫu đề xuất từ mẫu hồ sơ"
+        "docs",
+        help="cập nhật phần tham chiếu trong CONTRIBUTING.md, biểu mẫu đề xuất và cấu hình trình biên tập /admin/ "
+        "từ mẫu hồ sơ",
     )
     docs.add_argument("--check", action="store_true", help="chỉ kiểm tra; báo lỗi nếu tài liệu chưa được cập nhật")
+    nomination = commands.add_parser(
+        "nomination",
+        help="tạo hồ sơ từ một đề xuất (nội dung issue “Đề xuất gương điển hình”), hoặc báo những gì còn thiếu",
+    )
+    nomination.add_argument("body", type=Path, help="tệp chứa nội dung issue, như GitHub hiển thị")
+    nomination.add_argument("--issue", type=int, default=None, help="số của issue, ghi vào hồ sơ và lời nhắn")
+    nomination.add_argument("--write", action="store_true", help="ghi hồ sơ vào exemplars/ (mặc định: chỉ in ra)")
+    nomination.add_argument("--comment", type=Path, default=None, help="ghi lời nhắn cho issue vào tệp này")
+    nomination.add_argument(
+        "--date", type=dt.date.fromisoformat, default=None, help="ngày đăng NĂM-THÁNG-NGÀY (mặc định: hôm nay)"
+    )
     build = commands.add_parser("build", help="kiểm tra rồi tạo trang vào site/ (giữ nguyên bản cũ nếu có lỗi)")
     build.add_argument("--site-dir", type=Path, default=None, help="thư mục đích (mặc định: site/)")
     build.add_argument(
@@ -125,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "new":
         return run_new(project, args, today=args.date or dt.date.today())
+
+    if args.command == "nomination":
+        return run_nomination(project, args, today=args.date or dt.date.today())
 
     if args.command == "docs":
         return run_docs(project, check_only=args.check)
@@ -239,6 +255,46 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     if answers.kind in profile_key("consent").required_for and not consent:
         print("  !  Chưa có văn bản đồng ý: khi đã có, đổi `consent: false` thành `consent: true`.")
     print("  4. Chạy `bash tasks.sh check` để kiểm tra, `bash tasks.sh serve` để xem trước.")
+    return EXIT_OK
+
+
+def run_nomination(project: Project, args: argparse.Namespace, today: dt.date) -> int:
+    """`exemplars nomination`: the workflow's step between a maintainer's `/tao-ho-so` and the draft pull request.
+
+    Exit 0 when a profile was made (its path on stdout), 1 when the proposal must be fixed first; either way the
+    Vietnamese answer for the issue goes to `--comment`.
+    """
+    from .build import load_taxonomies
+    from .nomination import build_nomination, form_labels, parse_issue_body, render_comment, write_nomination
+    from .schema import Vocabulary
+
+    fields, provinces, problems = load_taxonomies(project)
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        body = args.body.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Không đọc được tệp {args.body}: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    plan_ids = sorted(p.stem for p in project.plans_dir.glob("*.yml") if p.stem not in ("fields", "provinces"))
+    nomination = parse_issue_body(body, form_labels(fields.values(), provinces.values()))
+    result = build_nomination(project, Vocabulary(fields, provinces, plan_ids), nomination, today, args.issue)
+    comment = render_comment(result, args.issue)
+    if args.comment is not None:
+        args.comment.write_text(comment, encoding="utf-8")
+    if result.blocked:
+        print(comment, file=sys.stderr)
+        return EXIT_CONTENT
+    if args.write:
+        try:
+            write_nomination(project, result)
+        except FileExistsError:
+            print(f"Chưa tạo hồ sơ: tệp {result.path} đã có.", file=sys.stderr)
+            return EXIT_CONTENT
+        print(result.path)
+    else:
+        print(result.text, end="")
     return EXIT_OK
 
 

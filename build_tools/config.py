@@ -37,6 +37,9 @@ class Settings:
     feed_id_domain: str = ""
     """Domain in the feed item ids (`tag:` URIs); empty means the host of `site_url`. After moving the site to a
     new domain, set it to the old one so that newsrooms' readers do not see every story again as new."""
+    cms_auth_url: str = ""
+    """Address of the OAuth proxy the organisation runs for the form editor's GitHub sign-in (Decap's `base_url`);
+    empty until one is set up (CONTRIBUTING.md says how)."""
     content_date: dt.date | None = None
     """The day plan progress and statistics are stated as of; None means the newest date in the content.
 
@@ -184,6 +187,7 @@ def load_project(root: Path) -> Project:
             repo_url=str(config.get("repo_url", "") or ""),
             edit_uri=str(config.get("edit_uri", "") or ""),
             feed_id_domain=str(options.get("feed_id_domain", "") or ""),
+            cms_auth_url=str(options.get("cms_auth_url", "") or "").rstrip("/"),
             content_date=_content_date(root, options),
         ),
     )

@@ -16,6 +16,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .catalogue import vi_sort_key
+from .cms import CMS_CONFIG, plan_titles, render_cms_config
 from .config import Project
 from .model import KINDS, Field, Province
 from .scaffold import yaml_example
@@ -246,6 +247,7 @@ def expected_docs(project: Project, fields: Iterable[Field], provinces: Iterable
         CONTRIBUTING: splice_reference(current, render_reference(fields, provinces)),
         ISSUE_FORM: render_issue_form(fields, provinces, project.settings.repo_url),
         ISSUE_CONFIG: render_issue_config(project.settings.repo_url),
+        CMS_CONFIG: render_cms_config(project.settings, fields, provinces, plan_titles(project.plans_dir)),
     }
 
 

@@ -30,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.meta import get_data
 
+from .cms import bundle_files
 from .config import load_project, parse_content_date
 from .parallel import quiet_worker
 from .problems import ContentError
@@ -64,6 +65,9 @@ class ExemplarsConfig(Config):
     """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
     content_date = _ContentDate()
     """The day plan progress and statistics are stated as of (`2025-06-30`); empty: the newest content date."""
+    cms_auth_url = c.Type(str, default="")
+    """The organisation's OAuth proxy for the form editor's GitHub sign-in (`exemplars docs` writes it into
+    content/admin/config.yml)."""
 
 
 class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
@@ -155,6 +159,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             files.append(file)
             if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
                 GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
+        for bundle in bundle_files(self._root(config)):  # the form editor's script, for /admin/ only
+            files.append(File.generated(config, f"admin/{bundle.name}", abs_src_path=str(bundle)))
         if (self.renderers > 1 or self.use_shells) and not self.serving:
             # `build.render_site` renders into an emptied folder, in MkDocs' dirty mode only to share the work:
             # every file is new there, which MkDocs would otherwise find out with two `stat`s each.

@@ -247,6 +247,10 @@ REAL_COPY_IGNORE = shutil.ignore_patterns(
 def copy_repository(target: Path) -> Path:
     """The repository's content and code as a fresh clone would have them, without anything built or cached."""
     shutil.copytree(REPO, target, ignore=REAL_COPY_IGNORE)
+    bundle = REPO / "node_modules" / "decap-cms" / "dist"
+    if bundle.is_dir():  # the form editor at /admin/, which `bash tasks.sh build` installs with npm
+        (target / "node_modules" / "decap-cms").mkdir(parents=True)
+        (target / "node_modules" / "decap-cms" / "dist").symlink_to(bundle)
     return target
 
 

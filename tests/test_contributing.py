@@ -192,7 +192,7 @@ def test_workflows_pass_actionlint() -> None:
     actionlint = shutil.which("actionlint", path=str(VENV_BIN)) or shutil.which("actionlint")
     assert actionlint, "actionlint is missing: `pip install -e '.[test]'` installs it"
     workflows = sorted(str(p) for p in (GITHUB / "workflows").glob("*.yml"))
-    assert len(workflows) == 2
+    assert {"deploy.yml", "pr.yml", "de-xuat.yml"} <= {Path(p).name for p in workflows}
     result = subprocess.run(
         [actionlint, "-color=false", "-oneline", *workflows], capture_output=True, text=True, check=False, cwd=REPO
     )

@@ -14,9 +14,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from build_tools.build import content_epoch, gather
+from build_tools.cms import BUNDLE_DIR
 from build_tools.config import load_project
 
-from .conftest import copy_repository
+from .conftest import REPO, copy_repository
 
 EXEMPLARS = Path(sys.executable).with_name("exemplars")
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -48,7 +49,11 @@ def test_two_builds_in_different_folders_time_zones_and_hash_seeds_are_byte_iden
 def test_no_file_names_the_folder_it_was_built_in(real_site: Path) -> None:
     roots = [str(real_site.parent), str(Path.home()), "/tmp/", "/work/", "pytest-of-"]
     leaks = []
+    vendored = REPO / BUNDLE_DIR  # the form editor, copied byte for byte: its upstream's own build paths are in it
     for path in sorted(real_site.rglob("*")):
+        if path.parent.name == "admin" and (vendored / path.name).is_file():
+            assert path.read_bytes() == (vendored / path.name).read_bytes()
+            continue
         if path.is_file() and path.suffix in (".html", ".xml", ".json", ".csv", ".js", ".css", ".txt"):
             text = path.read_text(encoding="utf-8", errors="replace")
             leaks += [f"{path.relative_to(real_site)}: {root}" for root in roots if root in text]

@@ -11,6 +11,7 @@ The screenshots in CONTRIBUTING.md come from this test: `UPDATE_SCREENSHOTS=1` w
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -170,6 +171,13 @@ def _fill_required(page: Any, summary: str) -> None:
     _field(page, "published").fill("2025-06-01")
 
 
+def _add_source(page: Any) -> None:
+    """A real profile needs an award with its decision or a press article (the check's verifiable-story rule)."""
+    page.get_by_role("button", name=re.compile("báo chí đã đưa tin", re.IGNORECASE)).first.click()
+    _field(page, "title").fill("Thầy giáo ba mươi năm bám lớp")
+    _field(page, "url").fill("https://baonamdinh.vn/thay-giao-ba-muoi-nam")
+
+
 def test_an_officer_adds_an_individual_with_a_photo_and_it_builds_into_a_story(
     page: Any, editor: Editor, tmp_path: Path
 ) -> None:
@@ -177,6 +185,7 @@ def test_an_officer_adds_an_individual_with_a_photo_and_it_builds_into_a_story(
 
     _fill_required(page, "Thầy giáo dạy Toán ba mươi năm ở vùng ven biển Giao Thủy.")
     _field(page, "locality").fill("Xã Giao Thiện, huyện Giao Thủy")
+    _add_source(page)
     photo = tmp_path / "chan-dung.jpg"
     Image.new("RGB", (1200, 800), (200, 120, 40)).save(photo, "JPEG")
     page.get_by_role("button", name="Chọn một hình").click()
@@ -237,6 +246,7 @@ def test_a_namesake_in_the_same_province_is_caught_by_the_check(page: Any, edito
     _choose(page, "province", "Tỉnh Nam Định")
     _field(page, "summary").fill("Một cô giáo khác, cùng tên, cùng tỉnh.")
     _field(page, "published").fill("2025-06-01")
+    _add_source(page)
     _field(page, "consent").click()
     page.locator('[data-slate-editor="true"]').first.click()
     page.keyboard.type("Câu chuyện của một cô giáo khác.")

@@ -38,7 +38,16 @@ from .model import (
     period_end,
     period_start,
 )
-from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data, may_contain_personal_data
+from .privacy import (
+    EMAIL,
+    Finding,
+    contacts_in,
+    find_personal_data,
+    may_contain_personal_data,
+    normalise,
+    visible_text,
+)
+from .richtext import render_story
 from .problems import Problem
 from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
 
@@ -707,42 +716,92 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
             continue
         for issue in key.validate(data[key.name], ctx):
             report(issue.message, issue.key or key.name)
-    for line, key_name, message in validate_privacy(source, data.get("public_contacts")):
+    photo = data.get("photo")
+    photo_src = photo.get("src") if isinstance(photo, dict) and isinstance(photo.get("src"), str) else None
+    for line, key_name, message in validate_privacy(source, data.get("public_contacts"), slug, photo_src):
         report(message, key_name, line=line)
     if not _HTML_COMMENT.sub("", source.body).strip():
         report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
     return problems
 
 
-_PRIVACY_MESSAGES = {
-    PHONE: "dòng này có số điện thoại `{text}`. Không đăng số điện thoại cá nhân: hãy xóa số này. Nếu đây là "
-    "số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
-    CITIZEN_ID: "dòng này có dãy 12 chữ số giống số căn cước công dân (`{text}`). Không đăng số căn cước, "
-    "số định danh cá nhân: hãy xóa.",
-    OLD_ID: "dòng này có dãy 9 chữ số giống số chứng minh nhân dân (`{text}`). Không đăng số chứng minh nhân dân: "
-    "hãy xóa. Nếu đây là số tiền hay số lượng, hãy viết có dấu chấm ngăn cách, ví dụ `120.000.000 đồng`.",
-    EMAIL: "dòng này có địa chỉ thư điện tử `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. Nếu đây là "
-    "địa chỉ công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
-}
+def validate_privacy(
+    source: Source, public_contacts: Any, slug: str = "", photo: str | None = None
+) -> Iterator[tuple[int, str | None, str]]:
+    """Phone numbers, citizen ID numbers and personal e-mail anywhere in the profile, as written and as published.
 
-
-def validate_privacy(source: Source, public_contacts: Any) -> Iterator[tuple[int, str | None, str]]:
-    """Phone numbers, citizen ID numbers and personal e-mail anywhere in the file, front matter and story alike.
-
-    Scans the text as written (comments included: the repository is public too); only the contacts a profile
-    declares in `public_contacts` are let through, and the page shows them as official contacts.
+    Four readings, so that no disguise gets through (privacy.py normalises each): the file line by line, comments
+    included (the repository is public too); every value as YAML reads it (a folded scalar joins lines, an escape
+    makes a digit); the story as the page shows it (markup, entities and line breaks can assemble a number); and the
+    folder and photo names, which become addresses. The build scans its outputs with the same rules
+    (`build.scan_outputs`): `check` gives the same answer. Only the contacts a profile declares in
+    `public_contacts` are let through, and the page shows them as official contacts.
     """
-    if not may_contain_personal_data(source.text):
-        return
     allowed: set[str] = set()
     if isinstance(public_contacts, list):
         allowed = {f.value for item in public_contacts if isinstance(item, str) for f in contacts_in(item)}
+    reported = set(allowed)
     starts = sorted((line, key) for key, line in source.lines.items())
-    for number, line in enumerate(source.text.splitlines(), start=1):
-        for finding in find_personal_data(line):
+    if may_contain_personal_data(source.text):
+        for number, line in enumerate(source.text.splitlines(), start=1):
+            for finding in find_personal_data(line):
+                if finding.value not in allowed:
+                    reported.add(finding.value)
+                    key = _key_at(starts, number) if number < source.body_line else None
+                    yield number, key, finding.message
+    for key, value in _text_values(source.data):
+        for finding in find_personal_data(value) if may_contain_personal_data(value) else ():
+            if finding.value not in reported:
+                reported.add(finding.value)
+                yield source.lines.get(key, 1), key, finding.message
+    if _may_hide_personal_data(source.body):
+        for finding in find_personal_data(visible_text(render_story(source.body))):
+            if finding.value not in reported:
+                reported.add(finding.value)
+                yield _story_line(source, finding), None, finding.message
+    for name, what in ((slug, "tên thư mục"), (photo or "", "tên tệp ảnh")):
+        for finding in find_personal_data(name.replace("_", " ")):
             if finding.value not in allowed:
-                key = _key_at(starts, number) if number < source.body_line else None
-                yield number, key, _PRIVACY_MESSAGES[finding.kind].format(text=finding.text)
+                yield 1 if what == "tên thư mục" else source.lines.get("photo.src", 1), None, (
+                    f"{what} `{name}` có `{finding.text}`, giống số điện thoại, số căn cước hoặc thư điện tử; tên "
+                    "này thành địa chỉ trên trang. Hãy đổi tên, bỏ phần đó đi."
+                )
+
+
+_MARKUP_SIGNS = re.compile(r"<[^>]*>|[*_`\\~]")
+
+
+def _may_hide_personal_data(body: str) -> bool:
+    """Whether the story's markup could assemble a number or an address the lines as written do not show."""
+    return "&#" in body or may_contain_personal_data(_MARKUP_SIGNS.sub("", body))
+
+
+def _text_values(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield prefix, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_values(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_values(item, f"{prefix}.{index}" if prefix else str(index))
+
+
+def _story_line(source: Source, finding: Finding) -> int:
+    """The line of the story where a number or address assembled by markup or a line break begins: the first line
+    that starts it and, with the two after it, holds all of it."""
+    wanted = _comparable(finding.text, finding.kind)
+    lines = source.body.split("\n")
+    for index, line in enumerate(lines):
+        here = _comparable(visible_text(normalise(line)), finding.kind)
+        window = _comparable(visible_text(normalise(" ".join(lines[index : index + 3]))), finding.kind)
+        if wanted in window and wanted[:3] in here:
+            return source.body_line + index
+    return source.body_line
+
+
+def _comparable(text: str, kind: str) -> str:
+    return text.lower().replace(" ", "") if kind == EMAIL else re.sub(r"\D", "", text)
 
 
 def _key_at(starts: Sequence[tuple[int, str]], line: int) -> str | None:

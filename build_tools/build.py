@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import pickle
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import privacy
 from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
 from .config import Project, Settings
@@ -46,6 +48,7 @@ from .schema import (
     build_fields,
     build_plan,
     build_provinces,
+    personal_data_in,
     validate_plan,
     validate_profile,
     validate_taxonomies,
@@ -512,7 +515,93 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     with optional_stage(timings, "write"):
-        return catalogue, writer.finish()
+        report = writer.finish()
+    with optional_stage(timings, "privacy"):
+        scan_outputs(project, catalogue, report, workers)
+    return catalogue, report
+
+
+_SCAN_STAMP = "privacy-scan"
+"""In the cache: the rules under which every file now in the generated folder was scanned. A file unchanged since
+is not scanned again (at 10,000 stories a warm build rewrites a handful); new rules rescan everything."""
+
+
+def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1) -> None:
+    """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
+    file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
+    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was."""
+    stamp_path = project.cache_dir / _SCAN_STAMP
+    stamp = hashlib.sha256(Path(privacy.__file__).read_bytes()).hexdigest()
+    try:
+        rescan = stamp_path.read_text(encoding="utf-8") != stamp
+    except OSError:
+        rescan = True
+    paths = sorted(report.kept if rescan else report.written)
+    allowed = {
+        f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
+    }
+    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers)
+    hits = [(path, finding) for path, findings in zip(paths, found, strict=True) for finding in findings]
+    if hits:
+        raise ContentError(_origins(project, catalogue, hits))
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    write_file(project.cache_dir, _SCAN_STAMP, stamp)
+
+
+def _scan_share(paths: Sequence[str]) -> list[list[privacy.Finding]]:
+    root, allowed = shared()
+    found = []
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        found.append([f for f in privacy.findings_in_output(path, data) if f.value not in allowed])
+    return found
+
+
+def _origins(project: Project, catalogue: Catalogue, hits: list[tuple[str, privacy.Finding]]) -> list[Problem]:
+    """Each piece of personal data found in the outputs, blamed on the file and line it came from: the profile (or
+    plan) whose text holds it, else the generated file itself."""
+    problems: dict[tuple[str, int | None, str], Problem] = {}
+    for output, finding in hits:
+        origin = _origin_in_profiles(project, catalogue, output, finding) or _origin_in_plans(project, finding)
+        if origin is None:
+            origin = Problem(
+                f"{project.generated_dir.name}/{output}",
+                None,
+                None,
+                f"{finding.message} (tệp này do lệnh tạo trang viết ra; hãy báo nhóm kỹ thuật)",
+            )
+        problems.setdefault((origin.path, origin.line, finding.value), origin)
+    return list(problems.values())
+
+
+def _origin_in_profiles(
+    project: Project, catalogue: Catalogue, output: str, finding: privacy.Finding
+) -> Problem | None:
+    by_slug = {e.slug: e for e in catalogue.exemplars}
+    parts = output.split("/")
+    first = by_slug.get(parts[1]) if len(parts) > 2 and parts[0] == "guong" else None
+    for exemplar in ([first] if first else []) + list(catalogue.exemplars):
+        path = project.root / exemplar.source_path
+        loaded = load_profile(path, exemplar.source_path).source
+        if loaded is None:
+            continue
+        photo = exemplar.photo.src if exemplar.photo else None
+        for line, key, message, value in personal_data_in(loaded, set(), exemplar.slug, photo):
+            if value == finding.value:
+                return Problem(exemplar.source_path, line, key, f"{message} (tìm thấy trong `{output}` khi tạo trang)")
+    return None
+
+
+def _origin_in_plans(project: Project, finding: privacy.Finding) -> Problem | None:
+    for path in sorted(project.plans_dir.glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if any(f.value == finding.value for f in privacy.find_personal_data(line)):
+                return Problem(project.shown(path), number, None, finding.message)
+    return None
 
 
 def build_site(

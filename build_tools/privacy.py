@@ -95,11 +95,13 @@ _MONEY_OR_UNIT = re.compile(
     re.IGNORECASE,
 )
 _MAX_GROUPS = 6
-_CANDIDATE = re.compile(r"[@＠]|&#0*64;|&#x0*40;|&commat;|%40|\d(?:[^\w@]{0,3}\d){8}")
-"""What any finding needs: an `@` (or an escape for one), or nine digits with at most three other signs between
+_CANDIDATE = re.compile(r"[@＠]|&#|&commat;|%(?:40|3\d)|\d(?:[^\w@]{0,3}\d){8}")
+"""What any finding needs: an `@`, an escape that could make one or a digit, or nine digits with at most three other signs between
 each (the shortest number we report, an old ID, has nine digits; a phone after +84 too). Most text has neither,
 and is skipped at once. Fullwidth digits are digits to `\\d`."""
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+"""Dashes left after NFKC (which maps the small and fullwidth hyphen-minus to `-` already)."""
+_PERCENT_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SPACES = re.compile(r"\s")
 
 
@@ -123,9 +125,11 @@ def normalise(text: str) -> str:
     if "&" in text:
         text = html.unescape(html.unescape(text))  # feeds carry HTML escaped once more
     if "%" in text:
-        text = unquote(text)
+        text = _PERCENT_ESCAPES.sub(lambda m: unquote(m.group()), text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = _DASHES.sub("-", text)
     return _SPACES.sub(" ", text)
 
 
@@ -268,14 +272,10 @@ def findings_in_output(path: str, data: bytes) -> list[Finding]:
     escaped HTML too), JSON as its strings, CSV as its cells. Images and fonts: the name only."""
     findings = find_personal_data(path.replace("/", " / "))
     suffix = path.rsplit(".", 1)[-1].lower()
-    if suffix not in ("html", "md", "xml", "json", "csv", "txt", "js") or not may_contain_personal_data(
-        data.decode("utf-8", "replace")
-    ):
+    if suffix not in ("html", "md", "xml", "json", "csv", "txt", "js"):
         return findings
-    text = data.decode("utf-8", "replace")
-    for piece in _readable_pieces(suffix, text):
-        if may_contain_personal_data(piece):
-            findings += find_personal_data(visible_text(normalise(piece)))
+    for piece in _readable_pieces(suffix, data.decode("utf-8", "replace")):
+        findings += find_personal_data(visible_text(normalise(piece)))
     return findings
 
 

@@ -740,6 +740,15 @@ def validate_privacy(
     allowed: set[str] = set()
     if isinstance(public_contacts, list):
         allowed = {f.value for item in public_contacts if isinstance(item, str) for f in contacts_in(item)}
+    for line, key, message, _ in personal_data_in(source, allowed, slug, photo):
+        yield line, key, message
+
+
+def personal_data_in(
+    source: Source, allowed: set[str], slug: str = "", photo: str | None = None
+) -> Iterator[tuple[int, str | None, str, str]]:
+    """(line, key, message, normalised value) of each piece of personal data in a profile (see `validate_privacy`);
+    the build also uses it to name the profile behind a number found in what it wrote."""
     reported = set(allowed)
     starts = sorted((line, key) for key, line in source.lines.items())
     if may_contain_personal_data(source.text):
@@ -748,24 +757,26 @@ def validate_privacy(
                 if finding.value not in allowed:
                     reported.add(finding.value)
                     key = _key_at(starts, number) if number < source.body_line else None
-                    yield number, key, finding.message
+                    yield number, key, finding.message, finding.value
     for key, value in _text_values(source.data):
         for finding in find_personal_data(value) if may_contain_personal_data(value) else ():
             if finding.value not in reported:
                 reported.add(finding.value)
-                yield source.lines.get(key, 1), key, finding.message
+                yield source.lines.get(key, 1), key, finding.message, finding.value
     if _may_hide_personal_data(source.body):
         for finding in find_personal_data(visible_text(render_story(source.body))):
             if finding.value not in reported:
                 reported.add(finding.value)
-                yield _story_line(source, finding), None, finding.message
+                yield _story_line(source, finding), None, finding.message, finding.value
     for name, what in ((slug, "tên thư mục"), (photo or "", "tên tệp ảnh")):
         for finding in find_personal_data(name.replace("_", " ")):
             if finding.value not in allowed:
-                yield 1 if what == "tên thư mục" else source.lines.get("photo.src", 1), None, (
+                line = 1 if what == "tên thư mục" else source.lines.get("photo.src", 1)
+                message = (
                     f"{what} `{name}` có `{finding.text}`, giống số điện thoại, số căn cước hoặc thư điện tử; tên "
                     "này thành địa chỉ trên trang. Hãy đổi tên, bỏ phần đó đi."
                 )
+                yield line, None, message, finding.value
 
 
 _MARKUP_SIGNS = re.compile(r"<[^>]*>|[*_`\\~]")

@@ -96,9 +96,9 @@ _MONEY_OR_UNIT = re.compile(
 )
 _MAX_GROUPS = 6
 _CANDIDATE = re.compile(r"[@＠]|&#|&commat;|%(?:40|3\d)|\d(?:[^\w@]{0,3}\d){8}")
-"""What any finding needs: an `@`, an escape that could make one or a digit, or nine digits with at most three other signs between
-each (the shortest number we report, an old ID, has nine digits; a phone after +84 too). Most text has neither,
-and is skipped at once. Fullwidth digits are digits to `\\d`."""
+"""What any finding needs: an `@`, an escape that could make one or a digit, or nine digits with at most three
+other signs between each (the shortest number we report, an old ID, has nine digits; a phone after +84 too). Most
+text has none of these, and is skipped at once. Fullwidth digits are digits to `\\d`."""
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
 """Dashes left after NFKC (which maps the small and fullwidth hyphen-minus to `-` already)."""
 _PERCENT_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")

@@ -47,8 +47,8 @@ from .privacy import (
     normalise,
     visible_text,
 )
-from .richtext import render_story
 from .problems import Problem
+from .richtext import render_story
 from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, slugify
 
 SUMMARY_MAX = 300

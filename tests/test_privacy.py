@@ -113,10 +113,7 @@ def test_a_declared_contact_names_the_numbers_and_addresses_it_allows() -> None:
 
 
 _DIGITISH = st.lists(
-    st.sampled_from(
-        ["0", "1", "2", "9", " ", ".", "-", "+", "(", ")", "/", "@", "a", "đ", "\u0663", "\n", "\u00a0", "\u2013"]
-        + ["\uff10", "&#48;", "&#64;", "%40", "%30"]
-    ),
+    st.sampled_from([*"0129 .-+()/@ađ\u0663\n\u00a0\u2013\uff10", "&#48;", "&#64;", "%40", "%30"]),
     max_size=30,
 ).map("".join)
 
@@ -208,7 +205,7 @@ def test_a_number_only_the_outputs_show_is_blamed_on_the_file_and_line_it_came_f
         ("guong/a/index.html", b"<p>G\xe1\xbb\x8di 09<em>12</em> 345<!-- x --> 678</p>"),
         ("feed.xml", b"<description>&lt;p&gt;G\xe1\xbb\x8di 0912&amp;#32;345 678&lt;/p&gt;</description>"),
         ("feed.json", json.dumps({"items": [{"content_html": "<p>thư huong&#64;gmail.com</p>"}]}).encode()),
-        ("du-lieu/exemplars.csv", "name,story\nA,\"0912 345 678\"\n".encode()),
+        ("du-lieu/exemplars.csv", b'name,story\nA,"0912 345 678"\n'),
         ("search/a.json", json.dumps({"text": "zalo.me/0912345678"}).encode()),
         ("guong/huong-0912-345-678/index.html", b"<p>Trang.</p>"),
         ("guong/a/anh-0912345678-960.webp", b"RIFF"),

@@ -21,7 +21,7 @@ from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
 from .config import Project, Settings
 from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
-from .load import load_profile, load_yaml_file
+from .load import link_problem, linked_entries, load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import Record, RowContext, exemplar_record, render_open_data
 from .pages import (
@@ -77,6 +77,13 @@ class Content:
 
 
 def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
+    linked = [
+        Problem(f"plans/{name}", None, None, message)
+        for name in ("fields.yml", "provinces.yml")
+        if (message := link_problem(project.plans_dir / name, project.root)) is not None
+    ]
+    if linked:
+        return {}, {}, linked
     fields_result = load_yaml_file(project.plans_dir / "fields.yml", "plans/fields.yml")
     provinces_result = load_yaml_file(project.plans_dir / "provinces.yml", "plans/provinces.yml")
     problems = fields_result.problems + provinces_result.problems
@@ -97,6 +104,10 @@ def load_plans(
     for path in sorted(project.plans_dir.glob("*.yml")):
         if path.name in ("fields.yml", "provinces.yml"):
             continue
+        linked = link_problem(path, project.root)
+        if linked is not None:
+            problems.append(Problem(project.shown(path), None, None, linked))
+            continue
         result = load_yaml_file(path, project.shown(path))
         problems += result.problems
         if result.source is None:
@@ -104,7 +115,14 @@ def load_plans(
         found = validate_plan(result.source, path.stem, vocabulary)
         problems += found
         source_name = result.source.data.get("source") if isinstance(result.source.data, dict) else None
-        if isinstance(source_name, str) and not (project.plans_dir / "sources" / source_name).is_file():
+        source_problem = _plan_source_problem(project, source_name) if isinstance(source_name, str) else None
+        if source_problem is not None:
+            found = [
+                *found,
+                Problem(result.source.path, result.source.lines.get("source", 1), "source", source_problem),
+            ]
+            problems += found[-1:]
+        elif isinstance(source_name, str) and not (project.plans_dir / "sources" / source_name).is_file():
             found = [
                 *found,
                 Problem(
@@ -121,10 +139,27 @@ def load_plans(
     return plans, problems
 
 
+def _plan_source_problem(project: Project, name: str) -> str | None:
+    """A plan's `source` names a file in plans/sources/: never a path elsewhere, never a link."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        return (
+            f"`{name}` là một đường dẫn. Chỉ ghi tên tệp văn bản gốc nằm trong thư mục plans/sources/, "
+            "ví dụ `source: 002_6f18d55fef7a3bb5.txt`."
+        )
+    return link_problem(project.plans_dir / "sources" / name, project.root)
+
+
 def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     """Every `index.md` under exemplars/ (groups like exemplars/2023/ allowed); stray Markdown is a problem."""
     profiles, problems = [], []
+    outside = link_problem(project.exemplars_dir, project.root)
+    if outside is not None:
+        return [], [Problem("exemplars", None, None, outside)]
+    linked = [p for p in linked_entries(project.exemplars_dir) if p.is_dir() or p.suffix == ".md"]
+    problems += [Problem(project.shown(p), None, None, link_problem(p, project.root) or "") for p in linked]
     for path in _markdown_files(project.exemplars_dir):
+        if path in linked:
+            continue
         if path.name == "index.md":
             profiles.append(path)
         elif path.name.lower() not in ("readme.md",):

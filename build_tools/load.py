@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -355,3 +356,34 @@ def load_profile(path: Path, shown: str) -> LoadResult:
     body_line = text.count("\n", 0, body_start) + 1
     source = Source(shown, data, lines, body=text[body_start:], body_line=body_line, text=text)
     return LoadResult(source, problems)
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why a content path may not be read, or None: it is a symbolic link, or it resolves outside `root`.
+
+    In a pull-request build a link is a way to publish any file of the machine (a photo that points at a private
+    image, an `index.md` that points at a secret); a linked folder would be skipped without a word. Every path is
+    resolved and confined to the repository, and a link is refused where it is, with a message.
+    """
+    if path.is_symlink():
+        what = "thư mục" if path.is_dir() else "tệp"
+        return (
+            f"{what} `{path.name}` là một liên kết tượng trưng (symbolic link), không phải {what} thật. Trang chỉ "
+            f"đọc và đăng những gì nằm trong kho: hãy thay liên kết bằng chính {what} đó."
+        )
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return (
+            f"`{path.name}` nằm ngoài kho (qua một liên kết tượng trưng ở thư mục chứa nó). Trang chỉ đọc và đăng "
+            "những gì nằm trong kho: hãy chép tệp vào kho thay cho liên kết."
+        )
+    return None
+
+
+def linked_entries(root: Path) -> list[Path]:
+    """Symbolic links under `root`, folders and files alike (`os.walk` passes over a linked folder in silence)."""
+    found = []
+    for folder, folders, names in os.walk(root):
+        found += [Path(folder, name) for name in (*folders, *names) if os.path.islink(os.path.join(folder, name))]
+    return sorted(found)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .load import Source
+from .load import Source, link_problem
 from .model import (
     KINDS,
     PLAN_LEVELS,
@@ -315,6 +315,8 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         )
     elif not src.lower().endswith(PHOTO_TYPES):
         yield Issue(f"`{src}` không phải tên tệp ảnh: chỉ dùng ảnh `.jpg`, `.jpeg`, `.png` hoặc `.webp`.", "photo.src")
+    elif (linked := link_problem(ctx.folder / src, ctx.folder)) is not None:
+        yield Issue(linked, "photo.src")
     elif not (ctx.folder / src).is_file():
         others = sorted(p.name for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
         same = [name for name in others if name.lower() == src.lower()]

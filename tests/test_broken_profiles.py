@@ -165,3 +165,57 @@ def test_syntax_errors_read_the_same_with_either_yaml_parser(
     for case in SYNTAX_CASES:
         place(site, case)
     assert reported(site) == sorted(line for c in SYNTAX_CASES for line in EXPECTED[c]["problems"])
+
+
+def test_nothing_from_outside_the_repository_is_read_or_published(site: SiteFixture, tmp_path: Path) -> None:
+    """A pull request can carry symbolic links: to a private photo, to a file of the build machine, to a folder of
+    profiles elsewhere. Each is refused where it is, and nothing behind it reaches the site."""
+    from PIL import Image
+
+    from build_tools.build import build_site
+
+    with_companions(site)
+    build_site(site.project)
+    before = sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*"))
+    outside = tmp_path / "ngoai-kho"
+    (outside / "ho-so-khac").mkdir(parents=True)
+    Image.new("RGB", (800, 600), (1, 2, 3)).save(outside / "anh-rieng.jpg")
+    (outside / "bi-mat.md").write_text("---\nname: Bí mật của máy chủ\n---\nMật khẩu: hunter2\n", encoding="utf-8")
+    (outside / "ho-so-khac" / "index.md").write_text("---\nname: Hồ sơ ngoài kho\n---\n", encoding="utf-8")
+    site.profile(
+        "anh-la-lien-ket",
+        photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo Nam Định"},
+    )
+    (site.root / "exemplars" / "anh-la-lien-ket" / "anh.jpg").symlink_to(outside / "anh-rieng.jpg")
+    (site.root / "exemplars" / "ho-so-la-lien-ket").mkdir()
+    (site.root / "exemplars" / "ho-so-la-lien-ket" / "index.md").symlink_to(outside / "bi-mat.md")
+    (site.root / "exemplars" / "thu-muc-la-lien-ket").symlink_to(outside / "ho-so-khac")
+    plan = site.root / "plans" / "nam-dinh-2022-2025.yml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('source: "002_6f18d55fef7a3bb5.txt"', 'source: "../../../etc/passwd"'),
+        encoding="utf-8",
+    )
+    link = (
+        "là một liên kết tượng trưng (symbolic link), không phải {0} thật. Trang chỉ đọc và đăng những gì nằm "
+        "trong kho: hãy thay liên kết bằng chính {0} đó."
+    )
+    assert reported(site) == [
+        "exemplars/anh-la-lien-ket/index.md:11: photo.src: tệp `anh.jpg` " + link.format("tệp"),
+        "exemplars/ho-so-la-lien-ket/index.md: tệp `index.md` " + link.format("tệp"),
+        "exemplars/thu-muc-la-lien-ket: thư mục `thu-muc-la-lien-ket` " + link.format("thư mục"),
+        "plans/nam-dinh-2022-2025.yml:12: source: `../../../etc/passwd` là một đường dẫn. Chỉ ghi tên tệp văn bản gốc "
+        "nằm trong thư mục plans/sources/, ví dụ `source: 002_6f18d55fef7a3bb5.txt`.",
+    ]
+    with pytest.raises(ContentError):
+        build_site(site.project)
+    assert sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*")) == before
+    source = site.root / "plans" / "sources" / "002_6f18d55fef7a3bb5.txt"
+    source.unlink()
+    source.symlink_to(outside / "bi-mat.md")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('source: "../../../etc/passwd"', 'source: "002_6f18d55fef7a3bb5.txt"'),
+        encoding="utf-8",
+    )
+    assert "plans/nam-dinh-2022-2025.yml:12: source: tệp `002_6f18d55fef7a3bb5.txt` " + link.format("tệp") in reported(
+        site
+    )

@@ -437,6 +437,12 @@ def validate_aliases(value: Any, ctx: Context) -> Iterator[Issue]:
                 f"`{item}` không phải đường dẫn hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang.",
                 f"aliases.{index}",
             )
+        elif item == ctx.folder.name:
+            yield Issue(
+                f"`{item}` là đường dẫn hiện nay của chính hồ sơ này (tên thư mục), không phải đường dẫn cũ: trang "
+                "sẽ bị thay bằng một trang chuyển hướng về chính nó. Hãy xóa mục này khỏi aliases.",
+                f"aliases.{index}",
+            )
 
 
 def validate_public_contacts(value: Any, ctx: Context) -> Iterator[Issue]:

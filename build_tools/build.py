@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
@@ -15,6 +16,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jinja2 import TemplateError
 
 from . import privacy
 from .catalogue import Catalogue, build_catalogue
@@ -191,7 +194,7 @@ def load_content(project: Project, workers: int = 1) -> Content:
         raise ContentError(problems)
     plans, problems = load_plans(project, fields, provinces)
     plan_ids = [path.stem for path in project.plans_dir.glob("*.yml") if path.stem not in ("fields", "provinces")]
-    vocabulary = Vocabulary(fields, provinces, plan_ids)
+    vocabulary = Vocabulary(fields, provinces, plan_ids, project.settings.content_date)
     paths, found = find_profiles(project)
     problems += found
     scope = scope_stamp(vocabulary)
@@ -394,33 +397,39 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     """Markdown → safe HTML, the story page, the search document, the absolute copy, the open data's record and the
     feed item: all a story needs, at once."""
     job: _StoryJob = shared()
-    cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
     records: dict[str, Record] = {}
     items: dict[str, FeedItem] = {}
     for exemplar in exemplars:
-        html = cached_story(exemplar.body_markdown, job.cache_dir)
-        inputs = replace(job.inputs, story_html={exemplar.slug: html})
-        [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
-        absolute = absolute_story(exemplar, html, settings)
-        if not exemplar.draft:  # the open data never carries a draft
-            records[exemplar.slug] = exemplar_record(
-                exemplar, RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
-            )
-        if exemplar.slug in job.fed:
-            items[exemplar.slug] = build_item(exemplar, cat, settings, absolute, job.inputs.photos)
-        outputs.append(
-            StoryOutput(
-                path,
-                write_file(job.root, path, text),
-                absolute if job.keep_absolute else None,
-                story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
-            )
-        )
+        with processing(exemplar.source_path):
+            outputs.append(_render_story(job, exemplar, records, items))
     if exemplars:  # a file per run, named by its first story
         for kind, made in (("records", records), ("items", items)):
             (job.spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
     return outputs
+
+
+def _render_story(
+    job: _StoryJob, exemplar: Exemplar, records: dict[str, Record], items: dict[str, FeedItem]
+) -> StoryOutput:
+    """One story's share of the work (see `_render_story_share`)."""
+    cat, settings = job.inputs.catalogue, job.inputs.settings
+    html = cached_story(exemplar.body_markdown, job.cache_dir)
+    inputs = replace(job.inputs, story_html={exemplar.slug: html})
+    [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
+    absolute = absolute_story(exemplar, html, settings)
+    if not exemplar.draft:  # the open data never carries a draft
+        records[exemplar.slug] = exemplar_record(
+            exemplar, RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
+        )
+    if exemplar.slug in job.fed:
+        items[exemplar.slug] = build_item(exemplar, cat, settings, absolute, job.inputs.photos)
+    return StoryOutput(
+        path,
+        write_file(job.root, path, text),
+        absolute if job.keep_absolute else None,
+        story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
+    )
 
 
 def _spooled(spool: Path, kind: str) -> dict[str, Any]:
@@ -469,12 +478,57 @@ def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None
     then read from the cache."""
     project, catalogue = shared()
     photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
-    return [
-        (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
-        if e.photo is not None
-        else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
-        for e in exemplars
-    ]
+    made: list[tuple[PhotoSet | None, Variant]] = []
+    for e in exemplars:
+        with processing(e.source_path, e.photo.src if e.photo else None):
+            made.append(
+                (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
+                if e.photo is not None
+                else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
+            )
+    return made
+
+
+class ProfileFailure(Exception):
+    """Something failed while one profile (or plan) was being made into pages: which file, and what, for the
+    message. Its arguments are plain text, so it travels back from a worker process as it is."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, detail)
+
+    def problem(self) -> Problem:
+        path, detail = self.args
+        return Problem(
+            path,
+            None,
+            None,
+            f"lỗi khi tạo trang từ tệp này ({detail}). Trang đang đăng được giữ nguyên. Hãy kiểm tra nội dung và ảnh "
+            "của hồ sơ (tải lại ảnh gốc nếu ảnh bị hỏng); nếu không thấy gì sai, hãy báo nhóm kỹ thuật kèm dòng này.",
+        )
+
+
+@contextlib.contextmanager
+def processing(path: str, photo: str | None = None) -> Iterator[None]:
+    """Any exception while one profile is processed is reported with that profile, never blamed on the disk or the
+    tool (a truncated photo once read "kiểm tra ổ đĩa"). Ctrl+C and the like pass through untouched."""
+    try:
+        yield
+    except (ProfileFailure, TemplateError):
+        raise  # a template error is the tool's: cli.py names the template
+    except OSError as error:
+        if error.errno in _DISK_ERRORS:
+            raise  # the disk's (full, read-only): cli.py says so
+        raise ProfileFailure(path, _detail(error, photo)) from error
+    except Exception as error:
+        raise ProfileFailure(path, _detail(error, photo)) from error
+
+
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+def _detail(error: BaseException, photo: str | None) -> str:
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return f"ảnh `{photo}`: {detail}" if photo is not None else detail
 
 
 def generate(
@@ -487,6 +541,15 @@ def generate(
 def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
     """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
     what spans the collection (lists, search index, feeds, data) is done here once the stories are in."""
+    try:
+        return _generate_all(project, drafts, workers, timings)
+    except ProfileFailure as failure:
+        raise ContentError([failure.problem()]) from failure
+
+
+def _generate_all(
+    project: Project, drafts: bool, workers: int, timings: Timings | None
+) -> tuple[Catalogue, WriteReport]:
     with optional_stage(timings, "check"):
         catalogue = gather(project, drafts=drafts, workers=workers)
     shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not

@@ -128,6 +128,8 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
         data = _construct(node, loader)
     except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         # An explicit tag (`!!python/object`, `!!int abc`) or a list used as a key: read as data, never run.
+        if (long := _long_number(node)) is not None:
+            return None, {}, [Problem(shown, first_line + long.start_mark.line, None, _LONG_NUMBER)]
         mark = getattr(exc, "problem_mark", None) or _tagged_mark(node)
         line = first_line + mark.line if mark else None
         return None, {}, [Problem(shown, line, None, _CONSTRUCT)]
@@ -387,3 +389,25 @@ def linked_entries(root: Path) -> list[Path]:
     for folder, folders, names in os.walk(root):
         found += [Path(folder, name) for name in (*folders, *names) if os.path.islink(os.path.join(folder, name))]
     return sorted(found)
+
+
+_LONG_NUMBER = (
+    "giá trị là một số quá dài (hàng nghìn chữ số), không đọc được. Nếu đây là chữ, hãy đặt cả giá trị trong ngoặc "
+    'kép; nếu là số, hãy kiểm tra lại (có thể đã dán nhầm), ví dụ `summary: "…"`.'
+)
+
+
+def _long_number(node: yaml.Node) -> yaml.Node | None:
+    """The first plain value YAML reads as a number with more digits than Python converts (4,300): where a pasted
+    run of digits made the document unreadable, so the message can name its line."""
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            if current.tag == "tag:yaml.org,2002:int" and len(current.value) > 4000:
+                return current
+        elif isinstance(current, yaml.MappingNode):
+            stack += [part for pair in current.value for part in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
+    return None

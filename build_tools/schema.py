@@ -56,6 +56,8 @@ NAME_MAX = 150
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 _PHONE_PHOTO_TYPES = (".heic", ".heif", ".avif", ".dng", ".tif", ".tiff", ".bmp", ".gif")
 CORRECTION_MAX = 500
+STORY_MAX = 100_000
+"""Characters of a story: a 25 MB story emptied its field and province feeds (each item must fit in them)."""
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -70,6 +72,8 @@ class Vocabulary:
     fields: Mapping[str, Field]
     provinces: Mapping[str, Province]
     plans: Sequence[str]
+    content_date: dt.date | None = None
+    """`content_date` from mkdocs.yml: no story may be dated much after it (nor after today)."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,37 @@ def _date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
         yield Issue(f"ngày `{value}` không có thật trên lịch. Kiểm tra lại ngày và tháng.", key)
         return
     yield Issue(f"ngày không hợp lệ: {_type_name(value)}. {hint}", key)
+
+
+EARLIEST_YEAR = 1900
+DATE_MARGIN = dt.timedelta(days=7)
+"""How far past the content date (or today, whichever is later) a date may be: a story prepared for next week."""
+PLAN_YEARS = range(1945, 2101)
+"""Years a plan's period, date and milestones may name: a typo (`20225`, `10000`) is caught with its line."""
+
+
+def latest_date(vocabulary: Vocabulary) -> dt.date:
+    """The last day a story, an update, an award or a correction may carry.
+
+    A typo such as 2204 for 2024 used to move the whole site's "as of" date, or crash the build past 2106 (what a
+    timestamp in a sitemap's gzip header can hold). Only the check reads the clock; what a build writes never does.
+    """
+    today = dt.datetime.now(dt.UTC).date()
+    return max(today, vocabulary.content_date or today) + DATE_MARGIN
+
+
+def _date_range_issue(value: Any, ctx: Context, key: str | None = None) -> Iterator[Issue]:
+    date = parse_date(value)
+    if date is None:
+        return
+    if date.year < EARLIEST_YEAR:
+        yield Issue(f"ngày `{value}` trước năm {EARLIEST_YEAR}. Kiểm tra lại năm.", key)
+    elif date > latest_date(ctx.vocabulary):
+        yield Issue(
+            f"ngày `{value}` ở tương lai, sau ngày chốt số liệu (content_date trong mkdocs.yml) và sau hôm nay. "
+            "Kiểm tra lại năm; nếu đúng là ngày sắp tới, hãy đợi đến gần ngày đó rồi mới thêm.",
+            key,
+        )
 
 
 def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
@@ -275,6 +310,7 @@ def validate_awards(value: Any, ctx: Context) -> Iterator[Issue]:
             yield from _plain_text(award["decision"], "Số quyết định (decision)", f"{key}.decision", 200)
         if "date" in award:
             yield from _date_issue(award["date"], f"{key}.date")
+            yield from _date_range_issue(award["date"], ctx, f"{key}.date")
 
 
 def validate_summary(value: Any, ctx: Context) -> Iterator[Issue]:
@@ -283,10 +319,12 @@ def validate_summary(value: Any, ctx: Context) -> Iterator[Issue]:
 
 def validate_published(value: Any, ctx: Context) -> Iterator[Issue]:
     yield from _date_issue(value)
+    yield from _date_range_issue(value, ctx)
 
 
 def validate_updated(value: Any, ctx: Context) -> Iterator[Issue]:
     yield from _date_issue(value)
+    yield from _date_range_issue(value, ctx)
     updated, published = parse_date(value), parse_date(ctx.data.get("published"))
     if updated and published and updated < published:
         yield Issue(f"ngày cập nhật {updated} sớm hơn ngày đăng {published}. Kiểm tra lại.")
@@ -339,19 +377,32 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         yield from _plain_text(value["credit"], "Nguồn ảnh (credit)", "photo.credit", 200)
 
 
+MAX_PIXELS = 50_000_000
+"""What the message promises ("dưới 50 triệu điểm ảnh"): a 144-megapixel PNG of 420 KB took 1.7 GB to decode."""
+
+
 def _image_issue(path: Path) -> Iterator[Issue]:
+    """The photo is read to its last byte here, as the build will read it: a truncated upload or an image too large
+    to decode is named with its profile and line now, not found by the build later."""
     from PIL import Image, UnidentifiedImageError
 
+    too_large = Issue(
+        f"ảnh `{path.name}` có kích thước điểm ảnh quá lớn để xử lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh "
+        f"(dưới {MAX_PIXELS // 1_000_000} triệu điểm ảnh).",
+        "photo.src",
+    )
     try:
         with Image.open(path) as image:
-            image.verify()
+            if image.width * image.height > MAX_PIXELS:
+                yield too_large
+                return
+            if image.format == "JPEG":
+                # Every byte is still read and entropy-decoded at 1/8 scale: a truncated file fails, 8× faster.
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
     except Image.DecompressionBombError:
-        yield Issue(
-            f"ảnh `{path.name}` có kích thước điểm ảnh quá lớn để xử lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh "
-            "(dưới 50 triệu điểm ảnh).",
-            "photo.src",
-        )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        yield too_large
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, MemoryError, Image.DecompressionBombWarning):
         yield Issue(
             f"tệp `{path.name}` không phải là ảnh hoặc đã bị hỏng khi tải lên. Hãy tải lại ảnh gốc (JPEG hoặc PNG).",
             "photo.src",
@@ -482,6 +533,7 @@ def validate_corrections(value: Any, ctx: Context) -> Iterator[Issue]:
             yield Issue("đính chính cần ngày (`date: NĂM-THÁNG-NGÀY`) để bạn đọc biết sửa khi nào.", f"{key}.date")
         else:
             yield from _date_issue(item["date"], f"{key}.date")
+            yield from _date_range_issue(item["date"], ctx, f"{key}.date")
             date = parse_date(item["date"])
             if date and published and date < published:
                 yield Issue(f"ngày đính chính {date} sớm hơn ngày đăng {published}. Kiểm tra lại.", f"{key}.date")
@@ -728,9 +780,21 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
     photo_src = photo.get("src") if isinstance(photo, dict) and isinstance(photo.get("src"), str) else None
     for line, key_name, message in validate_privacy(source, data.get("public_contacts"), slug, photo_src):
         report(message, key_name, line=line)
+    if len(source.body) > STORY_MAX:
+        report(
+            f"câu chuyện dài {_thousands(len(source.body))} ký tự, tối đa {_thousands(STORY_MAX)} (khoảng 15.000 từ). "
+            "Một câu chuyện dài như vậy không vừa feed của báo chí: hãy rút gọn, hoặc đưa phần tư liệu lên trang "
+            "khác rồi dẫn liên kết ở `sources`.",
+            line=source.body_line,
+        )
     if not _HTML_COMMENT.sub("", source.body).strip():
         report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
     return problems
+
+
+def _thousands(number: int) -> str:
+    """`120.000`: Vietnamese groups thousands with a dot."""
+    return f"{number:,}".replace(",", ".")
 
 
 def validate_privacy(
@@ -1131,6 +1195,29 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                 Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
             )
         problems += _check_ranges(source)
+        problems += _plan_years(source)
+    return problems
+
+
+def _plan_years(source: Source) -> list[Problem]:
+    """The years a plan names (period, date, milestones) within `PLAN_YEARS`: a plan ending in year 10000 crashed."""
+    data = source.data
+    named: list[tuple[str, Any]] = []
+    period = data.get("period")
+    if isinstance(period, dict):
+        named += [(f"period.{part}", period.get(part)) for part in ("start", "end")]
+    named.append(("date", data.get("date")))
+    for index, milestone in enumerate(data.get("milestones") or ()):
+        if isinstance(milestone, dict):
+            named += [(f"milestones.{index}.{part}", milestone.get(part)) for part in ("when", "until")]
+    problems = []
+    for key, value in named:
+        year = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if isinstance(value, str) and re.match(r"^\d{4,}", value):
+            year = int(re.match(r"^\d+", value).group()[:9])  # type: ignore[union-attr]
+        if year is not None and year not in PLAN_YEARS:
+            message = f"năm {year} nằm ngoài khoảng {PLAN_YEARS.start}–{PLAN_YEARS.stop - 1}. Kiểm tra lại năm."
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
     return problems
 
 

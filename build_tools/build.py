@@ -42,7 +42,7 @@ from .parallel import fork_map, shared, worker_count
 from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
-from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
+from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir, tree_lock
 from .richtext import absolute_html as make_absolute
 from .richtext import cached_story, render_story
 from .schema import (
@@ -712,7 +712,7 @@ def build_site(
     """
     site_dir = (site_dir or project.root / "site").resolve()
     workers = worker_count(workers)
-    with build_lock(site_dir):
+    with tree_lock(project.root), build_lock(site_dir):
         recover(site_dir)
         catalogue, report = _generate(project, False, workers, timings)
         checkpoint("generate")

@@ -57,7 +57,7 @@ from .schema import (
     validate_taxonomies,
 )
 from .search import SearchDocument, build_search_index, page_documents, render_search, story_document
-from .sharecard import render_share_card
+from .sharecard import MissingFont, render_share_card
 from .social import SITE_CARD, build_card_text, build_site_card_text
 from .statistics import build_statistics, render_statistics_csv
 from .timings import Timings, optional_stage
@@ -513,8 +513,8 @@ def processing(path: str, photo: str | None = None) -> Iterator[None]:
     tool (a truncated photo once read "kiểm tra ổ đĩa"). Ctrl+C and the like pass through untouched."""
     try:
         yield
-    except (ProfileFailure, TemplateError):
-        raise  # a template error is the tool's: cli.py names the template
+    except (ProfileFailure, TemplateError, MissingFont):
+        raise  # the tool's or the machine's: cli.py names the template, or the font to install
     except OSError as error:
         if error.errno in _DISK_ERRORS:
             raise  # the disk's (full, read-only): cli.py says so

@@ -247,7 +247,7 @@ def test_what_used_to_crash_the_build_is_named_by_check_with_its_file_and_line(s
         "---\nname: Nguyễn Văn An\nkind: ca-nhan\nfields: [day-tot-hoc-tot]\nprovince: nam-dinh\n"
         f"summary: Thầy giáo.\npublished: 2023-06-01\nconsent: true\ntags: [{'7' * 5000}]\n---\nCâu chuyện.\n",
     )
-    site.profile("cau-chuyen-qua-dai", body="Câu chuyện rất dài. " * 6000)
+    site.profile("cau-chuyen-qua-dai", body="Câu chuyện rất dài. " * 25_000)
     plan = site.root / "plans" / "nam-dinh-2022-2025.yml"
     plan.write_text(
         plan.read_text(encoding="utf-8").replace(
@@ -264,7 +264,7 @@ def test_what_used_to_crash_the_build_is_named_by_check_with_its_file_and_line(s
         "lên. Hãy tải lại ảnh gốc (JPEG hoặc PNG).",
         "exemplars/anh-qua-nhieu-diem-anh/index.md:11: photo.src: ảnh `anh.png` có kích thước điểm ảnh quá lớn để xử "
         "lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh (dưới 50 triệu điểm ảnh).",
-        "exemplars/cau-chuyen-qua-dai/index.md:11: câu chuyện dài 120.000 ký tự, tối đa 100.000 (khoảng 15.000 từ). "
+        "exemplars/cau-chuyen-qua-dai/index.md:11: câu chuyện dài 500.000 ký tự, tối đa 400.000 (khoảng 60.000 từ). "
         "Một câu chuyện dài như vậy không vừa feed của báo chí: hãy rút gọn, hoặc đưa phần tư liệu lên trang khác "
         "rồi dẫn liên kết ở `sources`.",
         f"exemplars/ngay-go-nham-nam/index.md:8: published: ngày `2204-05-12` {future}",

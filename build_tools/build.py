@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import hashlib
 import logging
 import os
 import pickle
@@ -16,11 +18,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import TemplateError
+
+from . import privacy
 from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
 from .config import Project, Settings, with_site_url
 from .feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
-from .load import load_profile, load_yaml_file
+from .load import link_problem, linked_entries, load_profile, load_yaml_file
 from .model import Exemplar, Field, Plan, Province
 from .opendata import Record, RowContext, exemplar_record, render_open_data
 from .pages import (
@@ -38,7 +43,7 @@ from .parallel import fork_map, shared, worker_count
 from .photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .problems import ContentError, Problem
 from .progress import resolve_content_date
-from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir
+from .publish import build_lock, checkpoint, discard, publish, recover, staging_dir, tree_lock
 from .richtext import absolute_html as make_absolute
 from .richtext import cached_story, render_story
 from .schema import (
@@ -47,12 +52,13 @@ from .schema import (
     build_fields,
     build_plan,
     build_provinces,
+    personal_data_in,
     validate_plan,
     validate_profile,
     validate_taxonomies,
 )
 from .search import SearchDocument, build_search_index, page_documents, render_search, story_document
-from .sharecard import render_share_card
+from .sharecard import MissingFont, render_share_card
 from .social import SITE_CARD, build_card_text, build_site_card_text
 from .statistics import build_statistics, render_statistics_csv
 from .timings import Timings, optional_stage
@@ -75,6 +81,13 @@ class Content:
 
 
 def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
+    linked = [
+        Problem(f"plans/{name}", None, None, message)
+        for name in ("fields.yml", "provinces.yml")
+        if (message := link_problem(project.plans_dir / name, project.root)) is not None
+    ]
+    if linked:
+        return {}, {}, linked
     fields_result = load_yaml_file(project.plans_dir / "fields.yml", "plans/fields.yml")
     provinces_result = load_yaml_file(project.plans_dir / "provinces.yml", "plans/provinces.yml")
     problems = fields_result.problems + provinces_result.problems
@@ -95,6 +108,10 @@ def load_plans(
     for path in sorted(project.plans_dir.glob("*.yml")):
         if path.name in ("fields.yml", "provinces.yml"):
             continue
+        linked = link_problem(path, project.root)
+        if linked is not None:
+            problems.append(Problem(project.shown(path), None, None, linked))
+            continue
         result = load_yaml_file(path, project.shown(path))
         problems += result.problems
         if result.source is None:
@@ -102,7 +119,14 @@ def load_plans(
         found = validate_plan(result.source, path.stem, vocabulary)
         problems += found
         source_name = result.source.data.get("source") if isinstance(result.source.data, dict) else None
-        if isinstance(source_name, str) and not (project.plans_dir / "sources" / source_name).is_file():
+        source_problem = _plan_source_problem(project, source_name) if isinstance(source_name, str) else None
+        if source_problem is not None:
+            found = [
+                *found,
+                Problem(result.source.path, result.source.lines.get("source", 1), "source", source_problem),
+            ]
+            problems += found[-1:]
+        elif isinstance(source_name, str) and not (project.plans_dir / "sources" / source_name).is_file():
             found = [
                 *found,
                 Problem(
@@ -119,11 +143,26 @@ def load_plans(
     return plans, problems
 
 
+def _plan_source_problem(project: Project, name: str) -> str | None:
+    """A plan's `source` names a file in plans/sources/: never a path elsewhere, never a link."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        return (
+            f"`{name}` là một đường dẫn. Chỉ ghi tên tệp văn bản gốc nằm trong thư mục plans/sources/, "
+            "ví dụ `source: 002_6f18d55fef7a3bb5.txt`."
+        )
+    return link_problem(project.plans_dir / "sources" / name, project.root)
+
+
 def find_profiles(project: Project) -> tuple[list[Path], list[Problem]]:
     """Every `index.md` under exemplars/ (groups like exemplars/2023/ allowed); stray Markdown is a problem, and so
     is a profile left where nothing reads it (issue 20): a mistake an officer cannot see must not pass silently."""
     profiles, problems = [], []
-    paths = _markdown_files(project.exemplars_dir)
+    outside = link_problem(project.exemplars_dir, project.root)
+    if outside is not None:
+        return [], [Problem("exemplars", None, None, outside)]
+    linked = [p for p in linked_entries(project.exemplars_dir) if p.is_dir() or p.suffix == ".md"]
+    problems += [Problem(project.shown(p), None, None, link_problem(p, project.root) or "") for p in linked]
+    paths = [path for path in _markdown_files(project.exemplars_dir) if path not in linked]
     folders_with_profile = {path.parent for path in paths if path.name == "index.md"}
     for path in paths:
         if path.name == "index.md" and path.parent != project.exemplars_dir:
@@ -242,7 +281,7 @@ def load_content(project: Project, workers: int = 1) -> Content:
         raise ContentError(problems)
     plans, problems = load_plans(project, fields, provinces)
     plan_ids = [path.stem for path in project.plans_dir.glob("*.yml") if path.stem not in ("fields", "provinces")]
-    vocabulary = Vocabulary(fields, provinces, plan_ids)
+    vocabulary = Vocabulary(fields, provinces, plan_ids, project.settings.content_date)
     paths, found = find_profiles(project)
     problems += found
     scope = scope_stamp(vocabulary)
@@ -445,33 +484,39 @@ def _render_story_share(exemplars: Sequence[Exemplar]) -> list[StoryOutput]:
     """Markdown → safe HTML, the story page, the search document, the absolute copy, the open data's record and the
     feed item: all a story needs, at once."""
     job: _StoryJob = shared()
-    cat, settings = job.inputs.catalogue, job.inputs.settings
     outputs: list[StoryOutput] = []
     records: dict[str, Record] = {}
     items: dict[str, FeedItem] = {}
     for exemplar in exemplars:
-        html = cached_story(exemplar.body_markdown, job.cache_dir)
-        inputs = replace(job.inputs, story_html={exemplar.slug: html})
-        [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
-        absolute = absolute_story(exemplar, html, settings)
-        if not exemplar.draft:  # the open data never carries a draft
-            records[exemplar.slug] = exemplar_record(
-                exemplar, RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
-            )
-        if exemplar.slug in job.fed:
-            items[exemplar.slug] = build_item(exemplar, cat, settings, absolute, job.inputs.photos)
-        outputs.append(
-            StoryOutput(
-                path,
-                write_file(job.root, path, text),
-                absolute if job.keep_absolute else None,
-                story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
-            )
-        )
+        with processing(exemplar.source_path):
+            outputs.append(_render_story(job, exemplar, records, items))
     if exemplars:  # a file per run, named by its first story
         for kind, made in (("records", records), ("items", items)):
             (job.spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
     return outputs
+
+
+def _render_story(
+    job: _StoryJob, exemplar: Exemplar, records: dict[str, Record], items: dict[str, FeedItem]
+) -> StoryOutput:
+    """One story's share of the work (see `_render_story_share`)."""
+    cat, settings = job.inputs.catalogue, job.inputs.settings
+    html = cached_story(exemplar.body_markdown, job.cache_dir)
+    inputs = replace(job.inputs, story_html={exemplar.slug: html})
+    [(path, text)] = render_story_pages(inputs, [exemplar], job.common).items()
+    absolute = absolute_story(exemplar, html, settings)
+    if not exemplar.draft:  # the open data never carries a draft
+        records[exemplar.slug] = exemplar_record(
+            exemplar, RowContext(cat, settings, {exemplar.slug: absolute}, job.inputs.photos)
+        )
+    if exemplar.slug in job.fed:
+        items[exemplar.slug] = build_item(exemplar, cat, settings, absolute, job.inputs.photos)
+    return StoryOutput(
+        path,
+        write_file(job.root, path, text),
+        absolute if job.keep_absolute else None,
+        story_document(cat, exemplar, html, job.thumbnails.get(exemplar.slug)),
+    )
 
 
 def _spooled(spool: Path, kind: str) -> dict[str, Any]:
@@ -520,12 +565,57 @@ def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None
     then read from the cache."""
     project, catalogue = shared()
     photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
-    return [
-        (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
-        if e.photo is not None
-        else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
-        for e in exemplars
-    ]
+    made: list[tuple[PhotoSet | None, Variant]] = []
+    for e in exemplars:
+        with processing(e.source_path, e.photo.src if e.photo else None):
+            made.append(
+                (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
+                if e.photo is not None
+                else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
+            )
+    return made
+
+
+class ProfileFailure(Exception):
+    """Something failed while one profile (or plan) was being made into pages: which file, and what, for the
+    message. Its arguments are plain text, so it travels back from a worker process as it is."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, detail)
+
+    def problem(self) -> Problem:
+        path, detail = self.args
+        return Problem(
+            path,
+            None,
+            None,
+            f"lỗi khi tạo trang từ tệp này ({detail}). Trang đang đăng được giữ nguyên. Hãy kiểm tra nội dung và ảnh "
+            "của hồ sơ (tải lại ảnh gốc nếu ảnh bị hỏng); nếu không thấy gì sai, hãy báo nhóm kỹ thuật kèm dòng này.",
+        )
+
+
+@contextlib.contextmanager
+def processing(path: str, photo: str | None = None) -> Iterator[None]:
+    """Any exception while one profile is processed is reported with that profile, never blamed on the disk or the
+    tool (a truncated photo once read "kiểm tra ổ đĩa"). Ctrl+C and the like pass through untouched."""
+    try:
+        yield
+    except (ProfileFailure, TemplateError, MissingFont):
+        raise  # the tool's or the machine's: cli.py names the template, or the font to install
+    except OSError as error:
+        if error.errno in _DISK_ERRORS:
+            raise  # the disk's (full, read-only): cli.py says so
+        raise ProfileFailure(path, _detail(error, photo)) from error
+    except Exception as error:
+        raise ProfileFailure(path, _detail(error, photo)) from error
+
+
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+def _detail(error: BaseException, photo: str | None) -> str:
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return f"ảnh `{photo}`: {detail}" if photo is not None else detail
 
 
 def generate(
@@ -538,6 +628,15 @@ def generate(
 def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
     """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
     what spans the collection (lists, search index, feeds, data) is done here once the stories are in."""
+    try:
+        return _generate_all(project, drafts, workers, timings)
+    except ProfileFailure as failure:
+        raise ContentError([failure.problem()]) from failure
+
+
+def _generate_all(
+    project: Project, drafts: bool, workers: int, timings: Timings | None
+) -> tuple[Catalogue, WriteReport]:
     with optional_stage(timings, "check"):
         catalogue = gather(project, drafts=drafts, workers=workers)
     shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not
@@ -601,7 +700,93 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     with optional_stage(timings, "write"):
-        return catalogue, writer.finish()
+        report = writer.finish()
+    with optional_stage(timings, "privacy"):
+        scan_outputs(project, catalogue, report, workers)
+    return catalogue, report
+
+
+_SCAN_STAMP = "privacy-scan"
+"""In the cache: the rules under which every file now in the generated folder was scanned. A file unchanged since
+is not scanned again (at 10,000 stories a warm build rewrites a handful); new rules rescan everything."""
+
+
+def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1) -> None:
+    """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
+    file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
+    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was."""
+    stamp_path = project.cache_dir / _SCAN_STAMP
+    stamp = hashlib.sha256(Path(privacy.__file__).read_bytes()).hexdigest()
+    try:
+        rescan = stamp_path.read_text(encoding="utf-8") != stamp
+    except OSError:
+        rescan = True
+    paths = sorted(report.kept if rescan else report.written)
+    allowed = {
+        f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
+    }
+    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers)
+    hits = [(path, finding) for path, findings in zip(paths, found, strict=True) for finding in findings]
+    if hits:
+        raise ContentError(_origins(project, catalogue, hits))
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    write_file(project.cache_dir, _SCAN_STAMP, stamp)
+
+
+def _scan_share(paths: Sequence[str]) -> list[list[privacy.Finding]]:
+    root, allowed = shared()
+    found = []
+    for path in paths:
+        try:
+            data = (root / path).read_bytes()
+        except FileNotFoundError:
+            data = b""
+        found.append([f for f in privacy.findings_in_output(path, data) if f.value not in allowed])
+    return found
+
+
+def _origins(project: Project, catalogue: Catalogue, hits: list[tuple[str, privacy.Finding]]) -> list[Problem]:
+    """Each piece of personal data found in the outputs, blamed on the file and line it came from: the profile (or
+    plan) whose text holds it, else the generated file itself."""
+    problems: dict[tuple[str, int | None, str], Problem] = {}
+    for output, finding in hits:
+        origin = _origin_in_profiles(project, catalogue, output, finding) or _origin_in_plans(project, finding)
+        if origin is None:
+            origin = Problem(
+                f"{project.generated_dir.name}/{output}",
+                None,
+                None,
+                f"{finding.message} (tệp này do lệnh tạo trang viết ra; hãy báo nhóm kỹ thuật)",
+            )
+        problems.setdefault((origin.path, origin.line, finding.value), origin)
+    return list(problems.values())
+
+
+def _origin_in_profiles(
+    project: Project, catalogue: Catalogue, output: str, finding: privacy.Finding
+) -> Problem | None:
+    by_slug = {e.slug: e for e in catalogue.exemplars}
+    parts = output.split("/")
+    first = by_slug.get(parts[1]) if len(parts) > 2 and parts[0] == "guong" else None
+    for exemplar in ([first] if first else []) + list(catalogue.exemplars):
+        path = project.root / exemplar.source_path
+        loaded = load_profile(path, exemplar.source_path).source
+        if loaded is None:
+            continue
+        photo = exemplar.photo.src if exemplar.photo else None
+        for line, key, message, value in personal_data_in(loaded, set(), exemplar.slug, photo):
+            if value == finding.value:
+                return Problem(exemplar.source_path, line, key, f"{message} (tìm thấy trong `{output}` khi tạo trang)")
+    return None
+
+
+def _origin_in_plans(project: Project, finding: privacy.Finding) -> Problem | None:
+    for path in sorted(project.plans_dir.glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if any(f.value == finding.value for f in privacy.find_personal_data(line)):
+                return Problem(project.shown(path), number, None, finding.message)
+    return None
 
 
 def build_site(
@@ -625,7 +810,7 @@ def build_site(
         site_url = project.settings.site_url
     site_dir = (site_dir or project.root / "site").resolve()
     workers = worker_count(workers)
-    with build_lock(site_dir):
+    with tree_lock(project.root), build_lock(site_dir):
         recover(site_dir)
         catalogue, report = _generate(project, False, workers, timings)
         checkpoint("generate")

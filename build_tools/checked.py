@@ -44,7 +44,9 @@ class CheckedProfiles:
 def scope_stamp(vocabulary: Vocabulary) -> bytes:
     """The rules (this package's source) and what profiles may refer to (fields, provinces, plans)."""
     digest = hashlib.blake2b(_code_stamp(), digest_size=16)
-    digest.update(repr((vocabulary.fields, vocabulary.provinces, sorted(vocabulary.plans))).encode("utf-8"))
+    digest.update(
+        repr((vocabulary.fields, vocabulary.provinces, sorted(vocabulary.plans), vocabulary.content_date)).encode()
+    )
     return digest.digest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -127,6 +128,8 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, dict[st
         data = _construct(node, loader)
     except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         # An explicit tag (`!!python/object`, `!!int abc`) or a list used as a key: read as data, never run.
+        if (long := _long_number(node)) is not None:
+            return None, {}, [Problem(shown, first_line + long.start_mark.line, None, _LONG_NUMBER)]
         mark = getattr(exc, "problem_mark", None) or _tagged_mark(node)
         line = first_line + mark.line if mark else None
         return None, {}, [Problem(shown, line, None, _CONSTRUCT)]
@@ -439,4 +442,57 @@ def find_photo(folder: Path, name: str) -> Path | None:
     for entry in entries:
         if unicodedata.normalize("NFC", entry.name) == wanted and entry.is_file():
             return entry
+    return None
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why a content path may not be read, or None: it is a symbolic link, or it resolves outside `root`.
+
+    In a pull-request build a link is a way to publish any file of the machine (a photo that points at a private
+    image, an `index.md` that points at a secret); a linked folder would be skipped without a word. Every path is
+    resolved and confined to the repository, and a link is refused where it is, with a message.
+    """
+    if path.is_symlink():
+        what = "thư mục" if path.is_dir() else "tệp"
+        return (
+            f"{what} `{path.name}` là một liên kết tượng trưng (symbolic link), không phải {what} thật. Trang chỉ "
+            f"đọc và đăng những gì nằm trong kho: hãy thay liên kết bằng chính {what} đó."
+        )
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return (
+            f"`{path.name}` nằm ngoài kho (qua một liên kết tượng trưng ở thư mục chứa nó). Trang chỉ đọc và đăng "
+            "những gì nằm trong kho: hãy chép tệp vào kho thay cho liên kết."
+        )
+    return None
+
+
+def linked_entries(root: Path) -> list[Path]:
+    """Symbolic links under `root`, folders and files alike (`os.walk` passes over a linked folder in silence)."""
+    found = []
+    for folder, folders, names in os.walk(root):
+        found += [Path(folder, name) for name in (*folders, *names) if os.path.islink(os.path.join(folder, name))]
+    return sorted(found)
+
+
+_LONG_NUMBER = (
+    "giá trị là một số quá dài (hàng nghìn chữ số), không đọc được. Nếu đây là chữ, hãy đặt cả giá trị trong ngoặc "
+    'kép; nếu là số, hãy kiểm tra lại (có thể đã dán nhầm), ví dụ `summary: "…"`.'
+)
+
+
+def _long_number(node: yaml.Node) -> yaml.Node | None:
+    """The first plain value YAML reads as a number with more digits than Python converts (4,300): where a pasted
+    run of digits made the document unreadable, so the message can name its line."""
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            if current.tag == "tag:yaml.org,2002:int" and len(current.value) > 4000:
+                return current
+        elif isinstance(current, yaml.MappingNode):
+            stack += [part for pair in current.value for part in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
     return None

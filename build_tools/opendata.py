@@ -73,8 +73,20 @@ def _no_separator(text: str) -> str:
 
 
 def _no_formula(text: str) -> str:
-    """Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula (CSV injection): quote it as text."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Spreadsheets run a cell starting with `=`, `+`, `-` or `@` as a formula (CSV injection): quote it as text.
+
+    Every `;`-joined value is a cell of its own once a newsroom splits the list as the data page tells it to, so
+    each is neutralised, spaces before it or not (`tag;=HYPERLINK(…)` → `tag;'=HYPERLINK(…)`)."""
+    if LIST_SEPARATOR not in text:
+        return _no_formula_value(text)
+    return LIST_SEPARATOR.join(_no_formula_value(part) for part in text.split(LIST_SEPARATOR))
+
+
+def _no_formula_value(text: str) -> str:
+    stripped = text.lstrip(" \t\r\n")
+    if not stripped.startswith(_FORMULA_START):
+        return text
+    return text[: len(text) - len(stripped)] + "'" + stripped
 
 
 def _award_cell(awards: list[dict[str, Any]]) -> str:

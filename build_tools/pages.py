@@ -327,7 +327,7 @@ def render_story_pages(
             share=share,
             recorded=cat.provinces[exemplar.province],
             today=today,
-            story_html=Markup(inputs.story_html[exemplar.slug]),
+            story_html=Markup(apart_from_title(inputs.story_html[exemplar.slug], anchor_slugify(exemplar.name, "-"))),
             photo=inputs.photos.get(exemplar.slug),
             related=cat.related(exemplar),
             plans=[cat.plans[p] for p in exemplar.plans],
@@ -335,6 +335,16 @@ def render_story_pages(
             + [(f"{today.label}", f"dia-phuong/{today.id}/feed.xml")],
         )
     return pages
+
+
+def apart_from_title(html: str, title_id: str) -> str:
+    """A story heading with the page title's words ("## Nguyễn Thị Hương") would repeat the title's id: it takes
+    `bai-` in front, as headings named like the page's sections do (richtext.PAGE_HEADING_IDS), links to it too."""
+    if f'id="{title_id}"' not in html:
+        return html
+    return html.replace(f'id="{title_id}"', f'id="bai-{title_id}"').replace(
+        f'href="#{title_id}"', f'href="#bai-{title_id}"'
+    )
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from PIL import Image, ImageCms, ImageOps
+
+from .text import slugify
 
 WIDTHS = (480, 960, 1600)
 CARD_SIZE = (1200, 630)
@@ -75,7 +78,7 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
     """Encode (or reuse from cache) every variant of one photo."""
     digest = hashlib.sha256(original.read_bytes() + _SETTINGS).hexdigest()[:20]
     manifest = cache_dir / f"{digest}.json"
-    cached = _load_manifest(manifest, original.stem, cache_dir, digest)
+    cached = _load_manifest(manifest, published_stem(original), cache_dir, digest)
     if cached is not None:
         return cached
     image = _upright_srgb_pixels(original)
@@ -91,7 +94,19 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
     _write_atomic(cache_dir / f"{digest}-card.jpg", _encode(_card_crop(image), "JPEG"))
     # The manifest is written last: its presence means every variant is complete.
     _write_atomic(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
-    return _photo_set(original.stem, cache_dir, digest, image.width, image.height, sizes)
+    return _photo_set(published_stem(original), cache_dir, digest, image.width, image.height, sizes)
+
+
+STEM_MAX = 60
+"""Characters of a photo's published name kept from its file name (a 250-character name made paths too long)."""
+
+
+def published_stem(original: Path) -> str:
+    """The name a photo is published under: its file name as an ASCII slug (`Ảnh chân dung #1.JPG` →
+    `anh-chan-dung-1`), percent-encoded (a no-op on a slug, kept so that no file name reaches a URL raw), so that
+    `javascript:…`, spaces, `#`, `?`, `%` and commas never break a `src`, a `srcset`, a card or a feed enclosure."""
+    stem = slugify(original.stem)[:STEM_MAX].strip("-") or "anh"
+    return quote(stem)
 
 
 def _upright_srgb_pixels(original: Path) -> Image.Image:
@@ -194,4 +209,4 @@ def process_thumbnail(original: Path, cache_dir: Path) -> Variant:
         thumbnail.save(buffer, "WEBP", **_THUMBNAIL_OPTIONS)
         cache_dir.mkdir(parents=True, exist_ok=True)
         _write_atomic(cached, buffer.getvalue())
-    return Variant(f"{original.stem}-thumb.webp", THUMBNAIL_SIZE, THUMBNAIL_SIZE, "image/webp", cached)
+    return Variant(f"{published_stem(original)}-thumb.webp", THUMBNAIL_SIZE, THUMBNAIL_SIZE, "image/webp", cached)

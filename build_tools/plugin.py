@@ -121,9 +121,14 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             return
         from .build import generate
         from .problems import format_problems
+        from .publish import BuildBusy, tree_lock
 
         try:
-            report = generate(load_project(self._root(config)), drafts=True)
+            with tree_lock(self._root(config)):  # never while `exemplars build` reads the folder: drafts
+                report = generate(load_project(self._root(config)), drafts=True)
+        except BuildBusy as error:
+            log.error("Chưa tạo lại trang xem trước: %s", error)
+            return
         except ContentError as error:
             # Keep serving the last good pages; the officer reads what to fix in the terminal.
             log.error("Nội dung có lỗi, trang xem trước giữ bản cũ:\n%s", format_problems(error.problems))

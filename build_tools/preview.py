@@ -47,6 +47,7 @@ from .pages import RenderInputs, page_context, render_story_pages
 from .parallel import worker_count
 from .photos import PhotoSet, Variant, process_photo
 from .problems import ContentError, Problem, format_problems
+from .publish import BuildBusy, hold_tree_lock
 from .richtext import render_story
 from .schema import Vocabulary, build_exemplar, validate_profile
 from .sharecard import render_share_card
@@ -361,6 +362,11 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
     """Build, serve on `dev_addr` with live reload, and keep the pages in step with the files."""
     host, _, port = dev_addr.rpartition(":")
     site_url = f"http://{host}:{port}/"
+    try:
+        lock = hold_tree_lock(project.root)  # released when the preview ends (publish.tree_lock: no draft published)
+    except BuildBusy as error:
+        print(f"Chưa mở bản xem trước: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     site_dir = Path(tempfile.mkdtemp(prefix="exemplars-preview-"))
     preview = Preview(project, site_dir, site_url, worker_count(workers))
     try:
@@ -394,6 +400,7 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
             preview.stop()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+        lock.close()
 
 
 class PreviewServer(LiveReloadServer):

@@ -1,40 +1,111 @@
 """Personal data that must never be published: Vietnamese phone numbers, citizen ID numbers, personal e-mail.
 
-Pure text rules, shared by the profile validator (schema.py) and `exemplars new`. A finding carries the text as
-written, so the contributor can find it on the line, and a normalised `value` used to match the visible
-exceptions a profile declares in `public_contacts`.
+Pure text rules, shared by the profile validator (schema.py), `exemplars new` and the scan of every output a build
+writes (`findings_in_output`). A finding carries the text as found, so the contributor can find it on the line,
+and a normalised `value` used to match the visible exceptions a profile declares in `public_contacts`.
 
-Numbers are matched as runs of digit groups separated by one space, dot or dash. Every window of consecutive
-groups is tried, so "số 15 0912 345 678" still finds the phone after the count, while a decision number
-("1234/QĐ-UBND"), a date ("12/05/2023", "2023-05-12"), a year range, a count or an amount of money
+What is looked for is one table, `RULES`, with the Vietnamese message for each kind. Text is first brought to the
+form a reader sees (`normalise`): HTML entities and percent-escapes decoded (`&#64;`, `%40`), Unicode NFKC
+(fullwidth digits, non-breaking and thin spaces), every dash written as `-`, every line break and tab as a space.
+Numbers are then matched as runs of digit groups separated by up to three of: space, dot, dash, slash,
+underscore and brackets (`(0228) 3812 345`, `0912–345–678`, `0912/345/678`, `0912  345 678`). Every window of
+consecutive groups is tried, so "số 15 0912 345 678" still finds the phone after the count, while a decision
+number ("1234/QĐ-UBND"), a date ("12/05/2023", "2023-05-12"), a year range, a count or an amount of money
 ("1.200.000 đồng") never has the shape of a phone or ID number.
 """
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import json
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 PHONE = "phone"
 CITIZEN_ID = "citizen-id"
 OLD_ID = "old-id"
 EMAIL = "email"
 
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the table: what is refused, how it is recognised, and what the contributor is told."""
+
+    kind: str
+    shapes: str
+    """The forms recognised (for developers: SECURITY.md quotes this table)."""
+    message: str
+    """Vietnamese; `{text}` is the number or address as found."""
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        PHONE,
+        "Mobile: 10 digits starting 03/05/07/08/09 (and the pre-2018 11-digit 01x); landline: 11 digits starting "
+        "02x, the area code with or without brackets; either with +84, 0084, (+84) or 84 instead of the 0; "
+        "in any grouping, inside URLs (`tel:`, `zalo.me/…`) too.",
+        "dòng này có số điện thoại `{text}`. Không đăng số điện thoại cá nhân: hãy xóa số này. Nếu đây là "
+        "số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
+    ),
+    Rule(
+        CITIZEN_ID,
+        "12 digits starting with a province code 001–096 (căn cước công dân, số định danh cá nhân), in any grouping.",
+        "dòng này có dãy 12 chữ số giống số căn cước công dân (`{text}`). Không đăng số căn cước, "
+        "số định danh cá nhân: hãy xóa.",
+    ),
+    Rule(
+        OLD_ID,
+        "9 digits in one group (chứng minh nhân dân), unless followed by a unit or currency; not inside URLs, "
+        "where article numbers have that shape.",
+        "dòng này có dãy 9 chữ số giống số chứng minh nhân dân (`{text}`). Không đăng số chứng minh nhân dân: "
+        "hãy xóa. Nếu đây là số tiền hay số lượng, hãy viết có dấu chấm ngăn cách, ví dụ `120.000.000 đồng`.",
+    ),
+    Rule(
+        EMAIL,
+        "An e-mail address outside gov.vn and org.vn, also written with `&#64;` or `%40`, or in a URL (`?email=`).",
+        "dòng này có địa chỉ thư điện tử `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. Nếu đây là "
+        "địa chỉ công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
+    ),
+)
+_MESSAGES = {rule.kind: rule.message for rule in RULES}
+
 NON_PERSONAL_EMAIL_DOMAINS = ("gov.vn", "org.vn")
 """Addresses of state agencies and organisations (`vanphong@namdinh.gov.vn`) are published contacts, not personal."""
 
-_GROUPED_NUMBER = re.compile(r"(?<![\w+])(\(?\+\s?84\)?[ .-]?)?(\d+(?:[ .-]\d+)*)(?![\w/])")
+_SEPARATOR = r"[ .\-/_()]{1,3}"
+_GROUPED_NUMBER = re.compile(
+    r"(?<![\w+])(\(?(?:\+|\b00)\s?84\)?[ .-]?)?\(?(\d+(?:" + _SEPARATOR + r"\d+)*)\)?(?![\w/])"
+)
+_GROUP_SPLIT = re.compile(r"(" + _SEPARATOR + r")")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b")
-_URL = re.compile(r"\bhttps?://[^\s)\]>\"']+")
+_URL = re.compile(r"\b(?:https?://|www\.|zalo\.me/|tel:|mailto:)[^\s)\]>\"']+")
+_DATE = re.compile(
+    r"(?<![\d/])(?:\d{1,2}/\d{1,2}/(?:19|20)\d\d|\d{1,2}/(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)(?![\d/])"
+)
+"""Dates with a slash (`12/05/2023`, `05/2023`) and ISO dates: taken out first, so that a slash or a dash between
+them and a neighbouring number never joins them into something phone-shaped (`05/2023–06/2024`)."""
 _BUSINESS_CODE = re.compile(r"(mã số thuế|\bMST\b|mã số doanh nghiệp|mã doanh nghiệp|mã hợp tác xã)", re.IGNORECASE)
 _MONEY_OR_UNIT = re.compile(
     r"^\s*(đồng|đ\b|VNĐ|VND|USD|triệu|tỷ|nghìn|ngàn|người|lượt|hộ|m²|m2|ha\b|km|kg|tấn|cây|con|bản|trang)",
     re.IGNORECASE,
 )
 _MAX_GROUPS = 6
-_CANDIDATE = re.compile(r"@|\d(?:[ .-]?\d){8}")
-"""What any finding needs: an `@`, or nine digits in groups split by single separators (the shortest number we
-report, an old ID, has nine digits; a phone after +84 too). Most text has neither, and is skipped at once."""
+_CANDIDATE = re.compile(r"[@＠]|&#|&commat;|%(?:40|3\d)|\d(?:[^\w@]{0,3}\d){8}")
+"""What any finding needs: an `@`, an escape that could make one or a digit, or nine digits with at most three
+other signs between each (the shortest number we report, an old ID, has nine digits; a phone after +84 too). Most
+text has none of these, and is skipped at once. Fullwidth digits are digits to `\\d`."""
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+"""Dashes left after NFKC (which maps the small and fullwidth hyphen-minus to `-` already)."""
+_COMMON_ENTITIES = (("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#34;", '"'), ("&#39;", "'"))
+"""Replaced as plain text first (`&amp;` first, so `&amp;lt;` becomes `<`): `html.unescape` calls Python per entity."""
+_PERCENT_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_SPACES = re.compile(r"[^\S ]")
+"""Every space that is not a plain one (line breaks, tabs, and what NFKC leaves): one plain space each."""
 
 
 @dataclass(frozen=True)
@@ -42,29 +113,93 @@ class Finding:
     kind: str
     """PHONE, CITIZEN_ID, OLD_ID or EMAIL."""
     text: str
-    """As written on the line."""
+    """As found on the line (after `normalise`)."""
     value: str
     """Normalised: a phone in national form (`0912345678`), an ID's digits, an e-mail in lowercase."""
 
+    @property
+    def message(self) -> str:
+        """What the contributor is told (the table's message for this kind)."""
+        return _MESSAGES[self.kind].format(text=self.text)
+
+
+def normalise(text: str) -> str:
+    """Text as a reader sees it, for the rules: escapes decoded, NFKC, one kind of dash, every space a plain one."""
+    if "&" in text:
+        for entity, char in _COMMON_ENTITIES:  # feeds carry HTML escaped once more: 300 KB of `&lt;` each
+            text = text.replace(entity, char)
+        if "&" in text:
+            text = html.unescape(html.unescape(text))
+    if "%" in text:
+        text = _PERCENT_ESCAPES.sub(lambda m: unquote(m.group()), text)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = _DASHES.sub("-", text)
+    return _SPACES.sub(" ", text)
+
 
 def find_personal_data(line: str) -> list[Finding]:
-    """Every phone number, citizen ID number and personal e-mail address on one line of text."""
-    return _scan(line) if may_contain_personal_data(line) else []
+    """Every phone number, citizen ID number and personal e-mail address in a piece of text (line breaks are
+    spaces: a number wrapped over two lines is found)."""
+    if not may_contain_personal_data(line):
+        return []
+    return _find(normalise(line))
 
 
-def _scan(line: str) -> list[Finding]:
+def _find(text: str) -> list[Finding]:
+    """`find_personal_data` on text already normalised."""
+    if len(text) <= _LONG_TEXT:
+        return _scan(text)
+    business = _BUSINESS_CODE.search(text) is not None
+    return [finding for start, end in _windows(text) for finding in _scan(text[start:end], business)]
+
+
+_LONG_TEXT = 4000
+_MARGIN = 80
+"""Characters kept on each side of a candidate in a long text (a page, a feed): more than any finding spans."""
+_NORMALISED_CANDIDATE = re.compile(r"@|\d(?:(?:[^\w@]|_){0,3}\d){8}")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of a long text around each candidate (`_CANDIDATE` once escapes are decoded), from a space to
+    a space so that no number is cut, merged where they meet: a page of 300 KB is scanned where it matters, not
+    whole (the scan of every output was a quarter of a cold build)."""
+    spans: list[tuple[int, int]] = []
+    for match in _NORMALISED_CANDIDATE.finditer(text):
+        before = max(0, match.start() - _MARGIN)
+        start = max(text.rfind(" ", max(0, before - _MARGIN), before) + 1, 0) if before else 0
+        after = min(len(text), match.end() + _MARGIN)
+        end = text.find(" ", after, after + _MARGIN)
+        end = len(text) if end < 0 else end
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _scan(line: str, business: bool | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    without_urls = _URL.sub(lambda m: " " * len(m.group()), line)
-    for match in _EMAIL.finditer(without_urls):
+    for match in _EMAIL.finditer(line):
         address = match.group().lower()
         domain = address.rsplit("@", 1)[1]
         if not any(domain == d or domain.endswith("." + d) for d in NON_PERSONAL_EMAIL_DOMAINS):
             findings.append(Finding(EMAIL, match.group(), address))
-    without_emails = _EMAIL.sub(lambda m: " " * len(m.group()), without_urls)
-    business = _BUSINESS_CODE.search(without_emails) is not None
-    for match in _GROUPED_NUMBER.finditer(without_emails):
-        findings += _numbers_in_run(match, without_emails, business)
+    blanked = _blank(_DATE, _blank(_EMAIL, line))
+    urls = [match.span() for match in _URL.finditer(blanked)]
+    if business is None:
+        business = _BUSINESS_CODE.search(blanked) is not None
+    for match in _GROUPED_NUMBER.finditer(blanked):
+        for finding, start in _numbers_in_run(match, blanked, business):
+            in_url = any(begin <= start < end for begin, end in urls)
+            if not (in_url and finding.kind == OLD_ID):  # an article's number in a link, not an ID card
+                findings.append(finding)
     return sorted(findings, key=lambda f: line.find(f.text))
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def may_contain_personal_data(text: str) -> bool:
@@ -75,29 +210,31 @@ def may_contain_personal_data(text: str) -> bool:
 def contacts_in(text: str) -> list[Finding]:
     """Phone numbers and e-mail addresses (an agency's too) in a declared public contact."""
     findings = [f for f in find_personal_data(text) if f.kind in (PHONE, EMAIL)]
-    for match in _EMAIL.finditer(text):
+    for match in _EMAIL.finditer(normalise(text)):
         if not any(f.kind == EMAIL and f.text == match.group() for f in findings):
             findings.append(Finding(EMAIL, match.group(), match.group().lower()))
     return findings
 
 
-def _numbers_in_run(match: re.Match[str], line: str, business: bool) -> list[Finding]:
+def _numbers_in_run(match: re.Match[str], line: str, business: bool) -> list[tuple[Finding, int]]:
     """Phone and ID numbers inside one run of digit groups; the longest shape wins at each start."""
     plus = match.group(1) is not None
-    groups = re.split(r"[ .-]", match.group(2))
-    separators = re.findall(r"[ .-]", match.group(2))
+    parts = _GROUP_SPLIT.split(match.group(2))
+    groups, separators = parts[::2], parts[1::2]
     offset = match.start(2)
     starts = []
     position = offset
     for index, group in enumerate(groups):
         starts.append(position)
-        position += len(group) + (1 if index < len(separators) else 0)
-    findings: list[Finding] = []
+        position += len(group) + (len(separators[index]) if index < len(separators) else 0)
+    findings: list[tuple[Finding, int]] = []
     first = 0
     while first < len(groups):
         found = None
         for last in range(min(len(groups), first + _MAX_GROUPS) - 1, first - 1, -1):
             digits = "".join(groups[first : last + 1])
+            if len(digits) > 15:
+                continue
             with_prefix = plus and first == 0
             kind, value = _classify(digits, with_prefix, single_group=first == last)
             if kind is None:
@@ -108,7 +245,10 @@ def _numbers_in_run(match: re.Match[str], line: str, business: bool) -> list[Fin
                 continue
             if kind in (PHONE, OLD_ID) and business and len(digits) in (10, 13):
                 continue  # a business's tax code (mã số thuế) is public by law
-            found = (Finding(kind, line[begin:end].strip(), value), last)
+            text = line[begin:end].strip()
+            if line[begin - 1 : begin] == "(" and ")" in text and "(" not in text:
+                text = "(" + text  # a landline's area code in brackets
+            found = (Finding(kind, text, value), begin), last
             break
         if found:
             findings.append(found[0])
@@ -122,6 +262,8 @@ def _classify(digits: str, plus: bool, single_group: bool) -> tuple[str | None, 
     national = None
     if plus:
         national = "0" + digits.removeprefix("0")
+    elif digits.startswith("0084") and len(digits) in (13, 14):
+        national = "0" + digits[4:]
     elif digits.startswith("84") and len(digits) in (11, 12):
         national = "0" + digits[2:]
     elif digits.startswith("0"):
@@ -144,3 +286,64 @@ def _is_phone(national: str) -> bool:
     if len(national) == 11:
         return national[1] in "12"
     return False
+
+
+# Output scanning: what a build wrote, as a reader, a feed reader or a spreadsheet shows it.
+
+_INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var"
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_INLINE_TAG = re.compile(r"</?(?:" + _INLINE_TAGS + r")\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_URL_ATTRIBUTE = re.compile(r"""\b(?:href|src|url|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees in HTML: comments dropped, inline tags removed without a trace (so `09<em>12</em>…`
+    reads as one number), other tags read as a space; then the values of link and image addresses, on their own."""
+    if "<" not in markup:
+        return markup
+    markup = _SCRIPT.sub(" ", _COMMENT.sub("", markup))
+    addresses = " ".join(a or b for a, b in _URL_ATTRIBUTE.findall(markup))
+    return _TAG.sub(" ", _INLINE_TAG.sub("", markup)) + " " + addresses
+
+
+def findings_in_output(path: str, data: bytes) -> list[Finding]:
+    """Personal data in one file a build writes, read as its reader reads it: the path itself, HTML as text (feeds'
+    escaped HTML too), JSON as its strings, CSV as its cells. Images and fonts: the name only."""
+    findings = find_personal_data(path.replace("/", " / "))
+    suffix = path.rsplit(".", 1)[-1].lower()
+    if suffix not in ("html", "md", "xml", "json", "csv", "txt", "js"):
+        return findings
+    for piece in _readable_pieces(suffix, data.decode("utf-8", "replace")):
+        if may_contain_personal_data(piece) or "<" in piece:  # markup may assemble what the quick test misses
+            text = visible_text(normalise(piece))
+            if _NORMALISED_CANDIDATE.search(text):
+                findings += _find(text)
+    return findings
+
+
+def _readable_pieces(suffix: str, text: str) -> Iterator[str]:
+    if suffix == "json":
+        try:
+            document = json.loads(text)
+        except ValueError:
+            yield text
+            return
+        yield from _strings(document)
+    elif suffix == "csv":
+        for row in csv.reader(io.StringIO(text), delimiter=","):
+            yield from row
+    else:
+        yield text
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

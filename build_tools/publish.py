@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 log = logging.getLogger("exemplars")
 
@@ -66,6 +67,37 @@ def build_lock(site_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+TREE_LOCK = ".site.tree.lock"
+"""Beside `.generated/` and `.cache/` in the repository (git-ignored with the other `.site.*` paths)."""
+
+
+@contextlib.contextmanager
+def tree_lock(root: Path) -> Iterator[None]:
+    """One writer at a time over a repository's generated pages and caches: `build`, and `serve` for as long as it
+    runs. `serve` writes drafts there; a build reading them at that moment would publish them. Two builds into two
+    site folders shared these folders too, and failed with an obscure I/O error; the second now says why."""
+    handle = hold_tree_lock(root)
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+def hold_tree_lock(root: Path) -> IO[bytes]:
+    """`tree_lock` for a caller that holds it until it ends: the lock is released when the handle is closed."""
+    handle = open(root / TREE_LOCK, "a+b")  # noqa: SIM115 - the caller closes it, releasing the lock
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise BuildBusy(
+            "một lần tạo trang khác, hoặc một bản xem trước (`exemplars serve`), đang dùng các trang được tạo "
+            "(.generated/) và bộ nhớ đệm (.cache/) của kho này. Hãy đợi lần đó xong, hoặc dừng `exemplars serve` "
+            "(Ctrl+C), rồi chạy lại."
+        ) from None
+    return handle
 
 
 def recover(site_dir: Path) -> bool:

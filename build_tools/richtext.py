@@ -52,6 +52,12 @@ PAGE_HEADING_IDS = frozenset({"khen-thuong", "cau-chuyen", "bao-chi-da-dua-tin",
 thưởng") gets `bai-` in front, so that no id appears twice on the page and both anchors keep working."""
 
 
+THEME_ID_PREFIXES = ("ex-", "md-")
+"""Ids our theme (`ex-material-scripts`…) and Material (`md-…`) give their own elements: a story heading
+("## Ex material scripts") would take the element's place and the page's scripts would fail. Such a heading gets
+`bai-` in front too; so does one equal to the page's title (pages.apart_from_title)."""
+
+
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["extra", "sane_lists", "toc"],
@@ -151,7 +157,7 @@ def _filter_attribute(base_url: str | None, tag: str, attribute: str, value: str
             return value if _FOOTNOTE_ID.match(value) else None
         if not _STORY_ID.match(value):
             return None
-        return f"bai-{value}" if value in PAGE_HEADING_IDS else value
+        return f"bai-{value}" if value in PAGE_HEADING_IDS or value.startswith(THEME_ID_PREFIXES) else value
     if base_url and attribute in ("href", "src") and not urlsplit(value).scheme:
         return urljoin(base_url, value)
     return value

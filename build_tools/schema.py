@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .load import Source, find_photo
+from .load import Source, find_photo, link_problem
 from .model import (
     KINDS,
     PLAN_LEVELS,
@@ -41,8 +41,17 @@ from .model import (
     period_end,
     period_start,
 )
-from .privacy import CITIZEN_ID, EMAIL, OLD_ID, PHONE, contacts_in, find_personal_data, may_contain_personal_data
+from .privacy import (
+    EMAIL,
+    Finding,
+    contacts_in,
+    find_personal_data,
+    may_contain_personal_data,
+    normalise,
+    visible_text,
+)
 from .problems import Problem
+from .richtext import render_story
 from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, nfc, slugify
 
 SUMMARY_MAX = 300
@@ -50,6 +59,9 @@ NAME_MAX = 150
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 _PHONE_PHOTO_TYPES = (".heic", ".heif", ".avif", ".dng", ".tif", ".tiff", ".bmp", ".gif")
 CORRECTION_MAX = 500
+STORY_MAX = 400_000
+"""Characters of a story (about 60,000 words): a 25 MB story emptied its field and province feeds; one of this size
+still fits in a feed (feeds.MAX_FEED_BYTES, 2 MB) with room for others."""
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VN_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -64,6 +76,8 @@ class Vocabulary:
     fields: Mapping[str, Field]
     provinces: Mapping[str, Province]
     plans: Sequence[str]
+    content_date: dt.date | None = None
+    """`content_date` from mkdocs.yml: no story may be dated much after it (nor after today)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +160,37 @@ def _date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
         yield Issue(f"ngày `{value}` không có thật trên lịch. Kiểm tra lại ngày và tháng.", key)
         return
     yield Issue(f"ngày không hợp lệ: {_type_name(value)}. {hint}", key)
+
+
+EARLIEST_YEAR = 1900
+DATE_MARGIN = dt.timedelta(days=7)
+"""How far past the content date (or today, whichever is later) a date may be: a story prepared for next week."""
+PLAN_YEARS = range(1945, 2101)
+"""Years a plan's period, date and milestones may name: a typo (`20225`, `10000`) is caught with its line."""
+
+
+def latest_date(vocabulary: Vocabulary) -> dt.date:
+    """The last day a story, an update, an award or a correction may carry.
+
+    A typo such as 2204 for 2024 used to move the whole site's "as of" date, or crash the build past 2106 (what a
+    timestamp in a sitemap's gzip header can hold). Only the check reads the clock; what a build writes never does.
+    """
+    today = dt.datetime.now(dt.UTC).date()
+    return max(today, vocabulary.content_date or today) + DATE_MARGIN
+
+
+def _date_range_issue(value: Any, ctx: Context, key: str | None = None) -> Iterator[Issue]:
+    date = parse_date(value)
+    if date is None:
+        return
+    if date.year < EARLIEST_YEAR:
+        yield Issue(f"ngày `{value}` trước năm {EARLIEST_YEAR}. Kiểm tra lại năm.", key)
+    elif date > latest_date(ctx.vocabulary):
+        yield Issue(
+            f"ngày `{value}` ở tương lai, sau ngày chốt số liệu (content_date trong mkdocs.yml) và sau hôm nay. "
+            "Kiểm tra lại năm; nếu đúng là ngày sắp tới, hãy đợi đến gần ngày đó rồi mới thêm.",
+            key,
+        )
 
 
 def _plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
@@ -322,6 +367,7 @@ def validate_awards(value: Any, ctx: Context) -> Iterator[Issue]:
             yield from _plain_text(award["decision"], "Số quyết định (decision)", f"{key}.decision", 200)
         if "date" in award:
             yield from _date_issue(award["date"], f"{key}.date")
+            yield from _date_range_issue(award["date"], ctx, f"{key}.date")
 
 
 def validate_summary(value: Any, ctx: Context) -> Iterator[Issue]:
@@ -330,10 +376,12 @@ def validate_summary(value: Any, ctx: Context) -> Iterator[Issue]:
 
 def validate_published(value: Any, ctx: Context) -> Iterator[Issue]:
     yield from _date_issue(value)
+    yield from _date_range_issue(value, ctx)
 
 
 def validate_updated(value: Any, ctx: Context) -> Iterator[Issue]:
     yield from _date_issue(value)
+    yield from _date_range_issue(value, ctx)
     updated, published = parse_date(value), parse_date(ctx.data.get("published"))
     if updated and published and updated < published:
         yield Issue(f"ngày cập nhật {updated} sớm hơn ngày đăng {published}. Kiểm tra lại.")
@@ -362,6 +410,8 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         )
     elif not src.lower().endswith(PHOTO_TYPES):
         yield Issue(f"`{src}` không phải tên tệp ảnh: chỉ dùng ảnh `.jpg`, `.jpeg`, `.png` hoặc `.webp`.", "photo.src")
+    elif (linked := link_problem(ctx.folder / src, ctx.folder)) is not None:
+        yield Issue(linked, "photo.src")
     elif (found := find_photo(ctx.folder, src)) is None:
         others = sorted(nfc(p.name) for p in ctx.folder.iterdir() if p.suffix.lower() in PHOTO_TYPES)
         same = [name for name in others if name.lower() == src.lower()]
@@ -372,6 +422,8 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         else:
             hint = " Hãy tải ảnh lên cùng thư mục."
         yield Issue(f"không tìm thấy tệp ảnh `{src}` trong thư mục của hồ sơ.{hint}", "photo.src")
+    elif (linked := link_problem(found, ctx.folder)) is not None:  # the same name, decomposed, may be a link
+        yield Issue(linked, "photo.src")
     else:
         yield from _image_issue(found)
     if "alt" not in value:
@@ -384,19 +436,32 @@ def validate_photo(value: Any, ctx: Context) -> Iterator[Issue]:
         yield from _plain_text(value["credit"], "Nguồn ảnh (credit)", "photo.credit", 200)
 
 
+MAX_PIXELS = 50_000_000
+"""What the message promises ("dưới 50 triệu điểm ảnh"): a 144-megapixel PNG of 420 KB took 1.7 GB to decode."""
+
+
 def _image_issue(path: Path) -> Iterator[Issue]:
+    """The photo is read to its last byte here, as the build will read it: a truncated upload or an image too large
+    to decode is named with its profile and line now, not found by the build later."""
     from PIL import Image, UnidentifiedImageError
 
+    too_large = Issue(
+        f"ảnh `{path.name}` có kích thước điểm ảnh quá lớn để xử lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh "
+        f"(dưới {MAX_PIXELS // 1_000_000} triệu điểm ảnh).",
+        "photo.src",
+    )
     try:
         with Image.open(path) as image:
-            image.verify()
+            if image.width * image.height > MAX_PIXELS:
+                yield too_large
+                return
+            if image.format == "JPEG":
+                # Every byte is still read and entropy-decoded at 1/8 scale: a truncated file fails, 8× faster.
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
     except Image.DecompressionBombError:
-        yield Issue(
-            f"ảnh `{path.name}` có kích thước điểm ảnh quá lớn để xử lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh "
-            "(dưới 50 triệu điểm ảnh).",
-            "photo.src",
-        )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        yield too_large
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, MemoryError, Image.DecompressionBombWarning):
         yield Issue(
             f"tệp `{path.name}` không phải là ảnh hoặc đã bị hỏng khi tải lên. Hãy tải lại ảnh gốc (JPEG hoặc PNG).",
             "photo.src",
@@ -482,6 +547,12 @@ def validate_aliases(value: Any, ctx: Context) -> Iterator[Issue]:
                 f"`{item}` không phải đường dẫn hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang.",
                 f"aliases.{index}",
             )
+        elif item == ctx.folder.name:
+            yield Issue(
+                f"`{item}` là đường dẫn hiện nay của chính hồ sơ này (tên thư mục), không phải đường dẫn cũ: trang "
+                "sẽ bị thay bằng một trang chuyển hướng về chính nó. Hãy xóa mục này khỏi aliases.",
+                f"aliases.{index}",
+            )
 
 
 def validate_public_contacts(value: Any, ctx: Context) -> Iterator[Issue]:
@@ -521,6 +592,7 @@ def validate_corrections(value: Any, ctx: Context) -> Iterator[Issue]:
             yield Issue("đính chính cần ngày (`date: NĂM-THÁNG-NGÀY`) để bạn đọc biết sửa khi nào.", f"{key}.date")
         else:
             yield from _date_issue(item["date"], f"{key}.date")
+            yield from _date_range_issue(item["date"], ctx, f"{key}.date")
             date = parse_date(item["date"])
             if date and published and date < published:
                 yield Issue(f"ngày đính chính {date} sớm hơn ngày đăng {published}. Kiểm tra lại.", f"{key}.date")
@@ -768,8 +840,17 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
             report(issue.message, issue.key or key.name)
     for key_name, message in validate_verifiable(data):
         report(message, key_name, line=source.lines.get(key_name, 1))
-    for line, key_name, message in validate_privacy(source, data.get("public_contacts")):
+    photo = data.get("photo")
+    photo_src = photo.get("src") if isinstance(photo, dict) and isinstance(photo.get("src"), str) else None
+    for line, key_name, message in validate_privacy(source, data.get("public_contacts"), slug, photo_src):
         report(message, key_name, line=line)
+    if len(source.body) > STORY_MAX:
+        report(
+            f"câu chuyện dài {_thousands(len(source.body))} ký tự, tối đa {_thousands(STORY_MAX)} (khoảng 60.000 từ). "
+            "Một câu chuyện dài như vậy không vừa feed của báo chí: hãy rút gọn, hoặc đưa phần tư liệu lên trang "
+            "khác rồi dẫn liên kết ở `sources`.",
+            line=source.body_line,
+        )
     if not _HTML_COMMENT.sub("", source.body).strip():
         report("chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` thứ hai.", line=source.body_line)
     return problems
@@ -805,35 +886,99 @@ _UNVERIFIED_AWARD_MESSAGE = (
 )
 
 
-_PRIVACY_MESSAGES = {
-    PHONE: "dòng này có số điện thoại `{text}`. Không đăng số điện thoại cá nhân: hãy xóa số này. Nếu đây là "
-    "số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
-    CITIZEN_ID: "dòng này có dãy 12 chữ số giống số căn cước công dân (`{text}`). Không đăng số căn cước, "
-    "số định danh cá nhân: hãy xóa.",
-    OLD_ID: "dòng này có dãy 9 chữ số giống số chứng minh nhân dân (`{text}`). Không đăng số chứng minh nhân dân: "
-    "hãy xóa. Nếu đây là số tiền hay số lượng, hãy viết có dấu chấm ngăn cách, ví dụ `120.000.000 đồng`.",
-    EMAIL: "dòng này có địa chỉ thư điện tử `{text}`. Không đăng thư điện tử cá nhân: hãy xóa. Nếu đây là "
-    "địa chỉ công khai của cơ quan, đơn vị, hãy ghi nó vào trường `public_contacts` để được phép đăng.",
-}
+def _thousands(number: int) -> str:
+    """`120.000`: Vietnamese groups thousands with a dot."""
+    return f"{number:,}".replace(",", ".")
 
 
-def validate_privacy(source: Source, public_contacts: Any) -> Iterator[tuple[int, str | None, str]]:
-    """Phone numbers, citizen ID numbers and personal e-mail anywhere in the file, front matter and story alike.
+def validate_privacy(
+    source: Source, public_contacts: Any, slug: str = "", photo: str | None = None
+) -> Iterator[tuple[int, str | None, str]]:
+    """Phone numbers, citizen ID numbers and personal e-mail anywhere in the profile, as written and as published.
 
-    Scans the text as written (comments included: the repository is public too); only the contacts a profile
-    declares in `public_contacts` are let through, and the page shows them as official contacts.
+    Four readings, so that no disguise gets through (privacy.py normalises each): the file line by line, comments
+    included (the repository is public too); every value as YAML reads it (a folded scalar joins lines, an escape
+    makes a digit); the story as the page shows it (markup, entities and line breaks can assemble a number); and the
+    folder and photo names, which become addresses. The build scans its outputs with the same rules
+    (`build.scan_outputs`): `check` gives the same answer. Only the contacts a profile declares in
+    `public_contacts` are let through, and the page shows them as official contacts.
     """
-    if not may_contain_personal_data(source.text):
-        return
     allowed: set[str] = set()
     if isinstance(public_contacts, list):
         allowed = {f.value for item in public_contacts if isinstance(item, str) for f in contacts_in(item)}
+    for line, key, message, _ in personal_data_in(source, allowed, slug, photo):
+        yield line, key, message
+
+
+def personal_data_in(
+    source: Source, allowed: set[str], slug: str = "", photo: str | None = None
+) -> Iterator[tuple[int, str | None, str, str]]:
+    """(line, key, message, normalised value) of each piece of personal data in a profile (see `validate_privacy`);
+    the build also uses it to name the profile behind a number found in what it wrote."""
+    reported = set(allowed)
     starts = sorted((line, key) for key, line in source.lines.items())
-    for number, line in enumerate(source.text.splitlines(), start=1):
-        for finding in find_personal_data(line):
+    if may_contain_personal_data(source.text):
+        for number, line in enumerate(source.text.splitlines(), start=1):
+            for finding in find_personal_data(line):
+                if finding.value not in allowed:
+                    reported.add(finding.value)
+                    key = _key_at(starts, number) if number < source.body_line else None
+                    yield number, key, finding.message, finding.value
+    for key, value in _text_values(source.data):
+        for finding in find_personal_data(value) if may_contain_personal_data(value) else ():
+            if finding.value not in reported:
+                reported.add(finding.value)
+                yield source.lines.get(key, 1), key, finding.message, finding.value
+    if _may_hide_personal_data(source.body):
+        for finding in find_personal_data(visible_text(render_story(source.body))):
+            if finding.value not in reported:
+                reported.add(finding.value)
+                yield _story_line(source, finding), None, finding.message, finding.value
+    for name, what in ((slug, "tên thư mục"), (photo or "", "tên tệp ảnh")):
+        for finding in find_personal_data(name.replace("_", " ")):
             if finding.value not in allowed:
-                key = _key_at(starts, number) if number < source.body_line else None
-                yield number, key, _PRIVACY_MESSAGES[finding.kind].format(text=finding.text)
+                line = 1 if what == "tên thư mục" else source.lines.get("photo.src", 1)
+                message = (
+                    f"{what} `{name}` có `{finding.text}`, giống số điện thoại, số căn cước hoặc thư điện tử; tên "
+                    "này thành địa chỉ trên trang. Hãy đổi tên, bỏ phần đó đi."
+                )
+                yield line, None, message, finding.value
+
+
+_MARKUP_SIGNS = re.compile(r"<[^>]*>|[*_`\\~]")
+
+
+def _may_hide_personal_data(body: str) -> bool:
+    """Whether the story's markup could assemble a number or an address the lines as written do not show."""
+    return "&#" in body or may_contain_personal_data(_MARKUP_SIGNS.sub("", body))
+
+
+def _text_values(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield prefix, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_values(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_values(item, f"{prefix}.{index}" if prefix else str(index))
+
+
+def _story_line(source: Source, finding: Finding) -> int:
+    """The line of the story where a number or address assembled by markup or a line break begins: the first line
+    that starts it and, with the two after it, holds all of it."""
+    wanted = _comparable(finding.text, finding.kind)
+    lines = source.body.split("\n")
+    for index, line in enumerate(lines):
+        here = _comparable(visible_text(normalise(line)), finding.kind)
+        window = _comparable(visible_text(normalise(" ".join(lines[index : index + 3]))), finding.kind)
+        if wanted in window and wanted[:3] in here:
+            return source.body_line + index
+    return source.body_line
+
+
+def _comparable(text: str, kind: str) -> str:
+    return text.lower().replace(" ", "") if kind == EMAIL else re.sub(r"\D", "", text)
 
 
 def _key_at(starts: Sequence[tuple[int, str]], line: int) -> str | None:
@@ -1201,6 +1346,29 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                 Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
             )
         problems += _check_ranges(source)
+        problems += _plan_years(source)
+    return problems
+
+
+def _plan_years(source: Source) -> list[Problem]:
+    """The years a plan names (period, date, milestones) within `PLAN_YEARS`: a plan ending in year 10000 crashed."""
+    data = source.data
+    named: list[tuple[str, Any]] = []
+    period = data.get("period")
+    if isinstance(period, dict):
+        named += [(f"period.{part}", period.get(part)) for part in ("start", "end")]
+    named.append(("date", data.get("date")))
+    for index, milestone in enumerate(data.get("milestones") or ()):
+        if isinstance(milestone, dict):
+            named += [(f"milestones.{index}.{part}", milestone.get(part)) for part in ("when", "until")]
+    problems = []
+    for key, value in named:
+        year = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if isinstance(value, str) and re.match(r"^\d{4,}", value):
+            year = int(re.match(r"^\d+", value).group()[:9])  # type: ignore[union-attr]
+        if year is not None and year not in PLAN_YEARS:
+            message = f"năm {year} nằm ngoài khoảng {PLAN_YEARS.start}–{PLAN_YEARS.stop - 1}. Kiểm tra lại năm."
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
     return problems
 
 

@@ -224,6 +224,7 @@ def newsroom(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
         fields=["giam-ngheo"],
         province="lai-chau",
         organization='=HYPERLINK("https://evil.example/")',
+        tags=["giảm nghèo", '=HYPERLINK("https://evil.example/")', ' +cmd|" /C calc"!A0'],
         summary="Ban giảm nghèo giúp 30 hộ thoát nghèo.",
         published="2022-09-01",
     )

@@ -109,6 +109,10 @@ Mã trong dòng `<script>alert('XSS-inline-code')</script>` vẫn chỉ là ch�
 
 Mục trùng tên với mục của trang, có chú thích[^1] và [liên kết trong bài](#bai-khen-thuong).
 
+## Ex material scripts
+
+Mục trùng mã của một phần tử của giao diện (`ex-material-scripts`): thành `bai-ex-material-scripts`.
+
 [^1]: Chú thích cuối bài.
 
 Hết phần 4:

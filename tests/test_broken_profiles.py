@@ -174,3 +174,148 @@ def test_syntax_errors_read_the_same_with_either_yaml_parser(
     for case in SYNTAX_CASES:
         place(site, case)
     assert reported(site) == sorted(line for c in SYNTAX_CASES for line in EXPECTED[c]["problems"])
+
+
+def test_nothing_from_outside_the_repository_is_read_or_published(site: SiteFixture, tmp_path: Path) -> None:
+    """A pull request can carry symbolic links: to a private photo, to a file of the build machine, to a folder of
+    profiles elsewhere. Each is refused where it is, and nothing behind it reaches the site."""
+    from PIL import Image
+
+    from build_tools.build import build_site
+
+    with_companions(site)
+    build_site(site.project)
+    before = sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*"))
+    outside = tmp_path / "ngoai-kho"
+    (outside / "ho-so-khac").mkdir(parents=True)
+    Image.new("RGB", (800, 600), (1, 2, 3)).save(outside / "anh-rieng.jpg")
+    (outside / "bi-mat.md").write_text("---\nname: Bí mật của máy chủ\n---\nMật khẩu: hunter2\n", encoding="utf-8")
+    (outside / "ho-so-khac" / "index.md").write_text("---\nname: Hồ sơ ngoài kho\n---\n", encoding="utf-8")
+    site.profile(
+        "anh-la-lien-ket",
+        photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo Nam Định"},
+    )
+    (site.root / "exemplars" / "anh-la-lien-ket" / "anh.jpg").symlink_to(outside / "anh-rieng.jpg")
+    (site.root / "exemplars" / "ho-so-la-lien-ket").mkdir()
+    (site.root / "exemplars" / "ho-so-la-lien-ket" / "index.md").symlink_to(outside / "bi-mat.md")
+    (site.root / "exemplars" / "thu-muc-la-lien-ket").symlink_to(outside / "ho-so-khac")
+    plan = site.root / "plans" / "nam-dinh-2022-2025.yml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('source: "002_6f18d55fef7a3bb5.txt"', 'source: "../../../etc/passwd"'),
+        encoding="utf-8",
+    )
+    link = (
+        "là một liên kết tượng trưng (symbolic link), không phải {0} thật. Trang chỉ đọc và đăng những gì nằm "
+        "trong kho: hãy thay liên kết bằng chính {0} đó."
+    )
+    assert reported(site) == [
+        "exemplars/anh-la-lien-ket/index.md:14: photo.src: tệp `anh.jpg` " + link.format("tệp"),
+        "exemplars/ho-so-la-lien-ket/index.md: tệp `index.md` " + link.format("tệp"),
+        "exemplars/thu-muc-la-lien-ket: thư mục `thu-muc-la-lien-ket` " + link.format("thư mục"),
+        "plans/nam-dinh-2022-2025.yml:12: source: `../../../etc/passwd` là một đường dẫn. Chỉ ghi tên tệp văn bản gốc "
+        "nằm trong thư mục plans/sources/, ví dụ `source: 002_6f18d55fef7a3bb5.txt`.",
+    ]
+    with pytest.raises(ContentError):
+        build_site(site.project)
+    assert sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*")) == before
+    source = site.root / "plans" / "sources" / "002_6f18d55fef7a3bb5.txt"
+    source.unlink()
+    source.symlink_to(outside / "bi-mat.md")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('source: "../../../etc/passwd"', 'source: "002_6f18d55fef7a3bb5.txt"'),
+        encoding="utf-8",
+    )
+    assert "plans/nam-dinh-2022-2025.yml:12: source: tệp `002_6f18d55fef7a3bb5.txt` " + link.format("tệp") in reported(
+        site
+    )
+
+
+def test_what_used_to_crash_the_build_is_named_by_check_with_its_file_and_line(site: SiteFixture) -> None:
+    """Each of these passed `check` and then crashed the build (or silently moved the site's "as of" date): now
+    `check` names the file, the line and what to do, and the build says the same and keeps the site."""
+    from PIL import Image
+
+    from build_tools.build import build_site
+
+    with_companions(site)
+    build_site(site.project)
+    before = sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*"))
+    site.profile("ngay-go-nham-nam", published="2204-05-12", awards=[{"title": "Bằng khen", "date": "2052-01-02"}])
+    truncated = site.photo("anh-bi-cat-cut", name="anh.jpg")
+    truncated.write_bytes(truncated.read_bytes()[: truncated.stat().st_size // 2])
+    site.profile("anh-bi-cat-cut", photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo"})
+    folder = site.root / "exemplars" / "anh-qua-nhieu-diem-anh"
+    folder.mkdir()
+    Image.new("L", (12_000, 12_000), 255).save(folder / "anh.png", optimize=True)  # 144 megapixels, a few KB
+    site.profile("anh-qua-nhieu-diem-anh", photo={"src": "anh.png", "alt": "Ảnh", "credit": "Báo"})
+    long_name = "a" * 240 + ".jpg"
+    site.photo("anh-ten-rat-dai", name=long_name)
+    site.profile("anh-ten-rat-dai", photo={"src": long_name, "alt": "Ảnh", "credit": "Báo"})
+    site.raw_profile(
+        "so-dai-nghin-chu-so",
+        "---\nname: Nguyễn Văn An\nkind: ca-nhan\nfields: [day-tot-hoc-tot]\nprovince: nam-dinh\n"
+        f"summary: Thầy giáo.\npublished: 2023-06-01\nconsent: true\ntags: [{'7' * 5000}]\n---\nCâu chuyện.\n",
+    )
+    site.profile("cau-chuyen-qua-dai", body="Câu chuyện rất dài. " * 25_000)
+    plan = site.root / "plans" / "nam-dinh-2022-2025.yml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "period: {start: 2022, end: 2025}", "period: {start: 2022, end: 10000}"
+        ),
+        encoding="utf-8",
+    )
+    future = (
+        "ở tương lai, sau ngày chốt số liệu (content_date trong mkdocs.yml) và sau hôm nay. Kiểm tra lại năm; nếu "
+        "đúng là ngày sắp tới, hãy đợi đến gần ngày đó rồi mới thêm."
+    )
+    expected = [
+        "exemplars/anh-bi-cat-cut/index.md:14: photo.src: tệp `anh.jpg` không phải là ảnh hoặc đã bị hỏng khi tải "
+        "lên. Hãy tải lại ảnh gốc (JPEG hoặc PNG).",
+        "exemplars/anh-qua-nhieu-diem-anh/index.md:14: photo.src: ảnh `anh.png` có kích thước điểm ảnh quá lớn để xử "
+        "lý. Hãy dùng ảnh gốc từ điện thoại hoặc máy ảnh (dưới 50 triệu điểm ảnh).",
+        "exemplars/cau-chuyen-qua-dai/index.md:14: câu chuyện dài 500.000 ký tự, tối đa 400.000 (khoảng 60.000 từ). "
+        "Một câu chuyện dài như vậy không vừa feed của báo chí: hãy rút gọn, hoặc đưa phần tư liệu lên trang khác "
+        "rồi dẫn liên kết ở `sources`.",
+        f"exemplars/ngay-go-nham-nam/index.md:8: published: ngày `2204-05-12` {future}",
+        f"exemplars/ngay-go-nham-nam/index.md:15: awards.0.date: ngày `2052-01-02` {future}",
+        "exemplars/so-dai-nghin-chu-so/index.md:9: giá trị là một số quá dài (hàng nghìn chữ số), không đọc được. "
+        "Nếu đây là chữ, hãy đặt cả giá trị trong ngoặc kép; nếu là số, hãy kiểm tra lại (có thể đã dán nhầm), "
+        'ví dụ `summary: "…"`.',
+        "plans/nam-dinh-2022-2025.yml:11: period.end: năm 10000 nằm ngoài khoảng 1945–2100. Kiểm tra lại năm.",
+    ]
+    assert reported(site) == expected
+    with pytest.raises(ContentError) as built:
+        build_site(site.project)
+    assert sorted(str(p) for p in built.value.problems) == sorted(expected)
+    assert sorted(p.relative_to(site.root / "site") for p in (site.root / "site").rglob("*")) == before
+    for slug in ("anh-bi-cat-cut", "anh-qua-nhieu-diem-anh", "so-dai-nghin-chu-so", "cau-chuyen-qua-dai"):
+        shutil.rmtree(site.root / "exemplars" / slug)
+    shutil.rmtree(site.root / "exemplars" / "ngay-go-nham-nam")
+    plan.write_text(plan.read_text(encoding="utf-8").replace("end: 10000", "end: 2025"), encoding="utf-8")
+    build_site(site.project)
+    published = [p.name for p in (site.root / "site" / "guong" / "anh-ten-rat-dai").iterdir()]
+    assert "a" * 60 + "-960.jpg" in published and all(len(name) < 80 for name in published)
+
+
+def test_a_failure_while_a_profile_is_made_into_pages_names_the_profile(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should anything still fail after `check` (a photo library's bug, a decoder's limit), the message names the
+    profile and the photo, says the site was kept, and blames neither the disk nor the tool."""
+    import build_tools.build as build
+
+    with_companions(site)
+
+    def broken_decoder(original: Path, cache_dir: Path) -> None:
+        raise OSError("broken data stream when reading image file")
+
+    monkeypatch.setattr(build, "process_photo", broken_decoder)
+    with pytest.raises(ContentError) as caught:
+        build.build_site(site.project, workers=1)
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/2023/nguyen-thi-huong-nam-dinh/index.md: lỗi khi tạo trang từ tệp này (ảnh `chan-dung.jpg`: "
+        "OSError: broken data stream when reading image file). Trang đang đăng được giữ nguyên. Hãy kiểm tra nội "
+        "dung và ảnh của hồ sơ (tải lại ảnh gốc nếu ảnh bị hỏng); nếu không thấy gì sai, hãy báo nhóm kỹ thuật kèm "
+        "dòng này."
+    ]
+    assert not (site.root / "site").exists()

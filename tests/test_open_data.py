@@ -97,6 +97,11 @@ def test_hostile_content_is_defused_in_the_data(newsroom: SiteFixture) -> None:
     # A cell starting with "=" would run as a formula in Excel.
     cell = by_name(csv_rows(newsroom), "Ban giảm nghèo bản Nậm Tăm")["organization"]
     assert cell == '\'=HYPERLINK("https://evil.example/")'
+    # Nor would any value of a list once split on ";" as the data page says, spaces trimmed or not.
+    tags = by_name(csv_rows(newsroom), "Ban giảm nghèo bản Nậm Tăm")["tags"]
+    assert tags == 'giảm nghèo;\'=HYPERLINK("https://evil.example/"); \'+cmd|" /C calc"!A0'
+    for value in tags.split(";"):
+        assert not value.strip().startswith(("=", "+", "-", "@")), value
 
 
 def test_plans_json_describes_each_plan_and_its_published_exemplars(newsroom: SiteFixture) -> None:

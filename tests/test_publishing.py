@@ -21,7 +21,7 @@ from build_tools import cli, publish
 from build_tools.build import build_site
 from build_tools.config import load_project
 
-from .conftest import REPO, SiteFixture
+from .conftest import BASE_PROFILE, REPO, SiteFixture, profile_text
 
 EXEMPLARS = Path(sys.executable).with_name("exemplars")
 KEPT = "thư mục site/ được giữ nguyên như lần tạo thành công trước"
@@ -43,7 +43,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock")
+    locks = (".site.lock", publish.TREE_LOCK)
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".site.") and p.name not in locks)
 
 
 @pytest.fixture(scope="module")
@@ -324,6 +325,94 @@ def test_a_second_build_at_the_same_time_is_refused(
     assert snapshot(repo / "site") == published[1]
 
 
+DRAFT = "Người trong bản nháp chưa duyệt"
+SERVE_BUSY = "đang dùng các trang được tạo (.generated/) và bộ nhớ đệm (.cache/) của kho này"
+
+
+def _start_paused_build(root: Path, point: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [str(EXEMPLARS), "--root", str(root), "build"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, publish.PAUSE_VARIABLE: point},
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.strip() == f"exemplars-test: paused at {point}":
+            return process
+    process.kill()
+    pytest.fail(f"the build never reached {point}")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _no_draft_in(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        assert "ban-nhap" not in path.as_posix(), path
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".csv", ".txt"):
+            assert DRAFT not in path.read_text(encoding="utf-8"), path
+
+
+def test_serve_saving_while_build_publishes_never_puts_a_draft_in_the_site(
+    repo: Path, published: tuple[Path, dict[str, str], dict[str, str]]
+) -> None:
+    """`serve` writes drafts into the generated pages that `build` reads: the two share one lock over the tree, so
+    whichever comes second is refused with a message, and no draft ever reaches `site/`."""
+    (repo / "exemplars" / "ban-nhap").mkdir()
+    profile = profile_text({**BASE_PROFILE, "name": DRAFT, "draft": True}, "Câu chuyện chưa duyệt.")
+    (repo / "exemplars" / "ban-nhap" / "index.md").write_text(profile, encoding="utf-8")
+    serve_command = [str(EXEMPLARS), "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{_free_port()}"]
+    # A build about to publish: the preview cannot start, so it writes nothing.
+    build = _start_paused_build(repo, "publish")
+    try:
+        refused = subprocess.run(serve_command, capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 1
+        assert "Chưa mở bản xem trước" in refused.stderr and SERVE_BUSY in refused.stderr
+        _, _ = build.communicate("\n", timeout=120)
+        assert build.returncode == 0
+    finally:
+        build.kill()
+    _no_draft_in(repo / "site")
+    after_build = snapshot(repo / "site")
+    # A preview running, its drafts in the generated pages: a build is refused and the site stays as it was.
+    serve = subprocess.Popen(serve_command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        generated = load_project(repo).generated_dir / "guong" / "ban-nhap"
+        for _ in range(600):
+            if generated.is_dir():
+                break
+            threading.Event().wait(0.2)
+        assert generated.is_dir(), "the preview never wrote its draft"
+        busy = subprocess.run([str(EXEMPLARS), "--root", str(repo), "build"], capture_output=True, text=True)
+        assert busy.returncode == cli.EXIT_BUILD and SERVE_BUSY in busy.stderr
+        assert snapshot(repo / "site") == after_build
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+    # The preview stopped: the next build publishes, without the draft.
+    assert subprocess.run([str(EXEMPLARS), "--root", str(repo), "build"], capture_output=True).returncode == 0
+    _no_draft_in(repo / "site")
+
+
+def test_two_builds_into_two_site_folders_do_not_collide_on_the_shared_caches(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = repo.parent / "site-khac"
+    with publish.tree_lock(repo):
+        code = cli.main(["--root", str(repo), "build", "--site-dir", str(other)])
+    assert code == cli.EXIT_BUILD
+    assert SERVE_BUSY in capsys.readouterr().err
+    assert not other.exists()
+
+
 def test_the_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
@@ -339,11 +428,12 @@ def test_the_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
 def test_staging_and_retired_folders_are_never_committed_or_published() -> None:
     site = load_project(REPO).root / "site"
     names = [publish.staging_dir(site), publish.retired_dir(site), site.with_name(".site.lock")]
+    names.append(site.with_name(publish.TREE_LOCK))
     result = subprocess.run(
         ["git", "-C", str(REPO), "check-ignore", *(p.relative_to(REPO).as_posix() for p in names)],
         capture_output=True,
         text=True,
     )
-    assert result.stdout.split() == [".site.building", ".site.old", ".site.lock"]
+    assert result.stdout.split() == [".site.building", ".site.old", ".site.lock", publish.TREE_LOCK]
     # Beside site/, never inside it or inside the docs folder, so neither MkDocs nor the deploy step sees them.
     assert all(p.parent == site.parent for p in names)

@@ -22,6 +22,9 @@ from build_tools.richtext import render_story
 from .conftest import SiteFixture
 from .hostile import HOSTILE_STORIES, HOSTILE_TEXT, SWALLOWING, scripts_of, unsafe_markup, url_scheme
 
+HOSTILE_PHOTO = "javascript:alert(1) Ảnh #1?%20,x.jpg"
+"""A photo's file name that would be a script link, a fragment, a query, an escape and a `srcset` separator in a
+URL: published as `javascript-alert-1-anh-1-20-x`, an ASCII slug."""
 MARKER = "_nghiêng_"
 """A piece of HOSTILE_TEXT: any text or attribute that holds it must hold all of HOSTILE_TEXT, unmangled."""
 
@@ -32,7 +35,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
     site = SiteFixture(tmp_path_factory.mktemp("hostile") / "repo")
     site.plan("lang-son-skhdt-2022-2025")
     first = next(iter(HOSTILE_STORIES))
-    site.photo(first)
+    site.photo(first, name=HOSTILE_PHOTO)
     for number, (slug, story) in enumerate(HOSTILE_STORIES.items()):
         site.profile(slug, body=story, name=HOSTILE_TEXT, summary=HOSTILE_TEXT, published=f"2024-01-0{number + 1}")
     site.profile(
@@ -47,7 +50,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
         locality=HOSTILE_TEXT,
         organization=HOSTILE_TEXT,
         tags=[HOSTILE_TEXT],
-        photo={"src": "anh.jpg", "alt": HOSTILE_TEXT, "credit": HOSTILE_TEXT},
+        photo={"src": HOSTILE_PHOTO, "alt": HOSTILE_TEXT, "credit": HOSTILE_TEXT},
         awards=[{"title": HOSTILE_TEXT, "decision": HOSTILE_TEXT, "date": "2023-05-12"}],
         sources=[{"title": HOSTILE_TEXT, "url": "https://example.vn/tim?q=a&b=\"c\"'d'"}],
         corrections=[{"date": "2024-02-01", "text": HOSTILE_TEXT}],
@@ -108,6 +111,25 @@ def test_story_markup_cannot_claim_the_ids_the_theme_scripts_look_up(hostile: Si
         assert len(page.css(f"[id='{theme_id}']")) <= 1  # the theme's own element, if the page has one
         claimed = page.css_first(f".ex-story [id='{theme_id}']")
         assert claimed is None, theme_id
+
+
+def test_a_photo_name_reaches_no_address_raw(hostile: SiteFixture) -> None:
+    """Pages, feeds, data and the search index name the photo by its slug; the original name is nowhere."""
+    first = next(iter(HOSTILE_STORIES))
+    files = [
+        f.relative_to(hostile.root / "site").as_posix() for f in (hostile.root / "site" / "guong" / first).iterdir()
+    ]
+    assert sorted(f for f in files if "javascript" in f) == [
+        f"guong/{first}/javascript-alert-1-anh-1-20-x-{suffix}"
+        for suffix in ("1200.jpg", "1200.webp", "480.jpg", "480.webp", "960.jpg", "960.webp", "card.jpg", "thumb.webp")
+    ]
+    for pattern in ("*.html", "*.xml", "*.json", "*.csv"):
+        for path, data in built_files(hostile, pattern):
+            text = data.decode()
+            assert "javascript:alert(1) " not in text and "Ảnh #1" not in text, path
+    page = LexborHTMLParser(hostile.built(f"guong/{first}/index.html"))
+    sources = [i.attributes.get("src") or "" for i in page.css(".ex-story-photo img, figure img")]
+    assert sources and all(src.startswith("javascript-alert-1-anh-1-20-x-") for src in sources), sources
 
 
 def test_ids_are_unique_on_every_page_and_every_anchor_inside_a_page_resolves(hostile: SiteFixture) -> None:
@@ -300,3 +322,39 @@ def test_the_page_for_a_former_slug_only_forwards_to_the_story(hostile: SiteFixt
     refresh = page.css_first("meta[http-equiv=refresh]").attributes["content"]
     assert refresh == f"0; url=../{next(iter(HOSTILE_STORIES))}/"
     assert not Path(refresh).is_absolute()
+
+
+def test_story_headings_never_take_the_theme_s_or_the_title_s_id(site: SiteFixture) -> None:
+    """`## Ex material scripts` would have taken the id of the element that loads the theme's scripts, and a heading
+    with the page's title its id: both go to the story's namespace (`bai-…`), and links inside the story follow."""
+    site.profile(
+        "co-giao-huong",
+        body="""\
+Mở đầu, xem [mục cùng tên](#nguyen-thi-huong).
+
+## Ex material scripts
+
+Một mục.
+
+## Nguyễn Thị Hương
+
+Mục trùng tên người.
+
+## Md sidebar
+
+Mục cuối.
+""",
+    )
+    build_site(site.project)
+    page = LexborHTMLParser(site.built("guong/co-giao-huong/index.html"))
+    ids = [node.attributes["id"] for node in page.css("[id]")]
+    assert sorted(i for i in ids if ids.count(i) > 1) == []
+    assert [h.attributes.get("id") for h in page.css(".ex-story h3")] == [
+        "bai-ex-material-scripts",
+        "bai-nguyen-thi-huong",
+        "bai-md-sidebar",
+    ]
+    assert page.css_first("h1").attributes.get("id") == "nguyen-thi-huong"
+    assert [a.attributes.get("href") for a in page.css(".ex-story a[href^='#']")] == ["#bai-nguyen-thi-huong"]
+    assert page.css_first("#ex-material-scripts") is not None
+    assert page.css_first(".ex-story #ex-material-scripts") is None

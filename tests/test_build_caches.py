@@ -21,11 +21,15 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from build_tools import build, plugin, richtext
-from build_tools.build import build_site, check, generate, render_site
-from build_tools.pages import _page
-from build_tools.problems import ContentError, format_problems
-from build_tools.richtext import cached_story, render_story
+import build_tools.generate as generation
+from build_tools.build import build_site
+from build_tools.content import richtext
+from build_tools.content.problems import ContentError, format_problems
+from build_tools.content.richtext import cached_story, render_story
+from build_tools.generate import check, generate
+from build_tools.mkdocs import plugin
+from build_tools.mkdocs.render import render_site
+from build_tools.site.pages import _page
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
@@ -219,8 +223,8 @@ def test_a_remembered_profile_is_not_read_again(site: SiteFixture, monkeypatch: 
     first = build_site(site.project, workers=1)
     before = digests(first)
     read: list[Path] = []
-    real = build.load_profile
-    monkeypatch.setattr(build, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
     assert digests(build_site(site.project, workers=1)) == before
     assert read == []
     site.profile("bac-si-minh", fields=["y-te"], province="ha-noi", summary="Bác sĩ tuyến xã.")
@@ -389,8 +393,8 @@ def test_sections_of_a_page_in_html_are_listed_as_markdown_would_list_them(headi
     nesting."""
     import markdown
 
-    from build_tools.pages import _ENV, _table_of_contents, md_text
-    from build_tools.text import anchor_slugify
+    from build_tools.content.text import anchor_slugify
+    from build_tools.site.pages import _ENV, _table_of_contents, md_text
 
     converter = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": anchor_slugify}})
     as_markdown = converter.convert("\n\n".join(f"{'#' * level} {md_text(text)}" for level, text in headings))

@@ -38,21 +38,22 @@ import watchdog.observers
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
-from .build import find_profiles, generate, load_content, load_taxonomies, render_site
-from .catalogue import Catalogue, build_catalogue
-from .config import Project, load_project
-from .load import load_profile
-from .model import Exemplar
-from .pages import RenderInputs, page_context, render_story_pages
-from .parallel import worker_count
-from .photos import PhotoSet, Variant, process_photo
-from .problems import ContentError, Problem, format_problems
-from .publish import BuildBusy, hold_tree_lock
-from .richtext import render_story
-from .schema import Vocabulary, build_exemplar, validate_profile
-from .sharecard import render_share_card
-from .social import build_card_text
-from .write import write_file
+from ..content.catalogue import Catalogue, build_catalogue
+from ..content.config import Project, load_project
+from ..content.load import load_profile
+from ..content.model import Exemplar
+from ..content.problems import ContentError, Problem, format_problems
+from ..content.richtext import render_story
+from ..content.schema import Vocabulary, build_exemplar, validate_profile
+from ..engine.parallel import worker_count
+from ..engine.publish import BuildBusy, hold_tree_lock
+from ..engine.write import write_file
+from ..generate import find_profiles, generate, load_content, load_taxonomies
+from ..site.pages import RenderInputs, page_context, render_story_pages
+from ..site.photos import PhotoSet, Variant, process_photo
+from ..site.sharecard import render_share_card
+from ..site.social import build_card_text
+from .render import render_site
 
 log = logging.getLogger("exemplars")
 

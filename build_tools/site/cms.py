@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .catalogue import vi_sort_key
-from .config import Settings
-from .load import load_yaml_file
-from .model import KINDS, Field, Province
-from .schema import NAME_MAX, PROFILE_KEYS, SUMMARY_MAX, Key
+from ..content.catalogue import vi_sort_key
+from ..content.config import Settings
+from ..content.load import load_yaml_file
+from ..content.model import KINDS, Field, Province
+from ..content.schema import NAME_MAX, PROFILE_KEYS, SUMMARY_MAX, Key
 
 CMS_CONFIG = "content/admin/config.yml"
 BUNDLE_DIR = Path("node_modules") / "decap-cms" / "dist"

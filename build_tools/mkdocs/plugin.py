@@ -30,14 +30,14 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.meta import get_data
 
-from .cms import bundle_files
-from .config import load_project, parse_content_date
-from .parallel import quiet_worker
-from .problems import ContentError
-from .publish import checkpoint
+from ..content.config import load_project, parse_content_date
+from ..content.problems import ContentError
+from ..engine.parallel import quiet_worker
+from ..engine.publish import checkpoint
+from ..engine.write import link_or_copy
+from ..engine.write import write_file as write_tree_file
+from ..site.cms import bundle_files
 from .shell import render_with_shells, theme_renderer
-from .write import link_or_copy
-from .write import write_file as write_tree_file
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -119,9 +119,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_pre_build(self, *, config: Any) -> None:
         if not self.serving:
             return
-        from .build import generate
-        from .problems import format_problems
-        from .publish import BuildBusy, tree_lock
+        from ..content.problems import format_problems
+        from ..engine.publish import BuildBusy, tree_lock
+        from ..generate import generate
 
         try:
             with tree_lock(self._root(config)):  # never while `exemplars build` reads the folder: drafts

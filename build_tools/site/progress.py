@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .catalogue import Catalogue
-from .model import KINDS, Exemplar, Milestone, Plan, Target, period_start
+from ..content.catalogue import Catalogue
+from ..content.model import KINDS, Exemplar, Milestone, Plan, Target, period_start
 
 MILESTONE_STATES: dict[str, str] = {
     "past": "Đã qua mốc",

@@ -115,10 +115,6 @@ class TargetProgress:
     target: Target
     periods: tuple[TargetPeriod, ...]
 
-    @property
-    def counted_kinds(self) -> tuple[str, ...]:
-        return self.target.kinds or tuple(KINDS)
-
 
 @dataclass(frozen=True)
 class PlanProgress:

@@ -1,7 +1,7 @@
 """A maintainer's story: what makes a large build fast never changes what readers get.
 
-- Stories go through one theme shell per shape of page (build_tools/shell.py) instead of Material's template each:
-  every page is byte for byte what MkDocs renders on its own.
+- Stories go through one theme shell per shape of page (build_tools/mkdocs/shell.py) instead of Material's
+  template each: every page is byte for byte what MkDocs renders on its own.
 - A story's safe HTML is kept in `.cache/stories/` between builds: a corrected story is what readers see at the
   next build, and HTML made under other rules is never reused.
 - A profile that passed every per-file rule is remembered (`.cache/checked.pickle`) and read again only when it,

@@ -67,7 +67,7 @@ def test_the_committed_form_settings_are_what_the_schema_generates() -> None:
     path = REPO / CMS_CONFIG
     assert owners_of(CMS_CONFIG) == ["@org/ky-thuat"], "generated settings are reviewed by the technical team"
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
-    assert path.read_text(encoding="utf-8").startswith("# Tạo tự động từ build_tools/schema.py")
+    assert path.read_text(encoding="utf-8").startswith("# Tạo tự động từ build_tools/content/schema.py")
 
 
 def test_a_stale_form_is_reported_by_docs_check(site: SiteFixture, capsys: pytest.CaptureFixture[str]) -> None:

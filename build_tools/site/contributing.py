@@ -25,9 +25,9 @@ from ..content.schema import PROFILE_KEYS, Key, profile_key
 CONTRIBUTING = "CONTRIBUTING.md"
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/de-xuat-guong-dien-hinh.yml"
 ISSUE_CONFIG = ".github/ISSUE_TEMPLATE/config.yml"
-REFERENCE_BEGIN = "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/schema.py; đừng sửa tay -->"
+REFERENCE_BEGIN = "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/content/schema.py; đừng sửa tay -->"
 REFERENCE_END = "<!-- END tham-chieu -->"
-GENERATED_NOTE = "# Tạo tự động từ build_tools/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
+GENERATED_NOTE = "# Tạo tự động từ build_tools/content/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
 
 
 class DocsError(Exception):

@@ -249,7 +249,7 @@ def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
 def build_item(
     e: Exemplar, cat: Catalogue, settings: Settings, absolute_story: str, photos: Mapping[str, PhotoSet]
 ) -> FeedItem:
-    """A story as feeds carry it (made in the story's worker by `build.generate`, so the feeds only serialise).
+    """A story as feeds carry it (made in the story's worker by `generate.generate`, so the feeds only serialise).
 
     `absolute_story`: the story's safe HTML with absolute links (`build.absolute_story`), put in as it is.
     """

@@ -350,7 +350,7 @@ def apart_from_title(html: str, title_id: str) -> str:
 @dataclass(frozen=True)
 class PageSpec:
     """A page to render: what `render_page` needs, so that the pages can be listed here and rendered elsewhere
-    (in worker processes, by `build.generate`)."""
+    (in worker processes, by `generate.generate`)."""
 
     path: str
     template: str

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -265,6 +266,23 @@ def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:
     assert len(check(site.project, workers=1).exemplars) == 2
     (site.root / ".cache" / "checked.pickle").write_bytes(b"")
     assert len(check(site.project, workers=1).exemplars) == 2
+
+
+def test_a_cache_from_before_the_modules_moved_is_ignored(site: SiteFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache written when the model lived in `build_tools/model.py` names a module that is gone: the build reads
+    every profile again instead of failing, and remembers them under today's module."""
+    _checked_site(site)
+    cache = site.root / ".cache" / "checked.pickle"
+    remembered = pickle.loads(cache.read_bytes())
+    old = pickle.dumps(remembered, protocol=2)  # protocol 2 names classes as "module\nname" lines
+    assert b"build_tools.content.model\n" in old
+    cache.write_bytes(old.replace(b"build_tools.content.model\n", b"build_tools.model\n"))
+    read: list[Path] = []
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    assert sorted(e.slug for e in check(site.project, workers=1).exemplars) == ["bac-si-minh", "co-giao-huong"]
+    assert sorted(path.parent.name for path in read) == ["bac-si-minh", "co-giao-huong"]
+    assert b"build_tools.content.model" in cache.read_bytes()
 
 
 def test_a_story_edited_between_builds_is_published_and_the_last_site_is_never_written_through(

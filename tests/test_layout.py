@@ -106,3 +106,26 @@ def test_the_layout_check_sees_the_imports_it_judges() -> None:
     assert "build_tools.mkdocs.render" in graph["build_tools.build"]
     assert "build_tools.content.privacy" in graph["build_tools.generate"]  # `from .content import privacy`
     assert "build_tools.engine.write" in graph["build_tools.content.checked"]
+
+
+# Outside mkdocs/, MkDocs is used only through two public names, each for a reason of its own.
+MKDOCS_ELSEWHERE = {
+    "build_tools.content.config": {"mkdocs.utils.yaml"},  # reads mkdocs.yml with its tags (!ENV, !!python/name)
+    "build_tools.cli": {"mkdocs.exceptions"},  # `exemplars build` reports MkDocs' own errors in Vietnamese
+}
+
+
+def test_mkdocs_and_material_are_imported_in_the_mkdocs_folder_only() -> None:
+    """What an upgrade of MkDocs or Material can break is found in one folder."""
+    outside: dict[str, set[str]] = {}
+    for name, path in _modules().items():
+        if _stage(name) == "mkdocs":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for module in names:
+                if module.split(".")[0] in {"mkdocs", "material"}:
+                    outside.setdefault(name, set()).add(module)
+    assert outside == MKDOCS_ELSEWHERE

@@ -253,7 +253,7 @@ class Preview:
         """Regenerate everything in a child process (it may fork workers; this one serves HTTP on threads), then
         render what it changed."""
         while True:
-            command = [sys.executable, "-m", "build_tools.preview", "--regenerate", str(self.project.root)]
+            command = [sys.executable, "-m", "build_tools.mkdocs.preview", "--regenerate", str(self.project.root)]
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             self.catch_up_process = process
             stdout, stderr = process.communicate()
@@ -380,7 +380,7 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
         server.problems = lambda: preview.problems
         server.error_handler = lambda code: server.error_page(code, site_dir)
         watched = [project.exemplars_dir, project.plans_dir, project.config_file]
-        watched += [Path(__file__).parent / "theme", Path(__file__).parent / "templates"]
+        watched += [Path(__file__).parents[1] / "theme", Path(__file__).parents[1] / "templates"]
         for path in watched:
             server.watch(str(path), recursive=path.is_dir())
         docs = project.docs_dir
@@ -536,4 +536,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--regenerate":
         _regenerate(Path(sys.argv[2]))
     else:
-        raise SystemExit("usage: python -m build_tools.preview --regenerate ROOT")
+        raise SystemExit("usage: python -m build_tools.mkdocs.preview --regenerate ROOT")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from build_tools.text import slugify
+from build_tools.content.text import slugify
 
 REPO = Path(__file__).resolve().parents[1]
 

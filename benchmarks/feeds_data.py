@@ -24,14 +24,14 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools.build import absolute_story, load_taxonomies  # noqa: E402
-from build_tools.catalogue import build_catalogue  # noqa: E402
-from build_tools.config import load_project  # noqa: E402
-from build_tools.feeds import MAX_FEED_BYTES, render_feeds  # noqa: E402
-from build_tools.model import KINDS, Award, Exemplar, Photo  # noqa: E402
-from build_tools.opendata import render_open_data  # noqa: E402
-from build_tools.photos import PhotoSet, process_photo  # noqa: E402
-from build_tools.richtext import render_story  # noqa: E402
+from build_tools.content.catalogue import build_catalogue  # noqa: E402
+from build_tools.content.config import load_project  # noqa: E402
+from build_tools.content.model import KINDS, Award, Exemplar, Photo  # noqa: E402
+from build_tools.content.richtext import render_story  # noqa: E402
+from build_tools.generate import absolute_story, load_taxonomies  # noqa: E402
+from build_tools.site.feeds import MAX_FEED_BYTES, render_feeds  # noqa: E402
+from build_tools.site.opendata import render_open_data  # noqa: E402
+from build_tools.site.photos import PhotoSet, process_photo  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc", "Thanh", "Hữu", "Kim", "Quang"]

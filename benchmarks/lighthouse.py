@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 from serve import start  # noqa: E402
 
 from build_tools.build import build_site  # noqa: E402
-from build_tools.config import load_project  # noqa: E402
+from build_tools.content.config import load_project  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (

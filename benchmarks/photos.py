@@ -24,7 +24,7 @@ from PIL import ExifTags, Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools.photos import process_photo  # noqa: E402
+from build_tools.site.photos import process_photo  # noqa: E402
 
 
 def phone_photo(path: Path, width: int, height: int) -> None:

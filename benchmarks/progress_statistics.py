@@ -17,16 +17,16 @@ import sys
 import time
 from pathlib import Path
 
-from build_tools.build import load_plans, load_taxonomies
-from build_tools.catalogue import build_catalogue
-from build_tools.compare import build_comparisons
-from build_tools.config import load_project
-from build_tools.model import KINDS, Exemplar
-from build_tools.pages import _page as render_page
-from build_tools.pages import _render_comparisons as render_comparisons
-from build_tools.pages import _render_statistics as render_statistics
-from build_tools.progress import build_progress, resolve_content_date
-from build_tools.statistics import build_statistics, render_statistics_csv
+from build_tools.content.catalogue import build_catalogue
+from build_tools.content.config import load_project
+from build_tools.content.model import KINDS, Exemplar
+from build_tools.generate import load_plans, load_taxonomies
+from build_tools.site.compare import build_comparisons
+from build_tools.site.pages import _page as render_page
+from build_tools.site.pages import _render_comparisons as render_comparisons
+from build_tools.site.pages import _render_statistics as render_statistics
+from build_tools.site.progress import build_progress, resolve_content_date
+from build_tools.site.statistics import build_statistics, render_statistics_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 1.0

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools import publish  # noqa: E402
+from build_tools.engine import publish  # noqa: E402
 
 PAGE = os.urandom(8192)
 

@@ -108,10 +108,10 @@ def measure_index(root: Path) -> None:
     """Child process of step 2: prints the timings of the search stage as JSON."""
     import resource
 
-    from build_tools.build import gather, render_search_files
-    from build_tools.config import load_project
-    from build_tools.photos import process_thumbnail
-    from build_tools.richtext import render_story
+    from build_tools.content.config import load_project
+    from build_tools.content.richtext import render_story
+    from build_tools.generate import gather, render_search_files
+    from build_tools.site.photos import process_thumbnail
 
     project = load_project(root)
     started = time.perf_counter()

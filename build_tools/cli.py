@@ -13,8 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import Project, load_project, parse_site_url
-from .problems import ContentError, format_github, format_problems
+from .content.config import Project, load_project, parse_site_url
+from .content.problems import ContentError, format_github, format_problems
 
 EXIT_OK, EXIT_CONTENT, EXIT_BUILD = 0, 1, 2
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
     if args.command == "check":
-        from .build import check
+        from .generate import check
 
         try:
             catalogue = check(project)
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_preview_links(project, args)
 
     if args.command == "serve":
-        from .preview import serve
+        from .mkdocs.preview import serve
 
         for name in ("mkdocs", "exemplars"):
             logging.getLogger(name).setLevel(logging.INFO)
@@ -184,8 +184,10 @@ _NEW_HELP = (
 
 def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     """`exemplars new`: the one place where the clock is read, for the `published` date of a new profile."""
-    from .build import load_taxonomies
-    from .scaffold import (
+    from .content.schema import Vocabulary, profile_key
+    from .content.text import nfc
+    from .generate import load_taxonomies
+    from .site.scaffold import (
         Answers,
         NewProfile,
         NewProfileError,
@@ -200,8 +202,6 @@ def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
         suggest_slug,
         write_profile,
     )
-    from .schema import Vocabulary, profile_key
-    from .text import nfc
 
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -264,9 +264,9 @@ def run_nomination(project: Project, args: argparse.Namespace, today: dt.date) -
     Exit 0 when a profile was made (its path on stdout), 1 when the proposal must be fixed first; either way the
     Vietnamese answer for the issue goes to `--comment`.
     """
-    from .build import load_taxonomies
-    from .nomination import build_nomination, form_labels, parse_issue_body, render_comment, write_nomination
-    from .schema import Vocabulary
+    from .content.schema import Vocabulary
+    from .generate import load_taxonomies
+    from .site.nomination import build_nomination, form_labels, parse_issue_body, render_comment, write_nomination
 
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -319,9 +319,9 @@ def run_build(
     from mkdocs.exceptions import MkDocsException
 
     from .build import build_site
-    from .publish import BuildBusy
-    from .sharecard import MissingFont
-    from .timings import Timings
+    from .engine.publish import BuildBusy
+    from .engine.timings import Timings
+    from .site.sharecard import MissingFont
 
     # CI cancelling a job sends SIGTERM: stop as cleanly as on Ctrl+C. (Only the main thread may set handlers.)
     previous = None
@@ -412,7 +412,7 @@ def _describe_os_error(error: OSError) -> str:
 
 def run_preview_links(project: Project, args: argparse.Namespace) -> int:
     """`exemplars preview-links`: the pull request's comment, printed for the workflow to post."""
-    from .previewlinks import build_preview_links, parse_changes, preview_url, render_comment
+    from .site.previewlinks import build_preview_links, parse_changes, preview_url, render_comment
 
     if args.base_url:
         try:
@@ -438,8 +438,8 @@ def run_preview_links(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_docs(project: Project, check_only: bool) -> int:
-    from .build import load_taxonomies
-    from .contributing import DocsError, expected_docs, stale_docs, write_docs
+    from .generate import load_taxonomies
+    from .site.contributing import DocsError, expected_docs, stale_docs, write_docs
 
     fields, provinces, problems = load_taxonomies(project)
     if problems:

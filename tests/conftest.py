@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from build_tools.config import Project, load_project
+from build_tools.content.config import Project, load_project
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,7 +36,7 @@ markdown_extensions:
   - attr_list
   - tables
   - toc:
-      slugify: !!python/name:build_tools.text.anchor_slugify
+      slugify: !!python/name:build_tools.content.text.anchor_slugify
 nav:
   - Trang chủ: index.md
   - Người tốt, việc tốt: nguoi-tot-viec-tot/index.md

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.build import check
-from build_tools.problems import ContentError, Problem
+from build_tools.content.problems import ContentError, Problem
+from build_tools.generate import check
 
 from .conftest import FIXTURES, SiteFixture
 
@@ -162,7 +162,7 @@ def test_syntax_errors_read_the_same_with_either_yaml_parser(
     site: SiteFixture, monkeypatch: pytest.MonkeyPatch, parser: str
 ) -> None:
     """LibYAML words its errors differently from PyYAML's own parser (used where LibYAML is missing)."""
-    from build_tools import load
+    from build_tools.content import load
 
     if parser == "python":
 
@@ -303,13 +303,14 @@ def test_a_failure_while_a_profile_is_made_into_pages_names_the_profile(
     """Should anything still fail after `check` (a photo library's bug, a decoder's limit), the message names the
     profile and the photo, says the site was kept, and blames neither the disk nor the tool."""
     import build_tools.build as build
+    import build_tools.generate as generate
 
     with_companions(site)
 
     def broken_decoder(original: Path, cache_dir: Path) -> None:
         raise OSError("broken data stream when reading image file")
 
-    monkeypatch.setattr(build, "process_photo", broken_decoder)
+    monkeypatch.setattr(generate, "process_photo", broken_decoder)
     with pytest.raises(ContentError) as caught:
         build.build_site(site.project, workers=1)
     assert [str(p) for p in caught.value.problems] == [

@@ -1,7 +1,7 @@
 """A maintainer's story: what makes a large build fast never changes what readers get.
 
-- Stories go through one theme shell per shape of page (build_tools/shell.py) instead of Material's template each:
-  every page is byte for byte what MkDocs renders on its own.
+- Stories go through one theme shell per shape of page (build_tools/mkdocs/shell.py) instead of Material's
+  template each: every page is byte for byte what MkDocs renders on its own.
 - A story's safe HTML is kept in `.cache/stories/` between builds: a corrected story is what readers see at the
   next build, and HTML made under other rules is never reused.
 - A profile that passed every per-file rule is remembered (`.cache/checked.pickle`) and read again only when it,
@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,15 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from build_tools import build, plugin, richtext
-from build_tools.build import build_site, check, generate, render_site
-from build_tools.pages import _page
-from build_tools.problems import ContentError, format_problems
-from build_tools.richtext import cached_story, render_story
+import build_tools.generate as generation
+from build_tools.build import build_site
+from build_tools.content import richtext
+from build_tools.content.problems import ContentError, format_problems
+from build_tools.content.richtext import cached_story, render_story
+from build_tools.generate import check, generate
+from build_tools.mkdocs import plugin
+from build_tools.mkdocs.render import render_site
+from build_tools.site.pages import _page
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
@@ -219,8 +224,8 @@ def test_a_remembered_profile_is_not_read_again(site: SiteFixture, monkeypatch: 
     first = build_site(site.project, workers=1)
     before = digests(first)
     read: list[Path] = []
-    real = build.load_profile
-    monkeypatch.setattr(build, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
     assert digests(build_site(site.project, workers=1)) == before
     assert read == []
     site.profile("bac-si-minh", fields=["y-te"], province="ha-noi", summary="Bác sĩ tuyến xã.")
@@ -261,6 +266,23 @@ def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:
     assert len(check(site.project, workers=1).exemplars) == 2
     (site.root / ".cache" / "checked.pickle").write_bytes(b"")
     assert len(check(site.project, workers=1).exemplars) == 2
+
+
+def test_a_cache_from_before_the_modules_moved_is_ignored(site: SiteFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache written when the model lived in `build_tools/model.py` names a module that is gone: the build reads
+    every profile again instead of failing, and remembers them under today's module."""
+    _checked_site(site)
+    cache = site.root / ".cache" / "checked.pickle"
+    remembered = pickle.loads(cache.read_bytes())
+    old = pickle.dumps(remembered, protocol=2)  # protocol 2 names classes as "module\nname" lines
+    assert b"build_tools.content.model\n" in old
+    cache.write_bytes(old.replace(b"build_tools.content.model\n", b"build_tools.model\n"))
+    read: list[Path] = []
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    assert sorted(e.slug for e in check(site.project, workers=1).exemplars) == ["bac-si-minh", "co-giao-huong"]
+    assert sorted(path.parent.name for path in read) == ["bac-si-minh", "co-giao-huong"]
+    assert b"build_tools.content.model" in cache.read_bytes()
 
 
 def test_a_story_edited_between_builds_is_published_and_the_last_site_is_never_written_through(
@@ -389,8 +411,8 @@ def test_sections_of_a_page_in_html_are_listed_as_markdown_would_list_them(headi
     nesting."""
     import markdown
 
-    from build_tools.pages import _ENV, _table_of_contents, md_text
-    from build_tools.text import anchor_slugify
+    from build_tools.content.text import anchor_slugify
+    from build_tools.site.pages import _ENV, _table_of_contents, md_text
 
     converter = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": anchor_slugify}})
     as_markdown = converter.convert("\n\n".join(f"{'#' * level} {md_text(text)}" for level, text in headings))

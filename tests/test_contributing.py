@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.build import check, load_taxonomies
 from build_tools.cli import main
-from build_tools.config import load_project
-from build_tools.contributing import (
+from build_tools.content.config import load_project
+from build_tools.content.model import KINDS
+from build_tools.content.problems import Problem, format_github
+from build_tools.content.schema import PROFILE_KEY_NAMES, PROFILE_KEYS
+from build_tools.generate import check, load_taxonomies
+from build_tools.site.contributing import (
     CONTRIBUTING,
     FORM,
     ISSUE_FORM,
@@ -25,9 +28,6 @@ from build_tools.contributing import (
     expected_docs,
     render_example_profile,
 )
-from build_tools.model import KINDS
-from build_tools.problems import Problem, format_github
-from build_tools.schema import PROFILE_KEY_NAMES, PROFILE_KEYS
 
 from .conftest import REPO, SiteFixture
 
@@ -180,7 +180,7 @@ def owners_of(path: str) -> list[str]:
 def test_codeowners_send_content_to_editors_and_code_to_engineers() -> None:
     assert owners_of("exemplars/2024/nguyen-van-a/index.md") == ["@org/bien-tap"]
     assert owners_of("content/dong-gop.md") == ["@org/bien-tap"]
-    assert owners_of("build_tools/schema.py") == ["@org/ky-thuat"]
+    assert owners_of("build_tools/content/schema.py") == ["@org/ky-thuat"]
     assert owners_of("tasks.sh") == ["@org/ky-thuat"]
     assert owners_of(".github/workflows/pr.yml") == ["@org/ky-thuat"]
     assert set(owners_of("plans/fields.yml")) == {"@org/bien-tap", "@org/ky-thuat"}

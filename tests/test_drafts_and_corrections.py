@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import build_site, check, gather
-from build_tools.model import Correction
-from build_tools.problems import ContentError
+from build_tools.build import build_site
+from build_tools.content.model import Correction
+from build_tools.content.problems import ContentError
+from build_tools.generate import check, gather
 
 from .conftest import SiteFixture
 

@@ -22,8 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
-from build_tools.build import gather, generate
-from build_tools.feeds import MAX_FEED_BYTES
+from build_tools.generate import gather, generate
+from build_tools.site.feeds import MAX_FEED_BYTES
 
 from .conftest import SiteFixture
 from .feed_rules import ATOM, CONTENT, DC, DCTERMS, MEDIA, rss_problems

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from build_tools.build import build_site, load_content, render_outputs
-from build_tools.catalogue import build_catalogue
-from build_tools.problems import ContentError, Problem
-from build_tools.richtext import render_story
+from build_tools.build import build_site
+from build_tools.content.catalogue import build_catalogue
+from build_tools.content.problems import ContentError, Problem
+from build_tools.content.richtext import render_story
+from build_tools.generate import load_content, render_outputs
 
 from .conftest import BASE_PROFILE, SiteFixture
 from .hostile import HOSTILE_STORIES, unsafe_markup

@@ -17,8 +17,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from build_tools.config import load_project
-from build_tools.richtext import PAGE_HEADING_IDS
+from build_tools.content.config import load_project
+from build_tools.content.richtext import PAGE_HEADING_IDS
 
 URL_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset")}
 URL_ATTRIBUTES |= {"script": ("src",), "iframe": ("src",), "form": ("action",), "area": ("href",)}

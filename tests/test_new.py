@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_tools.build import check, load_taxonomies
 from build_tools.cli import main
-from build_tools.problems import ContentError
-from build_tools.scaffold import Answers, ask_answers
-from build_tools.schema import Vocabulary
+from build_tools.content.problems import ContentError
+from build_tools.content.schema import Vocabulary
+from build_tools.generate import check, load_taxonomies
+from build_tools.site.scaffold import Answers, ask_answers
 
 from .conftest import SiteFixture
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from build_tools.build import check
 from build_tools.cli import main
+from build_tools.generate import check
 
 from .conftest import REPO, SiteFixture
 

@@ -9,8 +9,8 @@ import re
 from html import unescape
 from typing import Any
 
-from build_tools.build import generate
-from build_tools.opendata import COLUMNS
+from build_tools.generate import generate
+from build_tools.site.opendata import COLUMNS
 
 from .conftest import SiteFixture
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from build_tools.build import gather
-from build_tools.config import load_project
-from build_tools.search import SearchDocument, build_search_index
+from build_tools.content.config import load_project
+from build_tools.generate import gather
+from build_tools.site.search import SearchDocument, build_search_index
 
 from .conftest import copy_repository
 from .test_reproducible import digests

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageDraw
 
-from build_tools import photos
 from build_tools.build import build_site
-from build_tools.photos import process_photo
+from build_tools.site import photos
+from build_tools.site.photos import process_photo
 
 from .conftest import SiteFixture
 

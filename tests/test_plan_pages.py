@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build_site
-from build_tools.config import load_project
-from build_tools.problems import ContentError
+from build_tools.content.config import load_project
+from build_tools.content.problems import ContentError
 
 from .conftest import SiteFixture
 from .progress_site import LANG_SON, set_content_date

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import load_plans, load_taxonomies
-from build_tools.config import load_project
-from build_tools.model import Plan
+from build_tools.content.config import load_project
+from build_tools.content.model import Plan
+from build_tools.generate import load_plans, load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -108,7 +108,7 @@ def test_the_preview_address_is_under_the_site_and_a_fork_is_told_where_its_prev
 
 
 def test_a_pull_request_without_content_says_so(site: SiteFixture) -> None:
-    comment = _comment(site.root, "--pr", "3", "--changed", "build_tools/pages.py", ".github/workflows/pr.yml")
+    comment = _comment(site.root, "--pr", "3", "--changed", "build_tools/site/pages.py", ".github/workflows/pr.yml")
     assert "Pull request này không thay đổi hồ sơ, kế hoạch hay trang nội dung nào." in comment
     assert "Ngoài ra có 2 tệp mã nguồn, giao diện hoặc cấu hình thay đổi" in comment
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import gather
-from build_tools.catalogue import Catalogue
 from build_tools.cli import main
-from build_tools.config import load_project
-from build_tools.problems import ContentError
-from build_tools.progress import PlanProgress, build_progress, resolve_content_date
+from build_tools.content.catalogue import Catalogue
+from build_tools.content.config import load_project
+from build_tools.content.problems import ContentError
+from build_tools.generate import gather
+from build_tools.site.progress import PlanProgress, build_progress, resolve_content_date
 
 from .conftest import SiteFixture
 from .progress_site import CONTENT_DATE, LANG_SON, NAM_DINH, plans_at_work, set_content_date

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import cli, publish
+from build_tools import cli
 from build_tools.build import build_site
-from build_tools.config import load_project
+from build_tools.content.config import load_project
+from build_tools.engine import publish
 
 from .conftest import BASE_PROFILE, REPO, SiteFixture, profile_text
 
@@ -27,7 +28,7 @@ EXEMPLARS = Path(sys.executable).with_name("exemplars")
 KEPT = "thư mục site/ được giữ nguyên như lần tạo thành công trước"
 # The same command with the two-rename fallback, as on a kernel or filesystem without RENAME_EXCHANGE.
 FALLBACK = (
-    "import sys; import build_tools.publish as p; p._rename_function = None; "
+    "import sys; import build_tools.engine.publish as p; p._rename_function = None; "
     "from build_tools.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
@@ -230,7 +231,7 @@ def test_a_crash_half_way_through_mkdocs_leaves_the_site_untouched(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from build_tools.plugin import ExemplarsPlugin
+    from build_tools.mkdocs.plugin import ExemplarsPlugin
 
     pages: list[str] = []
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_tools.build import build_site, generate
-from build_tools.pages import relative_url
+from build_tools.build import build_site
+from build_tools.generate import generate
+from build_tools.site.pages import relative_url
 
 from .conftest import SiteFixture
 

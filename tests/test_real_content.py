@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import build_site, check
-from build_tools.catalogue import Catalogue
+from build_tools.build import build_site
 from build_tools.cli import main
-from build_tools.config import load_project
+from build_tools.content.catalogue import Catalogue
+from build_tools.content.config import load_project
+from build_tools.generate import check
 
 from .conftest import copy_repository, profile_text
 from .feed_rules import rss_problems

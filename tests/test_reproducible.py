@@ -13,9 +13,10 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from build_tools.build import content_epoch, gather
-from build_tools.cms import BUNDLE_DIR
-from build_tools.config import load_project
+from build_tools.build import content_epoch
+from build_tools.content.config import load_project
+from build_tools.generate import gather
+from build_tools.site.cms import BUNDLE_DIR
 
 from .conftest import REPO, copy_repository
 

@@ -15,7 +15,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from build_tools.build import build_site
-from build_tools.model import SAMPLE_NOTE
+from build_tools.content.model import SAMPLE_NOTE
 
 from .conftest import SiteFixture
 

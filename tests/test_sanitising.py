@@ -17,7 +17,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from build_tools.build import build_site
-from build_tools.richtext import render_story
+from build_tools.content.richtext import render_story
 
 from .conftest import SiteFixture
 from .hostile import HOSTILE_STORIES, HOSTILE_TEXT, SWALLOWING, scripts_of, unsafe_markup, url_scheme

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from build_tools.build import build_site
-from build_tools.richtext import render_story
-from build_tools.search import FORMAT, fnv1a, plain_text, tokens
+from build_tools.content.richtext import render_story
+from build_tools.site.search import FORMAT, fnv1a, plain_text, tokens
 
 from .conftest import REPO, SiteFixture
 
@@ -243,9 +243,9 @@ def test_header_search_box_is_on_every_page(searchable: tuple[SiteFixture, Built
 _DIGEST = """
 import hashlib, sys
 from pathlib import Path
-from build_tools.build import gather, render_search_files
-from build_tools.config import load_project
-from build_tools.richtext import render_story
+from build_tools.generate import gather, render_search_files
+from build_tools.content.config import load_project
+from build_tools.content.richtext import render_story
 project = load_project(Path(sys.argv[1]))
 catalogue = gather(project)
 files = render_search_files(project, catalogue, {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars})

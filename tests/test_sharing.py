@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from build_tools.build import build_site
-from build_tools.model import Award
-from build_tools.social import dump_json_for_html
+from build_tools.content.model import Award
+from build_tools.site.social import dump_json_for_html
 
 from .conftest import SiteFixture
 
@@ -212,7 +212,7 @@ def test_json_ld_cannot_break_out_of_its_script_element() -> None:
 
 
 def test_award_without_decision_is_listed_by_title() -> None:
-    from build_tools.social import _award_text
+    from build_tools.site.social import _award_text
 
     assert _award_text(Award("Chiến sĩ thi đua cơ sở")) == "Chiến sĩ thi đua cơ sở"
     assert _award_text(Award("Bằng khen", date=dt.date(2024, 1, 2))) == "Bằng khen (ngày 02/01/2024)"
@@ -291,7 +291,7 @@ def test_every_image_has_dimensions_and_only_the_story_photo_loads_eagerly(share
 
 
 def test_card_crop_keeps_the_upper_part_of_a_portrait_and_drops_metadata(tmp_path: Path) -> None:
-    from build_tools.photos import process_photo
+    from build_tools.site.photos import process_photo
 
     original = tmp_path / "chan-dung.jpg"
     image = Image.new("RGB", (900, 1200), (40, 40, 200))
@@ -326,7 +326,7 @@ def test_a_site_under_a_sub_path_shares_absolute_urls_under_it(site: SiteFixture
 
 
 def test_drawn_cards_are_the_same_bytes_on_every_build(tmp_path: Path) -> None:
-    from build_tools.sharecard import CardText, render_share_card
+    from build_tools.site.sharecard import CardText, render_share_card
 
     text = CardText("Gương điển hình tiên tiến", "Hộ ông Sùng A Chu", ("Hộ gia đình · Tỉnh Lai Châu",), "example.test")
     first = render_share_card(text, tmp_path / "a").cached.read_bytes()
@@ -336,7 +336,8 @@ def test_drawn_cards_are_the_same_bytes_on_every_build(tmp_path: Path) -> None:
 def test_a_machine_without_a_vietnamese_font_is_told_what_to_install(
     site: SiteFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from build_tools import cli, sharecard
+    from build_tools import cli
+    from build_tools.site import sharecard
 
     monkeypatch.setattr(sharecard, "FONT_CANDIDATES", (("/khong-co/Regular.ttf", "/khong-co/Bold.ttf"),))
     site.profile("khong-anh")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build_site
-from build_tools.charts import BAR_COLOR, SHADES, TILE_EDGE, TILE_GRID, TILE_H, TILE_W, layout_tile_map
-from build_tools.statistics import Count
+from build_tools.site.charts import BAR_COLOR, SHADES, TILE_EDGE, TILE_GRID, TILE_H, TILE_W, layout_tile_map
+from build_tools.site.statistics import Count
 
 from .conftest import SiteFixture
 from .progress_site import CONTENT_DATE, plans_at_work
@@ -345,7 +345,7 @@ def test_pages_fit_a_phone_screen(built: SiteFixture) -> None:
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised() -> None:
-    from build_tools.statistics import Statistics, render_statistics_csv
+    from build_tools.site.statistics import Statistics, render_statistics_csv
 
     hostile = Count("x", '=HYPERLINK("http://example.invalid")', 1)
     stats = Statistics(CONTENT_DATE, 1, (), (), (hostile,), (), ())

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from build_tools.text import anchor_slugify, fold, slugify
+from build_tools.content.text import anchor_slugify, fold, slugify
 
 
 @pytest.mark.parametrize(

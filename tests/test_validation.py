@@ -8,8 +8,9 @@ import unicodedata
 
 import pytest
 
-from build_tools.build import build_site, check
-from build_tools.problems import ContentError, Problem
+from build_tools.build import build_site
+from build_tools.content.problems import ContentError, Problem
+from build_tools.generate import check
 
 from .conftest import SiteFixture
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.write import DuplicateOutput, Outputs, write_tree
+from build_tools.engine.write import DuplicateOutput, Outputs, write_tree
 
 
 def test_two_outputs_on_one_path_are_refused() -> None:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from build_tools.build import build_site  # noqa: E402
-from build_tools.config import load_project  # noqa: E402
+from build_tools.content.config import load_project  # noqa: E402
 
 STORY = "guong/tran-thi-minh-nguyet-nam-dinh/"
 OUTPUT = ROOT / "docs" / "screenshots" / "print-story.png"

@@ -19,13 +19,13 @@ from typing import Any
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .config import Project
+from ..content.config import Project
 from .contributing import render_issue_form
-from .model import KINDS, Field, Province
-from .privacy import find_personal_data
+from ..content.model import KINDS, Field, Province
+from ..content.privacy import find_personal_data
 from .scaffold import check_answers, check_slug, claimed_slugs, suggest_slug
-from .schema import Context, Vocabulary, profile_key, validate_summary
-from .text import nfc
+from ..content.schema import Context, Vocabulary, profile_key, validate_summary
+from ..content.text import nfc
 
 NO_RESPONSE = "_No response_"
 """What GitHub writes under a question left empty."""

@@ -38,21 +38,22 @@ import watchdog.observers
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
-from .build import find_profiles, generate, load_content, load_taxonomies, render_site
-from .catalogue import Catalogue, build_catalogue
-from .config import Project, load_project
-from .load import load_profile
-from .model import Exemplar
-from .pages import RenderInputs, page_context, render_story_pages
-from .parallel import worker_count
-from .photos import PhotoSet, Variant, process_photo
-from .problems import ContentError, Problem, format_problems
-from .publish import BuildBusy, hold_tree_lock
-from .richtext import render_story
-from .schema import Vocabulary, build_exemplar, validate_profile
-from .sharecard import render_share_card
-from .social import build_card_text
-from .write import write_file
+from ..content.catalogue import Catalogue, build_catalogue
+from ..content.config import Project, load_project
+from ..content.load import load_profile
+from ..content.model import Exemplar
+from ..content.problems import ContentError, Problem, format_problems
+from ..content.richtext import render_story
+from ..content.schema import Vocabulary, build_exemplar, validate_profile
+from ..engine.parallel import worker_count
+from ..engine.publish import BuildBusy, hold_tree_lock
+from ..engine.write import write_file
+from ..generate import find_profiles, generate, load_content, load_taxonomies
+from ..site.pages import RenderInputs, page_context, render_story_pages
+from ..site.photos import PhotoSet, Variant, process_photo
+from ..site.sharecard import render_share_card
+from ..site.social import build_card_text
+from .render import render_site
 
 log = logging.getLogger("exemplars")
 
@@ -252,7 +253,7 @@ class Preview:
         """Regenerate everything in a child process (it may fork workers; this one serves HTTP on threads), then
         render what it changed."""
         while True:
-            command = [sys.executable, "-m", "build_tools.preview", "--regenerate", str(self.project.root)]
+            command = [sys.executable, "-m", "build_tools.mkdocs.preview", "--regenerate", str(self.project.root)]
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             self.catch_up_process = process
             stdout, stderr = process.communicate()
@@ -379,7 +380,7 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
         server.problems = lambda: preview.problems
         server.error_handler = lambda code: server.error_page(code, site_dir)
         watched = [project.exemplars_dir, project.plans_dir, project.config_file]
-        watched += [Path(__file__).parent / "theme", Path(__file__).parent / "templates"]
+        watched += [Path(__file__).parents[1] / "theme", Path(__file__).parents[1] / "templates"]
         for path in watched:
             server.watch(str(path), recursive=path.is_dir())
         docs = project.docs_dir
@@ -535,4 +536,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--regenerate":
         _regenerate(Path(sys.argv[2]))
     else:
-        raise SystemExit("usage: python -m build_tools.preview --regenerate ROOT")
+        raise SystemExit("usage: python -m build_tools.mkdocs.preview --regenerate ROOT")

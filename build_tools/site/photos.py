@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from PIL import Image, ImageCms, ImageOps
 
-from .text import slugify
+from ..content.text import slugify
 
 WIDTHS = (480, 960, 1600)
 CARD_SIZE = (1200, 630)

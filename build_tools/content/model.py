@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 KINDS: dict[str, str] = {"ca-nhan": "Cá nhân", "tap-the": "Tập thể", "ho-gia-dinh": "Hộ gia đình"}
@@ -324,12 +324,6 @@ class Plan:
         if self.period_start == self.period_end:
             return f"năm {self.period_start}"
         return f"giai đoạn {self.period_start}-{self.period_end}"
-
-
-@dataclass(frozen=True)
-class Taxonomies:
-    fields: dict[str, Field] = field(default_factory=dict)
-    provinces: dict[str, Province] = field(default_factory=dict)
 
 
 def period_start(when: str) -> dt.date:

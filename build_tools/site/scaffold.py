@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .config import Project
-from .load import load_profile
-from .model import KINDS
-from .privacy import find_personal_data
-from .schema import (
+from ..content.config import Project
+from ..content.load import load_profile
+from ..content.model import KINDS
+from ..content.privacy import find_personal_data
+from ..content.schema import (
     PROFILE_KEYS,
     Context,
     Vocabulary,
@@ -28,7 +28,7 @@ from .schema import (
     validate_name,
     validate_province,
 )
-from .text import SLUG_RE, nfc, slugify
+from ..content.text import SLUG_RE, nfc, slugify
 
 SKELETON_OPTIONAL = ("locality", "organization", "plans", "awards", "photo", "sources", "tags")
 """Optional keys the skeleton offers as commented-out lines (the others matter only after publication)."""

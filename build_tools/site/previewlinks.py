@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .load import load_profile, load_yaml_file
+from ..content.load import load_profile, load_yaml_file
 
 UMBRELLA = "pr-preview"
 """The folder of the published site that holds the previews (the preview action's `umbrella-dir`)."""

@@ -52,7 +52,7 @@ from .privacy import (
 )
 from .problems import Problem
 from .richtext import render_story
-from .text import INVISIBLE, SLUG_RE, describe_invisible, fold, nfc, slugify
+from .text import INVISIBLE, SLUG_RE, describe_invisible, nfc, slugify
 
 SUMMARY_MAX = 300
 NAME_MAX = 150
@@ -1558,8 +1558,3 @@ def validate_taxonomies(fields_source: Source, provinces_source: Source) -> list
                 )
             )
     return problems
-
-
-def fold_key(value: str) -> str:
-    """Comparison key that ignores case and diacritics."""
-    return fold(value)

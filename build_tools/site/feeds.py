@@ -22,11 +22,11 @@ from feedgen.util import xml_elem
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .catalogue import Catalogue
-from .config import Settings
-from .model import KINDS, SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
+from ..content.catalogue import Catalogue
+from ..content.config import Settings
+from ..content.model import KINDS, SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
 from .photos import PhotoSet
-from .richtext import absolute_html
+from ..content.richtext import absolute_html
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 """Asia/Ho_Chi_Minh: +07:00 all year round since 1975, so a fixed offset is exact and needs no tz database."""
@@ -249,7 +249,7 @@ def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
 def build_item(
     e: Exemplar, cat: Catalogue, settings: Settings, absolute_story: str, photos: Mapping[str, PhotoSet]
 ) -> FeedItem:
-    """A story as feeds carry it (made in the story's worker by `build.generate`, so the feeds only serialise).
+    """A story as feeds carry it (made in the story's worker by `generate.generate`, so the feeds only serialise).
 
     `absolute_story`: the story's safe HTML with absolute links (`build.absolute_story`), put in as it is.
     """

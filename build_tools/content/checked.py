@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.write import write_file
 from .model import Exemplar
 from .schema import Vocabulary
-from .write import write_file
 
 _FORMAT = 1
 
@@ -53,7 +53,7 @@ def scope_stamp(vocabulary: Vocabulary) -> bytes:
 @functools.cache
 def _code_stamp() -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # all of build_tools: any rule or renderer may change what is checked
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()

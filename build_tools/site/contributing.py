@@ -15,19 +15,19 @@ from typing import Any
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .catalogue import vi_sort_key
+from ..content.catalogue import vi_sort_key
 from .cms import CMS_CONFIG, plan_titles, render_cms_config
-from .config import Project
-from .model import KINDS, Field, Province
+from ..content.config import Project
+from ..content.model import KINDS, Field, Province
 from .scaffold import yaml_example
-from .schema import PROFILE_KEYS, Key, profile_key
+from ..content.schema import PROFILE_KEYS, Key, profile_key
 
 CONTRIBUTING = "CONTRIBUTING.md"
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/de-xuat-guong-dien-hinh.yml"
 ISSUE_CONFIG = ".github/ISSUE_TEMPLATE/config.yml"
-REFERENCE_BEGIN = "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/schema.py; đừng sửa tay -->"
+REFERENCE_BEGIN = "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/content/schema.py; đừng sửa tay -->"
 REFERENCE_END = "<!-- END tham-chieu -->"
-GENERATED_NOTE = "# Tạo tự động từ build_tools/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
+GENERATED_NOTE = "# Tạo tự động từ build_tools/content/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
 
 
 class DocsError(Exception):

@@ -16,18 +16,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown.extensions.toc import nest_toc_tokens, strip_tags, unique
 from markupsafe import Markup, escape
 
-from .catalogue import Catalogue
+from ..content.catalogue import Catalogue
 from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
 from .compare import FieldComparison, build_comparisons
-from .config import Settings
+from ..content.config import Settings
 from .feeds import MAX_FEED_BYTES, FeedSpec
-from .model import KINDS, Exemplar, Plan
+from ..content.model import KINDS, Exemplar, Plan
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
 from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
-from .text import anchor_slugify, nfc, unicode_escape
+from ..content.text import anchor_slugify, nfc, unicode_escape
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 """Characters YAML reads as line breaks or refuses: escaped, so the JSON front matter is YAML that means the same.
@@ -350,7 +350,7 @@ def apart_from_title(html: str, title_id: str) -> str:
 @dataclass(frozen=True)
 class PageSpec:
     """A page to render: what `render_page` needs, so that the pages can be listed here and rendered elsewhere
-    (in worker processes, by `build.generate`)."""
+    (in worker processes, by `generate.generate`)."""
 
     path: str
     template: str

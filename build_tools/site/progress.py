@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .catalogue import Catalogue
-from .model import KINDS, Exemplar, Milestone, Plan, Target, period_start
+from ..content.catalogue import Catalogue
+from ..content.model import KINDS, Exemplar, Milestone, Plan, Target, period_start
 
 MILESTONE_STATES: dict[str, str] = {
     "past": "Đã qua mốc",
@@ -114,10 +114,6 @@ class TargetPeriod:
 class TargetProgress:
     target: Target
     periods: tuple[TargetPeriod, ...]
-
-    @property
-    def counted_kinds(self) -> tuple[str, ...]:
-        return self.target.kinds or tuple(KINDS)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogue import Catalogue
-from .model import KINDS
+from ..content.catalogue import Catalogue
+from ..content.model import KINDS
 
 CSV_FILES: dict[str, str] = {
     "by_year": "thong-ke/guong-theo-nam.csv",

@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .catalogue import Catalogue
-from .config import Settings
+from ..content.catalogue import Catalogue
+from ..content.config import Settings
 from .feeds import item_guid
-from .model import Exemplar, Plan
+from ..content.model import Exemplar, Plan
 from .photos import PhotoSet
 
 DATA_DIR = "du-lieu/"

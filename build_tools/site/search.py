@@ -35,11 +35,11 @@ from operator import sub
 
 import numpy as np
 
-from .catalogue import Catalogue, vi_sort_key
-from .model import KINDS, Exemplar, Field, Plan, Province
+from ..content.catalogue import Catalogue, vi_sort_key
+from ..content.model import KINDS, Exemplar, Field, Plan, Province
 from .pages import date_vi
-from .parallel import fork_map, shared
-from .text import fold, nfc
+from ..engine.parallel import fork_map, shared
+from ..content.text import fold, nfc
 
 FORMAT = b"EXS1"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""

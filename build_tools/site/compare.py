@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .catalogue import Catalogue
-from .model import KINDS, CriteriaGroup, Field, Plan
+from ..content.catalogue import Catalogue
+from ..content.model import KINDS, CriteriaGroup, Field, Plan
 from .progress import PlanProgress
 
 MIN_PLANS = 2

@@ -1,6 +1,6 @@
 """MkDocs plugin: adds the generated pages to the build and, under `serve`, regenerates on every change.
 
-Generation itself is plain Python (build.py); this is the thin seam that lets MkDocs, or later ProperDocs or
+Generation itself is plain Python (generate.py); this is the thin seam that lets MkDocs, or later ProperDocs or
 Zensical, render what it wrote.
 """
 
@@ -30,14 +30,14 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.meta import get_data
 
-from .cms import bundle_files
-from .config import load_project, parse_content_date
-from .parallel import quiet_worker
-from .problems import ContentError
-from .publish import checkpoint
+from ..content.config import load_project, parse_content_date
+from ..content.problems import ContentError
+from ..engine.parallel import quiet_worker
+from ..engine.publish import checkpoint
+from ..engine.write import link_or_copy
+from ..engine.write import write_file as write_tree_file
+from ..site.cms import bundle_files
 from .shell import render_with_shells, theme_renderer
-from .write import link_or_copy
-from .write import write_file as write_tree_file
 
 log = logging.getLogger("mkdocs.plugins.exemplars")
 
@@ -74,9 +74,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.renderers = 1
-        """Processes that share the rendering (set by `build.render_site`; plain `mkdocs build` uses one)."""
+        """Processes that share the rendering (set by `render.render_site`; plain `mkdocs build` uses one)."""
         self.use_shells = False
-        """Render pages of one shape through one theme shell (shell.py); set by `build.render_site`, whose dirty
+        """Render pages of one shape through one theme shell (shell.py); set by `render.render_site`, whose dirty
         build lets this plugin write those pages itself. Plain `mkdocs build` renders every page the usual way."""
         self.forked: list[tuple[int, int]] = []
         """(process id, read end of the pipe on which it reports an error) of each forked renderer."""
@@ -101,7 +101,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         generated: Collection[str] | None = None,
         rendered_cache: Path | None = None,
     ) -> None:
-        """Called before each build by `build.render_site`: this instance may serve several builds."""
+        """Called before each build by `render.render_site`: this instance may serve several builds."""
         self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
         self.use_shells = shells
         self._failure = -1
@@ -119,9 +119,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
     def on_pre_build(self, *, config: Any) -> None:
         if not self.serving:
             return
-        from .build import generate
-        from .problems import format_problems
-        from .publish import BuildBusy, tree_lock
+        from ..content.problems import format_problems
+        from ..engine.publish import BuildBusy, tree_lock
+        from ..generate import generate
 
         try:
             with tree_lock(self._root(config)):  # never while `exemplars build` reads the folder: drafts
@@ -145,7 +145,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             )
         nav_pages = set(_nav_paths(config.nav))
         hand_written = files.src_uris
-        # Into the emptied folder of `build.render_site`, the bulk of the files other than pages (the search index
+        # Into the emptied folder of `render.render_site`, the bulk of the files other than pages (the search index
         # and the stories' photo variants and cards: 29,000 at 10,000 stories) are linked by this plugin itself
         # (`_link_direct`), not handed to MkDocs as File objects it would only copy. What a hand-written page may
         # link in Markdown (feeds, open data), which MkDocs checks in strict mode, stays a File.
@@ -167,7 +167,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         for bundle in bundle_files(self._root(config)):  # the form editor's script, for /admin/ only
             files.append(File.generated(config, f"admin/{bundle.name}", abs_src_path=str(bundle)))
         if (self.renderers > 1 or self.use_shells) and not self.serving:
-            # `build.render_site` renders into an emptied folder, in MkDocs' dirty mode only to share the work:
+            # `render.render_site` renders into an emptied folder, in MkDocs' dirty mode only to share the work:
             # every file is new there, which MkDocs would otherwise find out with two `stat`s each.
             for file in files:
                 file.is_modified = _modified  # type: ignore[method-assign]

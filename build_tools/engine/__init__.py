@@ -1,0 +1,1 @@
+"""Stage 1 of the flow, used by every other: how work is shared among processes and lands on disk."""

@@ -1,0 +1,1 @@
+"""Stage 5: everything that knows MkDocs (the plugin, theme shells, rendering, `exemplars serve`)."""

@@ -1,0 +1,89 @@
+"""MkDocs renders the generated folder and the hand-written pages into a staging folder, its work shared."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Collection
+from pathlib import Path
+
+from ..content.config import Project
+from .plugin import RenderState
+
+
+def render_site(
+    project: Project,
+    staging: Path,
+    workers: int = 1,
+    *,
+    strict: bool = True,
+    site_url: str | None = None,
+    shells: bool = True,
+    generated: Collection[str] | None = None,
+    preview: bool = False,
+) -> RenderState | None:
+    """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
+
+    With several workers, the plugin forks renderers that each write every n-th page into `staging`
+    (`ExemplarsPlugin._fork_renderers`); a forked renderer ends here, its share written. Returns what MkDocs
+    gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
+    `shells`: stories go through one theme shell per shape of page (shell.py); off, MkDocs renders each. Pages
+    rendered through shells are kept in `.cache/rendered/` and linked into the site (plugin.RenderedCache).
+    `generated`: every file of the generated folder, when the caller has just written it.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_config(str(project.config_file), site_dir=str(staging), strict=strict)
+    if site_url is not None:
+        config.site_url = site_url
+    if preview:
+        config.extra["preview"] = True  # the theme's banner and robots tag (main.html, partials/ex-reader-head.html)
+    plugin = config.plugins.get("exemplars")
+    shared_rendering = workers > 1 and plugin is not None
+    dirty = plugin is not None and (shared_rendering or shells)  # into an empty folder: see _dirty_notice
+    if plugin is not None:
+        # MkDocs keeps plugin instances from one configuration load to the next in a process.
+        plugin.start_rendering(  # type: ignore[attr-defined]
+            workers if shared_rendering else 1,
+            shells=shells,
+            generated=generated,
+            rendered_cache=project.cache_dir / "rendered" if shells else None,
+        )
+    config.plugins.on_startup(command="build", dirty=False)
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(_dirty_notice)
+    try:
+        mkdocs_build(config, dirty=dirty)
+    except BaseException as error:
+        if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+            plugin.report_failure(error)  # type: ignore[union-attr]
+            _exit_renderer(1)
+        if shared_rendering:
+            plugin.stop_renderers()  # type: ignore[union-attr]
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        build_log.removeFilter(_dirty_notice)
+        if not (shared_rendering and plugin.is_forked_renderer):  # type: ignore[union-attr]
+            config.plugins.on_shutdown()
+    if shared_rendering and plugin.is_forked_renderer:  # type: ignore[union-attr]
+        _exit_renderer(0)
+    return getattr(plugin, "rendered", None)
+
+
+def _dirty_notice(record: logging.LogRecord) -> bool:
+    """Shared rendering and shells use MkDocs' dirty mode into an empty folder: its warning about stale pages does
+    not apply (and in strict mode would fail the build)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _exit_renderer(code: int) -> None:
+    """A forked renderer leaves without running the parent's clean-up (the parent still owns the folder)."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)

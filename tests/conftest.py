@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from build_tools.content.config import Project, load_project
+from build_tools.content.model import Plan
+from build_tools.generate import load_plans, load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -261,3 +263,14 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from build_tools.build import build_site
 
     return build_site(load_project(copy_repository(tmp_path_factory.mktemp("real") / "repo")))
+
+
+@pytest.fixture(scope="session")
+def plans() -> dict[str, Plan]:
+    """The repository's five plans as the build loads them, for the tests that compare them with their sources."""
+    project = load_project(REPO)
+    fields, provinces, problems = load_taxonomies(project)
+    assert problems == []
+    loaded, problems = load_plans(project, fields, provinces)
+    assert problems == []
+    return loaded

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.content.config import load_project
 from build_tools.content.model import Omission, Plan
-from build_tools.generate import load_plans, load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN_IDS = [
@@ -101,16 +99,6 @@ def _lines(section: SourceSection) -> list[str]:
         lines += [f"{child.label}) {child.heading}" if child.label.isalpha() else f"{child.label}. {child.heading}"]
         lines += _lines(child)
     return lines
-
-
-@pytest.fixture(scope="module")
-def plans() -> dict[str, Plan]:
-    project = load_project(REPO)
-    fields, provinces, problems = load_taxonomies(project)
-    assert problems == []
-    loaded, problems = load_plans(project, fields, provinces)
-    assert problems == []
-    return loaded
 
 
 def unaccounted(plan: Plan) -> list[str]:

@@ -10,19 +10,9 @@ import pytest
 
 from build_tools.content.config import load_project
 from build_tools.content.model import Plan
-from build_tools.generate import load_plans, load_taxonomies
+from build_tools.generate import load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def plans() -> dict[str, Plan]:
-    project = load_project(REPO)
-    fields, provinces, problems = load_taxonomies(project)
-    assert problems == []
-    loaded, problems = load_plans(project, fields, provinces)
-    assert problems == []
-    return loaded
 
 
 def _flat(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -36,21 +38,28 @@ def _fetch_until(url: str, needle: str, timeout: float = 60) -> str:
     raise AssertionError(f"{needle!r} never appeared at {url}; last page:\n{last[:500]}")
 
 
-@pytest.fixture
-def served(site: SiteFixture) -> Iterator[tuple[SiteFixture, str]]:
-    site.profile("dang-xem", name="Người đang xem")
-    site.profile("ban-nhap", name="Người trong bản nháp", draft=True)
+@contextlib.contextmanager
+def running_serve(root: Path) -> Iterator[str]:
+    """`exemplars serve` on a free loopback port, as a contributor starts it; yields its address."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "build_tools.cli", "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield site, f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(site: SiteFixture) -> Iterator[tuple[SiteFixture, str]]:
+    site.profile("dang-xem", name="Người đang xem")
+    site.profile("ban-nhap", name="Người trong bản nháp", draft=True)
+    with running_serve(site.root) as base:
+        yield site, base
 
 
 def test_preview_shows_drafts_and_reloads_an_edited_profile(served: tuple[SiteFixture, str]) -> None:

@@ -4,8 +4,6 @@ shows there, over the last good page, with file, line, field and message in Viet
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +14,7 @@ import pytest
 
 from .browser import browser  # noqa: F401 (the fixture)
 from .conftest import BASE_PROFILE, SiteFixture, profile_text
-from .test_serve import _fetch_until, _free_port
+from .test_serve import _fetch_until, running_serve
 
 PANEL = 'id="ex-serve-problems"'
 BROKEN = {**BASE_PROFILE, "name": "Người đang xem", "kind": "<script>alert(1)</script>"}
@@ -25,19 +23,9 @@ BROKEN = {**BASE_PROFILE, "name": "Người đang xem", "kind": "<script>alert(1
 @pytest.fixture
 def serving(site: SiteFixture) -> Iterator[tuple[SiteFixture, str]]:
     site.profile("dang-xem", name="Người đang xem")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with running_serve(site.root) as base:
         _fetch_until(f"{base}/guong/dang-xem/", "Người đang xem")
         yield site, base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _fetch_missing(url: str, needle: str, timeout: float = 60) -> str:
@@ -115,14 +103,7 @@ def test_the_browser_shows_the_problems_and_reloads_without_them(
 
 def test_started_on_a_broken_profile_the_preview_lists_the_problems_and_builds_once_fixed(site: SiteFixture) -> None:
     site.profile("dang-xem", name="Người đang xem", consent=False)
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with running_serve(site.root) as base:
         page = _fetch_missing(f"{base}/", PANEL)  # no site yet: every address answers the list
         assert "<h1>Chưa tạo được trang xem trước</h1>" in page
         assert 'data-path="exemplars/dang-xem/index.md"' in page and 'data-key="consent"' in page
@@ -131,6 +112,3 @@ def test_started_on_a_broken_profile_the_preview_lists_the_problems_and_builds_o
         home = _fetch_until(f"{base}/", "Người đang xem")
         assert PANEL not in home
         assert PANEL not in _fetch_until(f"{base}/guong/dang-xem/", "Người đang xem")
-    finally:
-        process.terminate()
-        process.wait(timeout=20)

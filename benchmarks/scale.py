@@ -94,6 +94,8 @@ class Result:
     photos: int
     cold: Run
     warm: Run
+    ci_like: Run
+    """Median of the builds with only what `deploy.yml` restores in `.cache/` (see `CI_RESTORES`)."""
     identical: bool
     stages: dict[str, dict[str, float]]
     """Of the cold build."""
@@ -107,8 +109,23 @@ class Result:
     warm_stages: dict[str, dict[str, float]] = field(default_factory=dict)
     """Of the build with the cache warm: what a CI build (cache restored) or a second local build costs."""
     warm_samples: list[float] = field(default_factory=list)
+    ci_like_stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    ci_like_samples: list[float] = field(default_factory=list)
     hugo_samples: list[float] = field(default_factory=list)
     """Wall times of every warm build and every Hugo build; `warm` and `hugo` are the median runs."""
+
+
+CI_RESTORES = ("photos", "cards", "stories", "checked.pickle")
+"""What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, stories and checked profiles are
+cached; pages rendered through shells are not (they hold the site's absolute URL and theme)."""
+
+
+def keep_only_ci_cache(cache: Path, aside: Path) -> None:
+    """Leave in `cache` only what CI restores; the rest is renamed into `aside` (instant), deleted after the run."""
+    aside.mkdir(parents=True, exist_ok=True)
+    for entry in cache.iterdir():
+        if entry.name not in CI_RESTORES:
+            entry.rename(aside / entry.name)
 
 
 SETTLE_S = 2.0
@@ -288,7 +305,8 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     hugo_root, hugo_outs = work / f"hugo-{n}", [work / f"hugo-site-{n}-{i}" for i in range(1, repeat + 1)]
     # Whatever an earlier run left goes first: deleting tens of thousands of files slows the creation of new
     # ones for a while on some filesystems, so nothing is deleted between the measured builds below.
-    for path in (corpus / ".cache", corpus / ".generated", site, *agains, *hugo_outs):
+    leftovers = [work / f"{name}-{n}-{i}" for name in ("site", "aside") for i in range(1, repeat + 1)]
+    for path in (corpus / ".cache", corpus / ".generated", site, *agains, *hugo_outs, *leftovers):
         shutil.rmtree(path, ignore_errors=True)
     timings = work / f"timings-{n}.json"
     build = [exemplars, "--root", str(corpus), "build", "--timings", str(timings), "--site-dir"]
@@ -302,21 +320,31 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     # Warm builds and Hugo's alternate, each into a new folder, so both meet the same state of the machine;
     # the median of each is reported (one sample moved by ±10 % between runs).
     warms: list[tuple[Run, dict[str, dict[str, float]]]] = []
+    ci_likes: list[tuple[Run, dict[str, dict[str, float]]]] = []
     hugos: list[Run] = []
     for number, (again, hugo_out) in enumerate(zip(agains, hugo_outs, strict=True), start=1):
+        # CI-like first (what deploy.yml restores), then warm (everything the CI-like build left in `.cache/`).
+        keep_only_ci_cache(corpus / ".cache", work / f"aside-{n}-{number}")
+        ci_out = work / f"site-{n}-ci-{number}"
+        ci_run = run_measured([*build, str(ci_out)], log=work / f"build-{n}-ci-{number}.log")
+        ci_likes.append((ci_run, stage_table(json.loads(timings.read_text()))))
         warm_run = run_measured([*build, str(again)], log=work / f"build-{n}-again-{number}.log")
         warms.append((warm_run, stage_table(json.loads(timings.read_text()))))
         hugos.append(run_measured([*hugo_command, str(hugo_out)]))
         print(
-            f"  warm build {warm_run.wall_s:.1f} s (CPU {warm_run.cpu_s:.1f} s); Hugo {hugos[-1].wall_s:.1f} s",
+            f"  CI-like build {ci_run.wall_s:.1f} s (CPU {ci_run.cpu_s:.1f} s); warm build {warm_run.wall_s:.1f} s"
+            f" (CPU {warm_run.cpu_s:.1f} s); Hugo {hugos[-1].wall_s:.1f} s",
             flush=True,
         )
     warm, warm_stages = sorted(warms, key=lambda item: item[0].wall_s)[len(warms) // 2]
+    ci_like, ci_like_stages = sorted(ci_likes, key=lambda item: item[0].wall_s)[len(ci_likes) // 2]
     hugo = sorted(hugos, key=lambda run: run.wall_s)[len(hugos) // 2]
     identical = tree_digest(site) == tree_digest(agains[0])
     hugo_out = hugo_outs[0]
     print(
-        f"  median: warm build {warm.wall_s:.1f} s, Hugo {hugo.wall_s:.1f} s; byte-identical: {identical}", flush=True
+        f"  median: CI-like build {ci_like.wall_s:.1f} s, warm build {warm.wall_s:.1f} s, Hugo {hugo.wall_s:.1f} s;"
+        f" byte-identical: {identical}",
+        flush=True,
     )
 
     result = Result(
@@ -325,6 +353,8 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
         photos=photos,
         cold=cold,
         warm=warm,
+        ci_like=ci_like,
+        ci_like_stages=ci_like_stages,
         identical=identical,
         stages=stages,
         warm_stages=warm_stages,
@@ -336,14 +366,19 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
         preview=measure_preview(corpus, work) if preview else None,
     )
     result.warm_samples = [run.wall_s for run, _ in warms]
+    result.ci_like_samples = [run.wall_s for run, _ in ci_likes]
     result.hugo_samples = [run.wall_s for run in hugos]
-    for path in agains[1:] + hugo_outs[1:]:  # measured; the first of each stays for a look
+    ci_outs = [work / f"site-{n}-ci-{i}" for i in range(1, repeat + 1)]
+    asides = [work / f"aside-{n}-{i}" for i in range(1, repeat + 1)]
+    for path in agains[1:] + hugo_outs[1:] + ci_outs + asides:  # measured; the first of each stays for a look
         shutil.rmtree(path, ignore_errors=True)
     result.ratios = {
         "cold_wall_vs_hugo": cold.wall_s / hugo.wall_s,
         "cold_cpu_vs_hugo": cold.cpu_s / hugo.cpu_s,
         "warm_wall_vs_hugo": warm.wall_s / hugo.wall_s,
         "warm_cpu_vs_hugo": warm.cpu_s / hugo.cpu_s,
+        "ci_like_wall_vs_hugo": ci_like.wall_s / hugo.wall_s,
+        "ci_like_cpu_vs_hugo": ci_like.cpu_s / hugo.cpu_s,
     }
     if result.preview:
         result.ratios["preview_vs_hugo_build"] = result.preview["visible_max_s"] / hugo.wall_s
@@ -389,9 +424,8 @@ def _ratio(r: Result, key: str) -> str:
 
 
 def _stage(r: Result, stage: str) -> str:
-    cold, warm = r.stages[stage], r.warm_stages.get(stage)
-    text = f"{cold['wall_s']:.1f} s (CPU {cold['cpu_s']:.1f} s)"
-    return text + (f" / {warm['wall_s']:.1f} s (CPU {warm['cpu_s']:.1f} s)" if warm else "")
+    runs = (r.stages.get(stage), r.ci_like_stages.get(stage), r.warm_stages.get(stage))
+    return " / ".join(f"{run['wall_s']:.1f} s (CPU {run['cpu_s']:.1f} s)" if run else "–" for run in runs)
 
 
 def _samples(walls: list[float]) -> str:
@@ -426,10 +460,12 @@ ROWS: list[tuple[str, Any]] = [
     ("**full build, cold** (no cache)", lambda r: _s(r.cold)),
     ("**Hugo**, same profiles (median)", lambda r: _s(r.hugo) + _samples(r.hugo_samples)),
     ("**ours ÷ Hugo**, wall (CPU)", lambda r: _ratio(r, "cold")),
+    ("full build, CI-like (median; what deploy.yml restores)", lambda r: _s(r.ci_like) + _samples(r.ci_like_samples)),
+    ("CI-like ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "ci_like")),
     ("full build, cache warm (median)", lambda r: _s(r.warm) + _samples(r.warm_samples)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
     ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
-    *((f"– {stage}: cold / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
+    *((f"– {stage}: cold / CI-like / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
     ("peak memory of any process: ours / Hugo", lambda r: f"{r.cold.peak_mib:,.0f} / {r.hugo.peak_mib:,.0f} MiB"),
     ("load average before → after the cold build", lambda r: f"{r.cold.load_before:.1f} → {r.cold.load_after:.1f}"),
     ("output (files)", lambda r: f"{r.sizes.total_bytes / 1e6:,.0f} MB ({r.sizes.files:,})"),

@@ -28,6 +28,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -58,6 +59,7 @@ STAGES = {
     "generate": ("photos", "stories", "pages", "write"),
     "search index": ("search",),
     "feeds and data": ("feeds_data",),
+    "privacy scan": ("privacy",),
     "MkDocs": ("mkdocs", "publish"),
 }
 """Report stages → the build's own timing stages (build_tools/generate.py; "mkdocs" and "publish": build.py). Each
@@ -94,6 +96,8 @@ class Result:
     photos: int
     cold: Run
     warm: Run
+    edited: Run
+    """A build with the cache warm after one profile's story was edited (then the edit is undone)."""
     ci_like: Run
     """Median of the builds with only what `deploy.yml` restores in `.cache/` (see `CI_RESTORES`)."""
     identical: bool
@@ -250,7 +254,7 @@ def measure_preview(corpus: Path, work: Path, edits: int = EDITS) -> dict[str, A
     exemplars = str(Path(sys.executable).with_name("exemplars"))
     port = _free_port()
     log_path = work / f"serve-{corpus.name}.log"
-    profile = sorted((corpus / "exemplars").rglob("index.md"))[len(list((corpus / "exemplars").rglob("index.md"))) // 2]
+    profile = middle_profile(corpus)
     slug, original = profile.parent.name, profile.read_bytes()
     url = f"http://127.0.0.1:{port}/guong/{slug}/"
     started = time.perf_counter()
@@ -296,6 +300,24 @@ def measure_preview(corpus: Path, work: Path, edits: int = EDITS) -> dict[str, A
     }
 
 
+def middle_profile(corpus: Path) -> Path:
+    """The profile the edit measurements change: the middle one in path order, the same in every run."""
+    profiles = sorted((corpus / "exemplars").rglob("index.md"))
+    return profiles[len(profiles) // 2]
+
+
+def measure_edited_build(corpus: Path, build: list[str], site: Path, log: Path) -> Run:
+    """`exemplars build` after one profile's story gained a paragraph, the cache warm: what an officer's merged
+    correction costs CI when the rendered pages are kept. The edit is undone afterwards (the corpus is reused)."""
+    profile = middle_profile(corpus)
+    original = profile.read_bytes()
+    profile.write_bytes(original.rstrip(b"\n") + "\n\nĐoạn sửa thử để đo một lần sửa.\n".encode())
+    try:
+        return run_measured([*build, str(site)], log=log)
+    finally:
+        profile.write_bytes(original)
+
+
 def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) -> Result:
     exemplars = str(Path(sys.executable).with_name("exemplars"))
     corpus, photos = corpus_for(work, n)
@@ -306,6 +328,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     # Whatever an earlier run left goes first: deleting tens of thousands of files slows the creation of new
     # ones for a while on some filesystems, so nothing is deleted between the measured builds below.
     leftovers = [work / f"{name}-{n}-{i}" for name in ("site", "aside") for i in range(1, repeat + 1)]
+    leftovers.append(work / f"site-{n}-edited")
     for path in (corpus / ".cache", corpus / ".generated", site, *agains, *hugo_outs, *leftovers):
         shutil.rmtree(path, ignore_errors=True)
     timings = work / f"timings-{n}.json"
@@ -339,6 +362,8 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     warm, warm_stages = sorted(warms, key=lambda item: item[0].wall_s)[len(warms) // 2]
     ci_like, ci_like_stages = sorted(ci_likes, key=lambda item: item[0].wall_s)[len(ci_likes) // 2]
     hugo = sorted(hugos, key=lambda run: run.wall_s)[len(hugos) // 2]
+    edited = measure_edited_build(corpus, build, work / f"site-{n}-edited", work / f"build-{n}-edited.log")
+    print(f"  one profile edited, cache warm: {edited.wall_s:.1f} s (CPU {edited.cpu_s:.1f} s)", flush=True)
     identical = tree_digest(site) == tree_digest(agains[0])
     hugo_out = hugo_outs[0]
     print(
@@ -354,6 +379,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
         cold=cold,
         warm=warm,
         ci_like=ci_like,
+        edited=edited,
         ci_like_stages=ci_like_stages,
         identical=identical,
         stages=stages,
@@ -370,7 +396,9 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     result.hugo_samples = [run.wall_s for run in hugos]
     ci_outs = [work / f"site-{n}-ci-{i}" for i in range(1, repeat + 1)]
     asides = [work / f"aside-{n}-{i}" for i in range(1, repeat + 1)]
-    for path in agains[1:] + hugo_outs[1:] + ci_outs + asides:  # measured; the first of each stays for a look
+    for path in (
+        agains[1:] + hugo_outs[1:] + ci_outs + asides + [work / f"site-{n}-edited"]
+    ):  # measured; the first of each stays for a look
         shutil.rmtree(path, ignore_errors=True)
     result.ratios = {
         "cold_wall_vs_hugo": cold.wall_s / hugo.wall_s,
@@ -379,6 +407,8 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
         "warm_cpu_vs_hugo": warm.cpu_s / hugo.cpu_s,
         "ci_like_wall_vs_hugo": ci_like.wall_s / hugo.wall_s,
         "ci_like_cpu_vs_hugo": ci_like.cpu_s / hugo.cpu_s,
+        "edited_wall_vs_hugo": edited.wall_s / hugo.wall_s,
+        "edited_cpu_vs_hugo": edited.cpu_s / hugo.cpu_s,
     }
     if result.preview:
         result.ratios["preview_vs_hugo_build"] = result.preview["visible_max_s"] / hugo.wall_s
@@ -464,6 +494,8 @@ ROWS: list[tuple[str, Any]] = [
     ("CI-like ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "ci_like")),
     ("full build, cache warm (median)", lambda r: _s(r.warm) + _samples(r.warm_samples)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),
+    ("one profile edited, cache warm", lambda r: _s(r.edited)),
+    ("edited ÷ Hugo's full build, wall (CPU)", lambda r: _ratio(r, "edited")),
     ("two builds byte-identical", lambda r: "yes" if r.identical else "**no**"),
     *((f"– {stage}: cold / CI-like / warm", lambda r, stage=stage: _stage(r, stage)) for stage in STAGES),
     ("peak memory of any process: ours / Hugo", lambda r: f"{r.cold.peak_mib:,.0f} / {r.hugo.peak_mib:,.0f} MiB"),
@@ -480,18 +512,29 @@ ROWS: list[tuple[str, Any]] = [
 ]
 
 
+GROWTH_RUNS = ("cold", "ci_like", "warm")
+
+
+def growth_exponent(n1: int, t1: float, n2: int, t2: float) -> float:
+    """k in t ∝ n^k between two sizes: 1 is linear growth, below 1 fixed costs still weigh, above 1 worse."""
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
 def table(results: list[Result]) -> str:
     """The Markdown table of benchmarks/README.md."""
     rows = [[label, *(cell(r) for r in results)] for label, cell in ROWS]
     for index in range(1, len(results)):
         small, large = results[index - 1], results[index]
         cells = [""] * len(results)
+        walls = [(getattr(small, run).wall_s, getattr(large, run).wall_s) for run in GROWTH_RUNS]
         cells[index] = " / ".join(
-            f"×{getattr(large, run).wall_s / getattr(small, run).wall_s:.1f}"
-            f" (×{getattr(large, run).cpu_s / getattr(small, run).cpu_s:.1f})"
-            for run in ("cold", "warm")
+            f"×{t2 / t1:.1f} (exponent {growth_exponent(small.n, t1, large.n, t2):.2f})" for t1, t2 in walls
         )
-        label = f"growth {small.n:,} → {large.n:,} profiles (×{large.n / small.n:g}): cold / warm, wall (CPU)"
+        label = (
+            f"growth {small.n:,} → {large.n:,} profiles (×{large.n / small.n:g}), wall: "
+            + " / ".join(GROWTH_RUNS)
+            + " (exponent: 1 is linear)"
+        )
         rows.append([label, *cells])
     header = ["", *(f"N = {r.n:,}" for r in results)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

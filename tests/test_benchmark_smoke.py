@@ -31,16 +31,29 @@ def test_scale_benchmark_runs_at_one_hundred_profiles(tmp_path: Path) -> None:
     assert {"date", "cpu", "cores", "ram_gib", "hugo", "mkdocs"} <= set(report["machine"])
     [result] = report["results"]
     assert result["n"] == 100 and result["identical"] is True
-    for run in ("cold", "warm", "hugo"):
+    for run in ("cold", "ci_like", "warm", "edited", "hugo"):
         assert {"wall_s", "cpu_s", "peak_mib", "load_before"} <= set(result[run])
-    assert set(result["stages"]) == {"check", "generate", "search index", "feeds and data", "MkDocs"}
+    assert set(result["stages"]) == {
+        "check",
+        "generate",
+        "search index",
+        "feeds and data",
+        "privacy scan",
+        "MkDocs",
+    }
     assert {"story_median_bytes", "home_bytes", "total_bytes"} <= set(result["sizes"])
     assert result["feeds"]["count"] > 0 and result["feeds"]["max_bytes"] > 0
     assert len(result["search"]["queries"]) == 20
     assert len(result["preview"]["visible_s"]) == 3 and result["preview"]["caught_up_s"] is not None
-    assert {"cold_wall_vs_hugo", "warm_wall_vs_hugo", "preview_vs_hugo_build"} <= set(result["ratios"])
+    assert {"cold_wall_vs_hugo", "ci_like_wall_vs_hugo", "warm_wall_vs_hugo", "edited_wall_vs_hugo"} <= set(
+        result["ratios"]
+    )
+    assert "preview_vs_hugo_build" in result["ratios"]
+    # The CI-like build (only what deploy.yml restores) has its own stages and samples beside the warm one.
+    assert set(result["ci_like_stages"]) == set(result["stages"])
     # Warm builds and Hugo's alternate; the median of each is the one reported.
-    assert len(result["warm_samples"]) == len(result["hugo_samples"]) == 3
+    assert len(result["warm_samples"]) == len(result["ci_like_samples"]) == len(result["hugo_samples"]) == 3
     assert result["warm"]["wall_s"] == sorted(result["warm_samples"])[1]
     assert result["hugo"]["wall_s"] == sorted(result["hugo_samples"])[1]
     assert "| **ours ÷ Hugo**, wall (CPU) |" in done.stdout
+    assert "| CI-like ÷ Hugo, wall (CPU) |" in done.stdout and "| one profile edited, cache warm |" in done.stdout

@@ -14,7 +14,7 @@ from build_tools.build import build_site
 from build_tools.cli import main
 from build_tools.content.config import load_project
 from build_tools.content.problems import ContentError
-from build_tools.content.schema import SUMMARY_MAX
+from build_tools.content.schema.keys import SUMMARY_MAX
 from build_tools.generate import check, load_taxonomies
 from build_tools.site.cms import CMS_CONFIG, github_repo, render_cms_config
 
@@ -67,7 +67,7 @@ def test_the_committed_form_settings_are_what_the_schema_generates() -> None:
     path = REPO / CMS_CONFIG
     assert owners_of(CMS_CONFIG) == ["@org/ky-thuat"], "generated settings are reviewed by the technical team"
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
-    assert path.read_text(encoding="utf-8").startswith("# Tạo tự động từ build_tools/content/schema.py")
+    assert path.read_text(encoding="utf-8").startswith("# Tạo tự động từ build_tools/content/schema/keys.py")
 
 
 def test_a_stale_form_is_reported_by_docs_check(site: SiteFixture, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ import yaml
 
 from build_tools.cli import main
 from build_tools.content.problems import ContentError
-from build_tools.content.schema import Vocabulary
+from build_tools.content.schema.vocabulary import Vocabulary
 from build_tools.generate import check, load_taxonomies
 from build_tools.site.scaffold import Answers, ask_answers
 

@@ -53,12 +53,13 @@ def suggest(value: str, choices: Sequence[str]) -> str:
 
 
 def type_name(value: Any) -> str:
+    """What a value is, in the words an officer reads in "(đang là …)"."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "để trống"
     if isinstance(value, bool):
         return f"giá trị đúng/sai `{str(value).lower()}`"
     if isinstance(value, list):
-        return "một danh sách"
+        return "một danh sách" if value else "một danh sách trống"
     if isinstance(value, dict):
         return "một nhóm trường"
     if isinstance(value, int | float):

@@ -37,6 +37,10 @@ NAME_MAX = 150
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 _PHONE_PHOTO_TYPES = (".heic", ".heif", ".avif", ".dng", ".tif", ".tiff", ".bmp", ".gif")
 CORRECTION_MAX = 500
+LOCALITY_MAX = 200
+ORGANIZATION_MAX = 200
+PERSONAL_KINDS = ("ca-nhan", "ho-gia-dinh")
+"""Kinds whose profiles are personal data: published only with consent."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def validate_fields(value: Any, ctx: Context) -> Iterator[Issue]:
             hint = f" Có phải ý bạn là `{guess}`?" if guess else suggest(str(item), known)
             yield Issue(f"mã lĩnh vực `{item}` không có trong danh mục (plans/fields.yml).{hint}", f"fields.{index}")
         elif value.index(item) != index:
-            yield Issue(f"lĩnh vực `{item}` bị ghi hai lần.", f"fields.{index}")
+            yield Issue(f"lĩnh vực `{item}` bị ghi hai lần. Hãy xóa mục thừa.", f"fields.{index}")
 
 
 @profile_rule(
@@ -216,7 +220,7 @@ def _keystrokes(a: str, b: str) -> int:
     example="Phường Lộc Hạ, TP. Nam Định",
 )
 def validate_locality(value: Any, ctx: Context) -> Iterator[Issue]:
-    yield from plain_text(value, "Địa bàn (locality)", limit=200)
+    yield from plain_text(value, "Địa bàn (locality)", limit=LOCALITY_MAX)
 
 
 @profile_rule(
@@ -227,7 +231,7 @@ def validate_locality(value: Any, ctx: Context) -> Iterator[Issue]:
     example="Trường THCS Trần Đăng Ninh",
 )
 def validate_organization(value: Any, ctx: Context) -> Iterator[Issue]:
-    yield from plain_text(value, "Cơ quan, đơn vị (organization)", limit=200)
+    yield from plain_text(value, "Cơ quan, đơn vị (organization)", limit=ORGANIZATION_MAX)
 
 
 @profile_rule(
@@ -453,9 +457,9 @@ def _source_url_problem(url: Any) -> str | None:
 
 
 def validate_verifiable(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """A published real profile gives readers a way to check it: at least one award with its decision number, or
-    one press source. Drafts are not published yet; samples say they are invented. A mistake in `awards` or `sources`
-    themselves is reported by their own rule, not twice."""
+    """The rule the texts of `awards` and `sources` state: a published real profile gives readers a way to check it,
+    at least one award with its decision number, or one press source. Drafts are not published yet; samples say they
+    are invented. A mistake in `awards` or `sources` themselves is reported by their own rule, not twice."""
     if data.get("draft") is True or data.get("sample") is True:
         return
     awards, sources = data.get("awards", []), data.get("sources", [])
@@ -464,43 +468,38 @@ def validate_verifiable(data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if any(isinstance(a, dict) and isinstance(a.get("decision"), str) and a["decision"].strip() for a in awards):
         return
     if awards:
-        yield "awards", _UNVERIFIED_AWARD_MESSAGE
+        yield (
+            "awards",
+            "khen thưởng chưa ghi số quyết định và hồ sơ chưa có bài báo đã đưa tin, nên bạn đọc không kiểm chứng "
+            "được. Hãy ghi số quyết định vào khen thưởng, ví dụ `decision: Quyết định số 1234/QĐ-UBND`, hoặc thêm "
+            'bài báo vào `sources`, ví dụ `sources: [{title: "Tên bài", url: "https://…"}]`.',
+        )
     else:
-        yield "awards", _UNVERIFIED_MESSAGE
-
-
-_UNVERIFIED_MESSAGE = (
-    "hồ sơ chưa có căn cứ để bạn đọc kiểm chứng: cần ít nhất một khen thưởng có số quyết định hoặc một bài báo "
-    "đã đưa tin. Hãy thêm khen thưởng, ví dụ `awards: [{title: Bằng khen của Chủ tịch UBND tỉnh, decision: "
-    'Quyết định số 1234/QĐ-UBND, date: 2023-05-12}]`, hoặc bài báo, ví dụ `sources: [{title: "Tên bài", '
-    'url: "https://…"}]`.'
-)
-_UNVERIFIED_AWARD_MESSAGE = (
-    "khen thưởng chưa ghi số quyết định và hồ sơ chưa có bài báo đã đưa tin, nên bạn đọc không kiểm chứng được. "
-    "Hãy ghi số quyết định vào khen thưởng, ví dụ `decision: Quyết định số 1234/QĐ-UBND`, hoặc thêm bài báo vào "
-    '`sources`, ví dụ `sources: [{title: "Tên bài", url: "https://…"}]`.'
-)
+        yield (
+            "awards",
+            "hồ sơ chưa có căn cứ để bạn đọc kiểm chứng: cần ít nhất một khen thưởng có số quyết định hoặc một bài "
+            "báo đã đưa tin. Hãy thêm khen thưởng, ví dụ `awards: [{title: Bằng khen của Chủ tịch UBND tỉnh, "
+            'decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}]`, hoặc bài báo, ví dụ `sources: [{title: "Tên '
+            'bài", url: "https://…"}]`.',
+        )
 
 
 @profile_rule(
     "consent",
     required=False,
     label="Sự đồng ý",
-    required_for=("ca-nhan", "ho-gia-dinh"),
+    required_for=PERSONAL_KINDS,
     rule="Bắt buộc `true` với cá nhân và hộ gia đình: người được nêu gương đã đồng ý (bằng văn bản) cho đăng.",
     example="true",
 )
 def validate_consent(value: Any, ctx: Context) -> Iterator[Issue]:
     if not isinstance(value, bool):
         yield Issue(f"chỉ ghi `true` (đã có sự đồng ý) hoặc `false` (đang là {type_name(value)}).")
-    elif value is not True and ctx.data.get("kind") in ("ca-nhan", "ho-gia-dinh"):
-        yield Issue(_CONSENT_MESSAGE)
-
-
-_CONSENT_MESSAGE = (
-    "hồ sơ cá nhân và hộ gia đình là dữ liệu cá nhân: chỉ đăng khi đã có sự đồng ý của người được nêu gương. "
-    "Sau khi có đồng ý (bằng văn bản), ghi `consent: true`."
-)
+    elif value is not True and ctx.data.get("kind") in PERSONAL_KINDS:
+        yield Issue(
+            "hồ sơ cá nhân và hộ gia đình là dữ liệu cá nhân: chỉ đăng khi đã có sự đồng ý của người được nêu gương. "
+            "Sau khi có đồng ý (bằng văn bản), ghi `consent: true`."
+        )
 
 
 @profile_rule(

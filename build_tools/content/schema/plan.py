@@ -156,7 +156,8 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
                     source.path,
                     source.lines.get("id", 1),
                     "id",
-                    f"mã kế hoạch `{data.get('id')}` phải trùng tên tệp `{file_id}`.",
+                    f"mã kế hoạch `{data.get('id')}` phải trùng tên tệp `{file_id}`. Hãy ghi `id: {file_id}`, "
+                    "hoặc đổi tên tệp theo mã.",
                 )
             )
         for index, item in enumerate(data.get("fields") or ()):
@@ -184,12 +185,21 @@ def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequenc
         ceased = data.get("ceased")
         if isinstance(ceased, dict) and isinstance(ceased.get("date"), str) and len(ceased["date"]) != 10:
             key = "ceased.date"
-            problems.append(Problem(source.path, source.lines.get(key, 1), key, "cần ngày đầy đủ dạng `2025-07-01`."))
+            message = (
+                "ngày cơ quan ban hành không còn cần đủ năm, tháng, ngày, ví dụ `2025-07-01` "
+                f"(đang là `{ceased['date']}`)."
+            )
+            problems.append(Problem(source.path, source.lines.get(key, 1), key, message))
         period = data.get("period")
         start, end = (period.get("start"), period.get("end")) if isinstance(period, dict) else (None, None)
         if isinstance(start, int) and isinstance(end, int) and start > end:
             problems.append(
-                Problem(source.path, source.lines.get("period", 1), "period", "năm bắt đầu sau năm kết thúc.")
+                Problem(
+                    source.path,
+                    source.lines.get("period", 1),
+                    "period",
+                    f"năm bắt đầu {start} sau năm kết thúc {end}. Sửa lại `start` hoặc `end`.",
+                )
             )
         problems += _check_ranges(source)
         problems += _plan_years(source)

@@ -24,7 +24,7 @@ from ..privacy import (
 from ..problems import Problem
 from ..richtext import render_story
 from ..text import SLUG_RE, slugify
-from .checks import Context, invisible_characters, invisible_value_message, unknown_keys
+from .checks import Context, invisible_characters, invisible_value_message, type_name, unknown_keys
 from .keys import PROFILE_KEY_NAMES, PROFILE_KEYS, validate_verifiable
 from .vocabulary import Vocabulary
 
@@ -55,7 +55,10 @@ def validate_profile(source: Source, slug: str, folder: Path, vocabulary: Vocabu
         )
     data = source.data
     if not isinstance(data, dict):
-        report("phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`.")
+        report(
+            "phần thông tin đầu tệp phải là các dòng `tên-trường: giá trị`, ví dụ `name: Nguyễn Thị Hương` "
+            f"(đang là {type_name(data)}). Hãy viết theo “Ví dụ hồ sơ hoàn chỉnh” trong CONTRIBUTING.md."
+        )
         return problems
     # The file was checked on reading; only a YAML escape (`"\u202e"`, which needs a backslash) can bring more.
     for key, char in invisible_characters(data) if "\\" in source.text or not source.text else ():
@@ -143,15 +146,15 @@ def personal_data_in(
             if finding.value not in reported:
                 reported.add(finding.value)
                 yield _story_line(source, finding), None, finding.message, finding.value
-    for name, what in ((slug, "tên thư mục"), (photo or "", "tên tệp ảnh")):
+    for name, what, key in ((slug, "tên thư mục", None), (photo or "", "tên tệp ảnh", "photo.src")):
         for finding in find_personal_data(name.replace("_", " ")):
             if finding.value not in allowed:
-                line = 1 if what == "tên thư mục" else source.lines.get("photo.src", 1)
+                line = 1 if key is None else source.lines.get(key, 1)
                 message = (
                     f"{what} `{name}` có `{finding.text}`, giống số điện thoại, số căn cước hoặc thư điện tử; tên "
                     "này thành địa chỉ trên trang. Hãy đổi tên, bỏ phần đó đi."
                 )
-                yield line, None, message, finding.value
+                yield line, key, message, finding.value
 
 
 _MARKUP_SIGNS = re.compile(r"<[^>]*>|[*_`\\~]")

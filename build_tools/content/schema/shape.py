@@ -45,7 +45,7 @@ def validate_shape(
 ) -> Iterator[Issue]:
     """Walk a value against its shape; every mismatch is one issue at the deepest key."""
     vocabulary = vocabulary or {}
-    where = key or "tệp"
+    whole = "" if key else "tệp "  # a nested value is named by its key already
     if shape.kind == "text":
         if not isinstance(value, str) or not value.strip():
             yield Issue(f"cần một đoạn chữ không trống (đang là {type_name(value)}).", key or None)
@@ -80,29 +80,40 @@ def validate_shape(
             yield Issue(f"mã {type_name(value)} phải viết thường, không dấu, nối bằng gạch ngang.", key or None)
         elif shape.vocabulary and value not in vocabulary.get(shape.vocabulary, ()):
             known = list(vocabulary.get(shape.vocabulary, ()))
-            yield Issue(f"mã `{value}` không có trong danh mục {shape.vocabulary}.{suggest(value, known)}", key or None)
+            yield Issue(
+                f"mã `{value}` không có trong danh mục plans/{shape.vocabulary}.yml.{suggest(value, known)}",
+                key or None,
+            )
     elif shape.kind == "list":
         if not isinstance(value, list):
-            yield Issue(f"{where} cần một danh sách (đang là {type_name(value)}).", key or None)
+            yield Issue(
+                f"{whole}cần một danh sách, mỗi mục một dòng bắt đầu bằng `- ` (đang là {type_name(value)}).",
+                key or None,
+            )
             return
         assert shape.item is not None
         for index, item in enumerate(value):
             yield from validate_shape(item, shape.item, f"{key}.{index}" if key else str(index), vocabulary)
     elif shape.kind == "map":
         if not isinstance(value, dict):
-            yield Issue(f"{where} cần các dòng `tên-trường: giá trị` (đang là {type_name(value)}).", key or None)
+            yield Issue(f"{whole}cần các dòng `tên-trường: giá trị` (đang là {type_name(value)}).", key or None)
             return
         assert shape.keys is not None
         prefix = f"{key}." if key else ""
         for name in value:
             if name not in shape.keys:
-                hint = suggest(str(name), list(shape.keys))
-                yield Issue(f"trường `{name}` không được hỗ trợ nên sẽ bị bỏ qua.{hint}", f"{prefix}{name}")
+                hint = suggest(str(name), list(shape.keys)) or " Hãy xóa trường này hoặc sửa lại tên."
+                yield Issue(
+                    f"trường `{name}` không có trong định dạng của tệp (docs/plan-format.md).{hint}", f"{prefix}{name}"
+                )
         for name, (sub_shape, required) in shape.keys.items():
             if name in value and (value[name] is not None or required):
                 yield from validate_shape(value[name], sub_shape, f"{prefix}{name}", vocabulary)
             elif required:
-                yield Issue(f"thiếu trường bắt buộc `{name}`.", key if key else f"{prefix}{name}")
+                yield Issue(
+                    f"thiếu trường bắt buộc `{name}`. Hãy thêm trường này (xem docs/plan-format.md).",
+                    key if key else f"{prefix}{name}",
+                )
 
 
 def problems_from_issues(source: Source, issues: Iterator[Issue]) -> list[Problem]:

@@ -48,7 +48,11 @@ def validate_taxonomies(fields_source: Source, provinces_source: Source) -> list
             if item["id"] in seen:
                 problems.append(
                     Problem(
-                        source.path, source.lines.get(f"{index}.id", 1), f"{index}.id", f"mã `{item['id']}` bị trùng."
+                        source.path,
+                        source.lines.get(f"{index}.id", 1),
+                        f"{index}.id",
+                        f"mã `{item['id']}` đã có ở một mục phía trên. Mỗi mục cần một mã riêng: đổi mã này, "
+                        "hoặc gộp hai mục.",
                     )
                 )
             seen.add(item["id"])

@@ -177,10 +177,12 @@ def test_two_namesakes_saved_into_one_folder_are_caught(site: SiteFixture) -> No
     )
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    [problem] = caught.value.problems
-    assert problem.path == "exemplars/nguyen-van-dat-nam-dinh/index-1.md"
-    assert "hồ sơ thứ hai bị lưu vào cùng thư mục" in problem.message
-    assert "`exemplars/nguyen-van-dat-nam-dinh-2/index.md`" in problem.message
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/nguyen-van-dat-nam-dinh/index-1.md: thư mục exemplars/nguyen-van-dat-nam-dinh/ đã có hồ sơ "
+        "index.md; tệp index-1.md là hồ sơ thứ hai bị lưu vào cùng thư mục (hai người trùng tên và trùng tỉnh). Hãy "
+        "chuyển tệp này sang thư mục riêng, ví dụ `exemplars/nguyen-van-dat-nam-dinh-2/index.md`, cùng với ảnh của "
+        "hồ sơ đó, và sửa đường dẫn cho khác."
+    ]
 
 
 def _with_bundle(site: SiteFixture) -> None:

@@ -88,6 +88,7 @@ def _opt_str(value: Any) -> str | None:
 
 
 def build_plan(source: Source) -> Plan:
+    """A checked plan → `Plan`; a field item names one field or several movements, each with its own field."""
     data = source.data
     fields = []
     for item in data.get("fields") or ():
@@ -157,6 +158,7 @@ def build_plan(source: Source) -> Plan:
 
 
 def build_fields(source: Source) -> dict[str, Field]:
+    """The checked fields taxonomy → `Field` by id; descriptions folded to one line as YAML may wrap them."""
     return {
         f["id"]: Field(
             f["id"],
@@ -170,6 +172,7 @@ def build_fields(source: Source) -> dict[str, Field]:
 
 
 def build_provinces(source: Source) -> dict[str, Province]:
+    """The checked provinces list → `Province` by id, the former ones with the province they joined."""
     return {
         p["id"]: Province(
             id=p["id"],

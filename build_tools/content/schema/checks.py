@@ -68,6 +68,7 @@ def type_name(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date | None:
+    """A `NĂM-THÁNG-NGÀY` text as a date, or None: YAML dates are kept as text so a bad one can be explained."""
     if isinstance(value, str) and ISO_DATE.match(value):
         try:
             return dt.date.fromisoformat(value)
@@ -77,6 +78,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def date_issue(value: Any, key: str | None = None) -> Iterator[Issue]:
+    """A date that is not `NĂM-THÁNG-NGÀY`, or not on the calendar; a Vietnamese day/month/year is rewritten."""
     if parse_date(value) is not None:
         return
     hint = "Ngày phải viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2023-05-12."
@@ -105,6 +107,7 @@ def latest_date(vocabulary: Vocabulary) -> dt.date:
 
 
 def date_range_issue(value: Any, ctx: Context, key: str | None = None) -> Iterator[Issue]:
+    """A real date that is still impossible here: before 1900, or in the future (a typo in the year)."""
     date = parse_date(value)
     if date is None:
         return
@@ -119,6 +122,7 @@ def date_range_issue(value: Any, ctx: Context, key: str | None = None) -> Iterat
 
 
 def plain_text(value: Any, what: str, key: str | None = None, limit: int | None = None) -> Iterator[Issue]:
+    """Text shown on pages and in feeds: present, a string, free of markup, and within `limit` characters."""
     if value is None or (isinstance(value, str) and not value.strip()):
         yield Issue(f"{what} đang để trống. Hãy điền vào (một đoạn chữ).", key)
         return
@@ -132,6 +136,7 @@ def plain_text(value: Any, what: str, key: str | None = None, limit: int | None 
 
 
 def list_of_text(value: Any, what: str, key: str) -> Iterator[Issue]:
+    """A list of plain texts (tags), each checked on its own key (`tags.1`)."""
     if not isinstance(value, list):
         yield Issue(f"{what} phải là một danh sách, ví dụ `[giáo dục, tình nguyện]` (đang là {type_name(value)}).")
         return
@@ -140,6 +145,7 @@ def list_of_text(value: Any, what: str, key: str) -> Iterator[Issue]:
 
 
 def unknown_keys(value: Mapping[str, Any], allowed: Sequence[str], prefix: str) -> Iterator[Issue]:
+    """Keys a mapping may not have, with the likely intended one, or the allowed ones when none is close."""
     for name in value:
         if name not in allowed:
             hint = suggest(str(name), list(allowed)) or f" Các trường được phép: {', '.join(allowed)}."
@@ -165,6 +171,7 @@ def invisible_characters(value: Any, prefix: str = "") -> Iterator[tuple[str, st
 
 
 def invisible_value_message(char: str) -> str:
+    """An invisible character a YAML escape brought in: the file shows only its escape code."""
     return (
         f"giá trị có {describe_invisible(char)}, viết dưới dạng mã thoát trong ngoặc kép. Hãy xóa mã này "
         "hoặc gõ lại giá trị."

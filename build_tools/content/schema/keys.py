@@ -630,4 +630,5 @@ PROFILE_KEY_NAMES: tuple[str, ...] = tuple(key.name for key in PROFILE_KEYS)
 
 
 def profile_key(name: str) -> Key:
+    """The declared rule of one key (`consent`: which kinds require it)."""
     return next(key for key in PROFILE_KEYS if key.name == name)

@@ -143,6 +143,7 @@ PLAN_SHAPE = Shape(
 
 
 def validate_plan(source: Source, file_id: str, vocabulary: Mapping[str, Sequence[str]]) -> list[Problem]:
+    """Every problem of one plan file: its shape, then the rules that span keys, each with its line."""
     problems = problems_from_issues(source, validate_shape(source.data, PLAN_SHAPE, "", vocabulary))
     problems += [
         Problem(source.path, source.lines.get(key, 1), key, invisible_value_message(char))

@@ -117,6 +117,7 @@ def validate_shape(
 
 
 def problems_from_issues(source: Source, issues: Iterator[Issue]) -> list[Problem]:
+    """Issues of one file → problems on the line of their key, or of the nearest key above it."""
     problems = []
     for issue in issues:
         line, parent = source.lines.get(issue.key or ""), issue.key

@@ -38,6 +38,7 @@ PROVINCES_SHAPE = Shape(
 
 
 def validate_taxonomies(fields_source: Source, provinces_source: Source) -> list[Problem]:
+    """The fields and provinces lists: shapes first, then unique ids, wordings and merges."""
     problems = problems_from_issues(fields_source, validate_shape(fields_source.data, FIELDS_SHAPE, ""))
     problems += problems_from_issues(provinces_source, validate_shape(provinces_source.data, PROVINCES_SHAPE, ""))
     if problems:

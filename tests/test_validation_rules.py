@@ -969,3 +969,17 @@ def test_each_taxonomy_rule_gets_its_exact_message(site: SiteFixture, case: str)
         text = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)
         (site.root / "plans" / name).write_text(text, encoding="utf-8")
     assert reported(site) == expected
+
+
+def test_a_file_of_the_wrong_shape_says_what_it_should_hold(site: SiteFixture) -> None:
+    fields = site.root / "plans" / "fields.yml"
+    kept = fields.read_text(encoding="utf-8")
+    fields.write_text("y-te: Y tế, chăm sóc sức khỏe nhân dân\n", encoding="utf-8")
+    assert reported(site) == [
+        "plans/fields.yml:1: tệp cần một danh sách, mỗi mục một dòng bắt đầu bằng `- ` (đang là một nhóm trường)."
+    ]
+    fields.write_text(kept, encoding="utf-8")
+    (site.root / "plans" / "ke-hoach-la-danh-sach.yml").write_text("- id: ke-hoach-la-danh-sach\n", encoding="utf-8")
+    assert reported(site) == [
+        "plans/ke-hoach-la-danh-sach.yml:1: tệp cần các dòng `tên-trường: giá trị` (đang là một danh sách)."
+    ]

@@ -88,6 +88,15 @@ PROFILE_CASES: dict[str, tuple[dict[str, Any], Setup | None, list[str]]] = {
             ),
         ],
     ),
+    "loai-la-nghe-nghiep": (
+        {"kind": "giao-vien"},
+        None,
+        [
+            # no guess: by similarity alone a teacher was once asked whether they meant a household
+            "exemplars/loai-la-nghe-nghiep/index.md:3: kind: loại không hợp lệ: `giao-vien`. Chọn một trong: "
+            "`ca-nhan` (cá nhân), `tap-the` (tập thể), `ho-gia-dinh` (hộ gia đình).",
+        ],
+    ),
     "linh-vuc-trong": (
         {"fields": []},
         None,

@@ -95,8 +95,10 @@ def validate_name(value: Any, ctx: Context) -> Iterator[Issue]:
 def validate_kind(value: Any, ctx: Context) -> Iterator[Issue]:
     if not isinstance(value, str) or value not in KINDS:
         choices = ", ".join(f"`{k}` ({label.lower()})" for k, label in KINDS.items())
-        found = type_name(value)
-        yield Issue(f"loại không hợp lệ: {found}. Chọn một trong: {choices}.{suggest(str(value), list(KINDS))}")
+        # Only a typo or the label itself (`Cá nhân`) is answered: by similarity alone `giao-vien` got `ho-gia-dinh`.
+        guess = likely_typo(value, list(KINDS)) if isinstance(value, str) else None
+        hint = f" Có phải ý bạn là `{guess}`?" if guess else ""
+        yield Issue(f"loại không hợp lệ: {type_name(value)}. Chọn một trong: {choices}.{hint}")
 
 
 @profile_rule(

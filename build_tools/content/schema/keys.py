@@ -68,6 +68,8 @@ def profile_rule(
     """Declare the key `name` with the decorated function as its check: rule text and check side by side."""
 
     def register(validate: Validator) -> Validator:
+        if any(key.name == name for key in _RULES):
+            raise ValueError(f"the profile key {name!r} has two rules")
         _RULES.append(Key(name, required, rule, example, validate, label, required_for))
         return validate
 

@@ -184,7 +184,8 @@ _NEW_HELP = (
 
 def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     """`exemplars new`: the one place where the clock is read, for the `published` date of a new profile."""
-    from .content.schema import Vocabulary, profile_key
+    from .content.schema.keys import profile_key
+    from .content.schema.vocabulary import Vocabulary
     from .content.text import nfc
     from .generate import load_taxonomies
     from .site.scaffold import (
@@ -264,7 +265,7 @@ def run_nomination(project: Project, args: argparse.Namespace, today: dt.date) -
     Exit 0 when a profile was made (its path on stdout), 1 when the proposal must be fixed first; either way the
     Vietnamese answer for the issue goes to `--comment`.
     """
-    from .content.schema import Vocabulary
+    from .content.schema.vocabulary import Vocabulary
     from .generate import load_taxonomies
     from .site.nomination import build_nomination, form_labels, parse_issue_body, render_comment, write_nomination
 

@@ -29,17 +29,11 @@ from .content.model import Exemplar, Field, Plan, Province
 from .content.problems import ContentError, Problem
 from .content.richtext import absolute_html as make_absolute
 from .content.richtext import cached_story, render_story
-from .content.schema import (
-    Vocabulary,
-    build_exemplar,
-    build_fields,
-    build_plan,
-    build_provinces,
-    personal_data_in,
-    validate_plan,
-    validate_profile,
-    validate_taxonomies,
-)
+from .content.schema.builders import build_exemplar, build_fields, build_plan, build_provinces
+from .content.schema.plan import validate_plan
+from .content.schema.profile import personal_data_in, validate_profile
+from .content.schema.taxonomies import validate_taxonomies
+from .content.schema.vocabulary import Vocabulary
 from .engine.parallel import fork_map, shared, worker_count
 from .engine.timings import Timings, optional_stage
 from .engine.write import Outputs, TreeWriter, WriteReport, write_file

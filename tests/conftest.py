@@ -64,7 +64,7 @@ BASE_PROFILE: dict[str, Any] = {
     "summary": "Cô giáo dạy Toán hai mươi năm ở vùng ven.",
     "published": "2023-06-01",
     "consent": True,
-    # A real profile is verifiable (schema.validate_verifiable): tests about something else need not say so.
+    # A real profile is verifiable (schema.keys.validate_verifiable): tests about something else need not say so.
     "sources": [{"title": "Cô giáo của học trò vùng ven", "url": "https://example.vn/bai-viet"}],
 }
 

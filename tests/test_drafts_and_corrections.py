@@ -61,7 +61,10 @@ def test_a_draft_is_still_checked_before_anyone_publishes_it(site: SiteFixture) 
     site.profile("ban-nhap-loi", draft=True, province="Nam Định")
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    assert [p.key for p in caught.value.problems] == ["province"]
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/ban-nhap-loi/index.md:6: province: mã tỉnh, thành phố `Nam Định` không có trong danh sách "
+        "(plans/provinces.yml). Mã viết thường, không dấu, nối bằng gạch ngang. Có phải ý bạn là `nam-dinh`?"
+    ]
 
 
 def test_serve_shows_drafts_with_a_visible_banner(site_with_a_draft: SiteFixture, tmp_path: Path) -> None:
@@ -133,19 +136,35 @@ def test_a_newsroom_gets_the_correction_in_the_feed_item(published: SiteFixture)
 @pytest.mark.parametrize(
     ("corrections", "expected"),
     [
-        ([{"date": "2023-05-01", "text": "Sửa."}], "corrections.0.date: ngày đính chính 2023-05-01 sớm hơn ngày đăng"),
-        ([{"date": "01/03/2024", "text": "Sửa."}], "corrections.0.date: ngày không hợp lệ: `01/03/2024`."),
-        ([{"date": "2024-03-01"}], "corrections.0.text: Nội dung đính chính (text) đang để trống."),
-        ([{"date": "2024-03-01", "text": "Sửa.", "by": "A"}], "corrections.0.by: trường `by` không có trong mẫu"),
-        ("Đính chính: …", "corrections: cần một danh sách"),
+        (
+            [{"date": "2023-05-01", "text": "Sửa."}],
+            "14: corrections.0.date: ngày đính chính 2023-05-01 sớm hơn ngày đăng 2023-06-01. Kiểm tra lại.",
+        ),
+        (
+            [{"date": "01/03/2024", "text": "Sửa."}],
+            "14: corrections.0.date: ngày không hợp lệ: `01/03/2024`. Hãy viết `2024-03-01` (NĂM-THÁNG-NGÀY) thay "
+            "cho `01/03/2024`.",
+        ),
+        (
+            [{"date": "2024-03-01"}],
+            "14: corrections.0.text: Nội dung đính chính (text) đang để trống. Hãy điền vào (một đoạn chữ).",
+        ),
+        (
+            [{"date": "2024-03-01", "text": "Sửa.", "by": "A"}],
+            "16: corrections.0.by: trường `by` không có trong mẫu hồ sơ. Các trường được phép: date, text.",
+        ),
+        (
+            "Đính chính: …",
+            '13: corrections: cần một danh sách; mỗi đính chính có dạng `- {date: 2024-03-01, text: "Đính chính: …"}` '
+            "(đang là `Đính chính: …`).",
+        ),
     ],
 )
 def test_a_malformed_correction_is_explained(site: SiteFixture, corrections: object, expected: str) -> None:
     site.profile("dinh-chinh-sai", corrections=corrections)
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    [problem] = caught.value.problems
-    assert f"{problem.key}: {problem.message}".startswith(expected)
+    assert [str(p) for p in caught.value.problems] == [f"exemplars/dinh-chinh-sai/index.md:{expected}"]
 
 
 def test_a_declared_hotline_is_published_as_an_official_contact(published: SiteFixture) -> None:
@@ -165,20 +184,38 @@ def test_the_exception_covers_only_the_declared_number(site: SiteFixture) -> Non
     )
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    [problem] = caught.value.problems
-    assert problem.key is None and "`0912 345 678`" in problem.message
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/tram-y-te/index.md:15: dòng này có số điện thoại `0912 345 678`. Không đăng số điện thoại cá nhân: "
+        "hãy xóa số này. Nếu đây là số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường "
+        "`public_contacts` để được phép đăng."
+    ]
 
 
 @pytest.mark.parametrize(
     ("contacts", "expected"),
     [
-        (["Văn phòng trạm"], "public_contacts.0: `Văn phòng trạm` không có số điện thoại hay địa chỉ thư điện tử"),
-        ("0262 3812 345", "public_contacts: cần một danh sách"),
+        (
+            ["Văn phòng trạm"],
+            [
+                "13: public_contacts.0: `Văn phòng trạm` không có số điện thoại hay địa chỉ thư điện tử nào. Chỉ ghi ở "
+                "đây số đường dây nóng, điện thoại hoặc thư điện tử công khai của cơ quan, đơn vị."
+            ],
+        ),
+        (
+            "0262 3812 345",
+            [
+                '12: public_contacts: cần một danh sách, ví dụ `["Đường dây nóng UBND xã: 0228 3812 345"]` (đang là '
+                "`0262 3812 345`).",
+                # not a list, so nothing is declared: the number is refused like any other
+                "12: public_contacts: dòng này có số điện thoại `0262 3812 345`. Không đăng số điện thoại cá nhân: hãy "
+                "xóa số này. Nếu đây là số đường dây nóng công khai của cơ quan, đơn vị, hãy ghi nó vào trường "
+                "`public_contacts` để được phép đăng.",
+            ],
+        ),
     ],
 )
-def test_a_public_contact_must_be_a_number_or_address(site: SiteFixture, contacts: object, expected: str) -> None:
+def test_a_public_contact_must_be_a_number_or_address(site: SiteFixture, contacts: object, expected: list[str]) -> None:
     site.profile("lien-he-sai", kind="tap-the", consent=None, public_contacts=contacts)
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    messages = [f"{p.key}: {p.message}" for p in caught.value.problems]
-    assert any(m.startswith(expected) for m in messages), messages
+    assert [str(p) for p in caught.value.problems] == [f"exemplars/lien-he-sai/index.md:{e}" for e in expected]

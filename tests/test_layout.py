@@ -129,3 +129,22 @@ def test_mkdocs_and_material_are_imported_in_the_mkdocs_folder_only() -> None:
                 if module.split(".")[0] in {"mkdocs", "material"}:
                     outside.setdefault(name, set()).add(module)
     assert outside == MKDOCS_ELSEWHERE
+
+
+# The rules read in one order, the one content/schema/__init__.py gives: each module imports only those before it.
+SCHEMA_ORDER = ("vocabulary", "checks", "keys", "profile", "shape", "plan", "taxonomies", "builders")
+
+
+def test_the_rules_read_top_to_bottom() -> None:
+    prefix = "build_tools.content.schema."
+    graph = _graph()
+    modules = sorted(name for name in graph if name.startswith(prefix))
+    assert modules == sorted(prefix + name for name in SCHEMA_ORDER), "List a new schema module in SCHEMA_ORDER."
+    backwards = [
+        f"{name} imports {target}"
+        for name in modules
+        for target in sorted(graph[name])
+        if target.startswith(prefix)
+        and SCHEMA_ORDER.index(target.removeprefix(prefix)) > SCHEMA_ORDER.index(name.removeprefix(prefix))
+    ]
+    assert backwards == [], f"Imports against the order {' → '.join(SCHEMA_ORDER)}: {backwards}"

@@ -15,7 +15,7 @@ import yaml
 
 from build_tools.cli import main
 from build_tools.content.problems import ContentError
-from build_tools.content.schema import Vocabulary
+from build_tools.content.schema.vocabulary import Vocabulary
 from build_tools.generate import check, load_taxonomies
 from build_tools.site.scaffold import Answers, ask_answers
 
@@ -60,7 +60,16 @@ def test_options_give_a_skeleton_that_passes_once_the_story_is_written(
     }
     with pytest.raises(ContentError) as caught:  # untouched, it names exactly what is left to write
         check(site.project)
-    assert [(p.line, p.key) for p in caught.value.problems] == [(7, "summary"), (1, "awards"), (32, None)]
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/nguyen-thi-huong-nam-dinh/index.md:7: summary: Phần tóm tắt đang để trống. Hãy điền vào (một đoạn "
+        "chữ).",
+        "exemplars/nguyen-thi-huong-nam-dinh/index.md:1: awards: hồ sơ chưa có căn cứ để bạn đọc kiểm chứng: cần ít "
+        "nhất một khen thưởng có số quyết định hoặc một bài báo đã đưa tin. Hãy thêm khen thưởng, ví dụ `awards: "
+        "[{title: Bằng khen của Chủ tịch UBND tỉnh, decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}]`, hoặc "
+        'bài báo, ví dụ `sources: [{title: "Tên bài", url: "https://…"}]`.',
+        "exemplars/nguyen-thi-huong-nam-dinh/index.md:32: chưa có câu chuyện: hãy viết nội dung bên dưới dòng `---` "
+        "thứ hai.",
+    ]
 
     write_story(path)
 
@@ -91,7 +100,10 @@ def test_a_personal_profile_without_consent_cannot_be_published(
     write_story(path)
     with pytest.raises(ContentError) as caught:
         check(site.project)
-    assert [p.key for p in caught.value.problems] == ["consent"]
+    assert [str(p) for p in caught.value.problems] == [
+        "exemplars/lo-van-pao-lai-chau/index.md:9: consent: hồ sơ cá nhân và hộ gia đình là dữ liệu cá nhân: chỉ đăng "
+        "khi đã có sự đồng ý của người được nêu gương. Sau khi có đồng ý (bằng văn bản), ghi `consent: true`."
+    ]
 
 
 def test_a_collective_needs_no_consent_and_can_go_in_a_year_group(site: SiteFixture) -> None:

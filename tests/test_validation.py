@@ -21,10 +21,9 @@ def problems_of(site: SiteFixture) -> list[Problem]:
     return caught.value.problems
 
 
-def only_problem(site: SiteFixture) -> Problem:
-    problems = problems_of(site)
-    assert len(problems) == 1, problems
-    return problems[0]
+def printed(site: SiteFixture) -> list[str]:
+    """The lines `exemplars check` prints for the site, in its order, without the count."""
+    return [str(p) for p in sorted(problems_of(site), key=lambda p: (p.path, p.line or 0, p.key or ""))]
 
 
 def test_valid_profile_passes(site: SiteFixture) -> None:
@@ -34,85 +33,112 @@ def test_valid_profile_passes(site: SiteFixture) -> None:
 
 def test_yaml_syntax_error_names_the_line(site: SiteFixture) -> None:
     site.raw_profile("loi-yaml", "---\nname: A\nkind: ca-nhan\nfields: [day-tot-hoc-tot\n---\nChuyện.\n")
-    problem = only_problem(site)
-    assert problem.path == "exemplars/loi-yaml/index.md"
-    assert problem.line in (4, 5)
-    assert "lỗi cú pháp YAML" in problem.message
+    assert printed(site) == [
+        "exemplars/loi-yaml/index.md:4: lỗi cú pháp YAML: danh sách mở bằng `[` nhưng chưa đóng bằng `]`, hoặc thiếu "
+        "dấu phẩy giữa các mục. Ví dụ: `fields: [day-tot-hoc-tot, chuyen-doi-so]`."
+    ]
 
 
 def test_misspelt_key_is_reported_with_a_suggestion(site: SiteFixture) -> None:
     site.profile("sai-ten-truong", sumary="Tóm tắt gõ sai.")
-    problem = only_problem(site)
-    assert str(problem).startswith("exemplars/sai-ten-truong/index.md:")
-    assert problem.key == "sumary"
-    assert "Có phải ý bạn là `summary`?" in problem.message
+    assert printed(site) == [
+        "exemplars/sai-ten-truong/index.md:13: sumary: trường `sumary` không có trong mẫu hồ sơ. "
+        "Có phải ý bạn là `summary`?"
+    ]
 
 
 def test_missing_required_key(site: SiteFixture) -> None:
     site.profile("thieu-ten", name=None)
-    problem = only_problem(site)
-    assert problem.key == "name" and "thiếu trường bắt buộc" in problem.message
-    assert str(problem).startswith("exemplars/thieu-ten/index.md:1: name: thiếu trường bắt buộc.")
+    assert printed(site) == [
+        "exemplars/thieu-ten/index.md:1: name: thiếu trường bắt buộc. Tên người, tập thể hoặc hộ gia đình, viết đầy "
+        "đủ có dấu. Ví dụ: `name: Nguyễn Thị Hương`."
+    ]
 
 
 def test_wrong_type_is_explained(site: SiteFixture) -> None:
     site.profile("sai-kieu", fields="day-tot-hoc-tot")
-    problem = only_problem(site)
-    assert problem.key == "fields" and "`fields: [day-tot-hoc-tot]`" in problem.message
+    assert printed(site) == [
+        "exemplars/sai-kieu/index.md:4: fields: mã lĩnh vực phải đặt trong ngoặc vuông, kể cả khi chỉ có một: "
+        "`fields: [day-tot-hoc-tot]`."
+    ]
 
 
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("kind", "ca nhan", "Có phải ý bạn là `ca-nhan`?"),
-        ("province", "Nam Định", "Có phải ý bạn là `nam-dinh`?"),
-        ("plans", ["nam-dinh-2022"], "mã kế hoạch `nam-dinh-2022` không có"),
+        (
+            "kind",
+            "ca nhan",
+            "exemplars/sai-ma/index.md:3: kind: loại không hợp lệ: `ca nhan`. Chọn một trong: `ca-nhan` (cá nhân), "
+            "`tap-the` (tập thể), `ho-gia-dinh` (hộ gia đình). Có phải ý bạn là `ca-nhan`?",
+        ),
+        (
+            "province",
+            "Nam Định",
+            "exemplars/sai-ma/index.md:6: province: mã tỉnh, thành phố `Nam Định` không có trong danh sách "
+            "(plans/provinces.yml). Mã viết thường, không dấu, nối bằng gạch ngang. Có phải ý bạn là `nam-dinh`?",
+        ),
+        (
+            "plans",
+            ["nam-dinh-2022"],
+            "exemplars/sai-ma/index.md:14: plans.0: mã kế hoạch `nam-dinh-2022` không có trong thư mục plans/.",
+        ),
     ],
 )
 def test_unknown_ids_are_rejected(site: SiteFixture, key: str, value: object, expected: str) -> None:
     site.profile("sai-ma", **{key: value})
-    problem = only_problem(site)
-    assert problem.key is not None and problem.key.startswith(key)
-    assert expected in problem.message
+    assert printed(site) == [expected]
 
 
 def test_unknown_field_id_suggests_by_name(site: SiteFixture) -> None:
     site.profile("sai-linh-vuc", fields=["Chuyển đổi số"])
-    problem = only_problem(site)
-    assert problem.key == "fields.0" and "Có phải ý bạn là `chuyen-doi-so`?" in problem.message
+    assert printed(site) == [
+        "exemplars/sai-linh-vuc/index.md:5: fields.0: mã lĩnh vực `Chuyển đổi số` không có trong danh mục "
+        "(plans/fields.yml). Có phải ý bạn là `chuyen-doi-so`?"
+    ]
 
 
 def test_vietnamese_date_order_gets_a_rewrite_hint(site: SiteFixture) -> None:
     path = site.profile("sai-ngay", published="12/05/2023")
-    problem = only_problem(site)
-    assert problem.key == "published"
-    assert "Hãy viết `2023-05-12`" in problem.message
-    assert problem.line == path.read_text(encoding="utf-8").splitlines().index("published: 12/05/2023") + 1
+    line = path.read_text(encoding="utf-8").splitlines().index("published: 12/05/2023") + 1
+    assert printed(site) == [
+        f"exemplars/sai-ngay/index.md:{line}: published: ngày không hợp lệ: `12/05/2023`. Hãy viết `2023-05-12` "
+        "(NĂM-THÁNG-NGÀY) thay cho `12/05/2023`."
+    ]
 
 
 def test_impossible_date_is_rejected(site: SiteFixture) -> None:
     site.profile("ngay-khong-co", awards=[{"title": "Bằng khen", "date": "2023-02-30"}])
-    problem = only_problem(site)
-    assert problem.key == "awards.0.date" and "không có thật" in problem.message
+    assert printed(site) == [
+        "exemplars/ngay-khong-co/index.md:15: awards.0.date: ngày `2023-02-30` không có thật trên lịch. Kiểm tra lại "
+        "ngày và tháng."
+    ]
 
 
 def test_summary_longer_than_300_characters(site: SiteFixture) -> None:
     site.profile("tom-tat-dai", summary="Rất dài. " * 40)
-    problem = only_problem(site)
-    assert problem.key == "summary" and "tối đa 300" in problem.message
+    assert printed(site) == [
+        "exemplars/tom-tat-dai/index.md:7: summary: Phần tóm tắt dài 360 ký tự, tối đa 300. Hãy rút gọn."
+    ]
 
 
 def test_photo_file_must_exist(site: SiteFixture) -> None:
     site.profile("thieu-anh", photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo"})
-    problem = only_problem(site)
-    assert problem.key == "photo.src" and "không tìm thấy tệp ảnh `anh.jpg`" in problem.message
+    assert printed(site) == [
+        "exemplars/thieu-anh/index.md:14: photo.src: không tìm thấy tệp ảnh `anh.jpg` trong thư mục của hồ sơ. Hãy "
+        "tải ảnh lên cùng thư mục."
+    ]
 
 
 def test_photo_needs_alt_and_credit(site: SiteFixture) -> None:
     site.photo("anh-thieu-mo-ta")
     site.profile("anh-thieu-mo-ta", photo={"src": "anh.jpg"})
-    keys = sorted(p.key for p in problems_of(site))
-    assert keys == ["photo.alt", "photo.credit"]
+    assert printed(site) == [
+        "exemplars/anh-thieu-mo-ta/index.md:13: photo.alt: ảnh cần mô tả (alt) cho người khiếm thị, ví dụ "
+        "`alt: Cô Hương trên lớp`.",
+        "exemplars/anh-thieu-mo-ta/index.md:13: photo.credit: ảnh cần ghi nguồn (credit): tác giả hoặc cơ quan giữ "
+        "bản quyền ảnh.",
+    ]
 
 
 def test_photo_with_absurd_dimensions_is_refused_before_decoding(site: SiteFixture) -> None:
@@ -128,8 +154,10 @@ def test_photo_with_absurd_dimensions_is_refused_before_decoding(site: SiteFixtu
     header = struct.pack(">IIBBBBB", 40_000, 40_000, 8, 2, 0, 0, 0)
     (folder / "anh.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
     site.profile("anh-qua-lon", photo={"src": "anh.png", "alt": "Ảnh", "credit": "Báo"})
-    problem = only_problem(site)
-    assert problem.key == "photo.src" and "quá lớn để xử lý" in problem.message
+    assert printed(site) == [
+        "exemplars/anh-qua-lon/index.md:14: photo.src: ảnh `anh.png` có kích thước điểm ảnh quá lớn để xử lý. Hãy "
+        "dùng ảnh gốc từ điện thoại hoặc máy ảnh (dưới 50 triệu điểm ảnh)."
+    ]
 
 
 def test_photo_that_is_not_an_image(site: SiteFixture) -> None:
@@ -137,15 +165,19 @@ def test_photo_that_is_not_an_image(site: SiteFixture) -> None:
     folder.mkdir(parents=True)
     (folder / "anh.jpg").write_text("không phải ảnh", encoding="utf-8")
     site.profile("anh-hong", photo={"src": "anh.jpg", "alt": "Ảnh", "credit": "Báo"})
-    problem = only_problem(site)
-    assert "không phải là ảnh hoặc đã bị hỏng" in problem.message
+    assert printed(site) == [
+        "exemplars/anh-hong/index.md:14: photo.src: tệp `anh.jpg` không phải là ảnh hoặc đã bị hỏng khi tải lên. "
+        "Hãy tải lại ảnh gốc (JPEG hoặc PNG)."
+    ]
 
 
-@pytest.mark.parametrize("kind", ["ca-nhan", "ho-gia-dinh"])
-def test_personal_profiles_need_consent(site: SiteFixture, kind: str) -> None:
+@pytest.mark.parametrize(("kind", "label"), [("ca-nhan", "cá nhân"), ("ho-gia-dinh", "hộ gia đình")])
+def test_personal_profiles_need_consent(site: SiteFixture, kind: str, label: str) -> None:
     site.profile("chua-dong-y", kind=kind, consent=None)
-    problem = only_problem(site)
-    assert problem.key == "consent" and "consent: true" in problem.message
+    assert printed(site) == [
+        f"exemplars/chua-dong-y/index.md:1: consent: hồ sơ {label} cần trường này. Bắt buộc `true` với cá nhân và hộ "
+        "gia đình: người được nêu gương đã đồng ý (bằng văn bản) cho đăng. Ví dụ: `consent: true`."
+    ]
 
 
 def test_collectives_do_not_need_consent(site: SiteFixture) -> None:
@@ -156,33 +188,43 @@ def test_collectives_do_not_need_consent(site: SiteFixture) -> None:
 def test_duplicate_slugs_across_groups(site: SiteFixture) -> None:
     site.profile("trung-ten", group="2023")
     site.profile("trung-ten", group="2024")
-    problem = only_problem(site)
-    assert problem.path == "exemplars/2024/trung-ten/index.md"
-    assert "exemplars/2023/trung-ten/index.md" in problem.message
+    assert printed(site) == [
+        "exemplars/2024/trung-ten/index.md:1: đường dẫn `trung-ten` đã được dùng cho hồ sơ "
+        "exemplars/2023/trung-ten/index.md. Nếu là cùng một gương, hãy sửa hồ sơ đó thay vì tạo mới; nếu là gương "
+        "khác, đặt tên thư mục khác (thêm địa phương hoặc năm)."
+    ]
 
 
 def test_slug_must_be_ascii_lowercase_hyphens(site: SiteFixture) -> None:
     site.profile("Nguyễn_Văn_A")
-    problem = only_problem(site)
-    assert "tên thư mục" in problem.message and "`nguyen-van-a`" in problem.message
+    assert printed(site) == [
+        "exemplars/Nguyễn_Văn_A/index.md:1: tên thư mục `Nguyễn_Văn_A` không hợp lệ: chỉ dùng chữ thường không dấu, "
+        "số và dấu gạch ngang, ví dụ `nguyen-van-a`."
+    ]
 
 
 def test_file_not_in_utf8(site: SiteFixture) -> None:
     text = "---\nname: Nguyễn Thị Hương\n---\n"
     site.raw_profile("windows-1258", text.encode("utf-8").decode("utf-8").encode("cp1258", errors="replace"))
-    problem = only_problem(site)
-    assert problem.line == 2 and "UTF-8" in problem.message
+    assert printed(site) == [
+        "exemplars/windows-1258/index.md:2: tệp không được lưu bằng mã hóa UTF-8 (có thể là Windows-1258 hoặc "
+        "TCVN3). Hãy mở tệp và lưu lại với mã hóa UTF-8, rồi kiểm tra lại dấu tiếng Việt."
+    ]
 
 
 def test_empty_file(site: SiteFixture) -> None:
     site.raw_profile("trong", "")
-    assert "tệp trống" in only_problem(site).message
+    assert printed(site) == [
+        "exemplars/trong/index.md: tệp trống. Hãy chép mẫu hồ sơ trong CONTRIBUTING.md vào tệp này."
+    ]
 
 
 def test_no_front_matter(site: SiteFixture) -> None:
     site.raw_profile("khong-front-matter", "Nguyễn Thị Hương là giáo viên.\n")
-    problem = only_problem(site)
-    assert problem.line == 1 and "Dòng đầu tiên phải là `---`" in problem.message
+    assert printed(site) == [
+        "exemplars/khong-front-matter/index.md:1: thiếu phần thông tin đầu tệp (front matter). Dòng đầu tiên phải là "
+        "`---`, tiếp theo là các trường name, kind, fields…, rồi một dòng `---` trước câu chuyện."
+    ]
 
 
 def test_duplicate_key_is_not_silently_overwritten(site: SiteFixture) -> None:
@@ -191,8 +233,10 @@ def test_duplicate_key_is_not_silently_overwritten(site: SiteFixture) -> None:
         "---\nname: A\nname: B\nkind: tap-the\nfields: [y-te]\nprovince: ha-noi\nsummary: S.\npublished: 2023-01-01\n"
         'sources: [{title: Bài báo, url: "https://example.vn/a"}]\n---\nChuyện.\n',
     )
-    problem = only_problem(site)
-    assert problem.line == 3 and problem.key == "name" and "hai lần" in problem.message
+    assert printed(site) == [
+        "exemplars/trung-truong/index.md:3: name: trường này được khai báo hai lần; giá trị sau sẽ đè mất giá trị "
+        "trước. Hãy giữ một dòng."
+    ]
 
 
 def test_nfd_input_is_valid_and_stored_as_nfc(site: SiteFixture) -> None:
@@ -203,13 +247,22 @@ def test_nfd_input_is_valid_and_stored_as_nfc(site: SiteFixture) -> None:
 
 def test_html_in_a_name_is_refused(site: SiteFixture) -> None:
     site.profile("ten-co-html", name="<script>alert(1)</script>")
-    assert "không được chứa ký tự `<`" in only_problem(site).message
+    assert printed(site) == [
+        "exemplars/ten-co-html/index.md:2: name: Tên không được chứa ký tự `<` hoặc `>` (mã HTML). Hãy chỉ viết chữ."
+    ]
 
 
 def test_every_problem_is_reported_at_once(site: SiteFixture) -> None:
     site.profile("loi-mot", kind="ca nhan")
     site.profile("loi-hai", province="sai-gon", published="hôm qua")
-    assert len(problems_of(site)) == 3
+    assert printed(site) == [
+        "exemplars/loi-hai/index.md:6: province: mã tỉnh, thành phố `sai-gon` không có trong danh sách "
+        "(plans/provinces.yml). Mã viết thường, không dấu, nối bằng gạch ngang. Có phải ý bạn là `ho-chi-minh`?",
+        "exemplars/loi-hai/index.md:8: published: ngày không hợp lệ: `hôm qua`. Ngày phải viết theo dạng "
+        "NĂM-THÁNG-NGÀY, ví dụ 2023-05-12.",
+        "exemplars/loi-mot/index.md:3: kind: loại không hợp lệ: `ca nhan`. Chọn một trong: `ca-nhan` (cá nhân), "
+        "`tap-the` (tập thể), `ho-gia-dinh` (hộ gia đình). Có phải ý bạn là `ca-nhan`?",
+    ]
 
 
 def test_check_command_prints_path_line_field_message_and_count(site: SiteFixture) -> None:
@@ -222,11 +275,13 @@ def test_check_command_prints_path_line_field_message_and_count(site: SiteFixtur
         check=False,
     )
     assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("exemplars/loi-hai/index.md:6: province: mã tỉnh, thành phố `sai-gon`")
-    assert lines[0].endswith("Có phải ý bạn là `ho-chi-minh`?")
-    assert lines[1].startswith("exemplars/loi-mot/index.md:3: kind: loại không hợp lệ: `ca nhan`.")
-    assert lines[-1] == "2 lỗi"
+    assert result.stderr.strip().splitlines() == [
+        "exemplars/loi-hai/index.md:6: province: mã tỉnh, thành phố `sai-gon` không có trong danh sách "
+        "(plans/provinces.yml). Mã viết thường, không dấu, nối bằng gạch ngang. Có phải ý bạn là `ho-chi-minh`?",
+        "exemplars/loi-mot/index.md:3: kind: loại không hợp lệ: `ca nhan`. Chọn một trong: `ca-nhan` (cá nhân), "
+        "`tap-the` (tập thể), `ho-gia-dinh` (hộ gia đình). Có phải ý bạn là `ca-nhan`?",
+        "2 lỗi",
+    ]
 
 
 def test_build_refuses_bad_content_and_keeps_the_last_good_site(site: SiteFixture) -> None:
@@ -242,20 +297,28 @@ def test_build_refuses_bad_content_and_keeps_the_last_good_site(site: SiteFixtur
 
 def test_stray_markdown_outside_a_profile_folder(site: SiteFixture) -> None:
     (site.root / "exemplars" / "nguyen-van-a.md").write_text("---\nname: A\n---\n", encoding="utf-8")
-    assert "`exemplars/nguyen-van-a/index.md`" in only_problem(site).message
+    assert printed(site) == [
+        "exemplars/nguyen-van-a.md: hồ sơ phải là tệp `index.md` trong thư mục riêng mang tên đường dẫn, ví dụ "
+        "`exemplars/nguyen-van-a/index.md`. Hãy tạo thư mục và đổi tên tệp."
+    ]
 
 
 def test_a_real_story_needs_an_award_with_its_decision_or_a_source(site: SiteFixture) -> None:
     """The home page promises readers they can check every real story: the check keeps that promise."""
     site.profile("khong-can-cu", sources=None)
     site.profile("khen-thuong-khong-so", sources=None, awards=[{"title": "Giấy khen của Chủ tịch UBND xã"}])
-    problems = {p.path: p for p in problems_of(site)}
-    assert set(problems) == {"exemplars/khong-can-cu/index.md", "exemplars/khen-thuong-khong-so/index.md"}
-    bare, undecided = problems["exemplars/khong-can-cu/index.md"], problems["exemplars/khen-thuong-khong-so/index.md"]
-    assert (bare.line, bare.key) == (1, "awards")
-    assert bare.message.startswith("hồ sơ chưa có căn cứ để bạn đọc kiểm chứng")
-    assert undecided.key == "awards" and undecided.line == 10  # the `awards:` line
-    assert "`decision: Quyết định số 1234/QĐ-UBND`" in undecided.message
+    assert printed(site) == [
+        # the `awards:` line
+        "exemplars/khen-thuong-khong-so/index.md:10: awards: khen thưởng chưa ghi số quyết định và hồ sơ chưa có bài "
+        "báo đã đưa tin, nên bạn đọc không kiểm chứng được. Hãy ghi số quyết định vào khen thưởng, ví dụ "
+        '`decision: Quyết định số 1234/QĐ-UBND`, hoặc thêm bài báo vào `sources`, ví dụ `sources: [{title: "Tên '
+        'bài", url: "https://…"}]`.',
+        # no award to point at: the first line
+        "exemplars/khong-can-cu/index.md:1: awards: hồ sơ chưa có căn cứ để bạn đọc kiểm chứng: cần ít nhất một khen "
+        "thưởng có số quyết định hoặc một bài báo đã đưa tin. Hãy thêm khen thưởng, ví dụ `awards: [{title: Bằng "
+        "khen của Chủ tịch UBND tỉnh, decision: Quyết định số 1234/QĐ-UBND, date: 2023-05-12}]`, hoặc bài báo, ví "
+        'dụ `sources: [{title: "Tên bài", url: "https://…"}]`.',
+    ]
 
 
 def test_an_award_with_its_decision_a_source_a_draft_or_a_sample_passes(site: SiteFixture) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..engine.write import write_file
 from .model import Exemplar
-from .schema import Vocabulary
+from .schema.vocabulary import Vocabulary
 
 _FORMAT = 1
 

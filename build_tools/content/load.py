@@ -292,7 +292,7 @@ def _walk(node: yaml.Node, prefix: str, nodes: set[int]) -> Iterator[tuple[str, 
             yield from _walk(value_node, path, nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            path = f"{prefix}.{index}"
+            path = f"{prefix}.{index}" if prefix else str(index)  # `0.id` in a taxonomy, as the rules name it
             if id(item) in nodes:
                 raise _Alias(path, item.start_mark.line)
             nodes.add(id(item))

@@ -1,6 +1,6 @@
 """Personal data that must never be published: Vietnamese phone numbers, citizen ID numbers, personal e-mail.
 
-Pure text rules, shared by the profile validator (schema.py), `exemplars new` and the scan of every output a build
+Pure text rules, shared by the profile check (schema/profile.py), `exemplars new` and the scan of every output a build
 writes (`findings_in_output`). A finding carries the text as found, so the contributor can find it on the line,
 and a normalised `value` used to match the visible exceptions a profile declares in `public_contacts`.
 

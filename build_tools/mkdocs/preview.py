@@ -44,7 +44,9 @@ from ..content.load import load_profile
 from ..content.model import Exemplar
 from ..content.problems import ContentError, Problem, format_problems
 from ..content.richtext import render_story
-from ..content.schema import Vocabulary, build_exemplar, validate_profile
+from ..content.schema.builders import build_exemplar
+from ..content.schema.profile import validate_profile
+from ..content.schema.vocabulary import Vocabulary
 from ..engine.parallel import worker_count
 from ..engine.publish import BuildBusy, hold_tree_lock
 from ..engine.write import write_file

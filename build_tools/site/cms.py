@@ -20,7 +20,7 @@ from ..content.catalogue import vi_sort_key
 from ..content.config import Settings
 from ..content.load import load_yaml_file
 from ..content.model import KINDS, Field, Province
-from ..content.schema import NAME_MAX, PROFILE_KEYS, SUMMARY_MAX, Key
+from ..content.schema.keys import LOCALITY_MAX, NAME_MAX, ORGANIZATION_MAX, PROFILE_KEYS, SUMMARY_MAX, Key
 
 CMS_CONFIG = "content/admin/config.yml"
 BUNDLE_DIR = Path("node_modules") / "decap-cms" / "dist"
@@ -31,7 +31,7 @@ LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
 DATE_FORMAT = "YYYY-MM-DD"
 """How dates are stored (the schema's NĂM-THÁNG-NGÀY); the browser's own date picker shows them its way."""
 GENERATED_NOTE = (
-    "# Tạo tự động từ build_tools/content/schema.py bởi `exemplars docs`; đừng sửa tay.\n"
+    "# Tạo tự động từ build_tools/content/schema/keys.py bởi `exemplars docs`; đừng sửa tay.\n"
     "# Cấu hình trình biên tập hồ sơ (Decap CMS) ở /admin/: xem CONTRIBUTING.md, phần dành cho cán bộ truyền thông.\n"
 )
 _NO_MARKUP = "không chứa ký tự `<` hoặc `>`"
@@ -58,8 +58,8 @@ CMS: Mapping[str, CmsItem] = {
         hint="Tỉnh, thành phố tại thời điểm được công nhận. Các tỉnh hiện hành đứng trước; tỉnh cũ (trước 1/7/2025) "
         "được ghi rõ ở cuối danh sách.",
     ),
-    "locality": CmsItem("string", 200),
-    "organization": CmsItem("string", 200),
+    "locality": CmsItem("string", LOCALITY_MAX),
+    "organization": CmsItem("string", ORGANIZATION_MAX),
     "plans": CmsItem("select", hint="Các kế hoạch mà gương được công nhận theo (nếu có)."),
     "awards": CmsItem("list", hint="Mỗi khen thưởng: tên, số quyết định và ngày quyết định."),
     "summary": CmsItem("text", SUMMARY_MAX),

@@ -24,7 +24,9 @@ from .contributing import render_issue_form
 from ..content.model import KINDS, Field, Province
 from ..content.privacy import find_personal_data
 from .scaffold import check_answers, check_slug, claimed_slugs, suggest_slug
-from ..content.schema import Context, Vocabulary, profile_key, validate_summary
+from ..content.schema.checks import Context
+from ..content.schema.keys import profile_key, validate_summary
+from ..content.schema.vocabulary import Vocabulary
 from ..content.text import nfc
 
 NO_RESPONSE = "_No response_"

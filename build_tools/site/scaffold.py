@@ -18,16 +18,16 @@ from ..content.config import Project
 from ..content.load import load_profile
 from ..content.model import KINDS
 from ..content.privacy import find_personal_data
-from ..content.schema import (
+from ..content.schema.checks import Context
+from ..content.schema.keys import (
     PROFILE_KEYS,
-    Context,
-    Vocabulary,
     profile_key,
     validate_fields,
     validate_kind,
     validate_name,
     validate_province,
 )
+from ..content.schema.vocabulary import Vocabulary
 from ..content.text import SLUG_RE, nfc, slugify
 
 SKELETON_OPTIONAL = ("locality", "organization", "plans", "awards", "photo", "sources", "tags")

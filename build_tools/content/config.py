@@ -99,27 +99,28 @@ class Settings:
     repo_url: str = ""
     edit_uri: str = ""
     # The plugin's options (`plugins: - exemplars: …` in mkdocs.yml), in the order the README lists them.
-    page_size: int = option(20, _whole_number, "Số câu chuyện mỗi trang của danh sách “Người tốt, việc tốt”.")
-    feed_items: int = option(50, _whole_number, "Số mục mỗi feed, mới nhất trước.")
-    licence: str = option(DEFAULT_LICENCE, _text, "Giấy phép tái sử dụng ghi trong mỗi feed và trên trang báo chí.")
-    licence_url: str = option(DEFAULT_LICENCE_URL, _text, "Địa chỉ văn bản của giấy phép.")
-    credit: str = option("", _text, "Dòng ghi nguồn khi báo chí đăng lại; bỏ trống: “Nguồn: <tên trang>”.")
+    page_size: int = option(20, _whole_number, "Stories per page of the archive (`/nguoi-tot-viec-tot/`).")
+    feed_items: int = option(50, _whole_number, "Items per feed, newest first.")
+    licence: str = option(DEFAULT_LICENCE, _text, "Reuse licence named in every feed item and on `/bao-chi/`.")
+    licence_url: str = option(DEFAULT_LICENCE_URL, _text, "Address of the licence's text.")
+    credit: str = option("", _text, "Credit line a newsroom prints; empty: “Nguồn: <site name>”.")
     feed_id_domain: str = option(
         "",
         _text,
-        "Tên miền trong mã mục feed (`tag:`); bỏ trống: tên miền của `site_url`. Khi chuyển trang sang tên miền "
-        "mới, ghi tên miền cũ để bạn đọc không nhận lại mọi câu chuyện như tin mới.",
+        "Domain in the feed item ids (`tag:` URIs); empty: the host of `site_url`. After moving the site to a new "
+        "domain, set it to the old one so that newsrooms' readers do not see every story again as new.",
     )
     content_date: dt.date | None = option(  # noqa: RUF009 (a dataclasses.field, as the others)
         None,
         parse_content_date,
-        "Ngày chốt số liệu của trang kế hoạch và thống kê (`2025-06-30`), không bao giờ lấy theo đồng hồ; bỏ trống: "
-        "ngày mới nhất trong nội dung. Biến môi trường `EXEMPLARS_CONTENT_DATE` thay giá trị này.",
+        "The day plan progress and statistics are stated as of (`2025-06-30`), never the clock; empty: the newest "
+        "date in the content. The environment variable `EXEMPLARS_CONTENT_DATE` overrides it.",
     )
     cms_auth_url: str = option(
         "",
         _address,
-        "Địa chỉ dịch vụ đăng nhập GitHub (OAuth) của tổ chức cho trình biên tập /admin/; bỏ trống đến khi có.",
+        "Address of the organisation's OAuth proxy for the form editor's GitHub sign-in (Decap's `base_url`); "
+        "empty until one is set up (CONTRIBUTING.md says how).",
     )
 
     @property

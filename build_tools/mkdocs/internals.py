@@ -188,14 +188,14 @@ INTERNALS: tuple[Internal, ...] = (
     ),
     Internal(
         "material:main.html",
-        "mkdocs/shell.py (stories are rendered through `main.html`) and build_tools/theme/main.html",
+        "theme/main.html, and mkdocs/shell.py, which renders stories through it",
         "our main.html extends Material's base.html and fills its blocks; shells cut its output at markers",
         "pages lose our additions; rerun `bash tasks.sh golden` and read the diff",
         plain=True,
     ),
     Internal(
         "material:partials/*",
-        "build_tools/theme/partials/ (every file not starting with `ex-`)",
+        "theme/partials/ (every file not starting with `ex-`)",
         "a partial of ours replaces Material's partial of the same name (header, search, source, language, copyright)",
         "a renamed or removed partial of Material silently stops being replaced: review build_tools/theme/ against "
         "material/templates/",

@@ -37,10 +37,11 @@ from ..engine.write import link_or_copy
 from ..engine.write import write_file as write_tree_file
 from ..site.cms import bundle_files
 from ..site.progress import resolve_content_date
+from . import ENGINE
 from .internals import get_data, get_toc, write_file
 from .shell import render_with_shells, theme_renderer
 
-log = logging.getLogger("mkdocs.plugins.exemplars")
+log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
 
 
 class _SettingOption(c.BaseConfigOption[Any]):

@@ -13,6 +13,7 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 
 from ..content.config import Project
+from . import ENGINE
 from .internals import mkdocs_build
 from .plugin import RenderState, content_epoch, source_date_epoch
 
@@ -86,7 +87,7 @@ def render_site(
             rendered_cache=project.cache_dir / "rendered" if shells else None,
         )
     config.plugins.on_startup(command="build", dirty=False)
-    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log = logging.getLogger(f"{ENGINE}.commands.build")
     build_log.addFilter(_dirty_notice)
     try:
         mkdocs_build(config, dirty=dirty)

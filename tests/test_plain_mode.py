@@ -19,6 +19,7 @@ from benchmarks.corpus import write_corpus
 from build_tools.build import build_site
 from build_tools.content.config import load_project
 
+from .conftest import SiteFixture
 from .test_reproducible import digests
 
 BIN = Path(sys.executable).parent
@@ -74,3 +75,18 @@ def test_plain_mode_is_chosen_by_the_environment_for_a_ci_job(
     assert story.stat().st_nlink == 1
     fast_story = real_site / story.relative_to(tmp_path / "site")
     assert fast_story.stat().st_nlink > 1 and fast_story.read_bytes() == story.read_bytes()
+
+
+def test_mkdocs_build_alone_reports_a_broken_profile_in_vietnamese(site: SiteFixture) -> None:
+    site.profile("nguyen-van-a", province="Nam Định")
+    result = subprocess.run(
+        [BIN / "mkdocs", "build", "--strict", "--site-dir", site.root / "site"],
+        cwd=site.root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Nội dung có lỗi, chưa tạo trang:" in result.stderr
+    assert "exemplars/nguyen-van-a/index.md:" in result.stderr and ": province: " in result.stderr
+    assert not (site.root / "site").exists()

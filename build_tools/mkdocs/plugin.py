@@ -1,7 +1,7 @@
 """MkDocs plugin: adds the generated pages to the build and, under `serve`, regenerates on every change.
 
-Generation itself is plain Python (generate.py); this is the thin seam that lets MkDocs, or later ProperDocs or
-Zensical, render what it wrote.
+Generation itself is plain Python (generate.py); this is the thin seam that lets MkDocs, or ProperDocs (see
+`__init__.py`), render what it wrote.
 """
 
 from __future__ import annotations

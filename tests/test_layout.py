@@ -108,8 +108,6 @@ def test_the_layout_check_sees_the_imports_it_judges() -> None:
     assert "build_tools.engine.write" in graph["build_tools.content.checked"]
 
 
-
-
 def test_mkdocs_and_material_are_imported_in_the_mkdocs_folder_only() -> None:
     """What an upgrade of MkDocs or Material can break is found in one folder."""
     outside: dict[str, set[str]] = {}

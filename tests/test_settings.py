@@ -17,9 +17,18 @@ from build_tools.content.config import Option, Settings, load_project, plugin_op
 from build_tools.content.problems import ContentError
 from build_tools.mkdocs.plugin import ExemplarsConfig
 
-from .conftest import REPO, SiteFixture
+from .conftest import MKDOCS_YML, REPO
 
 OPTIONS = list(plugin_options())
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Only what reading the configuration needs: mkdocs.yml (the test sites' own) and an empty content folder."""
+    (tmp_path / "content").mkdir()
+    text = MKDOCS_YML.format(theme=REPO / "build_tools" / "theme", page_size=20, feed_items=50)
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return tmp_path
 
 
 def _sample_value(option: Option) -> tuple[str, Any]:
@@ -31,9 +40,9 @@ def _sample_value(option: Option) -> tuple[str, Any]:
     return '"https://dang-nhap.example.org/thu"', option.parse("https://dang-nhap.example.org/thu")
 
 
-def _with_option(site: SiteFixture, text: str) -> Path:
+def _with_option(site: Path, text: str) -> Path:
     """mkdocs.yml with `text` (`name: value`) among the plugin's options, in place of the fixture's own value."""
-    config = site.root / "mkdocs.yml"
+    config = site / "mkdocs.yml"
     name = text.split(":")[0]
     lines = [line for line in config.read_text(encoding="utf-8").splitlines() if not line.startswith(f"      {name}:")]
     config.write_text("\n".join(lines).replace("  - exemplars:", f"  - exemplars:\n      {text}") + "\n", "utf-8")
@@ -50,26 +59,26 @@ def test_every_option_is_a_setting_with_a_description() -> None:
 
 
 @pytest.mark.parametrize("option", OPTIONS, ids=lambda o: o.name)
-def test_an_option_in_mkdocs_yml_reaches_the_settings_and_mkdocs(option: Option, site: SiteFixture) -> None:
+def test_an_option_in_mkdocs_yml_reaches_the_settings_and_mkdocs(option: Option, site: Path) -> None:
     written, expected = _sample_value(option)
     config = _with_option(site, f"{option.name}: {written}")
-    assert getattr(site.project.settings, option.name) == expected
-    assert getattr(site.project.settings, option.name) != option.default
+    assert getattr(load_project(site).settings, option.name) == expected
+    assert getattr(load_project(site).settings, option.name) != option.default
     loaded = load_config(str(config))
     assert loaded.plugins["exemplars"].config[option.name] == expected
 
 
 @pytest.mark.parametrize("option", OPTIONS, ids=lambda o: o.name)
-def test_a_left_out_option_takes_its_default_in_both(option: Option, site: SiteFixture) -> None:
-    assert getattr(site.project.settings, option.name) == option.default
-    loaded = load_config(str(site.root / "mkdocs.yml"))
+def test_a_left_out_option_takes_its_default_in_both(option: Option, site: Path) -> None:
+    assert getattr(load_project(site).settings, option.name) == option.default
+    loaded = load_config(str(site / "mkdocs.yml"))
     assert loaded.plugins["exemplars"].config[option.name] == option.default
 
 
-def test_a_wrong_value_is_explained_alike_by_the_build_and_by_mkdocs(site: SiteFixture) -> None:
+def test_a_wrong_value_is_explained_alike_by_the_build_and_by_mkdocs(site: Path) -> None:
     config = _with_option(site, "feed_items: nhiều")
     with pytest.raises(ContentError) as caught:
-        load_project(site.root)
+        load_project(site)
     (problem,) = caught.value.problems
     line = config.read_text(encoding="utf-8").splitlines().index("      feed_items: nhiều") + 1
     assert (problem.path, problem.line, problem.key) == ("mkdocs.yml", line, "feed_items")
@@ -87,15 +96,15 @@ def _checked_by_mkdocs(config: Path) -> tuple[list[tuple[str, str]], list[tuple[
     return [(name, str(error)) for name, error in failed], [(name, str(text)) for name, text in warnings]
 
 
-def test_an_unknown_option_is_named_with_the_ones_that_exist(site: SiteFixture) -> None:
+def test_an_unknown_option_is_named_with_the_ones_that_exist(site: Path) -> None:
     _with_option(site, "feed_item: 10")
     with pytest.raises(ContentError) as caught:
-        load_project(site.root)
+        load_project(site)
     (problem,) = caught.value.problems
     assert problem.key == "feed_item"
     assert problem.message.startswith("tùy chọn `feed_item` của plugin exemplars không tồn tại. Các tùy chọn có: ")
     assert "`feed_items`" in problem.message
-    _, warnings = _checked_by_mkdocs(site.root / "mkdocs.yml")
+    _, warnings = _checked_by_mkdocs(site / "mkdocs.yml")
     assert [name for name, _ in warnings] == ["feed_item"]
 
 

@@ -84,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         "tìm kiếm đưa vào kết quả",
     )
     build.add_argument(
+        "--plain",
+        action="store_true",
+        help="MkDocs dựng trang đúng như `mkdocs build`, không dùng các cách tăng tốc (chậm hơn, cùng kết quả); "
+        "biến môi trường EXEMPLARS_PLAIN=1 cũng vậy",
+    )
+    build.add_argument(
         "--timings", type=Path, default=None, help="ghi thời gian, CPU và bộ nhớ của từng bước (JSON) vào tệp này"
     )
     links = commands.add_parser(
@@ -160,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             timings_path=args.timings,
             site_url=site_url,
             preview=args.preview,
+            plain=args.plain,
         )
 
     if args.command == "preview-links":
@@ -311,17 +318,18 @@ def run_build(
     timings_path: Path | None = None,
     site_url: str | None = None,
     preview: bool = False,
+    plain: bool = False,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
     Whatever happened, `site/` is the last good site (publish.py); the message says what to do next.
     """
     from jinja2 import TemplateError
-    from mkdocs.exceptions import MkDocsException
 
     from .build import build_site
     from .engine.publish import BuildBusy
     from .engine.timings import Timings
+    from .mkdocs.render import MkDocsException
     from .site.sharecard import MissingFont
 
     # CI cancelling a job sends SIGTERM: stop as cleanly as on Ctrl+C. (Only the main thread may set handlers.)
@@ -330,7 +338,9 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview)
+        site = build_site(
+            project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview, plain=plain
+        )
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)

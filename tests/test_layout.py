@@ -108,13 +108,6 @@ def test_the_layout_check_sees_the_imports_it_judges() -> None:
     assert "build_tools.engine.write" in graph["build_tools.content.checked"]
 
 
-# Outside mkdocs/, MkDocs is used only through two public names, each for a reason of its own.
-MKDOCS_ELSEWHERE = {
-    "build_tools.content.config": {"mkdocs.utils.yaml"},  # reads mkdocs.yml with its tags (!ENV, !!python/name)
-    "build_tools.cli": {"mkdocs.exceptions"},  # `exemplars build` reports MkDocs' own errors in Vietnamese
-}
-
-
 def test_mkdocs_and_material_are_imported_in_the_mkdocs_folder_only() -> None:
     """What an upgrade of MkDocs or Material can break is found in one folder."""
     outside: dict[str, set[str]] = {}
@@ -128,7 +121,7 @@ def test_mkdocs_and_material_are_imported_in_the_mkdocs_folder_only() -> None:
             for module in names:
                 if module.split(".")[0] in {"mkdocs", "material"}:
                     outside.setdefault(name, set()).add(module)
-    assert outside == MKDOCS_ELSEWHERE
+    assert outside == {}
 
 
 # The rules read in one order, the one content/schema/__init__.py gives: each module imports only those before it.

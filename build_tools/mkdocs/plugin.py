@@ -1,12 +1,13 @@
 """MkDocs plugin: adds the generated pages to the build and, under `serve`, regenerates on every change.
 
-Generation itself is plain Python (generate.py); this is the thin seam that lets MkDocs, or later ProperDocs or
-Zensical, render what it wrote.
+Generation itself is plain Python (generate.py); this is the thin seam that lets MkDocs, or ProperDocs (see
+`__init__.py`), render what it wrote.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import logging
@@ -26,53 +27,57 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
-from mkdocs.utils import write_file
-from mkdocs.utils.meta import get_data
 
-from ..content.config import load_project, parse_content_date
+from ..content.catalogue import Catalogue
+from ..content.config import Option, Project, load_project, plugin_options
 from ..content.problems import ContentError
 from ..engine.parallel import quiet_worker
 from ..engine.publish import checkpoint
 from ..engine.write import link_or_copy
 from ..engine.write import write_file as write_tree_file
 from ..site.cms import bundle_files
+from ..site.progress import resolve_content_date
+from . import ENGINE
+from .internals import get_data, get_toc, write_file
 from .shell import render_with_shells, theme_renderer
 
-log = logging.getLogger("mkdocs.plugins.exemplars")
+log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
 
 
-class _ContentDate(c.BaseConfigOption[Any]):
-    """A date (`2025-06-30`) or nothing; checked here too so `mkdocs build` alone reports a bad value."""
+class _SettingOption(c.BaseConfigOption[Any]):
+    """An option declared in `Settings` (content/config.py), checked by its own rule: `mkdocs build` alone reports
+    a bad value with the same Vietnamese message as `exemplars build`."""
+
+    def __init__(self, option: Option) -> None:
+        super().__init__()
+        self.option = option
+        self.default = option.default
 
     def run_validation(self, value: object) -> Any:
         try:
-            return parse_content_date(value)
+            return self.option.parse(value)
         except ValueError as error:
             raise c.ValidationError(str(error)) from None
 
 
-class ExemplarsConfig(Config):
-    page_size = c.Type(int, default=20)
-    """Stories per archive page."""
-    feed_items = c.Type(int, default=50)
-    """Items per feed."""
-    licence = c.Type(str, default="CC BY 4.0")
-    licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
-    credit = c.Type(str, default="")
-    """Credit line for reuse; empty means "Nguồn: <site name>"."""
-    feed_id_domain = c.Type(str, default="")
-    """Domain in feed item ids; set it to the old domain after the site moves, so ids never change."""
-    content_date = _ContentDate()
-    """The day plan progress and statistics are stated as of (`2025-06-30`); empty: the newest content date."""
-    cms_auth_url = c.Type(str, default="")
-    """The organisation's OAuth proxy for the form editor's GitHub sign-in (`exemplars docs` writes it into
-    content/admin/config.yml)."""
+def _config_class() -> type[Config]:
+    """The plugin's configuration schema, one entry per option of `Settings` (declared there, once)."""
+    options = {option.name: _SettingOption(option) for option in plugin_options()}
+    return type("ExemplarsConfig", (Config,), {"__doc__": "Options of the `exemplars` plugin.", **options})
 
 
-class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
+ExemplarsConfig = _config_class()
+
+
+class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
     def __init__(self) -> None:
         self.serving = False
+        self.plain = True
+        """MkDocs as designed: pages and files handed to MkDocs, rendered and written by it (`mkdocs build`, and
+        `exemplars build --plain`); False for the fast path of `render.render_site`."""
+        self.driven = False
+        """Started by `render.render_site`, which has generated the pages; `mkdocs build` alone generates them."""
+        self._epoch_set = False
         self.renderers = 1
         """Processes that share the rendering (set by `render.render_site`; plain `mkdocs build` uses one)."""
         self.use_shells = False
@@ -102,6 +107,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         rendered_cache: Path | None = None,
     ) -> None:
         """Called before each build by `render.render_site`: this instance may serve several builds."""
+        self.plain, self.driven = False, True
         self.renderers, self.forked, self.is_forked_renderer, self.rendered = renderers, [], False, None
         self.use_shells = shells
         self._failure = -1
@@ -110,14 +116,27 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
         if self.rendered_cache is not None:
             self.rendered_cache.open()
 
+    def start_plain(self) -> None:
+        """Called before a plain build by `render.render_site` (the pages generated already)."""
+        self.start_rendering(1)
+        self.plain = True
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self._epoch_set:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._epoch_set = False
+        self.plain, self.driven = True, False
 
     def _root(self, config: Any) -> Path:
         return Path(config.config_file_path).resolve().parent
 
     def on_pre_build(self, *, config: Any) -> None:
         if not self.serving:
+            if not self.driven:
+                self._generate_for_mkdocs_build(config)
             return
         from ..content.problems import format_problems
         from ..engine.publish import BuildBusy, tree_lock
@@ -135,6 +154,26 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
             return
         if report.written or report.removed:
             log.info("Đã tạo lại %d trang, xóa %d trang.", len(report.written), len(report.removed))
+
+    def _generate_for_mkdocs_build(self, config: Any) -> None:
+        """`mkdocs build` alone: generate the pages as `exemplars build` does (drafts left out), and date the build
+        from the content as it does (SOURCE_DATE_EPOCH, unless set), so both give the same site."""
+        from ..content.problems import format_problems
+        from ..engine.parallel import worker_count
+        from ..engine.publish import BuildBusy, tree_lock
+        from ..generate import _generate
+
+        try:
+            project = load_project(self._root(config))
+            with tree_lock(project.root):
+                catalogue, _ = _generate(project, False, worker_count(None), None)
+        except ContentError as error:
+            raise PluginError(f"Nội dung có lỗi, chưa tạo trang:\n{format_problems(error.problems)}") from None
+        except BuildBusy as error:
+            raise PluginError(str(error)) from None
+        if not os.environ.get("SOURCE_DATE_EPOCH"):
+            os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(project, catalogue))
+            self._epoch_set = True
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         _make_folder.cache_clear()  # a new build: its site folder starts empty
@@ -159,11 +198,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):
                 self.direct.append(relative)
                 continue
             inclusion = InclusionLevel.INCLUDED if relative in nav_pages else InclusionLevel.NOT_IN_NAV
-            kind = GeneratedFile if relative.endswith(".md") else LinkedFile
+            kind = File if self.plain else GeneratedFile if relative.endswith(".md") else LinkedFile
             file = kind(relative, str(generated), config.site_dir, config.use_directory_urls, inclusion=inclusion)
             files.append(file)
             if inclusion is InclusionLevel.NOT_IN_NAV and file.is_documentation_page():
-                GeneratedPage(None, file, config)  # pages in the nav get their titles from it, as MkDocs does
+                # Pages in the nav get their titles from it, as MkDocs does.
+                (PlainGeneratedPage if self.plain else GeneratedPage)(None, file, config)
         for bundle in bundle_files(self._root(config)):  # the form editor's script, for /admin/ only
             files.append(File.generated(config, f"admin/{bundle.name}", abs_src_path=str(bundle)))
         if (self.renderers > 1 or self.use_shells) and not self.serving:
@@ -495,26 +535,14 @@ def _make_folder(folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
 
 
-class GeneratedPage(Page):
+class PlainGeneratedPage(Page):
     """A generated page outside the navigation; one written in HTML (`html: true`: stories, lists, provinces,
     fields, plans) skips Markdown, its table of contents listed in its front matter (`toc`, by pages.py).
 
     Its HTML would pass through Markdown unchanged anyway, after a new Markdown instance and two parses of every
     tag (Python-Markdown's raw-HTML handling and MkDocs' anchor scan): at 10,000 stories, most of MkDocs' time.
+    Only public methods of `Page` are overridden: plain mode uses this class.
     """
-
-    def _set_canonical_url(self, base: str | None) -> None:
-        """MkDocs' own result, without `urljoin` twice per page: a generated page's address is a plain ASCII path
-        (`guong/slug/`), so joining is concatenation (13,000 pages: a second of the build before rendering)."""
-        if not base or "?" in base or "#" in base:
-            super()._set_canonical_url(base)
-            return
-        base = base if base.endswith("/") else base + "/"
-        self.canonical_url = base + self.url
-        self.abs_url = _base_path(base) + self.url
-
-    def _set_edit_url(self, repo_url: str | None, edit_uri: str | None = None, *args: Any) -> None:
-        self.edit_url = None  # set from the page's source profile or plan, by ExemplarsPlugin.on_page_context
 
     def read_source(self, config: Any) -> None:
         """Front matter written as JSON by pages.py is read as JSON: the same values, several times faster."""
@@ -544,6 +572,23 @@ class GeneratedPage(Page):
         self.content = self.markdown
         self.derive_from_meta()
         self.links_to_anchors = {}
+
+
+class GeneratedPage(PlainGeneratedPage):
+    """The fast path's generated page: two of MkDocs' internal steps replaced (internals.py)."""
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        """MkDocs' own result, without `urljoin` twice per page: a generated page's address is a plain ASCII path
+        (`guong/slug/`), so joining is concatenation (13,000 pages: a second of the build before rendering)."""
+        if not base or "?" in base or "#" in base:
+            super()._set_canonical_url(base)
+            return
+        base = base if base.endswith("/") else base + "/"
+        self.canonical_url = base + self.url
+        self.abs_url = _base_path(base) + self.url
+
+    def _set_edit_url(self, repo_url: str | None, edit_uri: str | None = None, *args: Any) -> None:
+        self.edit_url = None  # set from the page's source profile or plan, by ExemplarsPlugin.on_page_context
 
 
 _FRONT_END = "\n---\n"
@@ -609,3 +654,26 @@ def _nav_paths(nav: Any) -> list[str]:
     if isinstance(nav, dict):
         return [p for value in nav.values() for p in _nav_paths(value)]
     return []
+
+
+def content_epoch(project: Project, catalogue: Catalogue) -> int:
+    """The build's date, from the content: the day plan progress is stated as of (the newest story, or the
+    configured `content_date`), as seconds since 1970 at midnight UTC.
+
+    MkDocs stamps it into sitemap.xml and sitemap.xml.gz; from the clock, two builds of one commit would differ.
+    """
+    day = resolve_content_date(project.settings.content_date, catalogue)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH for MkDocs (reproducible-builds.org); a value already set by the caller wins."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)

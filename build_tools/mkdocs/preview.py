@@ -36,7 +36,6 @@ from typing import Any
 import watchdog.events
 import watchdog.observers
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from ..content.catalogue import Catalogue, build_catalogue
 from ..content.config import Project, load_project
@@ -55,6 +54,8 @@ from ..site.pages import RenderInputs, page_context, render_story_pages
 from ..site.photos import PhotoSet, Variant, process_photo
 from ..site.sharecard import render_share_card
 from ..site.social import build_card_text
+from .internals import LiveReloadServer, build_page, populate_page
+from .internals import livereload_timestamp as _timestamp
 from .render import render_site
 
 log = logging.getLogger("exemplars")
@@ -297,8 +298,7 @@ class Preview:
 
     def _render(self, pages: Iterable[str]) -> None:
         """MkDocs renders these generated pages again, exactly as `mkdocs build` renders each page."""
-        # MkDocs has no public call for one page; these two are what its `build` runs for every page.
-        from mkdocs.commands.build import _build_page, _populate_page
+        # MkDocs has no public call for one page; these two are what its `build` runs for every page (internals.py).
         from mkdocs.structure.files import File, InclusionLevel
 
         from .plugin import GeneratedPage
@@ -316,8 +316,8 @@ class Preview:
                 GeneratedPage(None, file, config)
             if doc_files is None:
                 doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-            _populate_page(file.page, config, files)
-            _build_page(file.page, config, doc_files, state.nav, state.env)
+            populate_page(file.page, config, files)
+            build_page(file.page, config, doc_files, state.nav, state.env)
 
     def _copy_static(self, paths: Iterable[str]) -> None:
         # Linked, never copied over: the site's file may be a hard link to the cache (write.link_or_copy).

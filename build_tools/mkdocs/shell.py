@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
-from mkdocs.commands.build import get_context
 from mkdocs.structure.pages import Page
+
+from .internals import get_context
 
 MIN_GROUP = 3
 """Smaller groups are left to MkDocs: a shell costs two renders of its own."""

@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from build_tools.content.catalogue import build_catalogue  # noqa: E402
 from build_tools.content.config import load_project  # noqa: E402
+from build_tools.content.gather import load_taxonomies  # noqa: E402
 from build_tools.content.model import KINDS, Award, Exemplar, Photo  # noqa: E402
 from build_tools.content.richtext import render_story  # noqa: E402
-from build_tools.generate import absolute_story, load_taxonomies  # noqa: E402
+from build_tools.generate import absolute_story  # noqa: E402
 from build_tools.site.feeds import MAX_FEED_BYTES, render_feeds  # noqa: E402
 from build_tools.site.opendata import render_open_data  # noqa: E402
 from build_tools.site.photos import PhotoSet, process_photo  # noqa: E402

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from build_tools.content.catalogue import build_catalogue
 from build_tools.content.config import load_project
+from build_tools.content.gather import load_plans, load_taxonomies
 from build_tools.content.model import KINDS, Exemplar
-from build_tools.generate import load_plans, load_taxonomies
 from build_tools.site.compare import build_comparisons
 from build_tools.site.pages import _page as render_page
 from build_tools.site.pages import _render_comparisons as render_comparisons

@@ -109,8 +109,9 @@ def measure_index(root: Path) -> None:
     import resource
 
     from build_tools.content.config import load_project
+    from build_tools.content.gather import gather
     from build_tools.content.richtext import render_story
-    from build_tools.generate import gather, render_search_files
+    from build_tools.generate import render_search_files
     from build_tools.site.photos import process_thumbnail
 
     project = load_project(root)

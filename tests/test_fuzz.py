@@ -24,9 +24,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from build_tools.build import build_site
 from build_tools.content.catalogue import build_catalogue
+from build_tools.content.gather import load_content
 from build_tools.content.problems import ContentError, Problem
 from build_tools.content.richtext import render_story
-from build_tools.generate import load_content, render_outputs
+from build_tools.generate import render_outputs
 
 from .conftest import BASE_PROFILE, SiteFixture
 from .hostile import HOSTILE_STORIES, unsafe_markup

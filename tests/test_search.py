@@ -243,7 +243,8 @@ def test_header_search_box_is_on_every_page(searchable: tuple[SiteFixture, Built
 _DIGEST = """
 import hashlib, sys
 from pathlib import Path
-from build_tools.generate import gather, render_search_files
+from build_tools.generate import render_search_files
+from build_tools.content.gather import gather
 from build_tools.content.config import load_project
 from build_tools.content.richtext import render_story
 project = load_project(Path(sys.argv[1]))

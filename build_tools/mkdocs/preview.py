@@ -40,6 +40,8 @@ from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from ..content.catalogue import Catalogue, build_catalogue
 from ..content.config import Project, load_project
+from ..content.discover import find_profiles
+from ..content.gather import load_content, load_taxonomies
 from ..content.load import load_profile
 from ..content.model import Exemplar
 from ..content.problems import ContentError, Problem, format_problems
@@ -48,7 +50,7 @@ from ..content.schema import Vocabulary, build_exemplar, validate_profile
 from ..engine.parallel import worker_count
 from ..engine.publish import BuildBusy, hold_tree_lock
 from ..engine.write import write_file
-from ..generate import find_profiles, generate, load_content, load_taxonomies
+from ..generate import generate
 from ..site.pages import RenderInputs, page_context, render_story_pages
 from ..site.photos import PhotoSet, Variant, process_photo
 from ..site.sharecard import render_share_card

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     csv_files = render_statistics_csv(stats)
     computed = time.perf_counter() - start
 
-    # Render the pages this work adds or changes. Not through render_pages: story pages would dominate the timing
+    # Render the pages this work adds or changes. Not the story pages: they would dominate the timing
     # (Catalogue.related is quadratic in the collection, a known issue outside this benchmark's scope).
     start = time.perf_counter()
     comparisons = build_comparisons(catalogue, progress)

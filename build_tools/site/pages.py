@@ -350,7 +350,7 @@ def apart_from_title(html: str, title_id: str) -> str:
 @dataclass(frozen=True)
 class PageSpec:
     """A page to render: what `render_page` needs, so that the pages can be listed here and rendered elsewhere
-    (in worker processes, by `generate.generate`)."""
+    (in worker processes, by `collection.site_files`)."""
 
     path: str
     template: str
@@ -362,17 +362,6 @@ def render_page(spec: PageSpec, common: Mapping[str, object]) -> str:
     pages: dict[str, str] = {}
     _add_page(pages, common, spec.path, spec.template, spec.meta, **spec.context)
     return pages[spec.path]
-
-
-def render_pages(
-    inputs: RenderInputs, common: Mapping[str, object] | None = None, stories: bool = True
-) -> dict[str, str]:
-    """Every generated page (without the story pages when `stories` is false), keyed by its path under docs."""
-    common = page_context(inputs) if common is None else common
-    pages = {spec.path: render_page(spec, common) for spec in list_pages(inputs, common)}
-    if stories:
-        pages.update(render_story_pages(inputs, inputs.catalogue.exemplars, common))
-    return pages
 
 
 def list_pages(inputs: RenderInputs, common: Mapping[str, object]) -> list[PageSpec]:

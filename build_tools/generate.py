@@ -36,6 +36,8 @@ from .engine.parallel import fork_map, shared, worker_count
 from .engine.timings import Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
+from .site.feeds import FeedItem
+from .site.opendata import Record
 from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
@@ -45,6 +47,7 @@ from .site.story import Images, StoryContext, make_story, story_context
 log = logging.getLogger("exemplars")
 
 Item = TypeVar("Item")
+Spooled = TypeVar("Spooled")
 
 
 def generate(
@@ -106,6 +109,22 @@ def make_images(project: Project, catalogue: Catalogue, writer: TreeWriter, work
     return Images(photos, thumbnails, cards)
 
 
+def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
+    """Each photo's variants and search thumbnail, or the share card drawn for a story without a photo; made once,
+    then read from the cache."""
+    project, catalogue = shared()
+    photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
+    made: list[tuple[PhotoSet | None, Variant]] = []
+    for e in exemplars:
+        with processing(e.source_path, e.photo.src if e.photo else None):
+            made.append(
+                (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
+                if e.photo is not None
+                else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
+            )
+    return made
+
+
 class Executor:
     """Runs the site's work in this process or across `workers` forked ones (`engine.parallel.fork_map`: results
     in input order, so the site is the same on one core or many), each file written where it is made.
@@ -130,7 +149,9 @@ class Executor:
         made = fork_map(_story_share, exemplars, shared=(context, self.writer.root, self.spool), workers=self.workers)
         for path, written, _ in made:
             self.writer.claim(path, written)
-        return Stories([document for *_, document in made], _Spool(self.spool, "records"), _Spool(self.spool, "items"))
+        records: _Spool[Record] = _Spool(self.spool, "records")
+        items: _Spool[FeedItem] = _Spool(self.spool, "items")
+        return Stories([document for *_, document in made], records, items)
 
     def write_each(
         self, make: Callable[[Item], FileSet], items: Sequence[Item], chunks_per_worker: int = 4
@@ -158,8 +179,8 @@ def _story_share(exemplars: Sequence[Exemplar]) -> list[tuple[str, bool, SearchD
     records and feed items spooled (a file per share, named by its first story), the search documents handed back."""
     context, root, spool = shared()
     made: list[tuple[str, bool, SearchDocument]] = []
-    records: dict[str, Any] = {}
-    items: dict[str, Any] = {}
+    records: dict[str, Record] = {}
+    items: dict[str, FeedItem] = {}
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story = make_story(exemplar, context)
@@ -175,21 +196,21 @@ def _story_share(exemplars: Sequence[Exemplar]) -> list[tuple[str, bool, SearchD
     return made
 
 
-class _Spool(Mapping[str, Any]):
+class _Spool(Mapping[str, Spooled]):
     """What the story workers spooled of one kind, read on first use by the process that uses it."""
 
     def __init__(self, folder: Path, kind: str) -> None:
         self.folder, self.kind = folder, kind
-        self._found: dict[str, Any] | None = None
+        self._found: dict[str, Spooled] | None = None
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> dict[str, Spooled]:
         if self._found is None:
             self._found = {}
             for path in self.folder.glob(f"{self.kind}-*.pickle"):
                 self._found.update(pickle.loads(path.read_bytes()))
         return self._found
 
-    def __getitem__(self, slug: str) -> Any:
+    def __getitem__(self, slug: str) -> Spooled:
         return self._load()[slug]
 
     def __iter__(self) -> Iterator[str]:
@@ -206,22 +227,6 @@ def _write_share(items: Sequence[Any]) -> list[tuple[list[tuple[str, bool]], tup
     for item in items:
         result = make(item)
         made.append(([(path, write_file(root, path, data)) for path, data in result.files.items()], result.warnings))
-    return made
-
-
-def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
-    """Each photo's variants and search thumbnail, or the share card drawn for a story without a photo; made once,
-    then read from the cache."""
-    project, catalogue = shared()
-    photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
-    made: list[tuple[PhotoSet | None, Variant]] = []
-    for e in exemplars:
-        with processing(e.source_path, e.photo.src if e.photo else None):
-            made.append(
-                (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
-                if e.photo is not None
-                else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
-            )
     return made
 
 

@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/feeds_data.py 100 1000 10000
 
-For each N it prints the time to render the stories' Markdown (shared with the pages, not counted), the time to
-write every feed (site-wide RSS, Atom, JSON Feed, one RSS per field and per province) and the open data, the
-largest feed, the data files' sizes and the peak memory of the process. The corpus is deterministic (seeded) and
-uses the real taxonomies; one real photo, processed like any other, is shared by a fifth of the exemplars.
+For each N it prints the time to make the stories (`story.make_story`: page, search document, open-data record and
+feed item, as every build does; not counted), the time to write every feed (site-wide RSS, Atom, JSON Feed, one RSS
+per field and per province) and the open data, the largest feed, the data files' sizes and the peak memory of the
+process. The corpus is deterministic (seeded) and uses the real taxonomies; one real photo, processed like any
+other, is shared by a fifth of the exemplars.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 from build_tools.content.catalogue import build_catalogue  # noqa: E402
 from build_tools.content.config import load_project  # noqa: E402
+from build_tools.content.gather import load_taxonomies  # noqa: E402
 from build_tools.content.model import KINDS, Award, Exemplar, Photo  # noqa: E402
-from build_tools.content.richtext import render_story  # noqa: E402
-from build_tools.generate import absolute_story, load_taxonomies  # noqa: E402
 from build_tools.site.feeds import MAX_FEED_BYTES, render_feeds  # noqa: E402
 from build_tools.site.opendata import render_open_data  # noqa: E402
 from build_tools.site.photos import PhotoSet, process_photo  # noqa: E402
+from build_tools.site.story import Images, make_story, story_context  # noqa: E402
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc", "Thanh", "Hữu", "Kim", "Quang"]
@@ -99,12 +100,15 @@ def run(n: int, work: Path) -> dict[str, str]:
     photos = {e.slug: photo_set for e in exemplars if e.photo}
 
     clock = Clock()
-    # Stories as feeds and data carry them: safe HTML with absolute links, made once per story (shared with pages).
-    story_html = {e.slug: absolute_story(e, render_story(e.body_markdown), project.settings) for e in exemplars}
+    # Each story's feed item and open-data record are made with the story, as in a build (with its page).
+    context = story_context(cat, project.settings, Images(photos, {}, {}), False, None)
+    made = [make_story(e, context) for e in exemplars]
+    items = {e.slug: story.feed_item for e, story in zip(exemplars, made, strict=True) if story.feed_item}
+    records = {e.slug: story.record for e, story in zip(exemplars, made, strict=True) if story.record}
     stories = clock.lap()
-    feeds = render_feeds(cat, project.settings, story_html, photos)
+    feeds = render_feeds(cat, project.settings, items)
     feeds_time = clock.lap()
-    data = render_open_data(cat, project.settings, story_html, photos)
+    data = render_open_data(cat, project.settings, records)
     data_time = clock.lap()
 
     largest = max(feeds.files, key=lambda path: len(feeds.files[path]))

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from build_tools.content.catalogue import build_catalogue
 from build_tools.content.config import load_project
+from build_tools.content.gather import load_plans, load_taxonomies
 from build_tools.content.model import KINDS, Exemplar
-from build_tools.generate import load_plans, load_taxonomies
 from build_tools.site.compare import build_comparisons
 from build_tools.site.pages import _page as render_page
 from build_tools.site.pages import _render_comparisons as render_comparisons
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     csv_files = render_statistics_csv(stats)
     computed = time.perf_counter() - start
 
-    # Render the pages this work adds or changes. Not through render_pages: story pages would dominate the timing
+    # Render the pages this work adds or changes. Not the story pages: they would dominate the timing
     # (Catalogue.related is quadratic in the collection, a known issue outside this benchmark's scope).
     start = time.perf_counter()
     comparisons = build_comparisons(catalogue, progress)

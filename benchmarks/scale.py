@@ -62,9 +62,9 @@ STAGES = {
     "privacy scan": ("privacy",),
     "MkDocs": ("mkdocs", "publish"),
 }
-"""Report stages → the build's own timing stages (build_tools/generate.py; "mkdocs" and "publish": build.py). Each
-story's search document and its absolute-URL copy for feeds and data are made with the story, in "generate" (the
-stories stage)."""
+"""Report stages → the build's own timing stages (build_tools/generate.py and site/collection.py; "mkdocs" and
+"publish": build.py). Each story's search document, open-data record and feed item are made with the story
+(site/story.py), in "generate" (the stories stage)."""
 
 
 @dataclass

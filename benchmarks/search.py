@@ -109,9 +109,10 @@ def measure_index(root: Path) -> None:
     import resource
 
     from build_tools.content.config import load_project
+    from build_tools.content.gather import gather
     from build_tools.content.richtext import render_story
-    from build_tools.generate import gather, render_search_files
     from build_tools.site.photos import process_thumbnail
+    from build_tools.site.search import build_search_index, page_documents, story_document
 
     project = load_project(root)
     started = time.perf_counter()
@@ -119,13 +120,19 @@ def measure_index(root: Path) -> None:
     loaded = time.perf_counter()
     stories = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
     rendered = time.perf_counter()
+    thumbnails_by_slug: dict[str, str] = {}
     for exemplar in catalogue.exemplars:  # photos are encoded once and cached; timed apart from the index
         if exemplar.photo is not None:
-            process_thumbnail(exemplar.photo.path, project.cache_dir / "photos")
+            thumbnail = process_thumbnail(exemplar.photo.path, project.cache_dir / "photos")
+            thumbnails_by_slug[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
     thumbnails = time.perf_counter()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu = time.process_time()
-    files = render_search_files(project, catalogue, stories)
+    # As a build does: each story's document (made with the story there), then the fields', places' and plans'.
+    documents = [
+        story_document(catalogue, e, stories[e.slug], thumbnails_by_slug.get(e.slug)) for e in catalogue.exemplars
+    ]
+    files = build_search_index(catalogue, documents + page_documents(catalogue)).files
     indexed = time.perf_counter()
     cpu = time.process_time() - cpu
     index = {path: data for path, data in files.items() if path.startswith("search/") and isinstance(data, bytes)}

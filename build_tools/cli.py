@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
     if args.command == "check":
-        from .generate import check
+        from .content.gather import check
 
         try:
             catalogue = check(project)
@@ -191,10 +191,10 @@ _NEW_HELP = (
 
 def run_new(project: Project, args: argparse.Namespace, today: dt.date) -> int:
     """`exemplars new`: the one place where the clock is read, for the `published` date of a new profile."""
+    from .content.gather import load_taxonomies
     from .content.schema.keys import profile_key
     from .content.schema.vocabulary import Vocabulary
     from .content.text import nfc
-    from .generate import load_taxonomies
     from .site.scaffold import (
         Answers,
         NewProfile,
@@ -272,8 +272,8 @@ def run_nomination(project: Project, args: argparse.Namespace, today: dt.date) -
     Exit 0 when a profile was made (its path on stdout), 1 when the proposal must be fixed first; either way the
     Vietnamese answer for the issue goes to `--comment`.
     """
+    from .content.gather import load_taxonomies
     from .content.schema.vocabulary import Vocabulary
-    from .generate import load_taxonomies
     from .site.nomination import build_nomination, form_labels, parse_issue_body, render_comment, write_nomination
 
     fields, provinces, problems = load_taxonomies(project)
@@ -449,7 +449,7 @@ def run_preview_links(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_docs(project: Project, check_only: bool) -> int:
-    from .generate import load_taxonomies
+    from .content.gather import load_taxonomies
     from .site.contributing import DocsError, expected_docs, stale_docs, write_docs
 
     fields, provinces, problems = load_taxonomies(project)

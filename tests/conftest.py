@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from build_tools.content.config import Project, load_project
+from build_tools.content.gather import load_plans, load_taxonomies
 from build_tools.content.model import Plan
-from build_tools.generate import load_plans, load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from build_tools.content.gather import check
 from build_tools.content.problems import ContentError, Problem
-from build_tools.generate import check
 
 from .conftest import FIXTURES, SiteFixture
 

@@ -22,12 +22,13 @@ import pytest
 import yaml
 from markupsafe import escape
 
-import build_tools.generate as generation
+import build_tools.content.gather as generation
 from build_tools.build import build_site
 from build_tools.content import richtext
+from build_tools.content.gather import check
 from build_tools.content.problems import ContentError, format_problems
 from build_tools.content.richtext import cached_story, render_story
-from build_tools.generate import check, generate
+from build_tools.generate import generate
 from build_tools.mkdocs import plugin
 from build_tools.mkdocs.render import render_site
 from build_tools.site.pages import _page

@@ -13,9 +13,9 @@ import yaml
 from build_tools.build import build_site
 from build_tools.cli import main
 from build_tools.content.config import load_project
+from build_tools.content.gather import check, load_taxonomies
 from build_tools.content.problems import ContentError
 from build_tools.content.schema.keys import SUMMARY_MAX
-from build_tools.generate import check, load_taxonomies
 from build_tools.site.cms import CMS_CONFIG, github_repo, render_cms_config
 
 from .conftest import REPO, SiteFixture

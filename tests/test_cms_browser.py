@@ -26,8 +26,8 @@ import yaml
 
 from build_tools.build import build_site
 from build_tools.content.config import load_project
+from build_tools.content.gather import check
 from build_tools.content.problems import ContentError
-from build_tools.generate import check
 
 from .browser import StaticServer, _missing, browser  # noqa: F401 (a fixture)
 from .conftest import REPO, SiteFixture

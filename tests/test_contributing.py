@@ -15,10 +15,10 @@ import yaml
 
 from build_tools.cli import main
 from build_tools.content.config import load_project
+from build_tools.content.gather import check, load_taxonomies
 from build_tools.content.model import KINDS
 from build_tools.content.problems import Problem, format_github
 from build_tools.content.schema.keys import PROFILE_KEY_NAMES, PROFILE_KEYS
-from build_tools.generate import check, load_taxonomies
 from build_tools.site.contributing import (
     CONTRIBUTING,
     FORM,

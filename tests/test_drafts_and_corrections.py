@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build_site
+from build_tools.content.gather import check, gather
 from build_tools.content.model import Correction
 from build_tools.content.problems import ContentError
-from build_tools.generate import check, gather
 
 from .conftest import SiteFixture
 

@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 import feedparser
 import pytest
 
-from build_tools.generate import gather, generate
+from build_tools.content.gather import gather
+from build_tools.generate import generate
 from build_tools.site.feeds import MAX_FEED_BYTES
 
 from .conftest import SiteFixture

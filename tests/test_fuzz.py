@@ -3,8 +3,9 @@ combining marks, right-to-left text, emoji, control characters, lone surrogates,
 Markdown), the checker answers with a page or with clear Vietnamese problems naming the file, never a traceback;
 and whatever the story holds, no live markup reaches the page, the feeds or the data.
 
-Runs are bounded and derandomised (the same examples on every machine, so CI is reproducible); the examples are
-generated in memory and rendered without MkDocs, except for a handful that go through a full build.
+Runs are bounded and derandomised (the same examples on every machine, so CI is reproducible); each example is
+checked, then generated as `exemplars build` generates (`generate`, in one process), and read from the generated
+folder; a handful also go through MkDocs.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from build_tools.build import build_site
 from build_tools.content.catalogue import build_catalogue
+from build_tools.content.gather import load_content
 from build_tools.content.problems import ContentError, Problem
 from build_tools.content.richtext import render_story
-from build_tools.generate import load_content, render_outputs
+from build_tools.generate import ProfileFailure, generate
 
 from .conftest import BASE_PROFILE, SiteFixture
 from .hostile import HOSTILE_STORIES, unsafe_markup
@@ -149,7 +151,8 @@ def assert_clear(problem: Problem, text: str) -> None:
 
 
 def check_or_render(site: SiteFixture, text: str) -> dict[str, str] | None:
-    """load → validate → model → catalogue → pages, feeds and data in memory; None when the profile is refused."""
+    """load → validate → model → catalogue; then the build's own generation (pages, feeds, data, search index),
+    read back from the generated folder; None when the profile is refused."""
     write(site, text)
     project = site.project
     try:
@@ -159,19 +162,30 @@ def check_or_render(site: SiteFixture, text: str) -> dict[str, str] | None:
         for problem in error.problems:
             assert_clear(problem, text)
         return None
-    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    _, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     for problem in problems:
         assert_clear(problem, text)
     if problems:
         return None
-    published = [e for e in catalogue.exemplars if not e.draft]
-    catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces)
-    outputs = render_outputs(project, catalogue)  # pages, feeds, open data, statistics, search index
+    try:
+        generate(project, workers=1)
+    except ContentError as error:
+        # A profile that passed the checks may still be refused where it is published (personal data found in
+        # the output), with a clear problem; a failure while it is made into pages is a bug.
+        assert not isinstance(error.__cause__, ProfileFailure), error.__cause__
+        for problem in error.problems:
+            assert_clear(problem, text)
+        return None
+    generated = project.generated_dir
     return {
-        path: data.decode("utf-8")
-        for path, data in outputs.files.items()
-        if isinstance(data, bytes) and not path.endswith(".bin")
+        path.relative_to(generated).as_posix(): path.read_text(encoding="utf-8")
+        for path in generated.rglob("*")
+        if path.suffix in TEXT_SUFFIXES
     }
+
+
+TEXT_SUFFIXES = {".md", ".html", ".json", ".xml", ".csv"}
+"""What the generated folder holds besides photos, share cards and the search index's binary shards."""
 
 
 def assert_published_safely(outputs: dict[str, str], text: str) -> None:

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from build_tools.cli import main
+from build_tools.content.gather import check, load_taxonomies
 from build_tools.content.problems import ContentError
 from build_tools.content.schema.vocabulary import Vocabulary
-from build_tools.generate import check, load_taxonomies
 from build_tools.site.scaffold import Answers, ask_answers
 
 from .conftest import SiteFixture

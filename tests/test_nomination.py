@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from build_tools.cli import main
-from build_tools.generate import check
+from build_tools.content.gather import check
 
 from .conftest import REPO, SiteFixture
 

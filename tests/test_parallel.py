@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from build_tools.content.config import load_project
-from build_tools.generate import gather
+from build_tools.content.gather import gather
 from build_tools.site.search import SearchDocument, build_search_index
 
 from .conftest import copy_repository

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.content.config import load_project
+from build_tools.content.gather import load_taxonomies
 from build_tools.content.model import Plan
-from build_tools.generate import load_taxonomies
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -154,7 +154,7 @@ def _everything_published(root: Path) -> str:
 
 def test_disguised_personal_data_stops_the_build_as_check_said_and_reaches_no_output(site: SiteFixture) -> None:
     from build_tools.build import build_site
-    from build_tools.generate import check
+    from build_tools.content.gather import check
 
     site.profile("co-giao-huong", body="Cô Hương dạy Toán từ năm 2003.")
     build_site(site.project)

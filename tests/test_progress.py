@@ -10,8 +10,8 @@ import pytest
 from build_tools.cli import main
 from build_tools.content.catalogue import Catalogue
 from build_tools.content.config import load_project
+from build_tools.content.gather import gather
 from build_tools.content.problems import ContentError
-from build_tools.generate import gather
 from build_tools.site.progress import PlanProgress, build_progress, resolve_content_date
 
 from .conftest import SiteFixture

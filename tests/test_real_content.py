@@ -14,7 +14,7 @@ from build_tools.build import build_site
 from build_tools.cli import main
 from build_tools.content.catalogue import Catalogue
 from build_tools.content.config import load_project
-from build_tools.generate import check
+from build_tools.content.gather import check
 
 from .conftest import copy_repository, profile_text
 from .feed_rules import rss_problems

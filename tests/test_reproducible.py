@@ -15,7 +15,7 @@ from pathlib import Path
 
 from build_tools.build import content_epoch
 from build_tools.content.config import load_project
-from build_tools.generate import gather
+from build_tools.content.gather import gather
 from build_tools.site.cms import BUNDLE_DIR
 
 from .conftest import REPO, copy_repository

@@ -83,3 +83,29 @@ def test_production_build_never_contains_drafts(site: SiteFixture) -> None:
     assert not (site.root / "site" / "guong" / "ban-nhap").exists()
     assert "Người trong bản nháp" not in site.built("index.html")
     assert "Người trong bản nháp" not in site.built("nguoi-tot-viec-tot/index.html")
+
+
+def test_an_edited_story_is_previewed_as_the_build_will_publish_it(site: SiteFixture, tmp_path: Path) -> None:
+    """The page shown a second after an officer saves a profile is made by the build's own story function: byte
+    for byte the page the full regeneration that follows writes (and `exemplars build` publishes)."""
+    from build_tools.mkdocs.preview import Preview
+
+    site.profile("dang-xem", name="Người đang xem")
+    site.profile("hang-xom", name="Người cùng lĩnh vực")
+    site.profile("ban-nhap", name="Người trong bản nháp", draft=True)
+    story = site.project.generated_dir / "guong" / "dang-xem" / "index.md"
+    preview = Preview(site.project, tmp_path / "served", "http://127.0.0.1:8000/", workers=1)
+    try:
+        preview.build_all()
+        edited = site.profile("dang-xem", name="Người đã sửa tên", body="Câu chuyện đã sửa, có **chữ đậm**.")
+        preview.update({edited})
+        previewed = story.read_text(encoding="utf-8")
+        assert "Người đã sửa tên" in (tmp_path / "served" / "guong" / "dang-xem" / "index.html").read_text("utf-8")
+        deadline = time.monotonic() + 120
+        while preview.catch_up_running and time.monotonic() < deadline:  # lists, search, feeds: regenerated
+            time.sleep(0.2)
+        assert not preview.catch_up_running
+    finally:
+        preview.stop()
+    assert "Người đã sửa tên" in previewed and "<strong>chữ đậm</strong>" in previewed
+    assert story.read_text(encoding="utf-8") == previewed

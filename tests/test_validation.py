@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 
 from build_tools.build import build_site
+from build_tools.content.gather import check
 from build_tools.content.problems import ContentError, Problem
-from build_tools.generate import check
 
 from .conftest import SiteFixture
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from build_tools.content.gather import check
 from build_tools.content.problems import ContentError
-from build_tools.generate import check
 
 from .conftest import BASE_PROFILE, SiteFixture
 

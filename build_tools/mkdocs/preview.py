@@ -39,21 +39,22 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.catalogue import Catalogue, build_catalogue
 from ..content.config import Project, load_project
+from ..content.discover import find_profiles
+from ..content.gather import load_content, load_taxonomies
 from ..content.load import load_profile
 from ..content.model import Exemplar
 from ..content.problems import ContentError, Problem, format_problems
-from ..content.richtext import render_story
 from ..content.schema.builders import build_exemplar
 from ..content.schema.profile import validate_profile
 from ..content.schema.vocabulary import Vocabulary
 from ..engine.parallel import worker_count
 from ..engine.publish import BuildBusy, hold_tree_lock
 from ..engine.write import write_file
-from ..generate import find_profiles, generate, load_content, load_taxonomies
-from ..site.pages import RenderInputs, page_context, render_story_pages
+from ..generate import generate
 from ..site.photos import PhotoSet, Variant, process_photo
 from ..site.sharecard import render_share_card
 from ..site.social import build_card_text
+from ..site.story import Images, StoryContext, make_story, story_context
 from .internals import LiveReloadServer, build_page, populate_page
 from .internals import livereload_timestamp as _timestamp
 from .render import render_site
@@ -84,7 +85,8 @@ class Preview:
         self.catalogue: Catalogue | None = None
         self.photos: dict[str, PhotoSet] = {}
         self.cards: dict[str, Variant] = {}
-        self.common: dict[str, object] = {}
+        self.context: StoryContext | None = None
+        """What the last full build's stories shared (lists and progress as they were then)."""
         self.rendered: Any = None
         self.vocabulary: Vocabulary | None = None
         self.catch_up_running = False
@@ -137,7 +139,9 @@ class Preview:
         self.photos, self.cards = {}, {}
         for exemplar in self.catalogue.exemplars:
             self._process_image(exemplar)
-        self.common = page_context(RenderInputs(self.catalogue, self.project.settings, {}, self.photos, True))
+        self.context = story_context(
+            self.catalogue, self.project.settings, self._images(), True, self.project.cache_dir / "stories"
+        )
 
     # -- a change ------------------------------------------------------------------------------------------------
 
@@ -215,12 +219,14 @@ class Preview:
             return None, result.problems + found
         return build_exemplar(result.source, path.parent.name, path.parent), []
 
+    def _images(self) -> Images:
+        return Images(self.photos, {}, self.cards)
+
     def _write_story(self, exemplar: Exemplar) -> str:
-        assert self.catalogue is not None
-        html = {exemplar.slug: render_story(exemplar.body_markdown)}
-        inputs = RenderInputs(self.catalogue, self.project.settings, html, self.photos, True, cards=self.cards)
-        common = {**self.common, "cat": self.catalogue, "photos": self.photos}
-        [(path, text)] = render_story_pages(inputs, [exemplar], common).items()
+        """The edited story's page, made as `exemplars build` makes it (`make_story`), and its photos."""
+        assert self.catalogue is not None and self.context is not None
+        story = make_story(exemplar, self.context.with_catalogue(self.catalogue, self._images()))
+        path, text = story.page_path, story.page
         write_file(self.project.generated_dir, path, text)
         photo_set = self.photos.get(exemplar.slug)
         images = photo_set.published if photo_set else [self.cards[exemplar.slug]]

@@ -16,16 +16,18 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.catalogue import vi_sort_key
-from .cms import CMS_CONFIG, plan_titles, render_cms_config
 from ..content.config import Project
 from ..content.model import KINDS, Field, Province
-from .scaffold import yaml_example
 from ..content.schema.keys import PROFILE_KEYS, Key, profile_key
+from .cms import CMS_CONFIG, plan_titles, render_cms_config
+from .scaffold import yaml_example
 
 CONTRIBUTING = "CONTRIBUTING.md"
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/de-xuat-guong-dien-hinh.yml"
 ISSUE_CONFIG = ".github/ISSUE_TEMPLATE/config.yml"
-REFERENCE_BEGIN = "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/content/schema/keys.py; đừng sửa tay -->"
+REFERENCE_BEGIN = (
+    "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/content/schema/keys.py; đừng sửa tay -->"
+)
 REFERENCE_END = "<!-- END tham-chieu -->"
 GENERATED_NOTE = "# Tạo tự động từ build_tools/content/schema/keys.py bởi `exemplars docs`; đừng sửa tay.\n"
 

@@ -25,8 +25,8 @@ from markupsafe import Markup
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import KINDS, SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
-from .photos import PhotoSet
 from ..content.richtext import absolute_html
+from .photos import PhotoSet
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 """Asia/Ho_Chi_Minh: +07:00 all year round since 1975, so a fixed offset is exact and needs no tz database."""
@@ -226,21 +226,6 @@ _STORY_SLOT = "⟦câu chuyện⟧"
 """Where the story goes in an item's HTML: plain text, which the sanitiser keeps as it is."""
 
 
-def build_items(
-    cat: Catalogue,
-    settings: Settings,
-    story_html: Mapping[str, str],
-    photos: Mapping[str, PhotoSet],
-    slugs: set[str] | None = None,
-) -> dict[str, FeedItem]:
-    """One `FeedItem` per published story (or per story in `slugs`: only those some feed carries), keyed by slug."""
-    return {
-        e.slug: build_item(e, cat, settings, absolute_html(story_html[e.slug], settings.site_url + e.url), photos)
-        for e in cat.exemplars
-        if not e.draft and (slugs is None or e.slug in slugs)
-    }
-
-
 def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
     """The stories some feed carries (each feed's newest `feed_items`): only their items are ever built."""
     return {e.slug for spec in list_feeds(cat, settings) for e in spec.exemplars[: max(settings.feed_items, 0)]}
@@ -249,9 +234,9 @@ def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
 def build_item(
     e: Exemplar, cat: Catalogue, settings: Settings, absolute_story: str, photos: Mapping[str, PhotoSet]
 ) -> FeedItem:
-    """A story as feeds carry it (made in the story's worker by `generate.generate`, so the feeds only serialise).
+    """A story as feeds carry it (made with the story by `story.make_story`, so the feeds only serialise).
 
-    `absolute_story`: the story's safe HTML with absolute links (`build.absolute_story`), put in as it is.
+    `absolute_story`: the story's safe HTML with absolute links (`story.absolute_story`), put in as it is.
     """
     template = _ENV.get_template("feed_item.html.j2")
     url = settings.site_url + e.url
@@ -342,24 +327,14 @@ def channel_rights(settings: Settings) -> str:
 
 
 def render_feeds(
-    cat: Catalogue,
-    settings: Settings,
-    story_html: Mapping[str, str],
-    photos: Mapping[str, PhotoSet],
-    max_bytes: int = MAX_FEED_BYTES,
-    items: Mapping[str, FeedItem] | None = None,
+    cat: Catalogue, settings: Settings, items: Mapping[str, FeedItem], max_bytes: int = MAX_FEED_BYTES
 ) -> FeedResult:
     """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`.
 
-    `story_html`: each story's safe HTML, best with absolute links already (`build.absolute_story`, shared with
-    the open data); relative links are made absolute either way, and the rest of the item is sanitised too.
-    `items`: the stories' feed items when the caller made them already (`build_item`, in the story workers).
+    `items`: the feed item of each story some feed carries (`build_item`, made with the story: `story.make_story`).
     """
     specs = list_feeds(cat, settings)
     newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}
-    # Stories beyond every feed's newest `feed_items` are in no feed: their items are never built.
-    if items is None:
-        items = build_items(cat, settings, story_html, photos, {e.slug for chosen in newest.values() for e in chosen})
     # One feedgen entry per story and format, shared by every feed that carries the story.
     entries: dict[tuple[str, str], FeedEntry] = {}
     files: dict[str, bytes] = {}

@@ -20,14 +20,14 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..content.config import Project
-from .contributing import render_issue_form
 from ..content.model import KINDS, Field, Province
 from ..content.privacy import find_personal_data
-from .scaffold import check_answers, check_slug, claimed_slugs, suggest_slug
 from ..content.schema.checks import Context
 from ..content.schema.keys import profile_key, validate_summary
 from ..content.schema.vocabulary import Vocabulary
 from ..content.text import nfc
+from .contributing import render_issue_form
+from .scaffold import check_answers, check_slug, claimed_slugs, suggest_slug
 
 NO_RESPONSE = "_No response_"
 """What GitHub writes under a question left empty."""

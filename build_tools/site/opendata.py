@@ -17,8 +17,8 @@ from typing import Any
 
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
-from .feeds import item_guid
 from ..content.model import Exemplar, Plan
+from .feeds import item_guid
 from .photos import PhotoSet
 
 DATA_DIR = "du-lieu/"
@@ -232,7 +232,7 @@ class OpenData:
 class Record:
     """One exemplar's line of `exemplars.json` and its row of `exemplars.csv`, ready to be joined.
 
-    Made with the story (in the worker that renders it, `build._render_story_share`): at 10,000 exemplars the data
+    Made with the story (`story.make_story`, in the worker that renders it): at 10,000 exemplars the data
     files are then only joined, not computed, after the stories are in.
     """
 
@@ -248,21 +248,12 @@ def exemplar_record(e: Exemplar, ctx: RowContext) -> Record:
     )
 
 
-def render_open_data(
-    cat: Catalogue,
-    settings: Settings,
-    story_html: Mapping[str, str],
-    photos: Mapping[str, PhotoSet],
-    records: Mapping[str, Record] | None = None,
-) -> OpenData:
+def render_open_data(cat: Catalogue, settings: Settings, records: Mapping[str, Record]) -> OpenData:
     """`exemplars.json`, `exemplars.csv`, `plans.json` and a Data Package describing them; drafts never included.
 
-    `story_html`: each story's safe HTML with absolute links (`build.absolute_story`). `records`: each published
-    exemplar's record, when the caller made them already (`exemplar_record`); otherwise they are made here.
+    `records`: each published exemplar's record (`exemplar_record`, made with the story: `story.make_story`).
     """
-    ctx = RowContext(cat, settings, story_html, photos)
-    exemplars = [e for e in cat.exemplars if not e.draft]
-    rows = [records[e.slug] if records is not None else exemplar_record(e, ctx) for e in exemplars]
+    rows = [records[e.slug] for e in cat.exemplars if not e.draft]
     about = _about(settings)
     files = (
         DataFile(

@@ -17,17 +17,17 @@ from markdown.extensions.toc import nest_toc_tokens, strip_tags, unique
 from markupsafe import Markup, escape
 
 from ..content.catalogue import Catalogue
+from ..content.config import Settings
+from ..content.model import KINDS, Exemplar, Plan
+from ..content.text import anchor_slugify, nfc, unicode_escape
 from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
 from .compare import FieldComparison, build_comparisons
-from ..content.config import Settings
 from .feeds import MAX_FEED_BYTES, FeedSpec
-from ..content.model import KINDS, Exemplar, Plan
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
 from .social import build_share_meta
 from .statistics import CSV_FILES, build_statistics
-from ..content.text import anchor_slugify, nfc, unicode_escape
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 """Characters YAML reads as line breaks or refuses: escaped, so the JSON front matter is YAML that means the same.
@@ -350,7 +350,7 @@ def apart_from_title(html: str, title_id: str) -> str:
 @dataclass(frozen=True)
 class PageSpec:
     """A page to render: what `render_page` needs, so that the pages can be listed here and rendered elsewhere
-    (in worker processes, by `generate.generate`)."""
+    (in worker processes, by `collection.site_files`)."""
 
     path: str
     template: str
@@ -362,17 +362,6 @@ def render_page(spec: PageSpec, common: Mapping[str, object]) -> str:
     pages: dict[str, str] = {}
     _add_page(pages, common, spec.path, spec.template, spec.meta, **spec.context)
     return pages[spec.path]
-
-
-def render_pages(
-    inputs: RenderInputs, common: Mapping[str, object] | None = None, stories: bool = True
-) -> dict[str, str]:
-    """Every generated page (without the story pages when `stories` is false), keyed by its path under docs."""
-    common = page_context(inputs) if common is None else common
-    pages = {spec.path: render_page(spec, common) for spec in list_pages(inputs, common)}
-    if stories:
-        pages.update(render_story_pages(inputs, inputs.catalogue.exemplars, common))
-    return pages
 
 
 def list_pages(inputs: RenderInputs, common: Mapping[str, object]) -> list[PageSpec]:

@@ -37,9 +37,9 @@ import numpy as np
 
 from ..content.catalogue import Catalogue, vi_sort_key
 from ..content.model import KINDS, Exemplar, Field, Plan, Province
-from .pages import date_vi
-from ..engine.parallel import fork_map, shared
 from ..content.text import fold, nfc
+from ..engine.parallel import fork_map, shared
+from .pages import date_vi
 
 FORMAT = b"EXS1"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
@@ -160,16 +160,9 @@ def plain_text(html: str) -> str:
 # --- documents ---------------------------------------------------------------------------------------------------
 
 
-def collect_documents(
-    catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
-) -> list[SearchDocument]:
-    """Stories newest first (so document order is also the order of a filtered list), then fields, places, plans."""
-    documents = [story_document(catalogue, e, story_html[e.slug], thumbnails.get(e.slug)) for e in catalogue.exemplars]
-    return documents + page_documents(catalogue)
-
-
 def page_documents(catalogue: Catalogue) -> list[SearchDocument]:
-    """The documents after the stories: fields, places, plans (a build's workers make the stories' documents)."""
+    """The documents after the stories (newest first, so document order is also the order of a filtered list):
+    fields, places, plans. Each story's is made with the story (`story.make_story`)."""
     documents = [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
     documents += [_province_document(catalogue, p) for p in catalogue.provinces.values()]
     documents += [_plan_document(catalogue, p) for p in catalogue.plans.values()]
@@ -812,10 +805,3 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
         {"format": FORMAT.decode(), "v": version, "n": len(documents), "k": shards, "t": completions, "facets": facets}
     )
     return SearchIndex(files, version, len(documents), shards)
-
-
-def render_search(
-    catalogue: Catalogue, story_html: Mapping[str, str], thumbnails: Mapping[str, str]
-) -> dict[str, bytes]:
-    """The index files for one build, keyed by path under the site root."""
-    return dict(build_search_index(catalogue, collect_documents(catalogue, story_html, thumbnails)).files)

@@ -15,9 +15,9 @@ from markupsafe import escape
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
+from ..content.text import unicode_escape
 from .photos import PhotoSet, Variant
 from .sharecard import CardText
-from ..content.text import unicode_escape
 
 SITE_CARD = "assets/card.png"
 """The card shown when a page other than a story is shared (the theme links it under this path)."""

@@ -13,8 +13,10 @@ A deploy, top to bottom:
    multipart by another tool) is compared by size, as `rclone copy --checksum` itself would;
 3. uploads in steps, so that a reader never meets a page whose files are not yet there: static files (pictures,
    styles, scripts) → story pages → other pages (lists link to stories) → the search index's pieces → feeds, open
-   data, sitemap → the home page, the 404 page, the search manifest and the service worker. One `rclone copy
-   --checksum --files-from` per step and header set;
+   data, sitemap → the home page, the 404 page, the search manifest and the service worker. New files go up first,
+   all of them in that order, then the changed ones in that order: nothing links to a new file until a changed one
+   does, so a page already served only ever links to files in place, and a new page's pictures precede it. One
+   `rclone copy --checksum --files-from` per step and header set;
 4. deletions last, once every new file is in place (`rclone delete --files-from`): until then the old pages and
    everything they link to stay served. An interrupted deploy therefore leaves old and new files side by side, never
    a page without its files; running it again finishes it.
@@ -103,7 +105,7 @@ _INDEXES = frozenset({"sitemap.xml", "sitemap.xml.gz", "robots.txt"})
 
 @dataclass(frozen=True)
 class Step:
-    """One stage of the upload order; a step starts only when the one before it has finished."""
+    """One stage of the upload order: what a file names goes up after it (for new files, then for changed ones)."""
 
     number: int
     label: str
@@ -160,14 +162,37 @@ class DeployPlan:
     """The hash compared (`md5` on S3, R2, GCS, Azure; `sha1` on B2); None when the remote gave none."""
     compression: str = "none"
 
-    def batches(self) -> list[tuple[Step, Headers, tuple[str, ...]]]:
-        """The uploads in the order they run: by step, then by header set (one rclone run each)."""
-        grouped: dict[tuple[int, Headers], list[str]] = {}
+    def phases(self) -> list[Phase]:
+        """The uploads in the order they run: new files before changed ones, each by step."""
+        phases: list[Phase] = []
+        for reason in (NEW, CHANGED):
+            for step in STEPS:
+                uploads = tuple(u for u in self.uploads if u.reason == reason and u.step == step)
+                if uploads:
+                    phases.append(Phase(len(phases) + 1, reason, step, uploads))
+        return phases
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The new (or changed) files of one step: it starts only when the phase before it has finished."""
+
+    number: int
+    reason: str
+    step: Step
+    uploads: tuple[Upload, ...]
+
+    @property
+    def label(self) -> str:
+        kind = "tệp mới" if self.reason == NEW else "tệp đã đổi"
+        return f"{kind}, bước {self.step.number}/{len(STEPS)}: {self.step.label}"
+
+    def batches(self) -> list[tuple[Headers, tuple[str, ...]]]:
+        """One rclone run per header set."""
+        grouped: dict[Headers, list[str]] = {}
         for upload in self.uploads:
-            grouped.setdefault((upload.step.number, upload.headers), []).append(upload.path)
-        return [
-            (STEPS[number - 1], headers, tuple(sorted(paths))) for (number, headers), paths in sorted(grouped.items())
-        ]
+            grouped.setdefault(upload.headers, []).append(upload.path)
+        return [(headers, tuple(sorted(paths))) for headers, paths in sorted(grouped.items())]
 
 
 @dataclass(frozen=True)
@@ -176,8 +201,8 @@ class Transfer:
 
     path: str
     time: str
-    step: int
-    """1–6 for uploads, 7 for deletions."""
+    phase: int
+    """The phase's number for uploads; one more than the last phase for deletions."""
 
 
 @dataclass(frozen=True)
@@ -360,39 +385,26 @@ def run_deploy(
     secrets = _secrets(remote, os.environ)
     uploaded: list[Transfer] = []
     deleted: list[Transfer] = []
-    batches = plan.batches()
+    phases = plan.phases()
     with tempfile.TemporaryDirectory(prefix="exemplars-deploy-") as scratch:
         listing = Path(scratch) / "files.txt"
-        for step in STEPS:
-            paths = [path for batch_step, _, batch in batches if batch_step == step for path in batch]
-            if not paths:
-                continue
-            say(f"Bước {step.number}/{len(STEPS)}: tải lên {len(paths)} tệp — {step.label}")
-            for _, headers, batch in (b for b in batches if b[0] == step):
+        for phase in phases:
+            say(f"Tải lên {len(phase.uploads)} {phase.label}")
+            for headers, batch in phase.batches():
                 listing.write_text("".join(f"{path}\n" for path in batch), encoding="utf-8")
+                arguments = ["copy", str(source), remote, "--files-from-raw", str(listing), "--no-traverse"]
                 events = _rclone(
-                    rclone,
-                    [
-                        "copy",
-                        str(source),
-                        remote,
-                        "--files-from-raw",
-                        str(listing),
-                        "--no-traverse",
-                        "--checksum",
-                        *headers.flags(),
-                    ],
-                    secrets,
-                    what=f"tải lên ({step.label})",
+                    rclone, [*arguments, "--checksum", *headers.flags()], secrets, what=f"tải lên {phase.label}"
                 )
-                uploaded += [Transfer(path, time, step.number) for message, path, time in events if message == "copy"]
+                uploaded += [Transfer(path, time, phase.number) for action, path, time in events if action == "copy"]
         if plan.deletions:
-            say(f"Cuối cùng: xóa {len(plan.deletions)} tệp — {DELETION_LABEL}")
+            say(f"Cuối cùng: {DELETION_LABEL}, {len(plan.deletions)} tệp")
             listing.write_text("".join(f"{path}\n" for path in plan.deletions), encoding="utf-8")
             events = _rclone(
                 rclone, ["delete", remote, "--files-from-raw", str(listing)], secrets, what="xóa tệp cũ trên kho"
             )
-            deleted += [Transfer(path, time, len(STEPS) + 1) for message, path, time in events if message == "delete"]
+            last = len(phases) + 1
+            deleted += [Transfer(path, time, last) for action, path, time in events if action == "delete"]
     return DeployReport(plan, tuple(uploaded), tuple(deleted))
 
 
@@ -401,19 +413,16 @@ def format_plan(plan: DeployPlan, *, dry_run: bool = True) -> str:
     lines = [f"Kế hoạch đăng trang lên {plan.remote}" + (" (chạy thử: chưa gửi, chưa xóa gì)" if dry_run else "") + ":"]
     if plan.hash_name is None and plan.unchanged:
         lines.append("  Lưu ý: kho không cho biết mã băm của tệp; tệp được so bằng kích thước.")
-    for step in STEPS:
-        uploads = [upload for upload in plan.uploads if upload.step == step]
-        if not uploads:
-            continue
-        lines.append(f"Bước {step.number}/{len(STEPS)} — {step.label}: tải lên {len(uploads)} tệp")
-        for upload in uploads:
+    for phase in plan.phases():
+        lines.append(f"{phase.number}. Tải lên {len(phase.uploads)} {phase.label}")
+        for upload in phase.uploads:
             encoding = f" · {upload.headers.content_encoding}" if upload.headers.content_encoding else ""
             lines.append(
                 f"  + {upload.path}  ({REASONS[upload.reason]}; {upload.headers.content_type} · "
                 f"{upload.headers.cache_control}{encoding})"
             )
     if plan.deletions:
-        lines.append(f"Cuối cùng — {DELETION_LABEL}: {len(plan.deletions)} tệp")
+        lines.append(f"Cuối cùng: {DELETION_LABEL}, {len(plan.deletions)} tệp")
         lines += [f"  - {path}" for path in plan.deletions]
     lines.append(summary(plan))
     return "\n".join(lines)

@@ -460,8 +460,8 @@ def run_deploy(project: Project, args: argparse.Namespace) -> int:
             if args.dry_run:
                 print(format_plan(plan))
                 return EXIT_OK
-            print(summary(plan).replace("Tổng cộng", f"Đăng trang lên {plan.remote}", 1))
-            report = run_deploy(source, args.remote, plan, rclone=rclone)
+            _say(summary(plan).replace("Tổng cộng", f"Đăng trang lên {plan.remote}", 1))
+            report = run_deploy(source, args.remote, plan, rclone=rclone, say=_say)
     except DeployError as error:
         print(f"Chưa đăng xong: {error}", file=sys.stderr)
         print(DEPLOY_KEPT, file=sys.stderr)
@@ -477,6 +477,10 @@ def run_deploy(project: Project, args: argparse.Namespace) -> int:
         f"giữ nguyên {report.plan.unchanged} tệp."
     )
     return EXIT_OK
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # before rclone's errors on stderr, in a CI log too
 
 
 DEPLOY_KEPT = (

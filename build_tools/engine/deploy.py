@@ -490,6 +490,7 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
     command = [rclone, *arguments, "--use-json-log", "--verbose", "--stats", "0"]
     done: list[tuple[str, str, str]] = []
     errors: list[str] = []
+    final = ""
     try:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     except OSError as error:
@@ -502,28 +503,34 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
             # Ctrl+C or CI's SIGTERM reached us, maybe not rclone (another process group): stop it before leaving.
             process.terminate()
             raise
-        for line in lines:
-            try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
-                if line.strip():
-                    errors.append(line.strip())
-                continue
-            message = str(event.get("msg", ""))
-            if message.startswith("Copied ("):
-                done.append(("copy", str(event.get("object", "")), str(event.get("time", ""))))
-            elif message == "Deleted":
-                done.append(("delete", str(event.get("object", "")), str(event.get("time", ""))))
-            elif event.get("level") in ("error", "critical"):
-                errors.append(message)
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            if line.strip():
+                errors.append(line.strip())
+            continue
+        message, path = str(event.get("msg", "")), str(event.get("object", ""))
+        if message.startswith("Copied ("):
+            done.append(("copy", path, str(event.get("time", ""))))
+        elif message == "Deleted":
+            done.append(("delete", path, str(event.get("time", ""))))
+        elif "last error was: " in message:
+            final = message.split("last error was: ", 1)[1]  # rclone's own summary of why it gave up
+        elif event.get("level") in ("error", "critical") and not message.startswith(_NOISE):
+            errors.append(f"{path}: {message}" if path and "." in path else message)
     if process.returncode != 0:
-        raise _failure(what, "\n".join(errors), secrets)
+        raise _failure(what, final or (errors[0] if errors else ""), secrets)
     return done
+
+
+_NOISE = ("Fatal error received", "Cancelling sync due to fatal error", "Attempt ")
+"""rclone's lines that only repeat an error already logged."""
 
 
 def _failure(what: str, stderr: str, secrets: _Secrets) -> DeployError:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    said = secrets.hide(lines[-1]) if lines else "không có thông báo"
+    said = secrets.hide(lines[-1]) if lines else "rclone dừng mà không nói lý do"
     said = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d (?:CRITICAL|ERROR|NOTICE)\s*:\s*", "", said)
     hint = "Hãy kiểm tra tên kho, địa chỉ (endpoint) và khóa truy cập, rồi chạy lại."
     if re.search(r"connection refused|no such host|i/o timeout|dial tcp|network is unreachable", said, re.I):
@@ -533,6 +540,8 @@ def _failure(what: str, stderr: str, secrets: _Secrets) -> DeployError:
             "Chưa có kho tên này trong cấu hình rclone: hãy tạo bằng `rclone config`, hoặc đặt các biến môi trường "
             "RCLONE_CONFIG_<TÊN>_TYPE, …, hoặc ghi kho dạng `:s3,provider=…:bucket`."
         )
+    elif re.search(r"max transfer limit", said, re.I):
+        hint = "rclone dừng vì đã gửi đến giới hạn --max-transfer (biến RCLONE_MAX_TRANSFER): bỏ giới hạn rồi chạy lại."
     elif re.search(r"access ?denied|forbidden|invalidaccesskeyid|signaturedoesnotmatch|403", said, re.I):
         hint = "Kho từ chối khóa truy cập: hãy kiểm tra khóa (biến môi trường hoặc cấu hình rclone) và quyền ghi."
     return DeployError(f"rclone báo lỗi khi {what}: {said}\n{hint}")

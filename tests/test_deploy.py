@@ -246,6 +246,7 @@ def test_a_first_deploy_uploads_the_whole_site_with_its_types_and_cache_headers(
     assert headers("sitemap.xml") == ("application/xml; charset=utf-8", SHORT)
     assert headers("du-lieu/exemplars.csv") == ("text/csv; charset=utf-8", SHORT)
     assert headers("du-lieu/exemplars.json") == ("application/json; charset=utf-8", SHORT)
+    assert headers("thong-ke/guong-theo-nam.csv") == ("text/csv; charset=utf-8", SHORT)
     assert headers("search/index.json") == ("application/json; charset=utf-8", REVALIDATE)
     assert headers("sw.js") == ("text/javascript; charset=utf-8", REVALIDATE)
     photos = sorted(path for path in stored if path.startswith(story) and path.endswith(".webp"))
@@ -390,6 +391,7 @@ def test_a_deploy_killed_midway_leaves_the_published_site_whole_and_a_rerun_fini
     deploying.wait()
 
     after = storage.objects("dut-giua")
+    print(f"\nbị dừng giữa chừng: kho đã nhận {len(rewritten(before, after))} tệp trước khi dừng")
     assert after["index.html"] == before["index.html"], "the kill came too late to test anything"
     assert f"guong/{builds.removed_slug}/index.html" in after, "a story was deleted before the uploads ended"
     assert any(path.startswith(f"guong/{builds.added_slug}/") for path in after)

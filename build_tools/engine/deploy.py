@@ -101,6 +101,8 @@ COMPRESSIONS = ("none", "gzip")
 # Text files that name other files (pages, feeds, the sitemap, the search manifest) go after what they name.
 _ENTRY_POINTS = frozenset({"index.html", "404.html", "search/index.json", "sw.js"})
 _INDEXES = frozenset({"sitemap.xml", "sitemap.xml.gz", "robots.txt"})
+_DATA = (".json", ".csv", ".xml")
+"""Open data (`du-lieu/`), statistics (`thong-ke/*.csv`), feeds: they change with the content, like pages."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ STEPS: tuple[Step, ...] = (
     Step(2, "trang câu chuyện"),
     Step(3, "các trang khác (danh sách, lĩnh vực, địa phương, kế hoạch…)"),
     Step(4, "chỉ mục tìm kiếm"),
-    Step(5, "feed, dữ liệu mở, sơ đồ trang"),
+    Step(5, "feed, dữ liệu mở, thống kê, sơ đồ trang"),
     Step(6, "trang chủ, trang 404, tệp đầu của chỉ mục tìm kiếm, service worker"),
 )
 DELETION_LABEL = "xóa tệp không còn trong site/ (sau khi mọi tệp mới đã lên kho)"
@@ -282,10 +284,11 @@ def step_of(path: str) -> Step:
     name = path.rsplit("/", 1)[-1]
     if path in _ENTRY_POINTS:
         return STEPS[5]
-    if path in _INDEXES or name in FEED_TYPES or (path.startswith("du-lieu/") and not name.endswith(".html")):
-        return STEPS[4]
     if path.startswith("search/"):
         return STEPS[3]
+    data = name.endswith(_DATA) and not path.startswith(("assets/", "admin/"))
+    if path in _INDEXES or name in FEED_TYPES or data:
+        return STEPS[4]
     if name.endswith(".html"):
         return STEPS[1] if path.startswith("guong/") else STEPS[2]
     return STEPS[0]

@@ -237,9 +237,8 @@ _PARAMETER = re.compile(r"""([A-Za-z0-9_]+)=('[^']*'|"[^"]*"|[^,:]*)""")
 def _secrets(remote: str, environ: Mapping[str, str]) -> _Secrets:
     secrets = _Secrets()
     for name, value in environ.items():
-        if (name.startswith(("RCLONE_", "AWS_", "AZURE_", "GOOGLE_")) and _SECRET_NAME.search(name)) and len(
-            value
-        ) >= 4:
+        # Keys are long; a short value (`true`, a region) under a key-like name would only garble messages.
+        if name.startswith(("RCLONE_", "AWS_", "AZURE_", "GOOGLE_")) and _SECRET_NAME.search(name) and len(value) >= 8:
             secrets.values.add(value)
     connection = remote.split(":", 2)[1] if remote.startswith(":") and remote.count(":") >= 2 else ""
     for name, value in _PARAMETER.findall(connection):

@@ -366,7 +366,16 @@ def test_the_published_site_of_a_finished_deploy_has_nothing_missing(
 ) -> None:
     """The check used below on an interrupted deploy, first on a whole site: it finds pages and passes."""
     publish(builds.first, "tron-ven")
-    assert broken_references(storage.download("tron-ven", tmp_path / "kho")) == []
+    published = storage.download("tron-ven", tmp_path / "kho")
+    assert broken_references(published) == []
+    # What it would report had a deploy deleted too early: a photo, and a story its field's page links to.
+    story = published / "guong" / builds.edited_slug
+    photo = next(story.glob("*.webp"))
+    photo.unlink()
+    (published / "guong" / builds.removed_slug / "index.html").unlink()
+    problems = broken_references(published)
+    assert any(f"guong/{builds.edited_slug}/index.html <" in p and p.endswith(photo.name) for p in problems)
+    assert any(p.startswith("linh-vuc/nong-thon-moi/index.html <a href>") for p in problems), problems
 
 
 def test_a_deploy_killed_midway_leaves_the_published_site_whole_and_a_rerun_finishes_it(

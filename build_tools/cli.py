@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("--print-url", action="store_true", help="chỉ in địa chỉ trang xem trước")
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    _add_deploy_parser(commands)
     for command in (build, serve):
         command.add_argument(
             "--workers",
@@ -171,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "preview-links":
         return run_preview_links(project, args)
+
+    if args.command == "deploy":
+        return run_deploy(project, args)
 
     if args.command == "serve":
         from .mkdocs.preview import serve
@@ -419,6 +423,81 @@ def _describe_os_error(error: OSError) -> str:
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Không có quyền ghi{where}. Hãy kiểm tra quyền của thư mục rồi chạy lại."
     return f"Lỗi đọc, ghi tệp{where}: {error.strerror or error}. Hãy kiểm tra ổ đĩa, thư mục rồi chạy lại."
+
+
+def _add_deploy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    deploy = commands.add_parser(
+        "deploy",
+        help="đăng trang đã tạo (site/) lên kho lưu trữ đối tượng (S3, R2, B2, GCS, Azure…) bằng rclone: chỉ gửi tệp "
+        "đã đổi, xóa tệp cũ sau cùng",
+        description=_DEPLOY_HELP,
+    )
+    deploy.add_argument(
+        "remote",
+        help="kho đích viết theo rclone: tên kho đã cấu hình và thư mục (kho:bucket/trang), hoặc kho tạm "
+        "(:s3,provider=AWS,env_auth=true:bucket)",
+    )
+    deploy.add_argument(
+        "--dry-run", action="store_true", help="chỉ in kế hoạch: tệp nào sẽ được gửi và vì sao, tệp nào sẽ bị xóa"
+    )
+    deploy.add_argument("--site-dir", type=Path, default=None, help="thư mục trang đã tạo (mặc định: site/)")
+    deploy.add_argument(
+        "--compress",
+        choices=("none", "gzip"),
+        default="none",
+        help="`gzip`: lưu tệp chữ (HTML, CSS, JS, JSON, XML, CSV, SVG) đã nén, kèm Content-Encoding: gzip, cho kho "
+        "phục vụ thẳng tới bạn đọc (S3/GCS website); mặc định `none`: để CDN nén khi gửi",
+    )
+
+
+_DEPLOY_HELP = (
+    "Đăng trang trong site/ lên kho lưu trữ đối tượng bằng rclone. Chỉ gửi tệp mới hoặc đã đổi nội dung (so mã "
+    "băm); gửi tệp tĩnh trước, rồi trang câu chuyện, các trang khác, chỉ mục tìm kiếm, feed và dữ liệu, cuối cùng "
+    "trang chủ; tệp không còn trong site/ chỉ bị xóa khi mọi tệp mới đã lên kho. Khóa truy cập đọc từ cấu hình "
+    "rclone hoặc biến môi trường (RCLONE_CONFIG_<TÊN>_…, AWS_…), không bao giờ được in ra."
+)
+
+
+def run_deploy(project: Project, args: argparse.Namespace) -> int:
+    """`exemplars deploy`: every failure ends in a Vietnamese message; an interrupted deploy is finished by a rerun."""
+    from .engine.deploy import DeployError, find_rclone, format_plan, plan_deploy, run_deploy, source_tree, summary
+    from .engine.publish import BuildBusy
+
+    site_dir = (args.site_dir or project.root / "site").resolve()
+    try:
+        rclone = find_rclone()
+        with source_tree(site_dir, args.compress) as source:
+            plan = plan_deploy(source, args.remote, compression=args.compress, rclone=rclone)
+            if args.dry_run:
+                print(format_plan(plan))
+                return EXIT_OK
+            _say(summary(plan).replace("Tổng cộng", f"Đăng trang lên {plan.remote}", 1))
+            report = run_deploy(source, args.remote, plan, rclone=rclone, say=_say)
+    except DeployError as error:
+        print(f"Chưa đăng xong: {error}", file=sys.stderr)
+        print(DEPLOY_KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except BuildBusy as error:
+        print(f"Chưa đăng trang: {error}", file=sys.stderr)
+        return EXIT_BUILD
+    except KeyboardInterrupt:
+        print(f"\nĐã dừng theo yêu cầu. {DEPLOY_KEPT}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(
+        f"Đã đăng trang lên {report.plan.remote}: tải lên {len(report.uploaded)} tệp, xóa {len(report.deleted)} tệp, "
+        f"giữ nguyên {report.plan.unchanged} tệp."
+    )
+    return EXIT_OK
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)  # before rclone's errors on stderr, in a CI log too
+
+
+DEPLOY_KEPT = (
+    "Trang trên kho vẫn đầy đủ: tệp cũ chỉ bị xóa sau khi mọi tệp mới đã lên kho, nên bạn đọc chỉ gặp bản cũ "
+    "hoặc bản mới. Chạy lại lệnh để đăng tiếp."
+)
 
 
 def run_preview_links(project: Project, args: argparse.Namespace) -> int:

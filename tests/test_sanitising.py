@@ -204,7 +204,7 @@ SAFE_SEARCH_PATH = re.compile(r"^[a-z0-9][a-z0-9\-/.]*$")
 
 
 def search_documents(site: SiteFixture) -> list[dict[str, Any]]:
-    return [json.loads(data)["x"] for _, data in built_files(site, "search/d/*.json")]
+    return [doc for _, data in built_files(site, "search/d/*.json") for doc in json.loads(data)["x"]]
 
 
 def test_the_search_index_holds_only_what_the_sanitised_pages_show(hostile: SiteFixture) -> None:

@@ -14,6 +14,7 @@ other file: a deploy uploads them all; the report also says how many of them are
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import statistics
@@ -68,6 +69,8 @@ class Budget:
     story_pages: int
     story_median: int
     story_max: int
+    story_gzip_median: int
+    """What a reader's browser downloads of a story page (gzip level 6, as benchmarks/serve.py sends it)."""
     story_parts: dict[str, int] = field(default_factory=dict)
     """Median bytes of each part over the story pages."""
     card_median: int = 0
@@ -105,6 +108,7 @@ def story_parts(html: str) -> dict[str, int]:
 def measure(site: Path) -> Budget:
     groups: dict[str, Group] = defaultdict(Group)
     story_sizes: list[int] = []
+    story_gzip: list[int] = []
     card_sizes: list[int] = []
     parts: dict[str, list[int]] = defaultdict(list)
     total_files = total_bytes = 0
@@ -125,6 +129,7 @@ def measure(site: Path) -> Budget:
             if 'http-equiv="refresh"' in html[:2000]:  # a former slug's redirect, not a story
                 continue
             story_sizes.append(stat.st_size)
+            story_gzip.append(len(gzip.compress(html.encode("utf-8"), 6)))
             for name, size in story_parts(html).items():
                 parts[name].append(size)
         elif kind == "share cards":
@@ -136,6 +141,7 @@ def measure(site: Path) -> Budget:
         story_pages=len(story_sizes),
         story_median=round(statistics.median(story_sizes)) if story_sizes else 0,
         story_max=max(story_sizes, default=0),
+        story_gzip_median=round(statistics.median(story_gzip)) if story_gzip else 0,
         story_parts={name: round(statistics.median(sizes)) for name, sizes in parts.items()},
         card_median=round(statistics.median(card_sizes)) if card_sizes else 0,
         card_max=max(card_sizes, default=0),
@@ -156,7 +162,8 @@ def report(budget: Budget) -> str:
     lines += [
         "",
         f"Story pages: {budget.story_pages:,}, HTML median {budget.story_median / 1000:.1f} kB, "
-        f"largest {budget.story_max / 1000:.1f} kB. Share cards: median {budget.card_median / 1000:.1f} kB, "
+        f"largest {budget.story_max / 1000:.1f} kB, gzip median {budget.story_gzip_median / 1000:.1f} kB. "
+        f"Share cards: median {budget.card_median / 1000:.1f} kB, "
         f"largest {budget.card_max / 1000:.1f} kB.",
         "",
         "| part of a story page (median) | kB |",

@@ -61,8 +61,10 @@ def test_no_page_repeats_a_stylesheet_or_a_script_inline(real_site: Path) -> Non
         # Material's settings (JSON); the loader of Material's script is a deferred file.
         inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
         assert all(len(body) < 400 or "json" in attributes for attributes, body in inline), page
-        loader = re.search(r'<script src="([^"]+material-loader\.js)" defer></script>', html)
+        loader = re.search(r'<script src="([^"]+material-loader\.js)" defer></script>', head)
         assert loader and (real_site / resolve(page, loader.group(1))).is_file(), page
+        # Deferred scripts run in document order: the loader before reader.js, which asks whether Material runs.
+        assert loader.start() < head.index("assets/javascripts/reader.js"), page
     assert (real_site / "assets/stylesheets/reader.css").read_text(encoding="utf-8").count("@media print") == 1
 
 

@@ -294,7 +294,7 @@ def test_what_used_to_crash_the_build_is_named_by_check_with_its_file_and_line(s
     plan.write_text(plan.read_text(encoding="utf-8").replace("end: 10000", "end: 2025"), encoding="utf-8")
     build_site(site.project)
     published = [p.name for p in (site.root / "site" / "guong" / "anh-ten-rat-dai").iterdir()]
-    assert "a" * 60 + "-960.jpg" in published and all(len(name) < 80 for name in published)
+    assert "a" * 60 + "-960.webp" in published and all(len(name) < 80 for name in published)
 
 
 def test_a_failure_while_a_profile_is_made_into_pages_names_the_profile(

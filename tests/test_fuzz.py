@@ -202,7 +202,7 @@ def assert_published_safely(outputs: dict[str, str], text: str) -> None:
     ):
         assert unsafe_markup(fragment) == []
     assert unicodedata.is_normalized("NFC", exemplar[0]["name"])
-    documents = [json.loads(data)["x"] for path, data in outputs.items() if path.startswith("search/d/")]
+    documents = [doc for path, data in outputs.items() if path.startswith("search/d/") for doc in json.loads(data)["x"]]
     assert "guong/fuzz/" in {doc["u"] for doc in documents}
 
 

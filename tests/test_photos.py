@@ -106,7 +106,14 @@ def test_a_png_with_transparency_and_text_chunks_is_published_flat_and_clean(tmp
 
     photo_set = process_photo(tmp_path / "logo.png", tmp_path / "cache")
 
-    assert [v.width for v in photo_set.variants] == [480, 480, 960, 960, 1000, 1000]
+    # WebP at every width, JPEG at the smallest and the largest (the <img> fallback, feeds): no middle-width JPEG.
+    assert [(v.width, v.mime) for v in photo_set.variants] == [
+        (480, "image/webp"),
+        (480, "image/jpeg"),
+        (960, "image/webp"),
+        (1000, "image/webp"),
+        (1000, "image/jpeg"),
+    ]
     for variant in photo_set.variants:
         assert_pixels_only(variant.cached)
         with Image.open(variant.cached) as published:
@@ -144,27 +151,28 @@ def test_an_unchanged_photo_is_not_decoded_or_encoded_again(tmp_path: Path, monk
     cache = tmp_path / "cache"
 
     first = process_photo(original, cache)
-    assert calls == {"decode": 1, "encode": 7}  # three widths in two formats, and the share card's crop
+    # Three widths in WebP, the smallest and largest in JPEG, and the share card's crop.
+    assert calls == {"decode": 1, "encode": 6}
     mtimes = {v.cached: v.cached.stat().st_mtime_ns for v in first.variants}
 
     again = process_photo(original, cache)
-    assert calls == {"decode": 1, "encode": 7}
+    assert calls == {"decode": 1, "encode": 6}
     assert again == first
     assert {v.cached: v.cached.stat().st_mtime_ns for v in again.variants} == mtimes
 
     # The same photo under a new name reuses the work; a re-uploaded, different photo does not.
     renamed = original.rename(tmp_path / "chan-dung.jpg")
     assert process_photo(renamed, cache).variants[0].name == "chan-dung-480.webp"
-    assert calls["encode"] == 7
+    assert calls["encode"] == 6
     phone_jpeg(renamed, size=(2000, 1500), orientation=3)
     process_photo(renamed, cache)
-    assert calls == {"decode": 2, "encode": 14}
+    assert calls == {"decode": 2, "encode": 12}
 
     # A variant lost from the cache (a half-cleaned .cache/) is rebuilt rather than published missing.
     lost = process_photo(renamed, cache).variants[2].cached
     lost.unlink()
     process_photo(renamed, cache)
-    assert calls == {"decode": 3, "encode": 21}
+    assert calls == {"decode": 3, "encode": 18}
     assert lost.is_file()
 
 
@@ -183,8 +191,7 @@ def test_the_built_site_serves_only_clean_upright_photos(site: SiteFixture) -> N
         "chan-dung-1200.webp",
         "chan-dung-480.jpg",
         "chan-dung-480.webp",
-        "chan-dung-960.jpg",
-        "chan-dung-960.webp",
+        "chan-dung-960.webp",  # no middle-width JPEG: phones are sent WebP
         "chan-dung-card.jpg",
         "chan-dung-thumb.webp",  # the square thumbnail of search results, cut from the same upright pixels
     ]

@@ -79,9 +79,11 @@ class BuiltIndex:
         return {doc for docs in self.term(term).values() for doc in docs}
 
     def fragment(self, number: int) -> dict:
-        payload = json.loads((self.root / "d" / f"{number}.json").read_text(encoding="utf-8"))
+        """What result `number` shows: item `number % g` of file `number // g`, as the browser reads it."""
+        group = self.manifest["g"]
+        payload = json.loads((self.root / "d" / f"{number // group}.json").read_text(encoding="utf-8"))
         assert payload["v"] == self.manifest["v"]
-        return payload["x"]
+        return payload["x"][number % group]
 
     def number_of(self, url: str) -> int:
         for number in range(self.manifest["n"]):

@@ -257,10 +257,15 @@ def test_print_stylesheet_and_reader_script_are_first_party(shared_site: SiteFix
     assert {"src": "../../assets/javascripts/reader.js", "defer": ""} in page.scripts
     html = shared_site.built("guong/co-huong/index.html")
     head = html[: html.index("</head>")]
-    css = head[head.index("<style>/* Reader extras") :]  # inlined: no extra request before the first paint
-    print_rules = css[css.index("@media print") : css.index("</style>")]
+    # The print rules: a file for print only, which a screen never waits for; no stylesheet is repeated inline.
+    assert '<link rel="stylesheet" href="../../assets/stylesheets/reader.css" media="print">' in head
+    assert "<style" not in head
+    css = (shared_site.root / "site/assets/stylesheets/reader.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print") :]
     for hidden in (".ex-share", ".ex-subscribe", "#guong-dien-hinh-lien-quan"):
         assert hidden in print_rules
+    # The share buttons' screen rules come with the site's stylesheet, already loaded by every page.
+    assert ".ex-share__link" in (shared_site.root / "site/assets/site.css").read_text(encoding="utf-8")
     assert (shared_site.root / "site/sw.js").is_file()
     assert (shared_site.root / "site/assets/javascripts/reader.js").is_file()
 

@@ -19,6 +19,9 @@ from PIL import Image, ImageCms, ImageOps
 from ..content.text import slugify
 
 WIDTHS = (480, 960, 1600)
+"""Every width is published as WebP, which every phone and browser of the last five years shows (`<source>` in the
+story's `<picture>`); JPEG only at the smallest width (list cards, feed thumbnails) and the largest (the `<img>`
+fallback, feeds, schema.org): a middle-width JPEG was the largest file of a story that no reader was sent."""
 CARD_SIZE = (1200, 630)
 """Open Graph / Twitter large-image card: the size Facebook and Zalo show without cropping."""
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
@@ -89,12 +92,18 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
         height = max(1, round(image.height * width / image.width))
         resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         for extension, pil_format, _ in FORMATS:
-            _write_atomic(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
+            if _published(pil_format, width, widths):
+                _write_atomic(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
         sizes.append((width, height))
     _write_atomic(cache_dir / f"{digest}-card.jpg", _encode(_card_crop(image), "JPEG"))
     # The manifest is written last: its presence means every variant is complete.
     _write_atomic(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
     return _photo_set(published_stem(original), cache_dir, digest, image.width, image.height, sizes)
+
+
+def _published(pil_format: str, width: int, widths: list[int]) -> bool:
+    """WebP at every width; JPEG at the smallest and the largest only (`WIDTHS`)."""
+    return pil_format != "JPEG" or width in (widths[0], widths[-1])
 
 
 STEM_MAX = 60
@@ -182,10 +191,12 @@ def _load_manifest(manifest: Path, stem: str, cache_dir: Path, digest: str) -> P
 def _photo_set(
     stem: str, cache_dir: Path, digest: str, width: int, height: int, sizes: list[tuple[int, int]]
 ) -> PhotoSet:
+    widths = [w for w, _ in sizes]
     variants = [
         Variant(f"{stem}-{w}.{extension}", w, h, mime, cache_dir / f"{digest}-{w}.{extension}")
         for w, h in sizes
-        for extension, _, mime in FORMATS
+        for extension, pil_format, mime in FORMATS
+        if _published(pil_format, w, widths)
     ]
     card = Variant(f"{stem}-card.jpg", *CARD_SIZE, "image/jpeg", cache_dir / f"{digest}-card.jpg")
     return PhotoSet(tuple(variants), width, height, card)

@@ -13,8 +13,9 @@ keyed by syllable:
   folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
 - `search/t/<xx>.json`: the dictionary by first two letters, to complete the word being typed;
 - `search/f/<facet>/<value>.bin`: the documents of one filter value (field, today's province, kind, year);
-- `search/d/<id>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo,
-  `m` for a sample profile).
+- `search/d/<n>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo,
+  `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row: document `id` is item `id % g` of file
+  `id // g` (`g` in the manifest).
 
 The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds exactly as `tokens()` here does.
 """
@@ -49,6 +50,9 @@ SHARD_TARGET_BYTES = 6_000
 MAX_SHARDS = 4096
 DICTIONARY_LIMIT = 40
 """Completions kept per two-letter prefix, most frequent first (the client uses a handful)."""
+DOCUMENTS_PER_FILE = 4
+"""Results per file in search/d/: one file per document was a quarter of a site's files (10,000 of 42,000 at 10,000
+profiles); four in a file cost a first search about 3 × 3 KB more per result shown (benchmarks/README.md)."""
 EXCERPT_CHARS = 6_000
 """Story text kept for excerpts; the whole story is still indexed."""
 
@@ -778,8 +782,9 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     text_payloads: dict[str, bytes] = {}  # JSON values, each wrapped with the version once it is known
     for key, items in _dictionary(terms.frequencies).items():
         text_payloads[f"search/t/{key}.json"] = _json([list(item) for item in items])
-    for number, fragment in enumerate(terms.fragments):
-        text_payloads[f"search/d/{number}.json"] = fragment
+    for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
+        group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
+        text_payloads[f"search/d/{start // DOCUMENTS_PER_FILE}.json"] = b"[" + b",".join(group) + b"]"
 
     digest = hashlib.sha256()
     for path in sorted(payloads):
@@ -802,6 +807,14 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
         path.removeprefix("search/t/").removesuffix(".json") for path in text_payloads if "/t/" in path
     )
     files["search/index.json"] = _json(
-        {"format": FORMAT.decode(), "v": version, "n": len(documents), "k": shards, "t": completions, "facets": facets}
+        {
+            "format": FORMAT.decode(),
+            "v": version,
+            "n": len(documents),
+            "k": shards,
+            "g": DOCUMENTS_PER_FILE,
+            "t": completions,
+            "facets": facets,
+        }
     )
     return SearchIndex(files, version, len(documents), shards)

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .photos import CARD_SIZE, Variant
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
@@ -78,10 +78,11 @@ def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -
     if not cached.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        # 64 colours (the card has five, plus the edges of letters): a third of the bytes (16 KB instead of 42) and
-        # less time than compressing the full-colour image, which was most of a first build at 10,000 profiles
-        # (every story without a photo gets a card; benchmarks/README.md).
-        _draw(text, regular, bold).quantize(64, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
+        # 16 colours (the card has five, plus the edges of letters, which still look smooth): a quarter of the bytes
+        # (12 KB instead of 42; 64 colours made 14–16) and less time than compressing the full-colour image, which was
+        # most of a first build at 10,000 profiles (every story without a photo gets a card; benchmarks/README.md).
+        # Pillow's `optimize` saves another tenth but costs eight times the time of drawing and encoding.
+        _draw(text, regular, bold).quantize(16, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
         # Stories with the same card text are drawn at once by two workers: each writes its own temporary file.
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buffer.getvalue())

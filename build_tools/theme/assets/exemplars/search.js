@@ -402,7 +402,10 @@
     const { hits, parsed } = result;
     const start = heading === null ? list.children.length : 0;
     const page = hits.slice(start, start + PAGE);
-    const fragments = await Promise.all(page.map((hit) => json(`d/${hit.doc}.json`, index.v)));
+    // What a result shows: item `doc % g` of file `doc / g` (`g` results a file; one request for two in one file).
+    const fragments = await Promise.all(
+      page.map((hit) => json(`d/${Math.floor(hit.doc / index.g)}.json`, index.v).then((group) => group[hit.doc % index.g])),
+    );
     const names = labels(index);
     const isMatch = matcher(parsed);
     const items = document.createDocumentFragment();

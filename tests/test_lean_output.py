@@ -1,0 +1,76 @@
+"""A lean output (issue 21): what every page repeated now comes once, from files a browser caches.
+
+A reader still sees the same page: the header's icons, the drawer, the search box, the share buttons and the
+printed story (tests/test_phone_reader.py and tests/test_sharing.py walk them); these tests check that the shared
+pieces exist where the pages point, and that no page carries them inline again. The bytes saved are measured in
+benchmarks/README.md ("Bytes per story", `benchmarks/output_budget.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from tools.icon_sprite import SPRITE, render_sprite
+
+PAGES = (
+    "guong/chi-hoi-phu-nu-thon-hoa-binh-bac-giang/index.html",
+    "index.html",
+    "linh-vuc/chong-rac-thai-nhua/index.html",
+)
+
+
+def resolve(page: str, href: str) -> str:
+    """The site path a relative link on `page` leads to."""
+    parts: list[str] = []
+    for part in (PurePosixPath(page).parent / href).parts:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def test_the_sprite_holds_materials_own_icons() -> None:
+    """After an upgrade of Material the sprite is made again (`python tools/icon_sprite.py`), or this fails."""
+    assert SPRITE.read_text(encoding="utf-8") == render_sprite()
+
+
+def test_every_icon_drawn_from_the_sprite_is_in_it(real_site: Path) -> None:
+    sprite = (real_site / "assets/exemplars/icons.svg").read_text(encoding="utf-8")
+    symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
+    for page in PAGES:
+        html = (real_site / page).read_text(encoding="utf-8")
+        uses = re.findall(r'<svg viewBox="[0-9 ]+"><use href="([^"#]+)#([^"]+)"/></svg>', html)
+        # The header's logo, menu and search button, the search box's three, the repository link in the header and
+        # in the drawer, the drawer's logo, "back to top".
+        assert len(uses) >= 10, page
+        for href, symbol in uses:
+            assert resolve(page, href) == "assets/exemplars/icons.svg", (page, href)
+            assert symbol in symbols, (page, symbol)
+        assert "Font Awesome Free" not in html  # the icon's licence comment lives once, in the sprite
+
+
+def test_no_page_repeats_a_stylesheet_or_a_script_inline(real_site: Path) -> None:
+    for page in PAGES:
+        html = (real_site / page).read_text(encoding="utf-8")
+        assert "<style" not in html, page
+        head = html[: html.index("</head>")]
+        assert re.search(r'<link rel="stylesheet" href="[./]*assets/stylesheets/reader\.css" media="print">', head)
+        # Inline scripts left: Material's one-line settings reader, the phone's `js` switch, schema.org data and
+        # Material's settings (JSON); the loader of Material's script is a deferred file.
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", html, re.S)
+        assert all(len(body) < 400 or "json" in attributes for attributes, body in inline), page
+        loader = re.search(r'<script src="([^"]+material-loader\.js)" defer></script>', head)
+        assert loader and (real_site / resolve(page, loader.group(1))).is_file(), page
+        # Deferred scripts run in document order: the loader before reader.js, which asks whether Material runs.
+        assert loader.start() < head.index("assets/javascripts/reader.js"), page
+    assert (real_site / "assets/stylesheets/reader.css").read_text(encoding="utf-8").count("@media print") == 1
+
+
+def test_the_navigation_repeated_on_every_story_is_sent_without_its_indentation(real_site: Path) -> None:
+    html = (real_site / PAGES[0]).read_text(encoding="utf-8")
+    for start, end in (('<nav class="md-tabs"', "</nav>"), ('<div class="md-sidebar md-sidebar--primary"', "</nav>")):
+        block = html[html.index(start) : html.index(end, html.index(start))]
+        assert "\n" not in block and "  " not in block, start
+        assert "Người tốt, việc tốt" in block and "Dữ liệu mở" in block  # every section is still listed

@@ -1,7 +1,7 @@
 """Write build_tools/theme/assets/exemplars/icons.svg: the theme's icons as one cached sprite.
 
 Material includes each icon as inline SVG, so every page carried the same eleven icons (3.5 kB; the repository
-icon twice with its 250-byte licence comment). `theme/partials/icon.html` draws the icons listed there with
+icon twice with its 250-byte licence comment). `theme/partials/ex-icon.html` draws the icons listed there with
 `<svg viewBox…><use href="…/icons.svg#id"></svg>` instead. Run after upgrading Material or changing an icon in
 `mkdocs.yml`; `tests/test_lean_output.py` fails while the sprite differs from Material's icons.
 
@@ -17,13 +17,13 @@ import material
 
 ROOT = Path(__file__).resolve().parents[1]
 ICONS = Path(material.__file__).parent / "templates" / ".icons"
-PARTIAL = ROOT / "build_tools" / "theme" / "partials" / "icon.html"
+PARTIAL = ROOT / "build_tools" / "theme" / "partials" / "ex-icon.html"
 SPRITE = ROOT / "build_tools" / "theme" / "assets" / "exemplars" / "icons.svg"
 _SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"]+)">(.*)</svg>\s*$', re.S)
 
 
 def listed_icons() -> dict[str, str]:
-    """The icons `partials/icon.html` draws from the sprite, with their viewBox."""
+    """The icons `partials/ex-icon.html` draws from the sprite, with their viewBox."""
     return dict(re.findall(r'"([a-z0-9/-]+)": "([0-9 .]+)"', PARTIAL.read_text(encoding="utf-8")))
 
 

@@ -106,6 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("--print-url", action="store_true", help="chỉ in địa chỉ trang xem trước")
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    for command in (check, build, serve):
+        command.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="không in tiến độ từng bước (lỗi vẫn được in)",
+        )
     for command in (build, serve):
         command.add_argument(
             "--workers",
@@ -122,10 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
     if args.command == "check":
+        from .engine.progress import output_mode, showing_progress
         from .generate import check
 
         try:
-            catalogue = check(project)
+            with showing_progress(output_mode(sys.stderr, args.quiet)) as timings:
+                catalogue = check(project, timings=timings)
         except ContentError as error:
             if args.format == "github":
                 # Workflow commands are read from stdout; the count goes to the log as well.
@@ -133,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(format_problems(error.problems), file=sys.stderr)
             return EXIT_CONTENT
-        print(f"Không có lỗi: {len(catalogue.exemplars)} hồ sơ, {len(catalogue.plans)} kế hoạch.")
+        if not args.quiet:
+            print(f"Không có lỗi: {len(catalogue.exemplars)} hồ sơ, {len(catalogue.plans)} kế hoạch.")
         return EXIT_OK
 
     if args.command == "new":
@@ -160,17 +170,20 @@ def main(argv: list[str] | None = None) -> int:
             timings_path=args.timings,
             site_url=site_url,
             preview=args.preview,
+            quiet=args.quiet,
         )
 
     if args.command == "preview-links":
         return run_preview_links(project, args)
 
     if args.command == "serve":
+        from .engine.progress import output_mode
         from .mkdocs.preview import serve
 
-        for name in ("mkdocs", "exemplars"):
-            logging.getLogger(name).setLevel(logging.INFO)
-        serve(project, args.dev_addr, workers=args.workers)
+        if not args.quiet:
+            for name in ("mkdocs", "exemplars"):
+                logging.getLogger(name).setLevel(logging.INFO)
+        serve(project, args.dev_addr, workers=args.workers, progress=output_mode(sys.stderr, args.quiet))
         return EXIT_OK
     return EXIT_BUILD
 
@@ -310,15 +323,19 @@ def run_build(
     timings_path: Path | None = None,
     site_url: str | None = None,
     preview: bool = False,
+    quiet: bool = False,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
-    Whatever happened, `site/` is the last good site (publish.py); the message says what to do next.
+    Whatever happened, `site/` is the last good site (publish.py); the message says what to do next. Each stage
+    is shown as it runs (engine/progress.py: a live display on a terminal, a line per stage in a pipe or CI,
+    nothing with `quiet`, which leaves out the last line too: the exit status says it).
     """
     from jinja2 import TemplateError
     from mkdocs.exceptions import MkDocsException
 
     from .build import build_site
+    from .engine.progress import output_mode, showing_progress
     from .engine.publish import BuildBusy
     from .engine.timings import Timings
     from .site.sharecard import MissingFont
@@ -329,7 +346,9 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview)
+        # The display ends before any message below is printed.
+        with showing_progress(output_mode(sys.stderr, quiet), timings) as shown:
+            site = build_site(project, site_dir, workers=workers, timings=shown, site_url=site_url, preview=preview)
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)
@@ -370,7 +389,8 @@ def run_build(
             signal.signal(signal.SIGTERM, previous)
     if timings is not None and timings_path is not None:
         timings.write_json(timings_path)
-    print(f"Đã tạo trang vào {site}")
+    if not quiet:
+        print(f"Đã tạo trang vào {site}")
     return EXIT_OK
 
 

@@ -41,7 +41,7 @@ from .content.schema import (
     validate_taxonomies,
 )
 from .engine.parallel import fork_map, shared, worker_count
-from .engine.timings import Timings, optional_stage
+from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import Outputs, TreeWriter, WriteReport, write_file
 from .site.feeds import FeedItem, build_item, fed_slugs, list_feeds, render_feeds
 from .site.opendata import Record, RowContext, exemplar_record, render_open_data
@@ -270,7 +270,7 @@ def _markdown_files(root: Path) -> list[Path]:
     return [Path(path) for path in found]
 
 
-def load_content(project: Project, workers: int = 1) -> Content:
+def load_content(project: Project, workers: int = 1, progress: Stage | None = None) -> Content:
     """Read and check everything; raise `ContentError` with every problem found, across all files."""
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -284,7 +284,9 @@ def load_content(project: Project, workers: int = 1) -> Content:
     remembered = load_checked(project.cache_dir, scope)
     exemplars: list[Exemplar] = []
     checked: dict[str, tuple[bytes, Exemplar]] = {}
-    loaded = fork_map(_load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers)
+    loaded = fork_map(
+        _load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers, progress=progress
+    )
     for path, (profile_problems, exemplar, stamp) in zip(paths, loaded, strict=True):
         problems += profile_problems
         if exemplar == _REMEMBERED:  # a string, pickled back from a worker
@@ -330,17 +332,18 @@ def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar 
     return loaded
 
 
-def check(project: Project, workers: int | None = None) -> Catalogue:
+def check(project: Project, workers: int | None = None, timings: Timings | None = None) -> Catalogue:
     """`exemplars check`: every rule, per file and across files, drafts included."""
-    content = load_content(project, worker_count(workers))
-    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    with optional_stage(timings, "check") as stage:
+        content = load_content(project, worker_count(workers), stage)
+        catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
         raise ContentError(problems)
     return catalogue
 
 
-def gather(project: Project, drafts: bool = False, workers: int = 1) -> Catalogue:
-    content = load_content(project, workers)
+def gather(project: Project, drafts: bool = False, workers: int = 1, progress: Stage | None = None) -> Catalogue:
+    content = load_content(project, workers, progress)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
@@ -633,13 +636,15 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
 def _generate_all(
     project: Project, drafts: bool, workers: int, timings: Timings | None
 ) -> tuple[Catalogue, WriteReport]:
-    with optional_stage(timings, "check"):
-        catalogue = gather(project, drafts=drafts, workers=workers)
+    with optional_stage(timings, "check") as stage:
+        catalogue = gather(project, drafts=drafts, workers=workers, progress=stage)
     shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not
     writer = TreeWriter(project.generated_dir)
     settings = project.settings
-    with optional_stage(timings, "photos"):
-        images = fork_map(_process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers)
+    with optional_stage(timings, "photos") as stage:
+        images = fork_map(
+            _process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers, progress=stage
+        )
         photos: dict[str, PhotoSet] = {}
         thumbnails: dict[str, str] = {}
         cards: dict[str, Variant] = {}
@@ -656,28 +661,30 @@ def _generate_all(
         writer.add(SITE_CARD, site_card.cached)
     spool = Path(tempfile.mkdtemp(prefix="exemplars-spool-"))
     try:
-        with optional_stage(timings, "stories"):
+        with optional_stage(timings, "stories") as stage:
             inputs = RenderInputs(catalogue, settings, {}, photos, drafts, cards=cards)
             common = page_context(inputs)
             fed = set() if drafts else fed_slugs(catalogue, settings)  # `serve` shows drafts, which feeds never carry
             job = _StoryJob(inputs, common, thumbnails, writer.root, project.cache_dir / "stories", fed, drafts, spool)
-            stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers)
+            stories = fork_map(_render_story_share, catalogue.exemplars, shared=job, workers=workers, progress=stage)
             for story in stories:
                 writer.claim(story.page, story.written)
-        with optional_stage(timings, "pages"):
+        with optional_stage(timings, "pages") as stage:
             for exemplar in catalogue.exemplars:
                 for alias in exemplar.aliases:
                     writer.add(
                         f"guong/{alias}/index.html", render_redirect(exemplar.url, f"guong/{alias}/", exemplar.name)
                     )
             listed = list_pages(inputs, common)
-            pages = fork_map(_write_pages, range(len(listed)), shared=(listed, common, writer.root), workers=workers)
+            pages = fork_map(
+                _write_pages, range(len(listed)), shared=(listed, common, writer.root), workers=workers, progress=stage
+            )
             for path, written in pages:
                 writer.claim(path, written)
         with optional_stage(timings, "search"):
             documents = [story.search_document for story in stories] + page_documents(catalogue)
             writer.update(build_search_index(catalogue, documents, workers).files, workers)
-        with optional_stage(timings, "feeds_data"):
+        with optional_stage(timings, "feeds_data") as stage:
             absolute = {
                 e.slug: story.absolute_html
                 for e, story in zip(catalogue.exemplars, stories, strict=True)
@@ -685,7 +692,12 @@ def _generate_all(
             }
             newsroom = _NewsroomJob(inputs, absolute, spool, not drafts, writer.root)
             parts = fork_map(
-                _write_newsroom_part, NEWSROOM_PARTS, shared=newsroom, workers=workers, chunks_per_worker=1
+                _write_newsroom_part,
+                NEWSROOM_PARTS,
+                shared=newsroom,
+                workers=workers,
+                chunks_per_worker=1,
+                progress=stage,
             )
             for written, warnings in parts:
                 for path, was_written in written:
@@ -697,8 +709,8 @@ def _generate_all(
         shutil.rmtree(spool, ignore_errors=True)
     with optional_stage(timings, "write"):
         report = writer.finish()
-    with optional_stage(timings, "privacy"):
-        scan_outputs(project, catalogue, report, workers)
+    with optional_stage(timings, "privacy") as stage:
+        scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
 
 
@@ -707,7 +719,9 @@ _SCAN_STAMP = "privacy-scan"
 is not scanned again (at 10,000 stories a warm build rewrites a handful); new rules rescan everything."""
 
 
-def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1) -> None:
+def scan_outputs(
+    project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1, progress: Stage | None = None
+) -> None:
     """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
     file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
     naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was."""
@@ -721,7 +735,7 @@ def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, wo
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }
-    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers)
+    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers, progress=progress)
     hits = [(path, finding) for path, findings in zip(paths, found, strict=True) for finding in findings]
     if hits:
         raise ContentError(_origins(project, catalogue, hits))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.cli import KEPT
-from build_tools.engine.progress import STAGES, format_seconds
+from build_tools.engine.stages import STAGES, format_seconds
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
@@ -115,7 +115,7 @@ def test_in_a_pipe_each_stage_is_one_line_with_its_count_and_time_in_order(small
     lines = result.stderr.splitlines()
     assert [line.split(":")[0] for line in lines] == BUILD_STAGES
     assert stage_line("Kiểm tra hồ sơ", "12 hồ sơ").fullmatch(lines[0])
-    assert stage_line("Ảnh và thẻ chia sẻ", "12 hồ sơ").fullmatch(lines[1])
+    assert stage_line("Ảnh và thẻ chia sẻ", "12 câu chuyện").fullmatch(lines[1])
     assert stage_line("Trang câu chuyện", "12 câu chuyện").fullmatch(lines[2])
     assert re.fullmatch(r"Trang danh sách: \d+ trang, \d+,\d giây", lines[3])
     assert stage_line("Chỉ mục tìm kiếm").fullmatch(lines[4])
@@ -169,15 +169,18 @@ def test_on_a_terminal_each_stage_counts_up_to_its_total_also_from_forked_worker
     text = ANSI.sub("", screen)
     rows = [row.strip() for row in re.split(r"[\r\n]+", text) if row.strip()]
     last = {label: [row for row in rows if label in row][-1] for label in BUILD_STAGES}
-    assert "12/12 hồ sơ" in last["Kiểm tra hồ sơ"] and "12/12 hồ sơ" in last["Ảnh và thẻ chia sẻ"]
+    assert "12/12 hồ sơ" in last["Kiểm tra hồ sơ"] and "12/12 câu chuyện" in last["Ảnh và thẻ chia sẻ"]
     assert "12/12 câu chuyện" in last["Trang câu chuyện"]
     assert "2/2 phần" in last["Nguồn tin và dữ liệu"]
     assert re.search(r"(\d+)/\1 trang", last["Trang danh sách"])
     assert all(row.startswith("✓") and "giây" in row for row in last.values()), last
     assert rows[-1] == f"Đã tạo trang vào {small.root / 'two'}"
-    # The work cut finer for the display, and spread over two processes, makes the very same site.
-    one, two = digests(small.root / "one"), digests(small.root / "two")
-    assert sorted(one) == sorted(two) and [path for path in one if one[path] != two[path]] == []
+    # The work cut finer for the display, in two processes or in one, makes the very same site.
+    code, screen = on_terminal(small, "build", "--workers", "1", "--site-dir", str(small.root / "three"))
+    assert code == 0 and "12/12 câu chuyện" in ANSI.sub("", screen)
+    one = digests(small.root / "one")
+    for other in (digests(small.root / "two"), digests(small.root / "three")):
+        assert sorted(one) == sorted(other) and [path for path in one if one[path] != other[path]] == []
 
 
 def test_the_preview_says_it_is_preparing_and_how_far_it_is_before_it_answers(small: SiteFixture) -> None:

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from .progress import describe_count, format_seconds, label_of
+from .stages import describe_count, format_seconds, label_of
 from .timings import Stage, StageTiming
 
 
@@ -38,22 +38,22 @@ class LiveDisplay:
             TimeColumn(),
             console=Console(file=stream, highlight=False),
             auto_refresh=False,  # our thread redraws, so that a fork can wait for it
-            redirect_stdout=True,
+            redirect_stdout=False,  # stdout may be a pipe: what is printed there must reach it as it is
             redirect_stderr=True,
         )
         self.running: dict[Stage, TaskID] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._redraw, name="exemplars-progress", daemon=True)
-        self._originals = (sys.stdout, sys.stderr)
+        self._stderr = sys.stderr
         self._handlers: list[tuple[logging.StreamHandler[Any], Any]] = []
 
     def __enter__(self) -> LiveDisplay:
-        self._originals = (sys.stdout, sys.stderr)
-        self.progress.start()  # from here, sys.stdout and sys.stderr print above the rows
+        self._stderr = sys.stderr
+        self.progress.start()  # from here, what is printed on sys.stderr appears above the rows
         # Log records (a feed cut to its size limit, MkDocs' notices under `serve`) too.
         for handler in logging.getLogger().handlers:
-            if isinstance(handler, logging.StreamHandler) and handler.stream is self._originals[1]:
+            if isinstance(handler, logging.StreamHandler) and handler.stream is self._stderr:
                 self._handlers.append((handler, handler.stream))
                 handler.setStream(sys.stderr)
         _guard.display = self
@@ -106,7 +106,7 @@ class LiveDisplay:
     def after_fork_in_child(self) -> None:
         """A forked worker prints (if ever) straight to the terminal, and never draws."""
         self._lock.release()
-        sys.stdout, sys.stderr = self._originals
+        sys.stderr = self._stderr
         for handler, stream in self._handlers:
             handler.setStream(stream)
 
@@ -150,4 +150,7 @@ class _ForkGuard:
 
 
 _guard = _ForkGuard()
-os.register_at_fork(before=_guard.before, after_in_parent=_guard.after_in_parent, after_in_child=_guard.after_in_child)
+if hasattr(os, "register_at_fork"):  # where fork exists (parallel.worker_count)
+    os.register_at_fork(
+        before=_guard.before, after_in_parent=_guard.after_in_parent, after_in_child=_guard.after_in_child
+    )

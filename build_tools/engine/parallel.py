@@ -69,12 +69,12 @@ def fork_map(
             progress.expect(len(items))
         watched = progress is not None and progress.watched
         if workers <= 1 or len(items) < 2:
-            if not watched or len(items) < 2:
-                results = function(items)
-                if progress is not None:
-                    progress.advance(len(items))
-                return results
-            return _in_pieces(function, items, progress)
+            if progress is not None and progress.watched and len(items) >= 2:
+                return _in_pieces(function, items, progress)
+            results = function(items)
+            if progress is not None:
+                progress.advance(len(items))
+            return results
         per_worker = max(chunks_per_worker, WATCHED_CHUNKS_PER_WORKER) if watched else chunks_per_worker
         count = min(len(items), workers * per_worker)
         bounds = [len(items) * i // count for i in range(count + 1)]
@@ -105,7 +105,7 @@ WATCHED_CHUNKS_PER_WORKER = 16
 milliseconds of extra hand-offs (benchmarks/README.md, "Progress")."""
 
 WATCHED_PIECES = 32
-"""Pieces of one worker's run in this process when a terminal shows the count."""
+"""Pieces of the work when it runs in this process (one worker) and a terminal shows the count."""
 
 
 def _in_pieces(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], progress: Stage) -> list[Any]:

@@ -208,7 +208,8 @@ def test_the_preview_says_it_is_preparing_and_how_far_it_is_before_it_answers(sm
         process.wait(timeout=30)
     assert "Người tốt số 3" in page
     assert (
-        lines[0] == f"Đang chuẩn bị bản xem trước (tạo toàn bộ trang lần đầu); xong sẽ mở tại http://127.0.0.1:{port}/"
+        lines[0]
+        == f"Đang chuẩn bị bản xem trước (tạo toàn bộ trang lần đầu); khi xong, trang có tại http://127.0.0.1:{port}/"
     )
     stages = [found["label"] for line in lines if (found := ANY_STAGE.fullmatch(line))]
     assert stages == [*BUILD_STAGES[:8], "MkDocs dựng trang", "Chuẩn bị bản xem trước"]

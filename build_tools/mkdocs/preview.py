@@ -383,7 +383,8 @@ def serve(
     try:
         if progress != "quiet":
             print(
-                f"Đang chuẩn bị bản xem trước (tạo toàn bộ trang lần đầu); xong sẽ mở tại {site_url}", file=sys.stderr
+                f"Đang chuẩn bị bản xem trước (tạo toàn bộ trang lần đầu); khi xong, trang có tại {site_url}",
+                file=sys.stderr,
             )
         with showing_progress(progress) as timings:
             built = preview.try_first_build(timings=timings)

@@ -59,8 +59,9 @@ def fork_map(
     `function` takes a chunk and returns one result per item; results travel back pickled, so keep them small
     (a worker may write its own files through write.py and return their paths). `items` and `shared` are
     inherited by the workers, never pickled: a worker is sent only the bounds of its chunk.
-    `progress`: the stage whose count the items are; it advances as each chunk comes back. When someone watches
-    it (a terminal), the items are cut into more chunks (in this process too), so the count moves as work is done.
+    `progress`: the stage whose count the items are. When someone watches it (a terminal), the items are cut into
+    more chunks (in this process too) and the count advances as each comes back, so it moves as work is done;
+    otherwise (a line per stage in CI) it advances once, when all are back.
     """
     global _shared, _function, _items
     _shared, _function, _items = shared, function, items
@@ -84,11 +85,16 @@ def fork_map(
         pool = multiprocessing.get_context("fork").Pool(min(workers, count), initializer=quiet_worker)
         chunks: list[list[Any]] = [[] for _ in range(count)]
         try:
-            # In the order chunks finish, so the count moves as soon as any worker is done; put back in input order.
-            for number, chunk in pool.imap_unordered(_run, enumerate(pairwise(bounds)), chunksize=1):
-                chunks[number] = chunk
-                if progress is not None:
+            if progress is not None and progress.watched:
+                # In the order chunks finish, so the count moves as soon as any worker is done; put back in order.
+                for number, chunk in pool.imap_unordered(_run, enumerate(pairwise(bounds)), chunksize=1):
+                    chunks[number] = chunk
                     progress.advance(len(chunk))
+            else:  # a count read only at the stage's end (a line in CI): all at once, as before
+                for number, chunk in pool.map(_run, enumerate(pairwise(bounds)), chunksize=1):
+                    chunks[number] = chunk
+                if progress is not None:
+                    progress.advance(len(items))
             pool.close()  # workers finish and leave; terminate() would stop them in the middle
         except BaseException:
             pool.terminate()

@@ -112,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     links.add_argument("--print-url", action="store_true", help="chỉ in địa chỉ trang xem trước")
     serve = commands.add_parser("serve", help="xem trước trên máy, tự tải lại khi sửa hồ sơ (hiện cả bản nháp)")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng (mặc định 127.0.0.1:8000)")
+    for command in (check, build, serve):
+        command.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="không in tiến độ từng bước (lỗi vẫn được in)",
+        )
     _add_deploy_parser(commands)
     for command in (build, serve):
         command.add_argument(
@@ -130,9 +137,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "check":
         from .content.gather import check
+        from .engine.progress import output_mode, showing_progress
 
         try:
-            catalogue = check(project)
+            with showing_progress(output_mode(sys.stderr, args.quiet)) as timings:
+                catalogue = check(project, timings=timings)
         except ContentError as error:
             if args.format == "github":
                 # Workflow commands are read from stdout; the count goes to the log as well.
@@ -140,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(format_problems(error.problems), file=sys.stderr)
             return EXIT_CONTENT
-        print(f"Không có lỗi: {len(catalogue.exemplars)} hồ sơ, {len(catalogue.plans)} kế hoạch.")
+        if not args.quiet:
+            print(f"Không có lỗi: {len(catalogue.exemplars)} hồ sơ, {len(catalogue.plans)} kế hoạch.")
         return EXIT_OK
 
     if args.command == "new":
@@ -168,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             site_url=site_url,
             preview=args.preview,
             plain=args.plain,
+            quiet=args.quiet,
         )
 
     if args.command == "preview-links":
@@ -177,11 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         return run_deploy(project, args)
 
     if args.command == "serve":
+        from .engine.progress import output_mode
         from .mkdocs.preview import serve
 
-        for name in ("mkdocs", "exemplars"):
-            logging.getLogger(name).setLevel(logging.INFO)
-        serve(project, args.dev_addr, workers=args.workers)
+        if not args.quiet:
+            for name in ("mkdocs", "exemplars"):
+                logging.getLogger(name).setLevel(logging.INFO)
+        serve(project, args.dev_addr, workers=args.workers, progress=output_mode(sys.stderr, args.quiet))
         return EXIT_OK
     return EXIT_BUILD
 
@@ -323,14 +336,18 @@ def run_build(
     site_url: str | None = None,
     preview: bool = False,
     plain: bool = False,
+    quiet: bool = False,
 ) -> int:
     """`exemplars build`: every way a build can fail ends in a Vietnamese message, never a bare traceback.
 
-    Whatever happened, `site/` is the last good site (publish.py); the message says what to do next.
+    Whatever happened, `site/` is the last good site (publish.py); the message says what to do next. Each stage
+    is shown as it runs (engine/progress.py: a live display on a terminal, a line per stage in a pipe or CI,
+    nothing with `quiet`, which leaves out the last line too: the exit status says it).
     """
     from jinja2 import TemplateError
 
     from .build import build_site
+    from .engine.progress import output_mode, showing_progress
     from .engine.publish import BuildBusy
     from .engine.timings import Timings
     from .mkdocs.render import MkDocsException
@@ -342,9 +359,11 @@ def run_build(
         previous = signal.signal(signal.SIGTERM, _interrupt)
     timings = Timings() if timings_path else None
     try:
-        site = build_site(
-            project, site_dir, workers=workers, timings=timings, site_url=site_url, preview=preview, plain=plain
-        )
+        # The display ends before any message below is printed.
+        with showing_progress(output_mode(sys.stderr, quiet), timings) as shown:
+            site = build_site(
+                project, site_dir, workers=workers, timings=shown, site_url=site_url, preview=preview, plain=plain
+            )
     except ContentError as error:
         print(format_problems(error.problems), file=sys.stderr)
         print(KEPT, file=sys.stderr)
@@ -385,7 +404,8 @@ def run_build(
             signal.signal(signal.SIGTERM, previous)
     if timings is not None and timings_path is not None:
         timings.write_json(timings_path)
-    print(f"Đã tạo trang vào {site}")
+    if not quiet:
+        print(f"Đã tạo trang vào {site}")
     return EXIT_OK
 
 

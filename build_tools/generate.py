@@ -33,7 +33,7 @@ from .content.model import Exemplar
 from .content.problems import ContentError, Problem
 from .content.schema.profile import personal_data_in
 from .engine.parallel import fork_map, shared, worker_count
-from .engine.timings import Timings, optional_stage
+from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
@@ -69,29 +69,33 @@ def _generate(project: Project, drafts: bool, workers: int, timings: Timings | N
 def _generate_all(
     project: Project, drafts: bool, workers: int, timings: Timings | None
 ) -> tuple[Catalogue, WriteReport]:
-    with optional_stage(timings, "check"):
-        catalogue = gather(project, drafts=drafts, workers=workers)
+    with optional_stage(timings, "check") as stage:
+        catalogue = gather(project, drafts=drafts, workers=workers, progress=stage)
     shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not
     writer = TreeWriter(project.generated_dir)
-    with optional_stage(timings, "photos"):
-        images = make_images(project, catalogue, writer, workers)
+    with optional_stage(timings, "photos") as stage:
+        images = make_images(project, catalogue, writer, workers, stage)
     with Executor(writer, workers) as executor:
-        with optional_stage(timings, "stories"):
+        with optional_stage(timings, "stories") as stage:
             context = story_context(catalogue, project.settings, images, drafts, project.cache_dir / "stories")
-            stories = executor.stories(context)
+            stories = executor.stories(context, stage)
         for warning in site_files(context, stories, executor, timings):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
-    with optional_stage(timings, "privacy"):
-        scan_outputs(project, catalogue, report, workers)
+    with optional_stage(timings, "privacy") as stage:
+        scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
 
 
-def make_images(project: Project, catalogue: Catalogue, writer: TreeWriter, workers: int) -> Images:
+def make_images(
+    project: Project, catalogue: Catalogue, writer: TreeWriter, workers: int, progress: Stage | None = None
+) -> Images:
     """Each photo's variants and search thumbnail, or the share card of a story without a photo, linked beside the
     story page; and the site's own share card."""
-    made = fork_map(_process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers)
+    made = fork_map(
+        _process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers, progress=progress
+    )
     photos: dict[str, PhotoSet] = {}
     thumbnails: dict[str, str] = {}
     cards: dict[str, Variant] = {}
@@ -143,10 +147,11 @@ class Executor:
     def __exit__(self, *_: object) -> None:
         shutil.rmtree(self.spool, ignore_errors=True)
 
-    def stories(self, context: StoryContext) -> Stories:
+    def stories(self, context: StoryContext, progress: Stage | None = None) -> Stories:
         """`make_story` on every story of the catalogue: pages written, records and items spooled."""
         exemplars = context.catalogue.exemplars
-        made = fork_map(_story_share, exemplars, shared=(context, self.writer.root, self.spool), workers=self.workers)
+        shared = (context, self.writer.root, self.spool)
+        made = fork_map(_story_share, exemplars, shared=shared, workers=self.workers, progress=progress)
         for path, written, _ in made:
             self.writer.claim(path, written)
         records: _Spool[Record] = _Spool(self.spool, "records")
@@ -154,7 +159,11 @@ class Executor:
         return Stories([document for *_, document in made], records, items)
 
     def write_each(
-        self, make: Callable[[Item], FileSet], items: Sequence[Item], chunks_per_worker: int = 4
+        self,
+        make: Callable[[Item], FileSet],
+        items: Sequence[Item],
+        chunks_per_worker: int = 4,
+        progress: Stage | None = None,
     ) -> list[str]:
         made = fork_map(
             _write_share,
@@ -162,6 +171,7 @@ class Executor:
             shared=(make, self.writer.root),
             workers=self.workers,
             chunks_per_worker=chunks_per_worker,
+            progress=progress,
         )
         warnings: list[str] = []
         for written, said in made:
@@ -277,7 +287,9 @@ _SCAN_STAMP = "privacy-scan"
 is not scanned again (at 10,000 stories a warm build rewrites a handful); new rules rescan everything."""
 
 
-def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1) -> None:
+def scan_outputs(
+    project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1, progress: Stage | None = None
+) -> None:
     """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
     file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
     naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was."""
@@ -291,7 +303,7 @@ def scan_outputs(project: Project, catalogue: Catalogue, report: WriteReport, wo
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }
-    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers)
+    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers, progress=progress)
     hits = [(path, finding) for path, findings in zip(paths, found, strict=True) for finding in findings]
     if hits:
         raise ContentError(_origins(project, catalogue, hits))

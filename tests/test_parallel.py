@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from build_tools.content.config import load_project
 from build_tools.content.gather import gather
+from build_tools.engine.parallel import fork_map
+from build_tools.engine.timings import Stage
 from build_tools.site.search import SearchDocument, build_search_index
 
 from .conftest import copy_repository
@@ -71,3 +74,29 @@ def test_the_search_index_is_the_same_when_shares_of_it_are_indexed_apart(real_s
     alone = build_search_index(catalogue, documents, workers=1)
     shared = build_search_index(catalogue, documents, workers=2)
     assert alone.files == shared.files and alone.version == shared.version
+
+
+def _pid_and_item(items: Sequence[int]) -> list[tuple[int, int]]:
+    return [(os.getpid(), item) for item in items]
+
+
+class _RecordedStage(Stage):
+    """A stage as a terminal's display reads it, remembering each step by which its count moved."""
+
+    def __init__(self) -> None:
+        super().__init__("stories", counted=True, watched=True)
+        self.steps: list[int] = []
+
+    def advance(self, pieces: int = 1) -> None:
+        self.steps.append(pieces)
+        super().advance(pieces)
+
+
+def test_work_done_in_forked_workers_moves_the_count_and_keeps_its_order() -> None:
+    for workers in (2, 1):
+        stage = _RecordedStage()
+        results = fork_map(_pid_and_item, range(500), workers=workers, progress=stage)
+        assert [item for _, item in results] == list(range(500))
+        assert (stage.done, stage.total) == (500, 500)
+        assert len(stage.steps) > 8  # in finer steps than the chunks a build makes when nobody watches
+        assert (os.getpid() in {pid for pid, _ in results}) == (workers == 1)

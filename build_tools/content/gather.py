@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.parallel import fork_map, shared, worker_count
+from ..engine.timings import Stage, Timings, optional_stage
 from .catalogue import Catalogue, build_catalogue
 from .checked import load_checked, profile_stamp, save_checked, scope_stamp
 from .config import Project
@@ -105,7 +106,7 @@ def _plan_source_problem(project: Project, name: str) -> str | None:
     return link_problem(project.plans_dir / "sources" / name, project.root)
 
 
-def load_content(project: Project, workers: int = 1) -> Content:
+def load_content(project: Project, workers: int = 1, progress: Stage | None = None) -> Content:
     """Read and check everything; raise `ContentError` with every problem found, across all files."""
     fields, provinces, problems = load_taxonomies(project)
     if problems:
@@ -119,7 +120,9 @@ def load_content(project: Project, workers: int = 1) -> Content:
     remembered = load_checked(project.cache_dir, scope)
     exemplars: list[Exemplar] = []
     checked: dict[str, tuple[bytes, Exemplar]] = {}
-    loaded = fork_map(_load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers)
+    loaded = fork_map(
+        _load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers, progress=progress
+    )
     for path, (profile_problems, exemplar, stamp) in zip(paths, loaded, strict=True):
         problems += profile_problems
         if exemplar == _REMEMBERED:  # a string, pickled back from a worker
@@ -165,17 +168,18 @@ def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar 
     return loaded
 
 
-def check(project: Project, workers: int | None = None) -> Catalogue:
+def check(project: Project, workers: int | None = None, timings: Timings | None = None) -> Catalogue:
     """`exemplars check`: every rule, per file and across files, drafts included."""
-    content = load_content(project, worker_count(workers))
-    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    with optional_stage(timings, "check") as stage:
+        content = load_content(project, worker_count(workers), stage)
+        catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:
         raise ContentError(problems)
     return catalogue
 
 
-def gather(project: Project, drafts: bool = False, workers: int = 1) -> Catalogue:
-    content = load_content(project, workers)
+def gather(project: Project, drafts: bool = False, workers: int = 1, progress: Stage | None = None) -> Catalogue:
+    content = load_content(project, workers, progress)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
     if problems:

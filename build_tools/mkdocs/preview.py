@@ -48,7 +48,9 @@ from ..content.schema.builders import build_exemplar
 from ..content.schema.profile import validate_profile
 from ..content.schema.vocabulary import Vocabulary
 from ..engine.parallel import worker_count
+from ..engine.progress import Mode, showing_progress
 from ..engine.publish import BuildBusy, hold_tree_lock
+from ..engine.timings import Stage, Timings, optional_stage
 from ..engine.write import write_file
 from ..generate import generate
 from ..site.photos import PhotoSet, Variant, process_photo
@@ -99,18 +101,22 @@ class Preview:
 
     # -- the first build ------------------------------------------------------------------------------------------
 
-    def build_all(self, workers: int | None = None) -> None:
-        """Generate everything (drafts included) and let MkDocs render it all: the state later updates start from."""
-        workers = self.workers if workers is None else workers
-        generate(self.project, drafts=True, workers=workers)
-        self._render_everything(workers)
-        self._load_state()
+    def build_all(self, workers: int | None = None, timings: Timings | None = None) -> None:
+        """Generate everything (drafts included) and let MkDocs render it all: the state later updates start from.
 
-    def try_first_build(self, workers: int | None = None) -> bool:
+        `timings`: the stages of the first build, shown while the officer waits (engine/progress.py)."""
+        workers = self.workers if workers is None else workers
+        generate(self.project, drafts=True, workers=workers, timings=timings)
+        with optional_stage(timings, "mkdocs"):
+            self._render_everything(workers)
+        with optional_stage(timings, "preview") as stage:
+            self._load_state(stage)
+
+    def try_first_build(self, workers: int | None = None, timings: Timings | None = None) -> bool:
         """`build_all`, or, when the content has problems, nothing served but their list (every address answers
         it, reloaded until they are fixed): an officer who starts the preview on a broken profile is told where."""
         try:
-            self.build_all(workers)
+            self.build_all(workers, timings)
         except ContentError as error:
             self.problems = _in_order(error.problems)
             log.error("Chưa tạo được trang xem trước, nội dung có lỗi:\n%s", format_problems(error.problems))
@@ -124,8 +130,8 @@ class Preview:
             # Shared rendering marks other processes' files as unmodified; from now on each page is ours to render.
             file.__dict__.pop("is_modified", None)
 
-    def _load_state(self) -> None:
-        content = load_content(self.project)
+    def _load_state(self, progress: Stage | None = None) -> None:
+        content = load_content(self.project, progress=progress)
         fields, provinces, _ = load_taxonomies(self.project)
         plan_ids = [p.stem for p in self.project.plans_dir.glob("*.yml") if p.stem not in ("fields", "provinces")]
         self.vocabulary = Vocabulary(fields, provinces, plan_ids)
@@ -367,8 +373,12 @@ def _inside(path: Path, folder: Path) -> bool:
 # -- the server -----------------------------------------------------------------------------------------------------
 
 
-def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | None = None) -> None:
-    """Build, serve on `dev_addr` with live reload, and keep the pages in step with the files."""
+def serve(
+    project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | None = None, progress: Mode = "quiet"
+) -> None:
+    """Build, serve on `dev_addr` with live reload, and keep the pages in step with the files.
+
+    `progress`: how the first build shows its stages while nothing answers yet (engine/progress.py)."""
     host, _, port = dev_addr.rpartition(":")
     site_url = f"http://{host}:{port}/"
     try:
@@ -379,7 +389,14 @@ def serve(project: Project, dev_addr: str = "127.0.0.1:8000", workers: int | Non
     site_dir = Path(tempfile.mkdtemp(prefix="exemplars-preview-"))
     preview = Preview(project, site_dir, site_url, worker_count(workers))
     try:
-        if not preview.try_first_build():
+        if progress != "quiet":
+            print(
+                f"Đang chuẩn bị bản xem trước (tạo toàn bộ trang lần đầu); khi xong, trang có tại {site_url}",
+                file=sys.stderr,
+            )
+        with showing_progress(progress) as timings:
+            built = preview.try_first_build(timings=timings)
+        if not built:
             log.error("Hãy sửa các lỗi trên (danh sách cũng hiện trong trình duyệt): trang được tạo ngay khi hết lỗi.")
         server = PreviewServer(
             builder=lambda: preview.update(server.take_changes()), host=host, port=int(port), root=str(site_dir)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from ..content.catalogue import Catalogue
-from ..engine.timings import Timings, optional_stage
+from ..engine.timings import Stage, Timings, optional_stage
 from .feeds import FeedItem, list_feeds, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect
@@ -52,10 +52,14 @@ class Runner(Protocol):
     workers: int
 
     def write_each(
-        self, make: Callable[[Item], FileSet], items: Sequence[Item], chunks_per_worker: int = 4
+        self,
+        make: Callable[[Item], FileSet],
+        items: Sequence[Item],
+        chunks_per_worker: int = 4,
+        progress: Stage | None = None,
     ) -> list[str]:
         """`make` on each item, in this process or spread over workers, each item's files written where they are
-        made; the warnings, in item order."""
+        made; the warnings, in item order; `progress` counts the items done."""
         ...
 
     def write(self, files: Mapping[str, str | bytes | Path]) -> None:
@@ -66,16 +70,17 @@ class Runner(Protocol):
 def site_files(context: StoryContext, stories: Stories, run: Runner, timings: Timings | None = None) -> list[str]:
     """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit)."""
     cat = context.catalogue
-    with optional_stage(timings, "pages"):
+    with optional_stage(timings, "pages") as stage:
         run.write(redirect_pages(cat))
-        run.write_each(partial(_list_page, common=context.common), list_pages(context.inputs, context.common))
+        listed = list_pages(context.inputs, context.common)
+        run.write_each(partial(_list_page, common=context.common), listed, progress=stage)
     with optional_stage(timings, "search"):
         documents = [*stories.search_documents, *page_documents(cat)]
         run.write(build_search_index(cat, documents, run.workers).files)
-    with optional_stage(timings, "feeds_data"):
+    with optional_stage(timings, "feeds_data") as stage:
         # Two halves of about equal cost, side by side when there are two cores.
         newsroom = partial(newsroom_files, context=context, stories=stories)
-        warnings = run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1)
+        warnings = run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1, progress=stage)
         run.write(render_statistics_csv(build_statistics(cat, context.common["as_of"])))  # type: ignore[arg-type]
     return warnings
 

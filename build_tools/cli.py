@@ -480,7 +480,8 @@ _DEPLOY_HELP = (
 
 def run_deploy(project: Project, args: argparse.Namespace) -> int:
     """`exemplars deploy`: every failure ends in a Vietnamese message; an interrupted deploy is finished by a rerun."""
-    from .engine.deploy import DeployError, find_rclone, format_plan, plan_deploy, run_deploy, source_tree, summary
+    from .engine.deploy import DeployError, find_rclone, format_plan, plan_deploy, source_tree, summary
+    from .engine.deploy import run_deploy as deploy_site
     from .engine.publish import BuildBusy
 
     site_dir = (args.site_dir or project.root / "site").resolve()
@@ -492,7 +493,7 @@ def run_deploy(project: Project, args: argparse.Namespace) -> int:
                 print(format_plan(plan))
                 return EXIT_OK
             _say(summary(plan).replace("Tổng cộng", f"Đăng trang lên {plan.remote}", 1))
-            report = run_deploy(source, args.remote, plan, rclone=rclone, say=_say)
+            report = deploy_site(source, args.remote, plan, rclone=rclone, say=_say)
     except DeployError as error:
         print(f"Chưa đăng xong: {error}", file=sys.stderr)
         print(DEPLOY_KEPT, file=sys.stderr)

@@ -2,14 +2,21 @@
 
     bash tasks.sh screenshots        (builds the site first; writes docs/screenshots/*.png)
 
-Debian's Chromium through Playwright (never `playwright install`), pages opened from disk: no network.
+Debian's Chromium through Playwright (never `playwright install`), the site served on loopback as a reader gets it
+over HTTP (from disk, `file://`, Chromium refuses the icons the pages draw from assets/exemplars/icons.svg): no
+network beyond 127.0.0.1.
 PNGs are reduced to a 128-colour palette to stay small in the repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from PIL import Image
@@ -39,21 +46,40 @@ PAGES = {
 MAX_HEIGHT = 9000
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """The site on a free loopback port, for as long as the pictures take; yields its address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def take(site: Path, out: Path, pages: dict[str, tuple[str, str | None]]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with sync_playwright() as playwright:
+    with served(site.resolve()) as origin, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for device, width in WIDTHS.items():
                 context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1)
-                # Nothing leaves the machine: only files under the site folder load.
+                # Nothing leaves the machine: only the site served on loopback loads.
                 context.route(
-                    "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort(),
                 )
                 page = context.new_page()
                 for name, (path, stop) in pages.items():
-                    page.goto((site / path).resolve().as_uri())
+                    page.goto(origin + path)
                     page.wait_for_load_state("load")
                     height = page.evaluate("document.documentElement.scrollHeight")
                     if stop:

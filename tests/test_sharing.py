@@ -338,6 +338,86 @@ def test_drawn_cards_are_the_same_bytes_on_every_build(tmp_path: Path) -> None:
     assert render_share_card(text, tmp_path / "b").cached.read_bytes() == first
 
 
+_CARD_PAPER, _CARD_GOLD, _CARD_RULE = (255, 250, 245), (255, 202, 40), (225, 215, 205)
+_CARD_TEXT_COLOURS = {"ink": (33, 33, 33), "muted": (90, 90, 90), "red": (183, 28, 28)}
+
+
+def _png_chunks(data: bytes) -> list[str]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, position = [], 8
+    while position < len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        chunks.append(data[position + 4 : position + 8].decode("ascii"))
+        position += 12 + length
+    return chunks
+
+
+def _shade_of(colour: tuple[int, int, int]) -> str | None:
+    """Which text colour `colour` is an edge shade of (on the straight line from the paper to it), if any."""
+    for name, ink in _CARD_TEXT_COLOURS.items():
+        shares = {round((c - p) / (i - p), 2) for c, p, i in zip(colour, _CARD_PAPER, ink, strict=True) if i != p}
+        if max(shares) - min(shares) <= 0.02 and 0 < min(shares) <= 1:
+            return name
+    return None
+
+
+def test_a_drawn_card_is_a_small_png_in_the_cards_own_colours(tmp_path: Path) -> None:
+    from build_tools.site.sharecard import CardText, render_share_card
+
+    title = "Hộ ông Sùng A Chu"
+    text = CardText("Gương điển hình tiên tiến", title, ("Hộ gia đình · Tỉnh Lai Châu",), "example.test")
+    data = render_share_card(text, tmp_path / "cards").cached.read_bytes()
+    # What Zalo and Facebook fetch: a 1200×630 PNG with nothing but the picture in it (no text, time or EXIF).
+    assert _png_chunks(data) == ["IHDR", "PLTE", "IDAT", "IEND"]
+    assert len(data) < 15_000
+    with Image.open(tmp_path / "cards" / next(p.name for p in (tmp_path / "cards").iterdir())) as card:
+        assert card.format == "PNG" and card.size == (1200, 630) and card.mode == "P"
+        assert card.info.get("bits", 4) <= 4  # twelve colours: four bits a pixel
+        colours = {colour for _, colour in card.convert("RGB").getcolors(1_000_000)}
+    # The paper, the gold star, the footer's rule, and the three text colours with the soft edges of their letters:
+    # nothing else (a quantiser's stray colours, a red fringe on black letters).
+    assert {_CARD_PAPER, _CARD_GOLD, _CARD_RULE, *_CARD_TEXT_COLOURS.values()} <= colours
+    strays = {c for c in colours - {_CARD_PAPER, _CARD_GOLD, _CARD_RULE} if _shade_of(c) is None}
+    assert not strays
+    assert len(colours) <= 16
+
+
+def test_a_drawn_card_shows_the_story_s_own_name(tmp_path: Path) -> None:
+    from build_tools.site.sharecard import CardText, render_share_card
+
+    def card(title: str) -> Image.Image:
+        text = CardText("Gương điển hình tiên tiến", title, ("Cá nhân · Tỉnh Lai Châu",), "example.test")
+        return Image.open(render_share_card(text, tmp_path / title).cached).convert("RGB")
+
+    short, other = card("Lò Văn Bình"), card("Nguyễn Thị Hồng Nhung")
+    # Only the name's lines differ (the eyebrow, the star and the footer are the same on both cards); the name is
+    # written in the ink colour, large.
+    difference = [
+        (x, y) for y in range(0, 630, 2) for x in range(0, 1200, 2) if short.getpixel((x, y)) != other.getpixel((x, y))
+    ]
+    assert difference
+    rows = {y for _, y in difference}
+    assert min(rows) >= 128 and max(rows) < 534  # between the eyebrow's band and the footer's
+    ink_rows = {y for y in range(128, 534) if (33, 33, 33) in {short.getpixel((x, y)) for x in range(84, 966, 3)}}
+    assert len(ink_rows) > 40  # letters of a 76 px font, not a stray line
+
+
+def test_an_edit_to_the_drawing_code_draws_every_card_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_tools.site import sharecard
+
+    text = sharecard.CardText("Gương điển hình tiên tiến", "Lò Văn Bình", ("Cá nhân",), "example.test")
+    before = sharecard.render_share_card(text, tmp_path).cached
+    edited = tmp_path / "sharecard.py"
+    edited.write_text(Path(sharecard.__file__).read_text(encoding="utf-8") + "\n# _SHADES changed\n", encoding="utf-8")
+    monkeypatch.setattr(sharecard, "__file__", str(edited))
+    sharecard._drawing_key.cache_clear()
+    try:
+        after = sharecard.render_share_card(text, tmp_path).cached
+    finally:
+        sharecard._drawing_key.cache_clear()
+    assert after != before and after.exists() and before.exists()
+
+
 def test_a_machine_without_a_vietnamese_font_is_told_what_to_install(
     site: SiteFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

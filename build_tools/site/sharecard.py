@@ -15,11 +15,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 from .photos import CARD_SIZE, Variant
 
-CACHE_VERSION = "4"
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),
@@ -32,6 +32,7 @@ _RED = (183, 28, 28)
 _INK = (33, 33, 33)
 _MUTED = (90, 90, 90)
 _GOLD = (255, 202, 40)
+_RULE = (225, 215, 205)
 _MARGIN = 84
 
 
@@ -72,17 +73,16 @@ def _first_fonts(candidates: tuple[tuple[str, str], ...]) -> tuple[Path, Path]:
 def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -> Variant:
     """Draw (or reuse from cache) the card for `text`; `name` is the file name beside the page."""
     regular, bold = find_fonts()
-    key = "\n".join([CACHE_VERSION, str(regular), str(bold), text.eyebrow, text.title, *text.lines, text.footer])
+    key = "\n".join([_drawing_key(), str(regular), str(bold), text.eyebrow, text.title, *text.lines, text.footer])
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     cached = cache_dir / f"{digest}.png"
     if not cached.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
         buffer = io.BytesIO()
-        # 16 colours (the card has five, plus the edges of letters, which still look smooth): a quarter of the bytes
-        # (12 KB instead of 42; 64 colours made 14–16) and less time than compressing the full-colour image, which was
-        # most of a first build at 10,000 profiles (every story without a photo gets a card; benchmarks/README.md).
-        # Pillow's `optimize` saves another tenth but costs eight times the time of drawing and encoding.
-        _draw(text, regular, bold).quantize(16, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
+        # Drawn straight into palette indices: 12 colours, so a 4-bit PNG. zlib's default level: level 9 saves a
+        # tenth of the bytes for eight times the time; the RLE strategy halves the time for a tenth more bytes
+        # (benchmarks/README.md, "Share cards").
+        _draw(text, regular, bold).save(buffer, "PNG")
         # Stories with the same card text are drawn at once by two workers: each writes its own temporary file.
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buffer.getvalue())
@@ -91,28 +91,102 @@ def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -
     return Variant(name, width, height, "image/png", cached)
 
 
+@functools.cache
+def _drawing_key() -> str:
+    """This module's source and Pillow's version: a change to the drawing (or to the library that rasterises the
+    letters) gives every card a new cache key, so no card drawn by older code is published again."""
+    return f"{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}:{PIL.__version__}"
+
+
+# The card is drawn into an 8-bit image of palette indices, not colours: each anti-aliased colour (ink, muted, red)
+# owns a ramp of _STEPS indices that starts at its own copy of the paper, so a letter drawn with the ramp's last
+# index over its first blends into the ramp's own in-between shades, and never into another colour's. Each part of
+# the card sits on a band of its ramp's paper. A fixed table then folds every ramp into _SHADES shades of its colour
+# between the paper and the colour: 12 colours in all, which PNG stores in 4 bits a pixel. No quantiser runs: it
+# cost more than drawing and encoding together, and chose the colours anew for every card.
+_STEPS = 64
+_INK_RAMP, _MUTED_RAMP, _RED_RAMP = 0, _STEPS, 2 * _STEPS
+_GOLD_INDEX, _RULE_INDEX = 3 * _STEPS, 3 * _STEPS + 1
+_SHADES = 3
+"""Shades of each text colour, the colour itself included: two in-between shades keep letters' edges as smooth as
+the 16 colours a quantiser chose before, at the size a link preview shows (one: edges stepped when enlarged, 11 % fewer
+bytes; three: 7 % more bytes for no visible gain)."""
+
+
+def _full(ramp: int) -> int:
+    return ramp + _STEPS - 1
+
+
+@functools.cache
+def _palette() -> tuple[bytes, bytes]:
+    """(lookup table from drawing index to palette index, the palette's RGB bytes); the same for every card."""
+    colours: list[tuple[int, int, int]] = [_PAPER]
+    lut = [0] * 256
+    for ramp, colour in ((_INK_RAMP, _INK), (_MUTED_RAMP, _MUTED), (_RED_RAMP, _RED)):
+        first = len(colours)
+        for shade in range(1, _SHADES + 1):
+            colours.append(_blend(_PAPER, colour, shade / _SHADES))
+        for step in range(_STEPS):
+            shade = round(step * _SHADES / (_STEPS - 1))
+            lut[ramp + step] = 0 if shade == 0 else first + shade - 1
+    for index, colour in ((_GOLD_INDEX, _GOLD), (_RULE_INDEX, _RULE)):
+        lut[index] = len(colours)
+        colours.append(colour)
+    return bytes(lut), bytes(channel for colour in colours for channel in colour)
+
+
+def _blend(paper: tuple[int, int, int], colour: tuple[int, int, int], share: float) -> tuple[int, int, int]:
+    red, green, blue = (round(p + (c - p) * share) for p, c in zip(paper, colour, strict=True))
+    return red, green, blue
+
+
+@functools.cache
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    """Fonts are opened once per process (a build's worker draws hundreds of cards), not once per card."""
+    return ImageFont.truetype(str(path), size)
+
+
+_TITLE_BAND = 128
+"""Where the eyebrow's band (red letters) ends and the title's (ink) begins: below the eyebrow's letters, above the
+highest a title can start (140)."""
+
+
+@functools.cache
+def _background(eyebrow_text: str, footer_text: str, regular: Path, bold: Path) -> Image.Image:
+    """What cards share: the red edge, the star, the eyebrow and the footer (the site's name and address, the same
+    on every card but a sample's); drawn once per process, copied for each card."""
+    width, height = CARD_SIZE
+    image = Image.new("L", CARD_SIZE, _INK_RAMP)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, _TITLE_BAND - 1), fill=_RED_RAMP)
+    footer_top = height - 96
+    draw.rectangle((0, footer_top, width, height), fill=_RED_RAMP)
+    draw.rectangle((0, 0, 28, height), fill=_full(_RED_RAMP))
+    _star(draw, (width - 130, 120), 62)
+    eyebrow = _font(bold, 30)
+    text_width = width - 2 * _MARGIN - 150
+    draw.text(
+        (_MARGIN, 70), _fit_line(draw, eyebrow_text.upper(), eyebrow, text_width), font=eyebrow, fill=_full(_RED_RAMP)
+    )
+    draw.line((_MARGIN, footer_top, width - _MARGIN, footer_top), fill=_RULE_INDEX, width=2)
+    draw.text((_MARGIN, footer_top + 24), footer_text, font=_font(regular, 28), fill=_full(_RED_RAMP))
+    return image
+
+
 def _draw(text: CardText, regular: Path, bold: Path) -> Image.Image:
     width, height = CARD_SIZE
-    image = Image.new("RGB", CARD_SIZE, _PAPER)
+    image = _background(text.eyebrow, text.footer, regular, bold).copy()
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 28, height), fill=_RED)
-    _star(draw, (width - 130, 120), 62)
     text_width = width - 2 * _MARGIN - 150
-
-    eyebrow = ImageFont.truetype(str(bold), 30)
-    draw.text((_MARGIN, 70), _fit_line(draw, text.eyebrow.upper(), eyebrow, text_width), font=eyebrow, fill=_RED)
     footer_top = height - 96
-    draw.line((_MARGIN, footer_top, width - _MARGIN, footer_top), fill=(225, 215, 205), width=2)
-    footer = ImageFont.truetype(str(regular), 28)
-    draw.text((_MARGIN, footer_top + 24), text.footer, font=footer, fill=_RED)
 
     # The name is the point of the card: as large as fits in two lines, smaller (up to three) when it is long.
     for size in (76, 66, 56, 48):
-        title_font = ImageFont.truetype(str(bold), size)
+        title_font = _font(bold, size)
         title_lines = _wrap(draw, text.title, title_font, text_width, max_lines=3)
         if len(title_lines) <= 2:
             break
-    body = ImageFont.truetype(str(regular), 32)
+    body = _font(regular, 32)
     body_lines = [part for line in text.lines for part in _wrap(draw, line, body, width - 2 * _MARGIN, max_lines=2)]
     title_step, body_step, rule_block = round(title_font.size * 1.22), round(body.size * 1.35), 52
     top, bottom = 140, footer_top - 24
@@ -121,13 +195,18 @@ def _draw(text: CardText, regular: Path, bold: Path) -> Image.Image:
     block = len(title_lines) * title_step + rule_block + len(body_lines) * body_step
     y = top + max(0, (bottom - top - block) // 2)
     for line in title_lines:
-        draw.text((_MARGIN, y), line, font=title_font, fill=_INK)
+        draw.text((_MARGIN, y), line, font=title_font, fill=_full(_INK_RAMP))
         y += title_step
-    draw.rectangle((_MARGIN, y + 14, _MARGIN + 120, y + 20), fill=_RED)
+    draw.rectangle((_MARGIN, y + 14, _MARGIN + 120, y + 20), fill=_full(_RED_RAMP))
+    # The body's band: from below the red rule to the footer's band, clear of the title's letters above it.
+    draw.rectangle((29, y + 21, width, footer_top - 1), fill=_MUTED_RAMP)
     y += rule_block
     for line in body_lines:
-        draw.text((_MARGIN, y), line, font=body, fill=_MUTED)
+        draw.text((_MARGIN, y), line, font=body, fill=_full(_MUTED_RAMP))
         y += body_step
+    lut, palette = _palette()
+    image = image.point(list(lut))
+    image.putpalette(palette)
     return image
 
 
@@ -139,7 +218,7 @@ def _star(draw: ImageDraw.ImageDraw, centre: tuple[int, int], radius: int) -> No
         r = radius if index % 2 == 0 else radius * 0.4
         angle = -math.pi / 2 + index * math.pi / 5
         points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
-    draw.polygon(points, fill=_GOLD)
+    draw.polygon(points, fill=_GOLD_INDEX)
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:

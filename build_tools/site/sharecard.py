@@ -2,7 +2,8 @@
 
 The card is a 1200×630 PNG (the Open Graph large-image size) carrying the name, kind, fields and province in
 Vietnamese. It needs a font with Vietnamese glyphs: DejaVu Sans (Debian's fonts-dejavu-core, installed by tasks.sh)
-or Noto Sans. Cards are cached by the hash of what they show and of the font, so an unchanged story is never redrawn.
+or Noto Sans. Cards are cached by the hash of what they show, of the font and of the drawing code, so an unchanged
+story is never redrawn and a card drawn by older code is never published again.
 """
 
 from __future__ import annotations

@@ -748,7 +748,7 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
     return fragment
 
 
-def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(documents: Sequence[SearchDocument]) -> dict[str, dict[str, list[int]]]:
     members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
     for number, document in enumerate(documents):
         for facet, value in sorted(set(document.facets)):
@@ -757,14 +757,14 @@ def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[i
 
 
 def _facet_options(
-    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], documents: list[SearchDocument]
+    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], kinds: Sequence[str]
 ) -> list[list[object]]:
     """[value, Vietnamese name, count] per option. Counts are of stories, what a reader filters for (a kind counts
     its own pages); values without a story are left out, though filtering keeps a province's or a field's own page."""
     options: list[list[object]] = []
     for value, name in _facet_labels(catalogue, facet, members):
         docs = members[value]
-        count = len(docs) if facet == "loai" else sum(1 for n in docs if documents[n].kind in KINDS)
+        count = len(docs) if facet == "loai" else sum(1 for n in docs if kinds[n] in KINDS)
         if count:
             options.append([value, name, count])
     return options
@@ -786,8 +786,11 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
-def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], workers: int = 1) -> SearchIndex:
-    """Every file of the index; identical input gives byte-identical files (the version is a content hash)."""
+def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument], workers: int = 1) -> SearchIndex:
+    """Every file of the index; identical input gives byte-identical files (the version is a content hash).
+
+    `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
+    in order, a few times over, never all held at once here."""
     terms = _encode_terms(documents, workers)
     # Each stage of the files below takes its bytes from the one before (pop), so the index is held about once.
     encoded = {term: terms.encoded.pop(term) for term in sorted(terms.encoded)}
@@ -804,6 +807,7 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
             out += encoded.pop(term)
         payloads[f"search/s/{shard}.bin"] = bytes(out)
     members = _facet_values(documents)
+    kinds = [document.kind for document in documents]
     for facet, values in members.items():
         for value, docs in values.items():
             out = bytearray()
@@ -824,7 +828,7 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     for path in sorted(text_payloads):
         digest.update(path.encode() + b"\0" + text_payloads[path])
     facets = [
-        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], documents)}
+        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], kinds)}
         for facet, label in FACETS
     ]
     digest.update(_json(facets))

@@ -32,7 +32,7 @@ class Stories:
     """What the collection's files need of the stories' products (`story.make_story`), in catalogue order."""
 
     search_documents: Sequence[SearchDocument]
-    """In a build, read from disk as the search index reads them: at 100,000 stories they are gigabytes."""
+    """In a build, read from disk as the search index reads them: at 100,000 stories they would be some 700 MB."""
     records: Mapping[str, Record]
     """Each published story's line of the open data, by slug."""
     feed_items: Mapping[str, FeedItem]

@@ -136,8 +136,9 @@ class Executor:
     """Runs the site's work in this process or across `workers` forked ones (`engine.parallel.fork_map`: results
     in input order, so the site is the same on one core or many), each file written where it is made.
 
-    Stories leave their search documents, open-data records and feed items in a spool folder, read back only by
-    the process that makes the index, the data or the feeds: they never travel through this one."""
+    Stories leave their search documents, open-data records and feed items in a spool folder: the records and items
+    are read back only by the process that makes the data or the feeds, the documents a spool file at a time by the
+    search index. None is held here all at once."""
 
     def __init__(self, writer: TreeWriter, workers: int) -> None:
         self.writer = writer

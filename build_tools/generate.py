@@ -18,9 +18,12 @@ import logging
 import pickle
 import shutil
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from jinja2 import TemplateError
 
@@ -133,8 +136,9 @@ class Executor:
     """Runs the site's work in this process or across `workers` forked ones (`engine.parallel.fork_map`: results
     in input order, so the site is the same on one core or many), each file written where it is made.
 
-    Stories leave their open-data records and feed items in a spool folder, read back only by the process that
-    makes the data or the feeds: they never travel through this one."""
+    Stories leave their search documents, open-data records and feed items in a spool folder: the records and items
+    are read back only by the process that makes the data or the feeds, the documents a spool file at a time by the
+    search index. None is held here all at once."""
 
     def __init__(self, writer: TreeWriter, workers: int) -> None:
         self.writer = writer
@@ -152,11 +156,16 @@ class Executor:
         exemplars = context.catalogue.exemplars
         shared = (context, self.writer.root, self.spool)
         made = fork_map(_story_share, exemplars, shared=shared, workers=self.workers, progress=progress)
-        for path, written, _ in made:
-            self.writer.claim(path, written)
+        pieces: list[tuple[Path, int]] = []  # each spooled file of search documents and how many it holds, in order
+        for summary in made:
+            self.writer.claim(summary.page_path, summary.written)
+            if pieces and pieces[-1][0].name == summary.documents:
+                pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
+            else:
+                pieces.append((self.spool / summary.documents, 1))
         records: _Spool[Record] = _Spool(self.spool, "records")
         items: _Spool[FeedItem] = _Spool(self.spool, "items")
-        return Stories([document for *_, document in made], records, items)
+        return Stories(_SpooledDocuments(pieces), records, items)
 
     def write_each(
         self,
@@ -184,26 +193,76 @@ class Executor:
         self.writer.update(files, self.workers)
 
 
-def _story_share(exemplars: Sequence[Exemplar]) -> list[tuple[str, bool, SearchDocument]]:
+@dataclass(frozen=True)
+class _StorySummary:
+    """What travels back from a story's worker: its page's path, whether the file changed, and the spool file that
+    holds its search document. The products themselves stay on disk."""
+
+    page_path: str
+    written: bool
+    documents: str
+
+
+def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     """A share of the stories (in a worker process when there are several): each page written on the spot, the
-    records and feed items spooled (a file per share, named by its first story), the search documents handed back."""
+    search documents, records and feed items spooled (a file per share, named by its first story)."""
     context, root, spool = shared()
-    made: list[tuple[str, bool, SearchDocument]] = []
+    made: list[_StorySummary] = []
+    documents: list[SearchDocument] = []
     records: dict[str, Record] = {}
     items: dict[str, FeedItem] = {}
+    name = f"documents-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story = make_story(exemplar, context)
-            made.append((story.page_path, write_file(root, story.page_path, story.page), story.search_document))
+            made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name))
+        documents.append(story.search_document)
         if story.record is not None:
             records[exemplar.slug] = story.record
         if story.feed_item is not None:
             items[exemplar.slug] = story.feed_item
     if exemplars:
-        for kind, spooled in (("records", records), ("items", items)):
+        for kind, spooled in (("records", records), ("items", items), ("documents", documents)):
             data = pickle.dumps(spooled, pickle.HIGHEST_PROTOCOL)
             (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(data)
     return made
+
+
+class _SpooledDocuments(Sequence[SearchDocument]):
+    """The stories' search documents, in catalogue order, read from the spool a file at a time as they are read
+    (the search index reads them in order): at 10,000 stories they are 70 MB, held by no process all at once."""
+
+    def __init__(self, pieces: Sequence[tuple[Path, int]]) -> None:
+        self.pieces = pieces
+        self.starts = [0, *accumulate(count for _, count in pieces)]
+        self._loaded: tuple[int, list[SearchDocument]] = (-1, [])
+
+    def _piece(self, number: int) -> list[SearchDocument]:
+        if self._loaded[0] != number:
+            self._loaded = (-1, [])  # the previous piece freed before the next is read
+            self._loaded = (number, pickle.loads(self.pieces[number][0].read_bytes()))
+        return self._loaded[1]
+
+    @overload
+    def __getitem__(self, index: int) -> SearchDocument: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SearchDocument]: ...
+    def __getitem__(self, index: int | slice) -> SearchDocument | Sequence[SearchDocument]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        number = bisect_right(self.starts, index) - 1
+        return self._piece(number)[index - self.starts[number]]
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def __iter__(self) -> Iterator[SearchDocument]:
+        for number in range(len(self.pieces)):
+            yield from self._piece(number)
 
 
 class _Spool(Mapping[str, Spooled]):

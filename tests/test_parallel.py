@@ -9,10 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from build_tools.content.config import load_project
 from build_tools.content.gather import gather
 from build_tools.engine.parallel import fork_map
 from build_tools.engine.timings import Stage
+from build_tools.site import search
 from build_tools.site.search import SearchDocument, build_search_index
 
 from .conftest import copy_repository
@@ -57,9 +60,9 @@ def test_one_process_and_three_build_the_same_site(tmp_path: Path) -> None:
     assert [path for path in sites["1"] if sites["1"][path] != sites["3"][path]] == []
 
 
-def test_the_search_index_is_the_same_when_shares_of_it_are_indexed_apart(real_site: Path) -> None:
-    catalogue = gather(load_project(real_site.parent))
-    documents = [
+def _documents(count: int) -> list[SearchDocument]:
+    """Stories made of a few words each, in varied mixes, so terms are shared across any cut."""
+    return [
         SearchDocument(
             url=f"guong/mau-{number}/",
             title=f"Gương {WORDS[number % len(WORDS)]} {number}",
@@ -67,13 +70,32 @@ def test_the_search_index_is_the_same_when_shares_of_it_are_indexed_apart(real_s
             meta=((8.0, f"{WORDS[number % 7]} {WORDS[number % 11]}"), (2.0, WORDS[number % 13])),
             body=" ".join(WORDS[(number * k) % len(WORDS)] for k in range(1, 60)),
             summary=WORDS[number % 5],
-            facets=(),
+            facets=(("linh-vuc", "nong-thon-moi"),) if number % 3 else (),
         )
-        for number in range(1_200)  # enough for the index to be made in shares
+        for number in range(count)
     ]
+
+
+def test_the_search_index_is_the_same_when_shares_of_it_are_indexed_apart(real_site: Path) -> None:
+    catalogue = gather(load_project(real_site.parent))
+    documents = _documents(1_200)  # enough for the index to be made in shares
     alone = build_search_index(catalogue, documents, workers=1)
     shared = build_search_index(catalogue, documents, workers=2)
     assert alone.files == shared.files and alone.version == shared.version
+
+
+def test_the_search_index_is_the_same_when_read_and_joined_in_many_pieces(
+    real_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 stories the index is made in pieces so no process holds every posting (benchmarks/README.md,
+    "Memory (issue 21)"): cut into a few pieces here, it gives the same files, on one core or two."""
+    catalogue = gather(load_project(real_site.parent))
+    documents = _documents(600)
+    whole = build_search_index(catalogue, documents, workers=1)
+    monkeypatch.setattr(search, "PIECE_CHARS", sum(len(d.body) for d in documents) // 5)
+    for workers in (1, 2):
+        cut = build_search_index(catalogue, documents, workers=workers)
+        assert cut.files == whole.files and cut.version == whole.version
 
 
 def _pid_and_item(items: Sequence[int]) -> list[tuple[int, int]]:

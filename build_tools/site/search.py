@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import pickle
 import re
+import tempfile
 import zlib
 from array import array
 from collections import defaultdict
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from html import unescape as html_unescape
 from itertools import pairwise, repeat
 from operator import sub
+from pathlib import Path
 
 import numpy as np
 
@@ -436,10 +440,17 @@ class _Terms:
     """What each result shows (`_fragment`), as JSON, in document order: encoded where the documents are read."""
 
 
-def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
-    """Read every document, then join and encode unigrams and bigrams. With several workers each reads a
-    contiguous share of the documents in a forked process, then one joins the unigrams while another joins the
-    bigrams; shares are joined in document order, so the index is the same either way."""
+PIECE_CHARS = 8_000_000
+"""Story text (about 3,600 stories) read, and postings joined, by one piece of the index's work at a time. At 100,000
+stories the postings of the whole collection are gigabytes: the documents are read in pieces of about this size,
+each piece's postings are spooled to disk cut into as many parts by term, and each part is joined on its own, so no
+process holds more than a piece's postings (benchmarks/README.md, "Memory (issue 21)")."""
+
+
+def _encode_terms(documents: Sequence[SearchDocument], workers: int = 1) -> _Terms:
+    """Read every document, then join and encode unigrams and bigrams. With several workers each reads pieces of
+    contiguous documents in a forked process, then each joins parts of the unigrams and bigrams (terms split by a
+    hash); pieces are joined in document order, so the index is the same however it is cut or spread."""
     # Story length in characters is close enough to words for length normalisation, and costs nothing.
     if len(documents) >= 1 << _DOC_BITS:
         raise ValueError("too many documents for the search index's packed postings")
@@ -447,27 +458,38 @@ def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
     average = (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
     length_factors = np.array([0.5 + 0.5 * length / average for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
-    shares = [range(len(documents) * i // count, len(documents) * (i + 1) // count) for i in range(count)]
-    parts = fork_map(_index_shares, shares, shared=documents, workers=count, chunks_per_worker=1)
-    # Each worker joins a part of the unigrams and the same part of the bigrams (terms split by a hash): the
-    # bigrams alone take longer than the unigrams, so one kind a worker would leave one of them waiting.
-    tasks = [(kind, part, count) for part in range(count) for kind in (0, 1)]
-    kinds = fork_map(_encode_kinds, tasks, shared=(parts, length_factors), workers=count, chunks_per_worker=1)
-    fragments = [fragment for *_, share_fragments in parts for fragment in share_fragments]
+    pieces = max(count, math.ceil(sum(lengths) / PIECE_CHARS))
+    shares = [(i, range(len(documents) * i // pieces, len(documents) * (i + 1) // pieces)) for i in range(pieces)]
+    with tempfile.TemporaryDirectory(prefix="exemplars-search-") as folder:
+        spool = Path(folder)
+        fragments = fork_map(_index_shares, shares, shared=(documents, spool, pieces), workers=count)
+        # The bigrams alone take longer than the unigrams: each worker takes parts of both kinds.
+        tasks = [(kind, part) for part in range(pieces) for kind in (0, 1)]
+        kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors), workers=count)
     encoded: dict[str, bytes] = {}
     frequencies: dict[str, int] = {}
     for terms in kinds:
         encoded.update(terms.encoded)
         frequencies.update(terms.frequencies)
-    return _Terms(encoded, frequencies, fragments)
+    return _Terms(encoded, frequencies, [fragment for share in fragments for fragment in share])
 
 
-def _encode_kinds(tasks: Sequence[tuple[int, int, int]]) -> list[_Terms]:
-    parts, length_factors = shared()
-    return [
-        _encode_kind([_term_part(part[kind], kind == 0, number, count) for part in parts], length_factors, kind == 0)
-        for kind, number, count in tasks
-    ]
+def _spooled_part(spool: Path, kind: int, share: int, part: int) -> Path:
+    return spool / f"{kind}-{share}-{part}.pickle"
+
+
+def _encode_kinds(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
+    """Each (kind, part): every piece's postings of that part read back from the spool (and removed), joined."""
+    spool, pieces, length_factors = shared()
+    done = []
+    for kind, part in tasks:
+        tables = []
+        for share in range(pieces):
+            path = _spooled_part(spool, kind, share, part)
+            tables.append(pickle.loads(path.read_bytes()))
+            path.unlink()
+        done.append(_encode_kind(tables, length_factors, kind == 0))
+    return done
 
 
 def _term_part(table: _ShareTable, unigrams: bool, number: int, count: int) -> _ShareTable:
@@ -526,12 +548,20 @@ def _frequency(variants: list[_Variant]) -> int:
     return len(np.unique(np.concatenate([postings.documents(n) for _, postings, n in variants])))
 
 
-def _index_shares(shares: Sequence[range]) -> list[tuple[_ShareTable, _ShareTable, list[bytes]]]:
-    documents = shared()
-    return [(*_index_share(documents, share), [_json(_fragment(documents[n])) for n in share]) for share in shares]
+def _index_shares(shares: Sequence[tuple[int, range]]) -> list[list[bytes]]:
+    """Each piece of documents read, its postings spooled cut into parts by term; its result fragments handed back."""
+    documents, spool, pieces = shared()
+    made = []
+    for number, share in shares:
+        for kind, table in enumerate(_index_share(documents, share)):
+            for part in range(pieces):
+                data = pickle.dumps(_term_part(table, kind == 0, part, pieces), pickle.HIGHEST_PROTOCOL)
+                _spooled_part(spool, kind, number, part).write_bytes(data)
+        made.append([_json(_fragment(documents[n])) for n in share])
+    return made
 
 
-def _index_share(documents: list[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
+def _index_share(documents: Sequence[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
     """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair.
 
     A story text is read as word numbers (one C loop over the words), and its postings (which word, how often,
@@ -718,7 +748,7 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
     return fragment
 
 
-def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(documents: Sequence[SearchDocument]) -> dict[str, dict[str, list[int]]]:
     members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
     for number, document in enumerate(documents):
         for facet, value in sorted(set(document.facets)):
@@ -727,14 +757,14 @@ def _facet_values(documents: list[SearchDocument]) -> dict[str, dict[str, list[i
 
 
 def _facet_options(
-    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], documents: list[SearchDocument]
+    catalogue: Catalogue, facet: str, members: Mapping[str, list[int]], kinds: Sequence[str]
 ) -> list[list[object]]:
     """[value, Vietnamese name, count] per option. Counts are of stories, what a reader filters for (a kind counts
     its own pages); values without a story are left out, though filtering keeps a province's or a field's own page."""
     options: list[list[object]] = []
     for value, name in _facet_labels(catalogue, facet, members):
         docs = members[value]
-        count = len(docs) if facet == "loai" else sum(1 for n in docs if documents[n].kind in KINDS)
+        count = len(docs) if facet == "loai" else sum(1 for n in docs if kinds[n] in KINDS)
         if count:
             options.append([value, name, count])
     return options
@@ -756,10 +786,14 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
-def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], workers: int = 1) -> SearchIndex:
-    """Every file of the index; identical input gives byte-identical files (the version is a content hash)."""
+def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument], workers: int = 1) -> SearchIndex:
+    """Every file of the index; identical input gives byte-identical files (the version is a content hash).
+
+    `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
+    in order, a few times over, never all held at once here."""
     terms = _encode_terms(documents, workers)
-    encoded = {term: terms.encoded[term] for term in sorted(terms.encoded)}
+    # Each stage of the files below takes its bytes from the one before (pop), so the index is held about once.
+    encoded = {term: terms.encoded.pop(term) for term in sorted(terms.encoded)}
     shards = _shard_count(sum(len(out) for out in encoded.values()))
     shard_bodies: dict[int, list[str]] = defaultdict(list)
     for term in encoded:
@@ -770,9 +804,10 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
         out = bytearray()
         _varint(len(shard_bodies[shard]), out)
         for term in shard_bodies[shard]:
-            out += encoded[term]
+            out += encoded.pop(term)
         payloads[f"search/s/{shard}.bin"] = bytes(out)
     members = _facet_values(documents)
+    kinds = [document.kind for document in documents]
     for facet, values in members.items():
         for value, docs in values.items():
             out = bytearray()
@@ -785,6 +820,7 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
         group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
         text_payloads[f"search/d/{start // DOCUMENTS_PER_FILE}.json"] = b"[" + b",".join(group) + b"]"
+    terms.fragments.clear()
 
     digest = hashlib.sha256()
     for path in sorted(payloads):
@@ -792,20 +828,20 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     for path in sorted(text_payloads):
         digest.update(path.encode() + b"\0" + text_payloads[path])
     facets = [
-        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], documents)}
+        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], kinds)}
         for facet, label in FACETS
     ]
     digest.update(_json(facets))
     version = digest.hexdigest()[:16]
 
     header = FORMAT + version.encode("ascii")
-    files: dict[str, bytes] = {path: header + payload for path, payload in payloads.items()}
+    files: dict[str, bytes] = {path: header + payloads.pop(path) for path in list(payloads)}
     wrapper = _json({"v": version, "x": None}).removesuffix(b"null}")  # what _json({"v": …, "x": value}) starts with
-    for path, value in text_payloads.items():
-        files[path] = wrapper + value + b"}"
     completions = sorted(
         path.removeprefix("search/t/").removesuffix(".json") for path in text_payloads if "/t/" in path
     )
+    for path in list(text_payloads):
+        files[path] = wrapper + text_payloads.pop(path) + b"}"
     files["search/index.json"] = _json(
         {
             "format": FORMAT.decode(),

@@ -462,7 +462,9 @@ def _encode_terms(documents: list[SearchDocument], workers: int = 1) -> _Terms:
         raise ValueError("too many documents for the search index's packed postings")
     lengths = [len(d.body) for d in documents]
     average = _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
-    length_factors = np.array([0.5 + 0.5 * length / average for length in lengths], dtype=np.float64)
+    # Rounded to 1/32: a word corrected in a story leaves its factor, hence its weights and the shards that hold its
+    # other words, as they were.
+    length_factors = np.array([round(32 * (0.5 + 0.5 * length / average)) / 32 for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
     shares = [range(len(documents) * i // count, len(documents) * (i + 1) // count) for i in range(count)]
     parts = fork_map(_index_shares, shares, shared=documents, workers=count, chunks_per_worker=1)

@@ -73,7 +73,7 @@ class BuiltIndex:
         self.manifest = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
 
     def piece(self, table: str, number: int) -> str:
-        """The hash the manifest lists for piece `number` of table `s` (shards) or `d` (result groups)."""
+        """The hash the manifest lists for piece `number` of table `s` (shards) or `d` (tables of result groups)."""
         width = self.manifest["w"]
         return self.manifest[table][number * width : (number + 1) * width]
 
@@ -88,11 +88,14 @@ class BuiltIndex:
 
     def fragment(self, number: int) -> dict:
         """What result `number` shows: item `number % g` of file `number // g`, as the browser reads it."""
-        group = self.manifest["g"]
-        version = self.piece("d", number // group)
-        payload = json.loads((self.root / "d" / f"{number // group}.{version}.json").read_text(encoding="utf-8"))
+        group, tables, width = number // self.manifest["g"], self.manifest["i"], self.manifest["w"]
+        table = self.piece("d", group // tables)
+        hashes = json.loads((self.root / "i" / f"{group // tables}.{table}.json").read_text(encoding="utf-8"))
+        assert hashes["v"] == table
+        version = hashes["x"][(group % tables) * width : (group % tables + 1) * width]
+        payload = json.loads((self.root / "d" / f"{group}.{version}.json").read_text(encoding="utf-8"))
         assert payload["v"] == version
-        return payload["x"][number % group]
+        return payload["x"][number % self.manifest["g"]]
 
     def number_of(self, url: str) -> int:
         for number in range(self.manifest["n"]):

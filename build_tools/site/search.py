@@ -14,6 +14,8 @@ keyed by syllable:
   folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
 - `search/t/<xx>.<hash>.json`: the dictionary by first two letters, to complete the word being typed;
 - `search/f/<facet>/<value>.<hash>.bin`: the documents of one filter value (field, today's province, kind, year);
+- `search/i/<n>.<hash>.json`: the hashes of result groups `n·i` to `n·i + i − 1` (`i` in the manifest), whose
+  own hashes the manifest lists;
 - `search/d/<n>.<hash>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt,
   photo, `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row: document `id` is item `id % g` of file
   `id // g` (`g` in the manifest).
@@ -50,6 +52,8 @@ FORMAT = b"EXS2"
 
 SHARDS_PER_ROOT = 20
 MAX_SHARDS = 16_384
+GROUPS_PER_TABLE = 256
+"""Result groups whose hashes one table (`search/i/<n>.<hash>.json`) lists: 1.5 kB, fetched with the results."""
 HASH_CHARS = 6
 """Characters of a piece's hash (`piece_hash`): the manifest lists one per piece, so it is kept short."""
 DICTIONARY_LIMIT = 40
@@ -837,6 +841,12 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
     for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
         group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
         group_hashes.append(text(f"d/{start // DOCUMENTS_PER_FILE}", b"[" + b",".join(group) + b"]"))
+    # The result groups' hashes, `GROUPS_PER_TABLE` to a table that is itself a piece: the manifest lists only the
+    # tables' hashes (at 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search).
+    table_hashes = [
+        text(f"i/{start // GROUPS_PER_TABLE}", _json("".join(group_hashes[start : start + GROUPS_PER_TABLE])))
+        for start in range(0, len(group_hashes), GROUPS_PER_TABLE)
+    ]
 
     facets = [
         {
@@ -856,7 +866,8 @@ def build_search_index(catalogue: Catalogue, documents: list[SearchDocument], wo
         "g": DOCUMENTS_PER_FILE,
         "w": HASH_CHARS,
         "s": "".join(shard_hashes),
-        "d": "".join(group_hashes),
+        "i": GROUPS_PER_TABLE,
+        "d": "".join(table_hashes),
         "t": completions,
         "facets": facets,
     }

@@ -139,7 +139,7 @@
     weights(n) { const w = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return w; }
   }
 
-  /** The hash the manifest lists for piece `number` of a table (`s`: shards, `d`: result groups). */
+  /** The hash the manifest lists for piece `number` of a table (`s`: shards, `d`: tables of result groups). */
   const pieceHash = (index, table, number) => index[table].substr(number * index.w, index.w);
 
   const shard = (number, index) => {
@@ -416,9 +416,13 @@
     const page = hits.slice(start, start + PAGE);
     // What a result shows: item `doc % g` of file `doc / g` (`g` results a file; one request for two in one file).
     const fragments = await Promise.all(
-      page.map((hit) => {
+      page.map(async (hit) => {
+        // Its group's hash is in table `group / i`, whose hash the manifest lists.
         const group = Math.floor(hit.doc / index.g);
-        return json(`d/${group}.json`, pieceHash(index, "d", group)).then((items) => items[hit.doc % index.g]);
+        const table = Math.floor(group / index.i);
+        const hashes = await json(`i/${table}.json`, pieceHash(index, "d", table));
+        const hash = hashes.substr((group % index.i) * index.w, index.w);
+        return json(`d/${group}.json`, hash).then((items) => items[hit.doc % index.g]);
       }),
     );
     const names = labels(index);

@@ -711,7 +711,7 @@ def _shard_count(documents: int) -> int:
     per shard: the index grows as N, so shards near √N keep both in balance (benchmarks/README.md, "Search"). Counted
     from documents, not bytes, so an edited story never changes the number of shards (nor every piece with it).
     """
-    wanted = SHARDS_PER_ROOT * math.sqrt(max(1, documents))
+    wanted = min(SHARDS_PER_ROOT * math.sqrt(max(1, documents)), max(1, documents / 2))  # small sites: few shards
     return min(MAX_SHARDS, 1 << max(0, round(math.log2(wanted))))
 
 

@@ -149,6 +149,8 @@ def measure_index(root: Path) -> None:
                 "files": len(index),
                 "bytes": sum(len(data) for data in index.values()),
                 "shards": json.loads(index["search/index.json"])["k"],
+                "manifest_bytes": len(index["search/index.json"]),
+                "manifest_gzip_bytes": len(gzip.compress(index["search/index.json"], mtime=0)),
             }
         )
     )
@@ -305,7 +307,8 @@ def main() -> None:
         f"search index: {index['index_s']:.1f} s (CPU {index['index_cpu_s']:.1f} s) for {index['files']:,} files, "
         f"{index['bytes'] / 2**20:.1f} MiB, {index['shards']:,} shards; first thumbnails {index['thumbnails_s']:.1f} s "
         f"(then cached); before it, load and check {index['load_s']:.1f} s, stories {index['stories_s']:.1f} s; "
-        f"peak memory {index_run.peak_mib:.0f} MiB ({index['peak_before_index_mib']:.0f} MiB before the index)"
+        f"peak memory {index_run.peak_mib:.0f} MiB ({index['peak_before_index_mib']:.0f} MiB before the index); "
+        f"manifest {_fmt_kib(index['manifest_bytes'])} ({_fmt_kib(index['manifest_gzip_bytes'])} gzipped)"
     )
 
     exemplars = Path(sys.executable).with_name("exemplars")

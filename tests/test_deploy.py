@@ -283,14 +283,26 @@ def test_a_second_deploy_sends_only_what_changed_and_deletes_a_removed_story_las
     uploaded = {transfer.path for transfer in report.uploaded}
     assert uploaded == expected
     assert rewritten(before, storage.objects("lan-sau")) == expected, "the server stored other files than reported"
-    assert report.deleted == ()
+    # The search index's pieces are named by their content: only those holding the story's words are new, and
+    # their old names go once the new ones (and the manifest naming them) are in place.
+    replaced = set(digests(builds.first)) - set(digests(builds.edited))
+    assert {transfer.path for transfer in report.deleted} == replaced
+    assert all(path.startswith("search/") and path != "search/index.json" for path in replaced)
+    assert max(t.time for t in report.uploaded) <= min(t.time for t in report.deleted), "deleted before uploads ended"
+    search_sent = {path for path in uploaded if path.startswith("search/")}
+    index_files = {path for path in digests(builds.edited) if path.startswith("search/")}
+    pieces_sent = {path.rsplit(".", 2)[0] for path in search_sent - {"search/index.json"}}
+    assert "search/index.json" in search_sent and {path.rsplit(".", 2)[0] for path in replaced} <= pieces_sent
+    # Besides the pieces replaced, only completions of new words' first letters, which had none before.
+    assert all(piece.startswith("search/t/") for piece in pieces_sent - {p.rsplit(".", 2)[0] for p in replaced})
+    assert len(search_sent) < len(index_files) / 2, "most of the search index was sent again"
     story = f"guong/{builds.edited_slug}/"
     assert story + "index.html" in uploaded
     other_stories = {path for path in uploaded if path.startswith("guong/") and not path.startswith(story)}
     assert other_stories == set(), "a story that did not change was sent again"
     assert not any(path.startswith(("assets/", story + "anh")) for path in uploaded), "unchanged files were sent"
     assert {"feed.xml", "atom.xml", "feed.json", "du-lieu/exemplars.json"} <= uploaded  # the story's text is in them
-    print_counts("một câu chuyện sửa lời", uploaded, set())
+    print_counts("một câu chuyện sửa lời", uploaded, replaced)
 
     before = storage.objects("lan-sau")
     report = publish(builds.removed, "lan-sau")

@@ -45,9 +45,10 @@ def _string(data: bytes, pos: int) -> tuple[str, int]:
 
 def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]]:
     """term → written form → {document: weight}, as search.js decodes it."""
-    assert data[:4] == FORMAT and data[4:20].decode() == version
+    start = 4 + len(version)
+    assert data[:4] == FORMAT and data[4:start].decode() == version
     terms: dict[str, dict[str, dict[int, int]]] = {}
-    count, pos = _varint(data, 20)
+    count, pos = _varint(data, start)
     for _ in range(count):
         term, pos = _string(data, pos)
         variants: dict[str, dict[int, int]] = {}
@@ -71,19 +72,30 @@ class BuiltIndex:
         self.root = site_dir / "search"
         self.manifest = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
 
+    def piece(self, table: str, number: int) -> str:
+        """The hash the manifest lists for piece `number` of table `s` (shards) or `d` (tables of result groups)."""
+        width = self.manifest["w"]
+        return self.manifest[table][number * width : (number + 1) * width]
+
     def term(self, term: str) -> dict[str, dict[int, int]]:
-        shard = (self.root / "s" / f"{fnv1a(term) % self.manifest['k']}.bin").read_bytes()
-        return read_shard(shard, self.manifest["v"]).get(term, {})
+        number = fnv1a(term) % self.manifest["k"]
+        version = self.piece("s", number)
+        shard = (self.root / "s" / f"{number}.{version}.bin").read_bytes()
+        return read_shard(shard, version).get(term, {})
 
     def documents_with(self, term: str) -> set[int]:
         return {doc for docs in self.term(term).values() for doc in docs}
 
     def fragment(self, number: int) -> dict:
         """What result `number` shows: item `number % g` of file `number // g`, as the browser reads it."""
-        group = self.manifest["g"]
-        payload = json.loads((self.root / "d" / f"{number // group}.json").read_text(encoding="utf-8"))
-        assert payload["v"] == self.manifest["v"]
-        return payload["x"][number % group]
+        group, tables, width = number // self.manifest["g"], self.manifest["i"], self.manifest["w"]
+        table = self.piece("d", group // tables)
+        hashes = json.loads((self.root / "i" / f"{group // tables}.{table}.json").read_text(encoding="utf-8"))
+        assert hashes["v"] == table
+        version = hashes["x"][(group % tables) * width : (group % tables + 1) * width]
+        payload = json.loads((self.root / "d" / f"{group}.{version}.json").read_text(encoding="utf-8"))
+        assert payload["v"] == version
+        return payload["x"][number % self.manifest["g"]]
 
     def number_of(self, url: str) -> int:
         for number in range(self.manifest["n"]):
@@ -92,8 +104,11 @@ class BuiltIndex:
         raise AssertionError(f"{url} is not in the search index")
 
     def filter(self, facet: str, value: str) -> set[int]:
-        data = (self.root / "f" / facet / f"{value}.bin").read_bytes()
-        count, pos = _varint(data, 20)
+        options = next(f["values"] for f in self.manifest["facets"] if f["id"] == facet)
+        version = next(option[3] for option in options if option[0] == value)
+        data = (self.root / "f" / facet / f"{value}.{version}.bin").read_bytes()
+        assert data[:4] == FORMAT and data[4 : 4 + len(version)].decode() == version
+        count, pos = _varint(data, 4 + len(version))
         docs, doc = set(), 0
         for _ in range(count):
             gap, pos = _varint(data, pos)
@@ -209,16 +224,16 @@ def test_filters_use_todays_province_and_vietnamese_names(searchable: tuple[Site
     _, index = searchable
     facets = {facet["id"]: facet for facet in index.manifest["facets"]}
     assert [f["label"] for f in index.manifest["facets"]] == ["Lĩnh vực", "Tỉnh, thành phố", "Loại", "Năm"]
-    provinces = {value: (name, count) for value, name, count in facets["tinh"]["values"]}
+    provinces = {value: (name, count) for value, name, count, _ in facets["tinh"]["values"]}
     assert "nam-dinh" not in provinces  # a former province is filed under today's
     assert provinces["ninh-binh"][0] == "Ninh Bình" and provinces["dak-lak"][0] == "Đắk Lắk"
     huong = index.number_of("guong/nguyen-thi-huong-nam-dinh/")
     assert huong in index.filter("tinh", "ninh-binh")
     assert huong in index.filter("linh-vuc", "day-tot-hoc-tot") and huong in index.filter("nam", "2023")
     assert index.number_of("guong/tram-y-te-ea-tieu/") in index.filter("loai", "tap-the")
-    kinds = [(value, name) for value, name, _ in facets["loai"]["values"]]
+    kinds = [(value, name) for value, name, *_ in facets["loai"]["values"]]
     assert kinds[:3] == [("ca-nhan", "Cá nhân"), ("tap-the", "Tập thể"), ("linh-vuc", "Lĩnh vực")]
-    names = [name for facet in facets.values() for _, name, _ in facet["values"]]
+    names = [name for facet in facets.values() for _, name, *_ in facet["values"]]
     assert all(unicodedata.is_normalized("NFC", name) for name in names)
 
 

@@ -58,6 +58,9 @@ REVALIDATE = "no-cache"
 HASHED = re.compile(r"(?:^|[./])[0-9a-f]{8,}\.(?:min\.)?(?:js|mjs|css|wasm|woff2?)(?:\.map)?$")
 """Material's `bundle.a5f9d56c.min.js`, `main.57a0d79d.min.css`, Decap's `dd5d…0504.wasm`: a content hash in the
 name, the same rule as `theme/sw.js`'s VERSIONED. Photos are never treated so: a contributor may replace one."""
+SEARCH_PIECE = re.compile(r"^search/[a-z]/.+\.[A-Za-z0-9_-]{6}\.(?:bin|json)$")
+"""A piece of the search index, named by the hash of its content (`site/search.py`); its manifest,
+`search/index.json`, is revalidated on every fetch."""
 
 TYPES: Mapping[str, str] = {
     "html": "text/html; charset=utf-8",
@@ -298,7 +301,7 @@ def headers_for(path: str, compression: str = "none") -> Headers:
     name = path.rsplit("/", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = FEED_TYPES.get(name) or TYPES.get(extension, "application/octet-stream")
-    if HASHED.search(name):
+    if HASHED.search(name) or SEARCH_PIECE.match(path):
         cache = IMMUTABLE
     elif path in ("sw.js", "search/index.json"):
         cache = REVALIDATE

@@ -6,15 +6,18 @@ Pagefind fetched 0.4–3.1 MB per query because common Vietnamese syllables land
 memory to index. Ours: 63–256 KiB per query, 362 MiB. Vietnamese has only a few thousand syllables, so the index is
 keyed by syllable:
 
-- `search/index.json`: the manifest (version, counts, filter values with their Vietnamese names);
-- `search/s/<n>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query fetches
-  one small file per word. Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split by
-  the exact written form, so "người" and "nguoi" find the same words and an exact-diacritic match ranks first;
+- `search/index.json`: the manifest (counts, filter values with their Vietnamese names, and the hash of every piece
+  below, which names it: `s/12.<hash>.bin`; see `build_search_index`);
+- `search/s/<n>.<hash>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query
+  fetches one small file per word. Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split
+  by the exact written form, so "người" and "nguoi" find the same words and an exact-diacritic match ranks first;
   folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
-- `search/t/<xx>.json`: the dictionary by first two letters, to complete the word being typed;
-- `search/f/<facet>/<value>.bin`: the documents of one filter value (field, today's province, kind, year);
-- `search/d/<n>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt, photo,
-  `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row: document `id` is item `id % g` of file
+- `search/t/<xx>.<hash>.json`: the dictionary by first two letters, to complete the word being typed;
+- `search/f/<facet>/<value>.<hash>.bin`: the documents of one filter value (field, today's province, kind, year);
+- `search/i/<n>.<hash>.json`: the hashes of result groups `n·i` to `n·i + i − 1` (`i` in the manifest), whose
+  own hashes the manifest lists;
+- `search/d/<n>.<hash>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt,
+  photo, `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row: document `id` is item `id % g` of file
   `id // g` (`g` in the manifest).
 
 The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds exactly as `tokens()` here does.
@@ -22,6 +25,7 @@ The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
@@ -46,12 +50,15 @@ from ..content.text import fold, nfc
 from ..engine.parallel import fork_map, shared
 from .pages import date_vi
 
-FORMAT = b"EXS1"
+FORMAT = b"EXS2"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
 
-SHARD_TARGET_BYTES = 6_000
-"""Average shard size aimed at: small enough for a phone, large enough not to flood the server with files."""
-MAX_SHARDS = 4096
+SHARDS_PER_ROOT = 20
+MAX_SHARDS = 16_384
+GROUPS_PER_TABLE = 256
+"""Result groups whose hashes one table (`search/i/<n>.<hash>.json`) lists: 1.5 kB, fetched with the results."""
+HASH_CHARS = 6
+"""Characters of a piece's hash (`piece_hash`): the manifest lists one per piece, so it is kept short."""
 DICTIONARY_LIMIT = 40
 """Completions kept per two-letter prefix, most frequent first (the client uses a handful)."""
 DOCUMENTS_PER_FILE = 4
@@ -440,6 +447,19 @@ class _Terms:
     """What each result shows (`_fragment`), as JSON, in document order: encoded where the documents are read."""
 
 
+LENGTH_STEPS_PER_DOUBLING = 8
+"""The average story length used to normalise weights is rounded to one of 8 steps per doubling (9 % apart)."""
+
+
+def _reference_length(average: float) -> float:
+    """The average story length, rounded to a coarse step: an edit moves the true average by a hair, and if that
+    hair reached the weights, every shard would change with any edited story (and a deploy would send them all).
+    Rounded, it changes only when the collection's average itself moves by several per cent."""
+    if average <= 1:
+        return 1.0
+    return float(2 ** (round(math.log2(average) * LENGTH_STEPS_PER_DOUBLING) / LENGTH_STEPS_PER_DOUBLING))
+
+
 PIECE_CHARS = 8_000_000
 """Story text (about 3,600 stories) read, and postings joined, by one piece of the index's work at a time. At 100,000
 stories the postings of the whole collection are gigabytes: the documents are read in pieces of about this size,
@@ -455,8 +475,10 @@ def _encode_terms(documents: Sequence[SearchDocument], workers: int = 1) -> _Ter
     if len(documents) >= 1 << _DOC_BITS:
         raise ValueError("too many documents for the search index's packed postings")
     lengths = [len(d.body) for d in documents]
-    average = (sum(lengths) / max(1, sum(1 for n in lengths if n))) or 1.0
-    length_factors = np.array([0.5 + 0.5 * length / average for length in lengths], dtype=np.float64)
+    average = _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
+    # Rounded to 1/32: a word corrected in a story leaves its factor, hence its weights and the shards that hold its
+    # other words, as they were.
+    length_factors = np.array([round(32 * (0.5 + 0.5 * length / average)) / 32 for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
     pieces = max(count, math.ceil(sum(lengths) / PIECE_CHARS))
     shares = [(i, range(len(documents) * i // pieces, len(documents) * (i + 1) // pieces)) for i in range(pieces)]
@@ -711,9 +733,15 @@ def _encode_term(term: str, variants: list[_Variant], out: bytearray) -> None:
         postings.write(number, out)
 
 
-def _shard_count(payload_bytes: int) -> int:
-    wanted = max(1, payload_bytes // SHARD_TARGET_BYTES)
-    return min(MAX_SHARDS, 1 << (wanted - 1).bit_length())
+def _shard_count(documents: int) -> int:
+    """Shards for a collection of `documents`: a power of two near `SHARDS_PER_ROOT` × √documents.
+
+    A query fetches one shard per word and pair, each about 1/shards of the index, and the manifest lists one hash
+    per shard: the index grows as N, so shards near √N keep both in balance (benchmarks/README.md, "Search"). Counted
+    from documents, not bytes, so an edited story never changes the number of shards (nor every piece with it).
+    """
+    wanted = min(SHARDS_PER_ROOT * math.sqrt(max(1, documents)), max(1, documents / 2))  # small sites: few shards
+    return min(MAX_SHARDS, 1 << max(0, round(math.log2(wanted))))
 
 
 def _dictionary(frequencies: Mapping[str, int]) -> dict[str, list[tuple[str, int]]]:
@@ -786,71 +814,98 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
 
 
+def piece_hash(payload: bytes) -> str:
+    """A piece's version: the first `HASH_CHARS` of its payload's SHA-256 in URL-safe base64 (36 bits)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(payload).digest()).decode("ascii")[:HASH_CHARS]
+
+
 def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument], workers: int = 1) -> SearchIndex:
-    """Every file of the index; identical input gives byte-identical files (the version is a content hash).
+    """Every file of the index; identical input gives byte-identical files.
+
+    Each piece is named by the hash of its own payload (`s/12.<hash>.bin`, which it also carries after `FORMAT`,
+    or as `v` beside the value `x` of a JSON piece), and the manifest, the one file fetched fresh, lists every
+    piece's hash: an unchanged piece keeps its name and bytes from one build to the next (a deploy does not send it
+    again, a browser keeps it cached for good), and a browser can only ever fetch the pieces of the manifest it
+    holds; one deleted since (a newer deploy) answers 404, and the client fetches the manifest again.
 
     `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
-    in order, a few times over, never all held at once here."""
+    in order, a few times over, never all held at once here.
+    """
     terms = _encode_terms(documents, workers)
     # Each stage of the files below takes its bytes from the one before (pop), so the index is held about once.
     encoded = {term: terms.encoded.pop(term) for term in sorted(terms.encoded)}
-    shards = _shard_count(sum(len(out) for out in encoded.values()))
+    shards = _shard_count(len(documents))
     shard_bodies: dict[int, list[str]] = defaultdict(list)
     for term in encoded:
         shard_bodies[fnv1a(term) % shards].append(term)
 
-    payloads: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
+
+    def binary(piece: str, payload: bytes) -> str:
+        version = piece_hash(payload)
+        files[f"search/{piece}.{version}.bin"] = FORMAT + version.encode("ascii") + payload
+        return version
+
+    def text(piece: str, value: bytes) -> str:
+        version = piece_hash(value)
+        files[f"search/{piece}.{version}.json"] = b'{"v":"' + version.encode("ascii") + b'","x":' + value + b"}"
+        return version
+
+    shard_hashes = []
     for shard in range(shards):
         out = bytearray()
         _varint(len(shard_bodies[shard]), out)
         for term in shard_bodies[shard]:
             out += encoded.pop(term)
-        payloads[f"search/s/{shard}.bin"] = bytes(out)
+        shard_hashes.append(binary(f"s/{shard}", bytes(out)))
     members = _facet_values(documents)
     kinds = [document.kind for document in documents]
+    facet_hashes: dict[tuple[str, str], str] = {}
     for facet, values in members.items():
         for value, docs in values.items():
             out = bytearray()
             _varint(len(docs), out)
             _deltas(docs, out)
-            payloads[f"search/f/{facet}/{value}.bin"] = bytes(out)
-    text_payloads: dict[str, bytes] = {}  # JSON values, each wrapped with the version once it is known
-    for key, items in _dictionary(terms.frequencies).items():
-        text_payloads[f"search/t/{key}.json"] = _json([list(item) for item in items])
+            facet_hashes[facet, value] = binary(f"f/{facet}/{value}", bytes(out))
+    completions = {
+        key: text(f"t/{key}", _json([list(item) for item in items]))
+        for key, items in sorted(_dictionary(terms.frequencies).items())
+    }
+    group_hashes = []
     for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
         group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
-        text_payloads[f"search/d/{start // DOCUMENTS_PER_FILE}.json"] = b"[" + b",".join(group) + b"]"
+        group_hashes.append(text(f"d/{start // DOCUMENTS_PER_FILE}", b"[" + b",".join(group) + b"]"))
     terms.fragments.clear()
+    # The result groups' hashes, `GROUPS_PER_TABLE` to a table that is itself a piece: the manifest lists only the
+    # tables' hashes (at 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search).
+    table_hashes = [
+        text(f"i/{start // GROUPS_PER_TABLE}", _json("".join(group_hashes[start : start + GROUPS_PER_TABLE])))
+        for start in range(0, len(group_hashes), GROUPS_PER_TABLE)
+    ]
 
-    digest = hashlib.sha256()
-    for path in sorted(payloads):
-        digest.update(path.encode() + b"\0" + payloads[path])
-    for path in sorted(text_payloads):
-        digest.update(path.encode() + b"\0" + text_payloads[path])
     facets = [
-        {"id": facet, "label": label, "values": _facet_options(catalogue, facet, members[facet], kinds)}
+        {
+            "id": facet,
+            "label": label,
+            "values": [
+                [*option, facet_hashes[facet, str(option[0])]]
+                for option in _facet_options(catalogue, facet, members[facet], kinds)
+            ],
+        }
         for facet, label in FACETS
     ]
-    digest.update(_json(facets))
-    version = digest.hexdigest()[:16]
-
-    header = FORMAT + version.encode("ascii")
-    files: dict[str, bytes] = {path: header + payloads.pop(path) for path in list(payloads)}
-    wrapper = _json({"v": version, "x": None}).removesuffix(b"null}")  # what _json({"v": …, "x": value}) starts with
-    completions = sorted(
-        path.removeprefix("search/t/").removesuffix(".json") for path in text_payloads if "/t/" in path
-    )
-    for path in list(text_payloads):
-        files[path] = wrapper + text_payloads.pop(path) + b"}"
-    files["search/index.json"] = _json(
-        {
-            "format": FORMAT.decode(),
-            "v": version,
-            "n": len(documents),
-            "k": shards,
-            "g": DOCUMENTS_PER_FILE,
-            "t": completions,
-            "facets": facets,
-        }
-    )
-    return SearchIndex(files, version, len(documents), shards)
+    manifest: dict[str, object] = {
+        "format": FORMAT.decode(),
+        "n": len(documents),
+        "k": shards,
+        "g": DOCUMENTS_PER_FILE,
+        "w": HASH_CHARS,
+        "s": "".join(shard_hashes),
+        "i": GROUPS_PER_TABLE,
+        "d": "".join(table_hashes),
+        "t": completions,
+        "facets": facets,
+    }
+    version = piece_hash(_json(manifest))
+    files["search/index.json"] = _json({"v": version, **manifest})
+    return SearchIndex(dict(sorted(files.items())), version, len(documents), shards)

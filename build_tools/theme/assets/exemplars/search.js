@@ -16,7 +16,7 @@
   const root = document.querySelector("[data-ex-search]");
   if (!root) return;
 
-  const FORMAT = "EXS1";
+  const FORMAT = "EXS2";
   const PAGE = 10;
   const MAX_CHIPS = 3;
   const EAGER_THUMBNAILS = 4; // results that fit on a phone's screen
@@ -81,8 +81,14 @@
 
   class StaleIndex extends Error {}
 
-  const get = async (path, kind) => {
-    const response = await fetch(new URL(path, searchBase), { credentials: "same-origin" });
+  // Every piece is named by its own hash, which the manifest lists (`s/12.<hash>.bin`) and the piece carries: a
+  // browser only ever combines the pieces of one build. A piece gone (the site was deployed again since the manifest
+  // was fetched) is a stale manifest: fetched again (StaleIndex), not an error.
+  const get = async (path, version, kind) => {
+    const dot = path.lastIndexOf(".");
+    const named = `${path.slice(0, dot)}.${version}${path.slice(dot)}`;
+    const response = await fetch(new URL(named, searchBase), { credentials: "same-origin" });
+    if (response.status === 404 || response.status === 410) throw new StaleIndex(path);
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
     return kind === "json" ? response.json() : response.arrayBuffer();
   };
@@ -102,7 +108,7 @@
 
   const json = (path, version) => {
     if (!files.has(path)) {
-      files.set(path, get(path, "json").then((payload) => {
+      files.set(path, get(path, version, "json").then((payload) => {
         if (payload.v !== version) throw new StaleIndex(path);
         return payload.x;
       }));
@@ -112,12 +118,13 @@
   };
 
   const binary = (path, version) =>
-    get(path, "binary").then((buffer) => {
+    get(path, version, "binary").then((buffer) => {
       const bytes = new Uint8Array(buffer);
-      if (decoder.decode(bytes.subarray(0, 4)) !== FORMAT || decoder.decode(bytes.subarray(4, 20)) !== version) {
+      const end = 4 + version.length;
+      if (decoder.decode(bytes.subarray(0, 4)) !== FORMAT || decoder.decode(bytes.subarray(4, end)) !== version) {
         throw new StaleIndex(path);
       }
-      return new Reader(bytes, 20);
+      return new Reader(bytes, end);
     });
 
   class Reader {
@@ -132,9 +139,12 @@
     weights(n) { const w = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return w; }
   }
 
-  const shard = (number, version) => {
+  /** The hash the manifest lists for piece `number` of a table (`s`: shards, `d`: tables of result groups). */
+  const pieceHash = (index, table, number) => index[table].substr(number * index.w, index.w);
+
+  const shard = (number, index) => {
     if (!shards.has(number)) {
-      shards.set(number, binary(`s/${number}.bin`, version).then(async (reader) => {
+      shards.set(number, binary(`s/${number}.bin`, pieceHash(index, "s", number)).then(async (reader) => {
         await pause(); // shards arrive together; decode each in a task of its own
         const terms = new Map();
         for (let count = reader.varint(); count > 0; count--) {
@@ -154,12 +164,14 @@
     return shards.get(number);
   };
 
-  const lookup = async (term, index) => (await shard(fnv1a(term) % index.k, index.v)).get(term) || [];
+  const lookup = async (term, index) => (await shard(fnv1a(term) % index.k, index)).get(term) || [];
 
   const filterDocs = (facet, value, index) => {
     const path = `f/${facet}/${value}.bin`;
+    const option = (index.facets.find((f) => f.id === facet) || { values: [] }).values.find(([v]) => v === value);
+    if (!option) return Promise.resolve(new Set());
     if (!files.has(path)) {
-      files.set(path, binary(path, index.v).then((reader) => new Set(reader.docs(reader.varint()))));
+      files.set(path, binary(path, option[3]).then((reader) => new Set(reader.docs(reader.varint()))));
       files.get(path).catch(() => files.delete(path));
     }
     return files.get(path);
@@ -192,7 +204,7 @@
       return;
     }
     const key = prefixKey(last.folded);
-    const page = index.t.includes(key) ? await json(`t/${key}.json`, index.v) : [];
+    const page = Object.hasOwn(index.t, key) ? await json(`t/${key}.json`, index.t[key]) : [];
     last.completions = page
       .filter(([term]) => term !== last.folded && term.startsWith(last.folded))
       .slice(0, COMPLETIONS)
@@ -404,7 +416,14 @@
     const page = hits.slice(start, start + PAGE);
     // What a result shows: item `doc % g` of file `doc / g` (`g` results a file; one request for two in one file).
     const fragments = await Promise.all(
-      page.map((hit) => json(`d/${Math.floor(hit.doc / index.g)}.json`, index.v).then((group) => group[hit.doc % index.g])),
+      page.map(async (hit) => {
+        // Its group's hash is in table `group / i`, whose hash the manifest lists.
+        const group = Math.floor(hit.doc / index.g);
+        const table = Math.floor(group / index.i);
+        const hashes = await json(`i/${table}.json`, pieceHash(index, "d", table));
+        const hash = hashes.substr((group % index.i) * index.w, index.w);
+        return json(`d/${group}.json`, hash).then((items) => items[hit.doc % index.g]);
+      }),
     );
     const names = labels(index);
     const isMatch = matcher(parsed);

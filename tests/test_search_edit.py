@@ -1,0 +1,227 @@
+"""A contributor corrects one word of one story: the next build changes only the search pieces that hold that story's
+words (plus the manifest), and a reader's browser, even one holding the old index in its cache, finds the new word
+and no longer the old one. (A deploy then sends those few pieces, not the whole index: `tests/test_deploy.py`.)
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from build_tools.build import build_site
+from build_tools.engine.deploy import headers_for
+from build_tools.site.search import fnv1a, tokens
+
+from .conftest import SiteFixture
+from .test_search import BuiltIndex, read_shard
+from .test_search_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser, search
+
+OLD_WORD, NEW_WORD = "Quýtcam", "Mậnhồng"
+"""The word corrected: of the same length, as a typo's fix is, so the story's length is unchanged too."""
+STORY = "Chị Loan nuôi gà trên đồi, trồng {word} quanh nhà và dạy các cháu trong xóm đọc sách mỗi tối."
+EDITED = "guong/tran-thi-loan-son-la/"
+
+
+def _site(root: Path) -> SiteFixture:
+    site = SiteFixture(root)
+    site.profile(
+        "nguyen-thi-huong-nam-dinh",
+        body="Cô là tấm gương người tốt, việc tốt được cả phường quý mến. Cô dạy Toán hai mươi năm.",
+    )
+    site.profile(
+        "tran-van-huong-ha-noi",
+        name="Trần Văn Hưởng",
+        fields=["chuyen-doi-so"],
+        province="ha-noi",
+        summary="Cán bộ một cửa đưa thủ tục lên mạng.",
+        body="Anh đưa hơn một trăm thủ tục hành chính lên cổng dịch vụ công, người dân không phải đi lại.",
+        published="2024-01-15",
+    )
+    site.profile(
+        "tram-y-te-ea-tieu",
+        name="Trạm Y tế xã Ea Tiêu",
+        kind="tap-the",
+        consent=None,
+        fields=["y-te"],
+        province="dak-lak",
+        summary="Trạm y tế điển hình tiên tiến của tỉnh Đắk Lắk.",
+        body="Các y sĩ đi từng buôn tiêm chủng cho trẻ em, kể cả mùa mưa lũ.",
+        published="2024-03-01",
+    )
+    _loan(site, OLD_WORD)
+    return site
+
+
+def _loan(site: SiteFixture, word: str) -> None:
+    site.profile(
+        "tran-thi-loan-son-la",
+        name="Trần Thị Loan",
+        fields=["nong-dan-san-xuat-gioi"],
+        province="son-la",
+        summary="Nông dân sản xuất giỏi ở vùng cao.",
+        body=STORY.format(word=word),
+        published="2023-09-09",
+    )
+
+
+def _search_files(site_dir: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site_dir).as_posix(): path.read_bytes()
+        for path in sorted((site_dir / "search").rglob("*"))
+        if path.is_file()
+    }
+
+
+class _Deployed(http.server.SimpleHTTPRequestHandler):
+    """The site as a host configured by `exemplars deploy` serves it: each file with its deploy cache header."""
+
+    requests: list[str]
+
+    def end_headers(self) -> None:
+        path = self.path.split("?", 1)[0].lstrip("/")
+        if path and not path.endswith("/"):
+            self.send_header("Cache-Control", headers_for(path).cache_control)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        self.requests.append(self.path.split("?", 1)[0].lstrip("/"))
+
+
+@pytest.fixture(scope="module")
+def edited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteFixture, Path, dict, dict]]:
+    site = _site(tmp_path_factory.mktemp("edit") / "repo")
+    site_dir = build_site(site.project)
+    before = _search_files(site_dir)
+    _loan(site, NEW_WORD)
+    assert build_site(site.project) == site_dir
+    yield site, site_dir, before, _search_files(site_dir)
+
+
+def _pieces(files: dict[str, bytes]) -> dict[str, str]:
+    """Piece (`search/s/3`) → its file's path, for every piece of one build."""
+    return {path.rsplit(".", 2)[0]: path for path in files if path != "search/index.json"}
+
+
+def _holding(files: dict[str, bytes], path: str, doc: int) -> set[str]:
+    """The terms of a shard whose postings name document `doc`."""
+    version = path.rsplit(".", 2)[1]
+    return {
+        term
+        for term, variants in read_shard(files[path], version).items()
+        if any(doc in postings for postings in variants.values())
+    }
+
+
+def _without(variants: dict[str, dict[int, int]], doc: int) -> dict[str, dict[int, int]]:
+    """A term's postings (written form → {document: weight}) with document `doc` left out."""
+    kept = {form: {d: w for d, w in postings.items() if d != doc} for form, postings in variants.items()}
+    return {form: postings for form, postings in kept.items() if postings}
+
+
+def test_one_corrected_word_changes_only_the_pieces_holding_the_story(
+    edited: tuple[SiteFixture, Path, dict, dict],
+) -> None:
+    _, site_dir, before, after = edited
+    index = BuiltIndex(site_dir)
+    doc = index.number_of(EDITED)
+    old, new = _pieces(before), _pieces(after)
+    assert old.keys() == new.keys()  # the same pieces: shards, result groups, completions, filters
+    changed = {piece for piece in new if old[piece] != new[piece]}
+    assert before["search/index.json"] != after["search/index.json"]
+    # Named by their content: a piece that kept its name kept its bytes.
+    assert all(before[old[piece]] == after[new[piece]] for piece in new.keys() - changed)
+
+    shards = {piece for piece in changed if piece.startswith("search/s/")}
+    for piece in shards:  # a changed shard holds the story's words, before the correction or after it
+        assert _holding(before, old[piece], doc) | _holding(after, new[piece], doc), piece
+    old_key, new_key = (fnv1a(tokens(word)[0][0]) % index.manifest["k"] for word in (OLD_WORD, NEW_WORD))
+    assert {f"search/s/{old_key}", f"search/s/{new_key}"} <= shards
+    # No other story's weights moved: every term's postings outside the story are the same in both builds.
+    for piece in shards:
+        old_terms = read_shard(before[old[piece]], old[piece].rsplit(".", 2)[1])
+        new_terms = read_shard(after[new[piece]], new[piece].rsplit(".", 2)[1])
+        for term in old_terms.keys() | new_terms.keys():
+            assert _without(old_terms.get(term, {}), doc) == _without(new_terms.get(term, {}), doc), term
+    unchanged_shards = sum(1 for piece in new if piece.startswith("search/s/")) - len(shards)
+    assert unchanged_shards > len(shards)  # most of the index is untouched, even on a site of four stories
+
+    # Besides shards: the result group that shows the story, the table of its hash, and the completions of the two
+    # words; no filter.
+    group = doc // index.manifest["g"]
+    rest = changed - shards
+    assert f"search/d/{group}" in rest
+    completions = {f"search/t/{tokens(word)[0][0][:2]}" for word in (OLD_WORD, NEW_WORD)}
+    assert rest == {f"search/d/{group}", f"search/i/{group // index.manifest['i']}"} | completions
+    assert NEW_WORD in index.fragment(doc)["b"] and OLD_WORD not in index.fragment(doc)["b"]
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteFixture, list[str], str]]:
+    _require_browser()
+    site = _site(tmp_path_factory.mktemp("edit-browser") / "repo")
+    site_dir = build_site(site.project)
+    requests: list[str] = []
+    handler = functools.partial(type("Handler", (_Deployed,), {"requests": requests}), directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site, requests, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_a_reader_finds_the_corrected_word_even_with_the_old_index_cached(
+    reader: tuple[SiteFixture, list[str], str],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    site, requests, base = reader
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        errors: list[str] = []
+        contexts, pages = [], []
+        for _ in ("kept open", "coming back"):  # two readers, each with a browser cache of their own
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "guong/tran-van-huong-ha-noi/")
+            assert search(page, OLD_WORD) == ["Trần Thị Loan"]
+            contexts.append(context)
+            pages.append(page)
+        old_files = set(_search_files(site.root / "site"))
+
+        _loan(site, NEW_WORD)  # corrected and rebuilt (deployed) while the readers hold the old index
+        build_site(site.project)
+        new_files = set(_search_files(site.root / "site"))
+
+        # The first reader's page is still open, with the old manifest: the pieces it names for the new word are
+        # gone, so it fetches the manifest again and finds the corrected story.
+        open_page = pages[0]
+        assert search(open_page, NEW_WORD) == ["Trần Thị Loan"]
+        assert search(open_page, OLD_WORD) == []
+        assert "Không tìm thấy" in open_page.inner_text(".md-search-result__meta")
+
+        # The second comes back the next day, with yesterday's pieces in the browser cache: the manifest is asked
+        # for again; the pieces it names that were cached are used as they are (named by their content, they cannot
+        # be stale), and only the changed ones are fetched.
+        requests.clear()
+        returning = contexts[1].new_page()
+        returning.on("pageerror", lambda error: errors.append(str(error)))
+        returning.goto(base + "guong/nguyen-thi-huong-nam-dinh/")
+        assert search(returning, NEW_WORD) == ["Trần Thị Loan"]
+        assert search(returning, OLD_WORD) == []
+        fetched = {path for path in requests if path.startswith("search/")}
+        assert "search/index.json" in fetched
+        assert fetched - {"search/index.json"} <= new_files - old_files
+        assert fetched - {"search/index.json"}, "the corrected story's pieces come from the server"
+        assert errors == []
+        for context in contexts:
+            context.close()
+        browser.close()

@@ -30,7 +30,7 @@ from .content.gather import gather
 from .content.load import load_profile
 from .content.model import Exemplar
 from .content.problems import ContentError, Problem
-from .content.scanned import load_scanned, output_digest, save_scanned
+from .content.scanned import Scan, load_scanned, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
 from .engine.parallel import fork_map, shared, worker_count
 from .engine.timings import Stage, Timings, optional_stage
@@ -292,39 +292,26 @@ def scan_outputs(
     Files whose path and bytes were scanned under the same rules before (content/scanned.py) are not scanned again:
     only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan."""
     paths = sorted(report.kept)
-    remembered = load_scanned(project.cache_dir)
-    found = fork_map(_scan_share, paths, shared=(project.generated_dir, remembered), workers=workers, progress=progress)
-    log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scanned for _, _, scanned in found))
+    memory = load_scanned(project.cache_dir)
+    scans = fork_map(_scan_share, paths, shared=(project.generated_dir, memory), workers=workers, progress=progress)
+    log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scan.scanned for scan in scans))
+    save_scanned(project.cache_dir, paths, scans)
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }
     hits = [
         (path, finding)
-        for path, (_, findings, _) in zip(paths, found, strict=True)
-        for finding in findings
+        for path, scan in zip(paths, scans, strict=True)
+        for finding in scan.findings
         if finding.value not in allowed
     ]
-    save_scanned(project.cache_dir, {digest: findings for digest, findings, _ in found})
     if hits:
         raise ContentError(_origins(project, catalogue, hits))
 
 
-def _scan_share(paths: Sequence[str]) -> list[tuple[bytes, tuple[privacy.Finding, ...], bool]]:
-    """Each file's digest and raw findings, and whether it had to be scanned for them."""
-    root, remembered = shared()
-    found = []
-    for path in paths:
-        try:
-            data = (root / path).read_bytes() if privacy.reads_content(path) else b""
-        except FileNotFoundError:
-            data = b""
-        digest = output_digest(path, data)
-        findings = remembered.get(digest)
-        if findings is None:
-            found.append((digest, tuple(privacy.findings_in_output(path, data)), True))
-        else:
-            found.append((digest, findings, False))
-    return found
+def _scan_share(paths: Sequence[str]) -> list[Scan]:
+    root, memory = shared()
+    return [scan_output(root, path, memory) for path in paths]
 
 
 def _origins(project: Project, catalogue: Catalogue, hits: list[tuple[str, privacy.Finding]]) -> list[Problem]:

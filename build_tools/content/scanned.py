@@ -8,6 +8,11 @@ source and the Python and Unicode versions its regular expressions and NFKC come
 only when that digest was scanned under the current rules; a file with new bytes is always scanned. The findings
 are kept raw: the contacts profiles declare public are set aside afterwards, since they change with the profiles.
 
+To know a file's digest, the scan reads it, unless it is the very file digested last time: same inode, size and
+modification time (a build never rewrites a file in place: each write is a new file swapped in, `engine/write.py`),
+as git's index does. At 10,000 stories that spares a warm build reading 30,000 files; in a new generated folder
+(CI) no file is the one digested before, so each is read, digested and, when its digest is known, not scanned.
+
 Only the files of the last build are kept (a removed story's pages leave the cache with it). Like `checked.py`'s
 cache, it is pickled and so trusted as the checkout is: the build's own working state, restored in CI from the
 build's own previous runs, never from elsewhere.
@@ -17,20 +22,45 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.write import write_file
 from . import privacy
 
 FILE_NAME = "scanned.pickle"
-_FORMAT = 1
+_FORMAT = 2
 
-Remembered = Mapping[bytes, tuple[privacy.Finding, ...]]
-"""Digest of a file's path and bytes → what the rules found in it (usually nothing)."""
+Place = tuple[int, int, int]
+"""A file's inode, size and modification time (ns): the same file, unless rewritten."""
+
+
+@dataclass(frozen=True)
+class ScanMemory:
+    """What earlier builds scanned under the current rules."""
+
+    findings: Mapping[bytes, tuple[privacy.Finding, ...]] = field(default_factory=dict)
+    """Digest of a file's path and bytes → what the rules found in it (usually nothing)."""
+    places: Mapping[str, tuple[Place, bytes]] = field(default_factory=dict)
+    """Path in the generated folder → the file digested there last time, and its digest."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One output as the scan saw it."""
+
+    digest: bytes
+    findings: tuple[privacy.Finding, ...]
+    """Raw: before the contacts profiles declare public are set aside."""
+    place: Place | None
+    """None for a file whose bytes are not read (photos, cards, fonts, binary shards: the name only)."""
+    scanned: bool
+    """The rules ran on it: its digest was not in the memory."""
 
 
 @functools.cache
@@ -49,18 +79,46 @@ def output_digest(path: str, data: bytes) -> bytes:
     return digest.digest()
 
 
-def load_scanned(cache_dir: Path) -> Remembered:
+def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
+    """One file of the generated folder: its findings from the memory when its path and bytes are there, else from
+    the rules (`privacy.findings_in_output`)."""
+    place: Place | None = None
+    data = b""
+    if privacy.reads_content(path):
+        try:
+            status = os.stat(root / path)
+        except FileNotFoundError:
+            pass
+        else:
+            place = (status.st_ino, status.st_size, status.st_mtime_ns)
+            last = memory.places.get(path)
+            if last is not None and last[0] == place and last[1] in memory.findings:
+                return Scan(last[1], memory.findings[last[1]], place, False)
+            data = (root / path).read_bytes()
+    digest = output_digest(path, data)
+    known = memory.findings.get(digest)
+    if known is not None:
+        return Scan(digest, known, place, False)
+    return Scan(digest, tuple(privacy.findings_in_output(path, data)), place, True)
+
+
+def load_scanned(cache_dir: Path) -> ScanMemory:
     """What earlier builds scanned under the current rules, or nothing (no cache, other rules, an unreadable file)."""
     try:
         with open(cache_dir / FILE_NAME, "rb") as file:
-            stamp, remembered = pickle.load(file)
+            stamp, findings, places = pickle.load(file)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return remembered if stamp == rules_stamp() and isinstance(remembered, dict) else {}
+        return ScanMemory()
+    if stamp != rules_stamp() or not isinstance(findings, dict) or not isinstance(places, dict):
+        return ScanMemory()
+    return ScanMemory(findings, places)
 
 
-def save_scanned(cache_dir: Path, remembered: Remembered) -> None:
-    """Written whole and swapped in (write.py), so a build stopped midway leaves the previous cache, never half."""
-    data = pickle.dumps((rules_stamp(), dict(remembered)), protocol=pickle.HIGHEST_PROTOCOL)
+def save_scanned(cache_dir: Path, paths: Sequence[str], scans: Sequence[Scan]) -> None:
+    """This build's files only. Written whole and swapped in (write.py), so a build stopped midway leaves the
+    previous cache, never half."""
+    findings = {scan.digest: scan.findings for scan in scans}
+    places = {path: (scan.place, scan.digest) for path, scan in zip(paths, scans, strict=True) if scan.place}
+    data = pickle.dumps((rules_stamp(), findings, places), protocol=pickle.HIGHEST_PROTOCOL)
     cache_dir.mkdir(parents=True, exist_ok=True)
     write_file(cache_dir, FILE_NAME, data)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import logging
 import pickle
 import shutil
@@ -34,6 +33,7 @@ from .content.gather import gather
 from .content.load import load_profile
 from .content.model import Exemplar
 from .content.problems import ContentError, Problem
+from .content.scanned import Scan, load_scanned, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
 from .engine.parallel import fork_map, shared, worker_count
 from .engine.timings import Stage, Timings, optional_stage
@@ -341,45 +341,36 @@ def _detail(error: BaseException, photo: str | None) -> str:
     return f"ảnh `{photo}`: {detail}" if photo is not None else detail
 
 
-_SCAN_STAMP = "privacy-scan"
-"""In the cache: the rules under which every file now in the generated folder was scanned. A file unchanged since
-is not scanned again (at 10,000 stories a warm build rewrites a handful); new rules rescan everything."""
-
-
 def scan_outputs(
     project: Project, catalogue: Catalogue, report: WriteReport, workers: int = 1, progress: Stage | None = None
 ) -> None:
     """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
     file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
-    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was."""
-    stamp_path = project.cache_dir / _SCAN_STAMP
-    stamp = hashlib.sha256(Path(privacy.__file__).read_bytes()).hexdigest()
-    try:
-        rescan = stamp_path.read_text(encoding="utf-8") != stamp
-    except OSError:
-        rescan = True
-    paths = sorted(report.kept if rescan else report.written)
+    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was.
+
+    Files whose path and bytes were scanned under the same rules before (content/scanned.py) are not scanned again:
+    only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan."""
+    paths = sorted(report.kept)
+    memory = load_scanned(project.cache_dir)
+    scans = fork_map(_scan_share, paths, shared=(project.generated_dir, memory), workers=workers, progress=progress)
+    log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scan.scanned for scan in scans))
+    save_scanned(project.cache_dir, paths, scans)
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }
-    found = fork_map(_scan_share, paths, shared=(project.generated_dir, allowed), workers=workers, progress=progress)
-    hits = [(path, finding) for path, findings in zip(paths, found, strict=True) for finding in findings]
+    hits = [
+        (path, finding)
+        for path, scan in zip(paths, scans, strict=True)
+        for finding in scan.findings
+        if finding.value not in allowed
+    ]
     if hits:
         raise ContentError(_origins(project, catalogue, hits))
-    project.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_file(project.cache_dir, _SCAN_STAMP, stamp)
 
 
-def _scan_share(paths: Sequence[str]) -> list[list[privacy.Finding]]:
-    root, allowed = shared()
-    found = []
-    for path in paths:
-        try:
-            data = (root / path).read_bytes() if privacy.reads_content(path) else b""
-        except FileNotFoundError:
-            data = b""
-        found.append([f for f in privacy.findings_in_output(path, data) if f.value not in allowed])
-    return found
+def _scan_share(paths: Sequence[str]) -> list[Scan]:
+    root, memory = shared()
+    return [scan_output(root, path, memory) for path in paths]
 
 
 def _origins(project: Project, catalogue: Catalogue, hits: list[tuple[str, privacy.Finding]]) -> list[Problem]:

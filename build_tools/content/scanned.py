@@ -1,0 +1,124 @@
+"""The outputs already scanned for personal data, remembered by their bytes in `.cache/scanned.pickle`.
+
+The scan reads every text file a build writes as its reader reads it, about 6 MB/s per core: at 10,000 stories,
+26 s of a build whose generated folder is new (CI's), though nearly every file has the bytes it had in the build
+before. What the scan finds in a file depends only on its path (names are read too), its bytes and the rules; so
+each file's raw findings are kept under a digest of its path and bytes, with the rules' stamp (`privacy.py`'s
+source and the Python and Unicode versions its regular expressions and NFKC come from). A file is taken from here
+only when that digest was scanned under the current rules; a file with new bytes is always scanned. The findings
+are kept raw: the contacts profiles declare public are set aside afterwards, since they change with the profiles.
+
+To know a file's digest, the scan reads it, unless it is the very file digested last time: same inode, size and
+modification time (a build never rewrites a file in place: each write is a new file swapped in, `engine/write.py`),
+as git's index does. At 10,000 stories that spares a warm build reading 30,000 files; in a new generated folder
+(CI) no file is the one digested before, so each is read, digested and, when its digest is known, not scanned.
+
+Only the files of the last build are kept (a removed story's pages leave the cache with it). Like `checked.py`'s
+cache, it is pickled and so trusted as the checkout is: the build's own working state, restored in CI from the
+build's own previous runs, never from elsewhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.write import write_file
+from . import privacy
+
+FILE_NAME = "scanned.pickle"
+_FORMAT = 2
+
+Place = tuple[int, int, int]
+"""A file's inode, size and modification time (ns): the same file, unless rewritten."""
+
+
+@dataclass(frozen=True)
+class ScanMemory:
+    """What earlier builds scanned under the current rules."""
+
+    findings: Mapping[bytes, tuple[privacy.Finding, ...]] = field(default_factory=dict)
+    """Digest of a file's path and bytes → what the rules found in it (usually nothing)."""
+    places: Mapping[str, tuple[Place, bytes]] = field(default_factory=dict)
+    """Path in the generated folder → the file digested there last time, and its digest."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One output as the scan saw it."""
+
+    digest: bytes
+    findings: tuple[privacy.Finding, ...]
+    """Raw: before the contacts profiles declare public are set aside."""
+    place: Place | None
+    """None for a file whose bytes are not read (photos, cards, fonts, binary shards: the name only)."""
+    scanned: bool
+    """The rules ran on it: its digest was not in the memory."""
+
+
+@functools.cache
+def rules_stamp() -> bytes:
+    """The rules: their source, and the Python and Unicode versions their regular expressions and NFKC follow."""
+    digest = hashlib.blake2b(Path(privacy.__file__).read_bytes(), digest_size=16)
+    digest.update(f"\0{sys.version}\0{unicodedata.unidata_version}\0{_FORMAT}".encode())
+    return digest.digest()
+
+
+def output_digest(path: str, data: bytes) -> bytes:
+    """What a file's findings depend on besides the rules: its path (how it is read, and the name itself) and bytes."""
+    digest = hashlib.blake2b(path.encode(), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.digest()
+
+
+def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
+    """One file of the generated folder: its findings from the memory when its path and bytes are there, else from
+    the rules (`privacy.findings_in_output`)."""
+    place: Place | None = None
+    data = b""
+    if privacy.reads_content(path):
+        try:
+            status = os.stat(root / path)
+        except FileNotFoundError:
+            pass
+        else:
+            place = (status.st_ino, status.st_size, status.st_mtime_ns)
+            last = memory.places.get(path)
+            if last is not None and last[0] == place and last[1] in memory.findings:
+                return Scan(last[1], memory.findings[last[1]], place, False)
+            data = (root / path).read_bytes()
+    digest = output_digest(path, data)
+    known = memory.findings.get(digest)
+    if known is not None:
+        return Scan(digest, known, place, False)
+    return Scan(digest, tuple(privacy.findings_in_output(path, data)), place, True)
+
+
+def load_scanned(cache_dir: Path) -> ScanMemory:
+    """What earlier builds scanned under the current rules, or nothing (no cache, other rules, an unreadable file)."""
+    try:
+        with open(cache_dir / FILE_NAME, "rb") as file:
+            stamp, findings, places = pickle.load(file)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return ScanMemory()
+    if stamp != rules_stamp() or not isinstance(findings, dict) or not isinstance(places, dict):
+        return ScanMemory()
+    return ScanMemory(findings, places)
+
+
+def save_scanned(cache_dir: Path, paths: Sequence[str], scans: Sequence[Scan]) -> None:
+    """This build's files only. Written whole and swapped in (write.py), so a build stopped midway leaves the
+    previous cache, never half."""
+    findings = {scan.digest: scan.findings for scan in scans}
+    places = {path: (scan.place, scan.digest) for path, scan in zip(paths, scans, strict=True) if scan.place}
+    data = pickle.dumps((rules_stamp(), findings, places), protocol=pickle.HIGHEST_PROTOCOL)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    write_file(cache_dir, FILE_NAME, data)

@@ -1,0 +1,39 @@
+"""An officer's correction merged: the build that follows, with every cache of the last one in place, publishes the
+same site, byte for byte, as a build of the corrected repository from nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from build_tools.build import build_site
+from build_tools.content.config import load_project
+
+from .conftest import SiteFixture
+from .test_reproducible import digests
+
+
+def test_a_build_after_one_story_is_edited_is_the_site_a_fresh_build_makes(site: SiteFixture, tmp_path: Path) -> None:
+    site.plan("nam-dinh-2022-2025")
+    for number in range(6):
+        site.profile(
+            f"guong-{number}",
+            body=f"Câu chuyện số {number}.\n\n## Việc làm\n\nChi tiết {number}.",
+            name=f"Nguyễn Văn {number}",
+            fields=["day-tot-hoc-tot"] if number % 2 else ["y-te", "day-tot-hoc-tot"],
+            province=["nam-dinh", "ha-noi"][number % 2],
+            published=f"2024-03-1{number}",
+            plans=["nam-dinh-2022-2025"] if number % 2 == 0 else None,
+        )
+    site.photo("guong-2")
+    build_site(site.project)
+
+    profile = site.root / "exemplars" / "guong-3" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nAnh còn dạy bơi cho trẻ em trong xóm.\n", "utf-8")
+    edited = build_site(site.project)
+    assert "dạy bơi" in (edited / "guong" / "guong-3" / "index.html").read_text(encoding="utf-8")
+
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    fresh = build_site(load_project(fresh_root))
+    assert digests(edited) == digests(fresh)

@@ -349,6 +349,10 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     for number, (again, hugo_out) in enumerate(zip(agains, hugo_outs, strict=True), start=1):
         # CI-like first (what deploy.yml restores), then warm (everything the CI-like build left in `.cache/`).
         keep_only_ci_cache(corpus / ".cache", work / f"aside-{n}-{number}")
+        # A fresh clone has no generated folder either: every file is written (and looked up by the scan) anew.
+        generated = corpus / ".generated"
+        if generated.exists():
+            generated.rename(work / f"aside-{n}-{number}" / "generated")
         ci_out = work / f"site-{n}-ci-{number}"
         ci_run = run_measured([*build, str(ci_out)], log=work / f"build-{n}-ci-{number}.log")
         ci_likes.append((ci_run, stage_table(json.loads(timings.read_text()))))

@@ -1,0 +1,33 @@
+"""The theme's templates without their indentation: Material indents its markup deeply, and every page repeats it.
+
+A line's leading spaces, and the line break after a line of nothing but Jinja tags, render as the one space the
+line break before them already makes (HTML collapses a run of whitespace into one), so dropping them changes no page a reader sees; a template that holds `<pre>` or
+`<textarea>`, where whitespace shows, is left as it is. Done to the templates' source, before Jinja compiles them,
+so that MkDocs' rendering, the theme shells (shell.py, cut from that rendering) and plain mode all give the same
+bytes. At the median story page: about 0.8 kB of 25.8.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jinja2.ext import Extension
+
+_INDENT = re.compile(r"\n[ \t]+")
+_TAG_LINE = re.compile(r"^((?:\{%(?!-)|\{#(?!-))[^%#]*[%#]\}(?:\{[%#][^%#]*[%#]\})*)\n", re.MULTILINE)
+"""A line of nothing but Jinja tags: its line break would be an empty line of the page. The line before ends in
+its own line break, which the first tag must not strip (`{%-`), so that no two words meet."""
+_KEEPS_WHITESPACE = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
+
+BYTECODE_FOLDER = "templates-unindented"
+"""Jinja keys compiled templates on their source before this extension changes it: compiled without it, they are
+kept in another folder (`plugin.on_env`)."""
+
+
+class Unindent(Extension):
+    """A Jinja extension: each template's source with every line's leading spaces and tabs removed."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if _KEEPS_WHITESPACE.search(source):
+            return source
+        return _TAG_LINE.sub(r"\1", _INDENT.sub("\n", source))

@@ -21,9 +21,12 @@ its own line break, which the first tag must not strip (`{%-`), so that no two w
 _KEEPS_WHITESPACE = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
-BYTECODE_FOLDER = "templates-" + hashlib.sha256(
-    "\0".join(p.pattern for p in (_INDENT, _TAG_LINE, _KEEPS_WHITESPACE, _COMMENT)).encode()
-).hexdigest()[:12]
+BYTECODE_FOLDER = (
+    "templates-"
+    + hashlib.sha256(
+        "\0".join(p.pattern for p in (_INDENT, _TAG_LINE, _KEEPS_WHITESPACE, _COMMENT)).encode()
+    ).hexdigest()[:12]
+)
 """Jinja keys compiled templates on their source before this extension changes it: templates compiled under other
 rules (or none) are kept in another folder (`plugin.on_env`), so a change of these rules is never served stale."""
 

@@ -21,9 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 import pytest
+import yaml
 
 from build_tools.content.gather import gather
 from build_tools.generate import generate
+from build_tools.site.contributing import CORRECTION_FILE_FIELD, CORRECTION_FORM, render_correction_form
 from build_tools.site.feeds import MAX_FEED_BYTES
 
 from .conftest import SiteFixture
@@ -401,9 +403,18 @@ def test_story_page_offers_a_prefilled_error_report(newsroom: SiteFixture) -> No
     report = re.search(r'href="(https://github\.com/example/test/issues/new\?[^"]+)"', html)
     assert report is not None
     query = parse_qs(urlsplit(unescape(report.group(1))).query)
-    assert query["title"] == ["Báo lỗi: Nguyễn Thị Hương"]
-    assert f"Câu chuyện: {SITE}guong/co-giao-huong-nam-dinh/" in query["body"][0]
-    assert "Tệp hồ sơ: exemplars/2023/co-giao-huong-nam-dinh/index.md" in query["body"][0]
+    assert query["title"] == ["Báo lỗi: co-giao-huong-nam-dinh"]
+    # GitHub opens the repository's correction form with the profile's file filled in: the officer opens that file.
+    form = yaml.safe_load(render_correction_form())
+    assert query["template"] == [CORRECTION_FORM.rsplit("/", 1)[-1]]
+    fields = {element["id"]: element["attributes"]["label"] for element in form["body"] if "id" in element}
+    assert fields[CORRECTION_FILE_FIELD] == "Tệp hồ sơ"
+    assert query[CORRECTION_FILE_FIELD] == ["exemplars/2023/co-giao-huong-nam-dinh/index.md"]
+    assert list(fields.values())[1:] == [
+        "Thông tin chưa đúng",
+        "Thông tin đúng là",
+        "Căn cứ (quyết định, văn bản, bài báo)",
+    ]
 
 
 # A real feed reader ---------------------------------------------------------------------------------------------

@@ -8,10 +8,17 @@ benchmarks/README.md ("Bytes per story", `benchmarks/output_budget.py`).
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
 
 from tools.icon_sprite import SPRITE, render_sprite
+
+from .browser import StaticServer, browser  # noqa: F401 (the fixture)
 
 PAGES = (
     "guong/chi-hoi-phu-nu-thon-hoa-binh-bac-giang/index.html",
@@ -74,3 +81,46 @@ def test_the_navigation_repeated_on_every_story_is_sent_without_its_indentation(
         block = html[html.index(start) : html.index(end, html.index(start))]
         assert "\n" not in block and "  " not in block, start
         assert "Người tốt, việc tốt" in block and "Dữ liệu mở" in block  # every section is still listed
+
+
+def test_a_story_page_carries_no_indentation_and_no_script_only_materials_script_reads(real_site: Path) -> None:
+    html = (real_site / PAGES[0]).read_text(encoding="utf-8")
+    # The theme's templates are compiled without their indentation (build_tools/mkdocs/unindent.py).
+    assert not re.search(r"\n[ \t]", html), re.search(r"\n[ \t].{0,60}", html)
+    # Material's helpers and its content-tab script are not inline; its settings hold no words of its own search.
+    assert "__md_scope" not in html and "__tabbed_" not in html
+    config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html).group(1))
+    assert set(config["translations"]) == {"clipboard.copy", "clipboard.copied"} and config["base"] == "../.."
+    # The correction link names the profile's file, in ASCII: the questions are in the issue form.
+    report = re.search(r'<p class="ex-report">.*?href="([^"]+)"', html).group(1)
+    assert report.isascii() and "body=" not in report and len(report) < 300, report
+
+
+@pytest.fixture(scope="module")
+def served(real_site: Path) -> Iterator[StaticServer]:
+    server = StaticServer(real_site)
+    yield server
+    server.stop()
+
+
+def test_on_a_desktop_materials_script_runs_with_its_helpers_set_by_the_loader(
+    browser: Any,  # noqa: F811
+    served: StaticServer,
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(served.url(PAGES[0].removesuffix("index.html")), wait_until="networkidle")
+    page.wait_for_function("window.document$ !== undefined")  # Material runs
+    scope = page.evaluate("__md_scope.pathname")
+    page.mouse.wheel(0, 3000)  # scrolled down then up a little: Material shows "Lên đầu trang" (navigation.top)
+    page.wait_for_timeout(300)
+    page.mouse.wheel(0, -200)
+    page.locator(".md-top").wait_for(state="visible")
+    page.locator(".md-search__input").click()  # our search, beside Material's script (in the header on a desktop)
+    page.locator(".md-search__input").fill("rác thải")
+    page.wait_for_function("document.querySelector('.md-search-result__meta')?.dataset.query === 'rác thải'")
+    context.close()
+    assert scope == "/" and errors == []

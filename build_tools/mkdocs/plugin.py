@@ -40,6 +40,7 @@ from ..site.progress import resolve_content_date
 from . import ENGINE
 from .internals import get_data, get_toc, write_file
 from .shell import render_with_shells, theme_renderer
+from .unindent import BYTECODE_FOLDER, Unindent
 
 log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
 
@@ -308,7 +309,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         env.globals["exemplars_blocks"] = {}
         # Material's templates compiled once, not by every renderer of every build (a few tenths of a second each);
         # Jinja checks each entry against the template's source and its own version.
-        folder = load_project(self._root(config)).cache_dir / "templates"
+        env.add_extension(Unindent)  # unindent.py: the same bytes through MkDocs, shells and plain mode
+        folder = load_project(self._root(config)).cache_dir / BYTECODE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self.rendered = RenderState(config, files, self._nav, env)

@@ -25,6 +25,9 @@ from .scaffold import yaml_example
 CONTRIBUTING = "CONTRIBUTING.md"
 ISSUE_FORM = ".github/ISSUE_TEMPLATE/de-xuat-guong-dien-hinh.yml"
 ISSUE_CONFIG = ".github/ISSUE_TEMPLATE/config.yml"
+CORRECTION_FORM = ".github/ISSUE_TEMPLATE/bao-loi.yml"
+CORRECTION_FILE_FIELD = "ho-so"
+"""The correction form's field that a story's "Báo lỗi" link fills with the profile's file (`pages.report_url`)."""
 REFERENCE_BEGIN = (
     "<!-- BEGIN tham-chieu: tạo tự động bởi `exemplars docs` từ build_tools/content/schema/keys.py; đừng sửa tay -->"
 )
@@ -164,6 +167,47 @@ def render_issue_form(fields: Iterable[Field], provinces: Iterable[Province], re
     return GENERATED_NOTE + dumped
 
 
+def render_correction_form() -> str:
+    """`.github/ISSUE_TEMPLATE/bao-loi.yml`: what a reader reports about a published story, with the profile's file
+    filled in by the story's link, so the officer opens the right file; the link carries only that ASCII path (the
+    same questions written into the link, percent-encoded, were 0.9 kB of every story page)."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "markdown",
+            "attributes": {
+                "value": (
+                    "Cảm ơn bạn đã báo lỗi. Ban biên tập sẽ kiểm tra và sửa hồ sơ, ghi lại việc đính chính trên trang."
+                    "\n\n**Báo lỗi này được đăng công khai.** Không ghi số điện thoại, số căn cước công dân, địa chỉ "
+                    "nhà hay thư điện tử cá nhân của bất kỳ ai."
+                )
+            },
+        },
+        _element(
+            "input",
+            CORRECTION_FILE_FIELD,
+            "Tệp hồ sơ",
+            'Điền sẵn khi bạn bấm "Báo lỗi để đính chính" trên trang câu chuyện; nếu trống, hãy dán địa chỉ trang.',
+            True,
+        ),
+        _element("textarea", "sai", "Thông tin chưa đúng", "Chép nguyên văn câu, số liệu hay tên chưa đúng.", True),
+        _element("textarea", "dung", "Thông tin đúng là", "Viết lại cho đúng.", True),
+        _element(
+            "textarea",
+            "can-cu",
+            "Căn cứ (quyết định, văn bản, bài báo)",
+            "Số, ngày của quyết định hoặc văn bản, hay địa chỉ bài báo cho thấy thông tin đúng.",
+            False,
+        ),
+    ]
+    form = {
+        "name": "Báo lỗi trong một câu chuyện",
+        "description": "Báo thông tin chưa đúng trong một câu chuyện đã đăng, để ban biên tập đính chính.",
+        "title": "Báo lỗi: ",
+        "body": body,
+    }
+    return GENERATED_NOTE + yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=120)
+
+
 def render_issue_config(repo_url: str) -> str:
     """The "New issue" chooser: the form above, and a link to the guide for those who can make a pull request."""
     guide = f"{repo_url.rstrip('/')}/blob/main/{CONTRIBUTING}" if repo_url else f"../blob/main/{CONTRIBUTING}"
@@ -249,6 +293,7 @@ def expected_docs(project: Project, fields: Iterable[Field], provinces: Iterable
         CONTRIBUTING: splice_reference(current, render_reference(fields, provinces)),
         ISSUE_FORM: render_issue_form(fields, provinces, project.settings.repo_url),
         ISSUE_CONFIG: render_issue_config(project.settings.repo_url),
+        CORRECTION_FORM: render_correction_form(),
         CMS_CONFIG: render_cms_config(project.settings, fields, provinces, plan_titles(project.plans_dir)),
     }
 

@@ -245,3 +245,23 @@ def test_every_link_between_two_pages_resolves_like_a_browser_would(
     link = relative_url.__wrapped__(from_url, to_url)
     resolved = posixpath.normpath(posixpath.join("/" + from_url, link)) + ("/" if link.endswith("/") else "")
     assert resolved.replace("//", "/") == "/" + to_url
+
+
+@pytest.mark.parametrize("number", [842, 8_430])
+def test_a_long_list_s_pager_is_not_mistaken_for_a_phone_number(number: int) -> None:
+    """At 100,000 stories a list has some 2,000 pages: the pager of page 842 showed "841 842 843 844", which the
+    privacy scan reads as a phone number (84 1842843844), and the build failed. Each number now says "Trang" to
+    screen readers, hidden on screen, so neighbours are not one long number to a listener or to the scan."""
+    from build_tools.content.privacy import findings_in_output
+    from build_tools.site.pages import Pager, _environment
+
+    urls = ("nguoi-tot-viec-tot/", *(f"nguoi-tot-viec-tot/trang-{n}/" for n in range(2, 10_001)))
+    macros = _environment().get_template("_macros.html.j2").module
+    html = str(macros.pager(Pager(number, urls), lambda url: "/" + url))
+
+    assert findings_in_output(f"nguoi-tot-viec-tot/trang-{number}/index.html", html.encode()) == []
+    assert f'<strong aria-current="page"><span class="ex-hidden">Trang </span>{number}</strong>' in html
+    assert (
+        f'<a href="/nguoi-tot-viec-tot/trang-{number + 1}/"><span class="ex-hidden">Trang </span>{number + 1}</a>'
+        in html
+    )

@@ -204,7 +204,7 @@
       return;
     }
     const key = prefixKey(last.folded);
-    const page = Object.hasOwn(index.t, key) ? await json(`t/${key}.json`, index.t[key]) : [];
+    const page = Object.prototype.hasOwnProperty.call(index.t, key) ? await json(`t/${key}.json`, index.t[key]) : [];
     last.completions = page
       .filter(([term]) => term !== last.folded && term.startsWith(last.folded))
       .slice(0, COMPLETIONS)

@@ -253,8 +253,10 @@ def test_header_search_box_is_on_every_page(searchable: tuple[SiteFixture, Built
     for page, base in (("index.html", "search/"), ("guong/tram-y-te-ea-tieu/index.html", "../../search/")):
         html = site.built(page)
         assert f'data-ex-search="{base}"' in html
-        assert 'class="md-search__input"' in html and 'for="__search"' in html
+        assert 'for="__search"' in html and "assets/javascripts/reader.js" in html  # which builds the box in its frame
         assert "assets/exemplars/search.js" in html
+    reader = (site.root / "site/assets/javascripts/reader.js").read_text(encoding="utf-8")
+    assert 'class: "md-search__input"' in reader and 'name: "ex-search"' in reader
 
 
 _DIGEST = """

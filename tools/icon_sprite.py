@@ -1,4 +1,4 @@
-"""Write build_tools/theme/assets/exemplars/icons.svg: the theme's icons as one cached sprite.
+"""Write build_tools/theme/assets/icons.svg: the theme's icons as one cached sprite.
 
 Material includes each icon as inline SVG, so every page carried the same eleven icons (3.5 kB; the repository
 icon twice with its 250-byte licence comment). `theme/partials/ex-icon.html` draws the icons listed there with
@@ -18,7 +18,7 @@ import material
 ROOT = Path(__file__).resolve().parents[1]
 ICONS = Path(material.__file__).parent / "templates" / ".icons"
 PARTIAL = ROOT / "build_tools" / "theme" / "partials" / "ex-icon.html"
-SPRITE = ROOT / "build_tools" / "theme" / "assets" / "exemplars" / "icons.svg"
+SPRITE = ROOT / "build_tools" / "theme" / "assets" / "icons.svg"
 _SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="([^"]+)">(.*)</svg>\s*$', re.S)
 
 
@@ -28,7 +28,8 @@ def listed_icons() -> dict[str, str]:
 
 
 def symbol_id(name: str) -> str:
-    return name.replace("/", "-")
+    """The icon's own name (`material/menu` → `menu`): every page names up to eleven of them, so short ids count."""
+    return name.rsplit("/", 1)[-1]
 
 
 def material_icon(name: str) -> tuple[str, str]:
@@ -41,7 +42,10 @@ def material_icon(name: str) -> tuple[str, str]:
 
 def render_sprite() -> str:
     symbols = []
-    for name in sorted(listed_icons()):
+    names = sorted(listed_icons())
+    if len({symbol_id(name) for name in names}) < len(names):
+        raise ValueError("two icons of the sprite share a name: give ex-icon.html's list one of each")
+    for name in names:
         view_box, inner = material_icon(name)
         symbols.append(f'<symbol id="{symbol_id(name)}" viewBox="{view_box}">{inner}</symbol>')
     body = "\n".join(symbols)

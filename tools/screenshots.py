@@ -3,7 +3,7 @@
     bash tasks.sh screenshots        (builds the site first; writes docs/screenshots/*.png)
 
 Debian's Chromium through Playwright (never `playwright install`), the site served on loopback as a reader gets it
-over HTTP (from disk, `file://`, Chromium refuses the icons the pages draw from assets/exemplars/icons.svg): no
+over HTTP (from disk, `file://`, Chromium refuses the icons the pages draw from assets/icons.svg): no
 network beyond 127.0.0.1.
 PNGs are reduced to a 128-colour palette to stay small in the repository.
 """

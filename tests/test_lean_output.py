@@ -75,12 +75,53 @@ def test_no_page_repeats_a_stylesheet_or_a_script_inline(real_site: Path) -> Non
     assert (real_site / "assets/stylesheets/reader.css").read_text(encoding="utf-8").count("@media print") == 1
 
 
-def test_the_navigation_repeated_on_every_story_is_sent_without_its_indentation(real_site: Path) -> None:
+SECTIONS = ["Trang chủ", "Người tốt, việc tốt", "Lĩnh vực", "Địa phương", "Kế hoạch", "Thống kê", "Báo chí"]
+SECTIONS += ["Dữ liệu mở", "Giới thiệu", "Đóng góp"]
+
+
+def test_a_story_sends_its_sections_once_as_tabs_and_without_indentation(real_site: Path) -> None:
     html = (real_site / PAGES[0]).read_text(encoding="utf-8")
     for start, end in (('<nav class="md-tabs"', "</nav>"), ('<div class="md-sidebar md-sidebar--primary"', "</nav>")):
         block = html[html.index(start) : html.index(end, html.index(start))]
         assert "\n" not in block and "  " not in block, start
-        assert "Người tốt, việc tốt" in block and "Dữ liệu mở" in block  # every section is still listed
+    tabs = re.findall(r'<a href="[^"]+" class="md-tabs__link">([^<]+)</a>', html)
+    assert tabs == SECTIONS  # every section, its label without the spaces around it
+    # The drawer's list is filled from the tabs by reader.js (below): sent empty, with no table of contents beside it.
+    assert '<ul class="md-nav__list" data-md-scrollfix></ul>' in html
+    assert "md-sidebar--secondary" not in html and html.count("Dữ liệu mở") == 1
+    # Hand-written pages (in the navigation, with their own table of contents) keep Material's sidebars.
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-nav__link"><span class="md-ellipsis">Dữ liệu mở' in home.replace("\n", "")
+
+
+def test_a_story_sends_neither_the_search_box_nor_twice_what_previews_and_feed_readers_read(real_site: Path) -> None:
+    html = (real_site / PAGES[0]).read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    # The search box is built by reader.js into an empty frame; its stylesheet is asked for by reader.js too.
+    assert re.search(r'<div class="md-search ex-search" data-ex-search="../../search/"></div>', html)
+    assert "md-search__input" not in html and "search.css" not in html
+    # Link previews: X reads og:image where twitter:image is absent; the card type and the image's alt stay.
+    assert 'name="twitter:image"' not in head and 'property="og:image"' in head
+    assert 'name="twitter:card" content="summary_large_image"' in head and 'name="twitter:image:alt"' in head
+    # Feed readers: the site's RSS feed and the story's field and province feeds; Atom and JSON Feed (the same
+    # stories) are announced by the hand-written pages.
+    alternates = re.findall(r'<link rel="alternate" type="([^"]+)"', head)
+    assert alternates and set(alternates) == {"application/rss+xml"}
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert "application/atom+xml" in home and "application/feed+json" in home
+    # Material's settings: no key sent as null.
+    assert ": null" not in re.search(r'<script id="__config" type="application/json">(.*?)</script>', html).group(1)
+
+
+def test_a_story_page_stays_within_its_chrome_budget(real_site: Path) -> None:
+    """What a story page carries besides its story (head, header, navigation, footer): what every page repeats."""
+    for page in (PAGES[0], "guong/ho-sung-a-chu-lai-chau/index.html"):
+        html = (real_site / page).read_text(encoding="utf-8")
+        article = re.search(r"<article .*?</article>", html, re.S).group(0)
+        json_ld = re.search(r'<script type="application/ld\+json">.*?</script>', html, re.S).group(0)
+        chrome = len(html.encode()) - len(article.encode()) - len(json_ld.encode())
+        # About 9.2 kB; 12.5 kB before the sections were sent once and the search box built by reader.js.
+        assert chrome < 9_800, (page, chrome)
 
 
 def test_a_story_page_carries_no_indentation_and_no_script_only_materials_script_reads(real_site: Path) -> None:
@@ -124,3 +165,26 @@ def test_on_a_desktop_materials_script_runs_with_its_helpers_set_by_the_loader(
     page.wait_for_function("document.querySelector('.md-search-result__meta')?.dataset.query === 'rác thải'")
     context.close()
     assert scope == "/" and errors == []
+
+
+def test_on_a_phone_the_drawer_lists_the_sections_and_without_a_script_the_tabs_do(
+    browser: Any,  # noqa: F811
+    served: StaticServer,
+) -> None:
+    story = PAGES[0].removesuffix("index.html")
+    for script in (True, False):
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, java_script_enabled=script
+        )
+        page = context.new_page()
+        page.goto(served.url(story), wait_until="networkidle")
+        if script:
+            assert not page.locator(".md-tabs").is_visible()
+            assert page.locator(".md-sidebar--primary .md-nav__link").all_text_contents() == SECTIONS
+            page.locator("label.md-header__button[for=__drawer]").tap()
+            page.locator(".md-sidebar--primary .md-nav__link", has_text="Dữ liệu mở").tap()
+            page.wait_for_url("**/du-lieu/")
+        else:
+            assert page.locator(".md-tabs").is_visible()
+            assert page.locator(".md-tabs__link").all_text_contents() == SECTIONS
+        context.close()

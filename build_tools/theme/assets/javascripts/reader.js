@@ -35,12 +35,24 @@
     return svg;
   }
 
+  // The drawer's list of sections on story and list pages is sent empty (theme/main.html): its entries are the tabs',
+  // which the page carries already (Material shows the tabs on wide screens, the drawer on narrower ones).
+  const drawerList = document.querySelector(".md-sidebar--primary .md-nav__list");
+  if (drawerList && !drawerList.firstElementChild) {
+    for (const tab of document.querySelectorAll(".md-tabs__link")) {
+      const link = element("a", { href: tab.getAttribute("href"), class: "md-nav__link" }, tab.textContent.trim());
+      drawerList.append(element("li", { class: "md-nav__item" }, link));
+    }
+  }
+
   // The header's search box (Material's markup and classes, so it looks and opens like Material's). It works only
   // with a script and is the same on every page: each page sends only its frame (partials/search.html, which says
   // where the index is), and the box is built here, from this cached file, before assets/exemplars/search.js
   // (deferred scripts run in document order) finds it. 1.5 kB less on every page.
   const searchFrame = document.querySelector("[data-ex-search]");
   if (searchFrame && !searchFrame.firstElementChild) {
+    // The results' own styles, wanted only once the box is there (not before the page's first paint).
+    document.head.append(element("link", { rel: "stylesheet", href: new URL("assets/exemplars/search.css", root).href }));
     searchFrame.setAttribute("role", "dialog");
     searchFrame.setAttribute("aria-label", "Tìm kiếm");
     searchFrame.append(

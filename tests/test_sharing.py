@@ -255,7 +255,9 @@ def test_share_buttons_are_plain_links_with_no_third_party_script(shared_site: S
 
 def test_print_stylesheet_and_reader_script_are_first_party(shared_site: SiteFixture) -> None:
     page = read(shared_site, "guong/co-huong/index.html")
-    assert {"src": "../../assets/javascripts/reader.js", "defer": ""} in page.scripts
+    # Its address changes with its bytes (it builds the search box and the drawer): no kept copy outlives it.
+    reader = next(script for script in page.scripts if "reader.js" in script.get("src", ""))
+    assert re.fullmatch(r"\.\./\.\./assets/javascripts/reader\.js\?v=[0-9a-f]{8}", reader["src"]) and "defer" in reader
     html = shared_site.built("guong/co-huong/index.html")
     head = html[: html.index("</head>")]
     # The print rules: a file for print only, which a screen never waits for; no stylesheet is repeated inline.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -43,6 +44,15 @@ from .shell import render_with_shells, theme_renderer
 from .unindent import BYTECODE_FOLDER, Unindent
 
 log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
+
+
+def _theme_file_digest(config: Any, path: str) -> str:
+    """Eight hex digits of a theme file's bytes (the first theme folder that has it), for its address."""
+    for folder in config.theme.dirs:
+        candidate = Path(folder) / path
+        if candidate.is_file():
+            return hashlib.sha256(candidate.read_bytes()).hexdigest()[:8]
+    return ""
 
 
 class _SettingOption(c.BaseConfigOption[Any]):
@@ -307,6 +317,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
         env.globals["exemplars_blocks"] = {}
+        # reader.js builds parts of every page (the search box, the drawer's sections): its address changes with its
+        # bytes, so no browser or service worker (sw.js keeps scripts and answers with the kept copy first) pairs a
+        # new page with an old copy.
+        env.globals["exemplars_reader_version"] = _theme_file_digest(config, "assets/javascripts/reader.js")
         # Material's templates compiled once, not by every renderer of every build (a few tenths of a second each);
         # Jinja checks each entry against the template's source and its own version.
         env.add_extension(Unindent)  # unindent.py: the same bytes through MkDocs, shells and plain mode

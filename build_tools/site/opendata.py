@@ -342,7 +342,8 @@ def _write_records(records: Iterable[Record], head: dict[str, Any], key: str, js
     rows.writerow([column.name for column in CSV_COLUMNS])
     count = 0
     for record in records:
-        json_out.write(("[\n    " if count == 0 else ",\n    ") + record.json_line)
+        json_out.write("[\n    " if count == 0 else ",\n    ")
+        json_out.write(record.json_line)
         rows.writerow(record.csv_row)
         count += 1
     json_out.write("\n  ]\n}\n" if count else "[]\n}\n")

@@ -80,7 +80,9 @@ def _generate_all(
         images = make_images(project, catalogue, writer, workers, stage)
     with Executor(writer, workers) as executor:
         with optional_stage(timings, "stories") as stage:
-            context = story_context(catalogue, project.settings, images, drafts, project.cache_dir / "stories")
+            context = story_context(
+                catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
+            )
             stories = executor.stories(context, stage)
         for warning in site_files(context, stories, executor, timings):
             log.warning(warning)

@@ -3,11 +3,14 @@ story still reaches its page, and a broken one is still reported with its file a
 
 from __future__ import annotations
 
+import json
 import pickle
+import tracemalloc
 
 import pytest
 
 from build_tools.content.gather import gather
+from build_tools.content.privacy import findings_in_output
 from build_tools.content.problems import ContentError
 from build_tools.generate import generate
 
@@ -37,3 +40,31 @@ def test_a_story_broken_after_the_first_line_is_still_reported_with_its_line(sit
         generate(site.project)
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == ("exemplars/sai/index.md", line)
+
+
+def _open_data(count: int, phone_in: int) -> bytes:
+    """A data file shaped like `exemplars.json`: an indented head, then one story a line, each story's HTML with
+    quotes, backslashes and line breaks (escaped in JSON)."""
+    story = '<p>Chị nói: "làm \\\\ học"</p>\n' * 100
+    head = json.dumps({"title": "Gương", "count": count}, ensure_ascii=False, indent=2).removesuffix("\n}")
+    rows = [
+        json.dumps({"slug": f"guong-{n}", "story_html": story + ("<p>Gọi 0912 345 678</p>" if n == phone_in else "")})
+        for n in range(count)
+    ]
+    return (head + ',\n  "exemplars": [\n' + ",\n".join("    " + row for row in rows) + "\n  ]\n}\n").encode()
+
+
+def test_the_privacy_scan_reads_a_large_data_file_a_line_at_a_time() -> None:
+    """`exemplars.json` is 400 MB at 100,000 stories: the scan still finds a phone number deep inside one story's
+    escaped HTML, and what it holds does not grow with the file (parsed whole, it held four times the file)."""
+    peaks = []
+    for count in (50, 400):
+        data = _open_data(count, phone_in=count - 7)
+        assert len(json.loads(data)["exemplars"]) == count
+        tracemalloc.start()
+        findings = findings_in_output("du-lieu/exemplars.json", data)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert [finding.value for finding in findings] == ["0912345678"]
+    small, large = peaks
+    assert large < small * 1.5, f"{small:,} bytes held for 50 stories, {large:,} for 400"

@@ -108,11 +108,11 @@ def run(n: int, work: Path) -> dict[str, str]:
     stories = clock.lap()
     feeds = render_feeds(cat, project.settings, items)
     feeds_time = clock.lap()
-    data = render_open_data(cat, project.settings, records)
+    data = render_open_data(cat, project.settings, records.values(), work / f"data-{n}")
     data_time = clock.lap()
 
     largest = max(feeds.files, key=lambda path: len(feeds.files[path]))
-    sizes = {f.path.removeprefix("du-lieu/"): len(f.content) for f in data.files}
+    sizes = {f.path.removeprefix("du-lieu/"): f.size for f in data.files}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "N": f"{n:,}",

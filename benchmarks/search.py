@@ -110,6 +110,7 @@ def measure_index(root: Path) -> None:
 
     from build_tools.content.config import load_project
     from build_tools.content.gather import gather
+    from build_tools.content.load import read_story
     from build_tools.content.richtext import render_story
     from build_tools.site.photos import process_thumbnail
     from build_tools.site.search import build_search_index, page_documents, story_document
@@ -118,7 +119,9 @@ def measure_index(root: Path) -> None:
     started = time.perf_counter()
     catalogue = gather(project)
     loaded = time.perf_counter()
-    stories = {e.slug: render_story(e.body_markdown) for e in catalogue.exemplars}
+    stories = {
+        e.slug: render_story(read_story(project.root / e.source_path, e.source_path)) for e in catalogue.exemplars
+    }
     rendered = time.perf_counter()
     thumbnails_by_slug: dict[str, str] = {}
     for exemplar in catalogue.exemplars:  # photos are encoded once and cached; timed apart from the index

@@ -18,7 +18,7 @@ import pickle
 import shutil
 import tempfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -80,7 +80,9 @@ def _generate_all(
         images = make_images(project, catalogue, writer, workers, stage)
     with Executor(writer, workers) as executor:
         with optional_stage(timings, "stories") as stage:
-            context = story_context(catalogue, project.settings, images, drafts, project.cache_dir / "stories")
+            context = story_context(
+                catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
+            )
             stories = executor.stories(context, stage)
         for warning in site_files(context, stories, executor, timings):
             log.warning(warning)
@@ -163,9 +165,10 @@ class Executor:
                 pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
             else:
                 pieces.append((self.spool / summary.documents, 1))
-        records: _Spool[Record] = _Spool(self.spool, "records")
+        shares = [path.name.removeprefix("documents-") for path, _ in pieces]  # each share's spool files, in order
+        records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
         items: _Spool[FeedItem] = _Spool(self.spool, "items")
-        return Stories(_SpooledDocuments(pieces), records, items)
+        return Stories(_SpooledDocuments(pieces), records, items, self.spool)
 
     def write_each(
         self,
@@ -263,6 +266,20 @@ class _SpooledDocuments(Sequence[SearchDocument]):
     def __iter__(self) -> Iterator[SearchDocument]:
         for number in range(len(self.pieces)):
             yield from self._piece(number)
+
+
+class _SpooledRecords(Iterable[Record]):
+    """The published stories' open-data records, in catalogue order, read from the spool a file at a time as the
+    data are written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+
+    def __iter__(self) -> Iterator[Record]:
+        for path in self.paths:
+            records: dict[str, Record] = pickle.loads(path.read_bytes())
+            yield from records.values()
+            del records
 
 
 class _Spool(Mapping[str, Spooled]):

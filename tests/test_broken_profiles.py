@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from build_tools.content.gather import check
+from build_tools.content.load import read_story
 from build_tools.content.problems import ContentError, Problem
 
 from .conftest import FIXTURES, SiteFixture
@@ -114,7 +115,8 @@ def test_the_traps_pass_and_their_text_is_stored_in_nfc(site: SiteFixture) -> No
         place(site, case)
     exemplars = {e.slug: e for e in check(site.project).exemplars}
     assert exemplars["chu-tieng-viet-dang-nfd"].name == "Nguyễn Thị Hương"
-    assert exemplars["chu-tieng-viet-dang-nfd"].body_markdown.startswith("Cô Hương dạy Toán")
+    story = exemplars["chu-tieng-viet-dang-nfd"].source_path
+    assert read_story(site.root / story, story).startswith("Cô Hương dạy Toán")
     assert exemplars["duong-day-nong-da-khai-bao"].public_contacts == (
         "Đường dây nóng Trường THCS Lộc Hạ: 0228 3812 345",
         "Thư điện tử: thcslocha@namdinh.edu.vn",

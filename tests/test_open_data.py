@@ -6,11 +6,16 @@ import csv
 import io
 import json
 import re
+import sys
+import tracemalloc
+from collections.abc import Iterator
 from html import unescape
+from pathlib import Path
 from typing import Any
 
+from build_tools.content.gather import gather
 from build_tools.generate import generate
-from build_tools.site.opendata import COLUMNS
+from build_tools.site.opendata import COLUMNS, Record, render_open_data
 
 from .conftest import SiteFixture
 
@@ -170,3 +175,58 @@ def test_drafts_stay_out_of_feeds_and_data_even_in_the_preview(site: SiteFixture
     ):
         text = site.generated(path)
         assert "Người Đã Đăng" in text and "Người Chưa Duyệt" not in text and "ban-nhap" not in text, path
+
+
+def _profiles(site: SiteFixture, count: int) -> None:
+    for number in range(count):
+        day = 1 + number % 28
+        site.profile(
+            f"guong-{number:02d}", name=f"Người Thứ {number}", published=f"2024-{1 + number // 28:02d}-{day:02d}"
+        )
+
+
+def test_data_list_every_story_newest_first_one_line_each_when_many_workers_make_them(site: SiteFixture) -> None:
+    """The records come back from the story workers a spool file at a time; the files still read as one list, in
+    the documented shape a newsroom's script can also read line by line."""
+    _profiles(site, 40)
+    generate(site.project, workers=2)
+    text = site.generated("du-lieu/exemplars.json")
+    data = json.loads(text)
+    rows = data.pop("exemplars")
+    published = [row["published"] for row in rows]
+    assert len(rows) == data["count"] == 40 and published == sorted(published, reverse=True)
+    lines = ",\n".join("    " + json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows)
+    head = json.dumps(data, ensure_ascii=False, indent=2).removesuffix("\n}")
+    assert text == f'{head},\n  "exemplars": [\n{lines}\n  ]\n}}\n'
+    table = list(csv.reader(io.StringIO(site.generated("du-lieu/exemplars.csv").removeprefix("\ufeff"), newline="")))
+    assert [row[3] for row in table[1:]] == [row["name"] for row in rows]
+    package = json.loads(site.generated("du-lieu/datapackage.json"))
+    for resource in package["resources"]:
+        assert resource["bytes"] == (site.project.generated_dir / "du-lieu" / resource["path"]).stat().st_size
+
+
+def test_the_data_are_written_as_the_records_come_not_held_whole(site: SiteFixture, tmp_path: Path) -> None:
+    """At 100,000 stories the records hold 400 MB of story HTML: the writer takes them one at a time from a
+    single pass, and holds no more than a few of them at once."""
+    _profiles(site, 40)
+    cat = gather(site.project)
+    story = "Câu chuyện dài về người tốt việc tốt ở bản Nậm Tăm. " * 4_000  # 200,000 characters, 0.4 MB held
+    consumed: list[int] = []
+
+    def records() -> Iterator[Record]:
+        for e in cat.exemplars:
+            consumed.append(len(consumed))
+            yield Record(json.dumps({"slug": e.slug, "story_html": story}, ensure_ascii=False), (e.slug, e.name))
+
+    tracemalloc.start()
+    data = render_open_data(cat, site.project.settings, records(), tmp_path / "scratch")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert consumed == list(range(40))
+    whole = 40 * sys.getsizeof(story)
+    assert peak < whole / 8, f"{peak:,} bytes held at once for {whole:,} of records"
+    written = {f.path: f for f in data.files}
+    text = (tmp_path / "scratch" / "exemplars.json").read_text(encoding="utf-8")
+    assert written["du-lieu/exemplars.json"].size == len(text.encode("utf-8"))
+    assert [row["slug"] for row in json.loads(text)["exemplars"]] == [e.slug for e in cat.exemplars]
+    assert all(row["story_html"] == story for row in json.loads(text)["exemplars"])

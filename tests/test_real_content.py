@@ -15,6 +15,7 @@ from build_tools.cli import main
 from build_tools.content.catalogue import Catalogue
 from build_tools.content.config import load_project
 from build_tools.content.gather import check
+from build_tools.content.load import read_story
 
 from .conftest import copy_repository, profile_text
 from .feed_rules import rss_problems
@@ -107,7 +108,7 @@ def test_sample_profiles_cover_kinds_fields_provinces_photos_and_awards(catalogu
 def test_sample_profiles_say_they_are_sample_data(catalogue: Catalogue) -> None:
     samples = [e for e in catalogue.exemplars if e.sample]
     assert samples, "the repository ships sample profiles, flagged `sample: true`"
-    assert all("Dữ liệu mẫu" in e.body_markdown for e in samples)
+    assert all("Dữ liệu mẫu" in read_story(REPO / e.source_path, e.source_path) for e in samples)
     # Their decision numbers are visibly placeholders: no invented number of a real body.
     assert all("…/" in a.decision for e in samples for a in e.awards if a.decision)
 

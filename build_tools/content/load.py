@@ -300,6 +300,16 @@ def _walk(node: yaml.Node, prefix: str, nodes: set[int]) -> Iterator[tuple[str, 
             yield from _walk(item, path, nodes)
 
 
+def read_story(path: Path, shown: str) -> str:
+    """The story of a profile that passed the check: the Markdown after its front matter, decoded as the check read
+    it. Read by the process that renders it, not held by the catalogue (`Exemplar.body_markdown`)."""
+    text, _ = read_text(path, shown)
+    end = _FRONT_MATTER_END.search(text, 4) if text is not None and text.startswith("---\n") else None
+    if text is None or end is None:
+        raise ValueError("hồ sơ đã thay đổi sau bước kiểm tra; hãy chạy lại lệnh")
+    return text[end.end() + 1 :]
+
+
 def load_yaml_file(path: Path, shown: str) -> LoadResult:
     """A plan or taxonomy file."""
     text, problems = read_text(path, shown)

@@ -109,7 +109,10 @@ class Exemplar:
     province: str
     summary: str
     published: dt.date
-    body_markdown: str
+    body_markdown: str | None
+    """The story's Markdown, or None when not held: a checked profile's story is read from its file by whoever
+    renders it (`load.read_story`), so that the catalogue every worker inherits holds no story (at 100,000
+    profiles they are some 700 MB as strings)."""
     source_path: str
     locality: str | None = None
     organization: str | None = None

@@ -326,7 +326,8 @@ def findings_in_output(path: str, data: bytes) -> list[Finding]:
     suffix = path.rsplit(".", 1)[-1].lower()
     if not reads_content(path):
         return findings
-    for piece in _readable_pieces(suffix, data.decode("utf-8", "replace")):
+    pieces = _json_strings(data) if suffix == "json" else _readable_pieces(suffix, data.decode("utf-8", "replace"))
+    for piece in pieces:
         if may_contain_personal_data(piece) or "<" in piece:  # markup may assemble what the quick test misses
             text = visible_text(normalise(piece))
             if _NORMALISED_CANDIDATE.search(text):
@@ -334,27 +335,31 @@ def findings_in_output(path: str, data: bytes) -> list[Finding]:
     return findings
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
+"""A JSON string literal, and the colon after it when it is a key."""
+
+
+def _json_strings(data: bytes) -> Iterator[str]:
+    """The string values of a JSON document, as its readers show them, read a line at a time: JSON escapes every
+    line break inside a string, so no string spans two lines. `exemplars.json` is 400 MB at 100,000 stories, which
+    decoded and parsed whole would be held four times over by the process that scans it."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        for match in _JSON_STRING.finditer(data[start:end].decode("utf-8", "replace")):
+            if match.group(1) is None:  # a value, not a key
+                literal = match.group()
+                try:
+                    yield json.loads(literal)
+                except ValueError:  # not JSON after all: its text as written
+                    yield literal[1:-1]
+        start = end + 1
+
+
 def _readable_pieces(suffix: str, text: str) -> Iterator[str]:
-    if suffix == "json":
-        try:
-            document = json.loads(text)
-        except ValueError:
-            yield text
-            return
-        yield from _strings(document)
-    elif suffix == "csv":
+    if suffix == "csv":
         for row in csv.reader(io.StringIO(text), delimiter=","):
             yield from row
     else:
         yield text
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)

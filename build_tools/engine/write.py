@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from .parallel import fork_map, shared
 from .publish import checkpoint
@@ -128,6 +129,15 @@ def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def scratch_text(path: Path) -> Iterator[TextIO]:
+    """A text file too large to hold in memory (the open data at 100,000 stories), written piece by piece in UTF-8,
+    line ends as given; then published like any output, `write_file(root, relative, path)`, which links it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        yield stream
+
+
 def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """A hard link where the file system allows one, else a copy.
 
@@ -169,7 +179,16 @@ def _same(target: Path, content: bytes | Path) -> bool:
         source = content.stat()
         if (found.st_ino, found.st_dev) == (source.st_ino, source.st_dev):
             return True  # linked by the last build
-        if size != source.st_size:
-            return False
-        return target.read_bytes() == content.read_bytes()
+        return size == source.st_size and _same_files(target, content)
     return size == len(content) and target.read_bytes() == content
+
+
+def _same_files(first: Path, second: Path, chunk: int = 1 << 20) -> bool:
+    """Compared a chunk at a time: the open data is hundreds of megabytes at 100,000 stories."""
+    with first.open("rb") as one, second.open("rb") as other:
+        while True:
+            a, b = one.read(chunk), other.read(chunk)
+            if a != b:
+                return False
+            if not a:
+                return True

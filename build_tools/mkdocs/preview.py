@@ -146,7 +146,12 @@ class Preview:
         for exemplar in self.catalogue.exemplars:
             self._process_image(exemplar)
         self.context = story_context(
-            self.catalogue, self.project.settings, self._images(), True, self.project.cache_dir / "stories"
+            self.catalogue,
+            self.project.settings,
+            self._images(),
+            True,
+            self.project.cache_dir / "stories",
+            self.project.root,
         )
 
     # -- a change ------------------------------------------------------------------------------------------------

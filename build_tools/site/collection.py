@@ -8,7 +8,7 @@ are made.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -33,18 +33,22 @@ class Stories:
 
     search_documents: Sequence[SearchDocument]
     """In a build, read from disk as the search index reads them: at 100,000 stories they would be some 700 MB."""
-    records: Mapping[str, Record]
-    """Each published story's line of the open data, by slug."""
+    records: Iterable[Record]
+    """Each published story's line of the open data, in catalogue order (newest first, as the data list them). In
+    a build read from disk a spool file at a time as the data are written: at 100,000 stories they are 400 MB of
+    story HTML, held by no process."""
     feed_items: Mapping[str, FeedItem]
-    """Each fed story's item, by slug. In a build both mappings are read from disk by the one process that needs
-    them: at 10,000 stories they are a hundred megabytes, each story's text in them three times."""
+    """Each fed story's item, by slug (only the stories some feed carries), read from disk by the process that
+    makes the feeds."""
+    scratch: Path
+    """A folder for files too large to hold (the open data), linked from there into the generated folder."""
 
 
 @dataclass(frozen=True)
 class FileSet:
     """Files made by one piece of work, by path under the generated folder, and what it has to say (a feed cut)."""
 
-    files: Mapping[str, str | bytes]
+    files: Mapping[str, str | bytes | Path]
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -138,6 +142,6 @@ def newsroom_files(part: str, context: StoryContext, stories: Stories) -> FileSe
     if part == "feeds":
         feeds = render_feeds(cat, settings, stories.feed_items)
         return FileSet(feeds.files, tuple(feeds.warnings))
-    data = render_open_data(cat, settings, stories.records)
+    data = render_open_data(cat, settings, stories.records, stories.scratch / "data")
     pages = render_newsroom_pages(context.inputs, list_feeds(cat, settings), data)
     return FileSet({**data.outputs(), **pages})

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import Exemplar, Plan
+from ..engine.write import scratch_text
 from .feeds import item_guid
 from .photos import PhotoSet
 
@@ -215,7 +216,15 @@ class DataFile:
     title: str
     description: str
     mime: str
-    content: bytes
+    content: bytes | Path
+    """The bytes, or the scratch file they were written into as they were made (`exemplars.json` and `.csv`: some
+    400 and 70 MB at 100,000 stories, which no process should hold)."""
+    size: int
+    """In bytes, as the data page and the Data Package say."""
+
+
+def _held(path: str, title: str, description: str, mime: str, content: bytes) -> DataFile:
+    return DataFile(path, title, description, mime, content, len(content))
 
 
 @dataclass(frozen=True)
@@ -224,7 +233,7 @@ class OpenData:
     count: int
     """Published exemplars in the data."""
 
-    def outputs(self) -> dict[str, bytes]:
+    def outputs(self) -> dict[str, bytes | Path]:
         return {f.path: f.content for f in self.files}
 
 
@@ -248,29 +257,38 @@ def exemplar_record(e: Exemplar, ctx: RowContext) -> Record:
     )
 
 
-def render_open_data(cat: Catalogue, settings: Settings, records: Mapping[str, Record]) -> OpenData:
+def render_open_data(cat: Catalogue, settings: Settings, records: Iterable[Record], scratch: Path) -> OpenData:
     """`exemplars.json`, `exemplars.csv`, `plans.json` and a Data Package describing them; drafts never included.
 
-    `records`: each published exemplar's record (`exemplar_record`, made with the story: `story.make_story`).
-    """
-    rows = [records[e.slug] for e in cat.exemplars if not e.draft]
+    `records`: each published exemplar's record (`exemplar_record`, made with the story: `story.make_story`), in
+    catalogue order (newest first), as the files list them. They are consumed one by one and written into `scratch`
+    as they come (both files in one pass), so that at 100,000 stories no process holds the data whole."""
+    count = sum(1 for e in cat.exemplars if not e.draft)
     about = _about(settings)
+    head = {**about, "count": count, "columns": _column_docs(COLUMNS)}
+    json_path, csv_path = scratch / "exemplars.json", scratch / "exemplars.csv"
+    with scratch_text(json_path) as json_out, scratch_text(csv_path) as csv_out:
+        written = _write_records(records, head, "exemplars", json_out, csv_out)
+    if written != count:
+        raise ValueError(f"open data: {written} records for {count} published exemplars")
     files = (
         DataFile(
             DATA_DIR + "exemplars.json",
             "Gương điển hình (JSON)",
             "Mọi gương điển hình đã đăng, mới nhất trước, kèm toàn văn câu chuyện.",
             "application/json",
-            _json_records({**about, "count": len(rows), "columns": _column_docs(COLUMNS)}, "exemplars", rows),
+            json_path,
+            json_path.stat().st_size,
         ),
         DataFile(
             DATA_DIR + "exemplars.csv",
             "Gương điển hình (CSV)",
             "Một dòng cho mỗi gương điển hình; mở được bằng Excel (UTF-8 có BOM).",
             "text/csv",
-            _csv(rows),
+            csv_path,
+            csv_path.stat().st_size,
         ),
-        DataFile(
+        _held(
             DATA_DIR + "plans.json",
             "Kế hoạch (JSON)",
             "Các kế hoạch xây dựng, nhân rộng điển hình tiên tiến: lĩnh vực, tiêu chí, cơ quan chủ trì, chỉ tiêu, "
@@ -285,14 +303,14 @@ def render_open_data(cat: Catalogue, settings: Settings, records: Mapping[str, R
             ),
         ),
     )
-    package = DataFile(
+    package = _held(
         DATA_DIR + "datapackage.json",
         "Mô tả dữ liệu (Data Package)",
         "Mô tả máy đọc được của các tệp trên theo chuẩn Frictionless Data Package.",
         "application/json",
         _json(_datapackage(settings, files)),
     )
-    return OpenData((*files, package), len(rows))
+    return OpenData((*files, package), count)
 
 
 def _about(settings: Settings) -> dict[str, Any]:
@@ -314,22 +332,22 @@ def _json(document: Any) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_records(head: dict[str, Any], key: str, records: list[Record]) -> bytes:
-    """`head` indented, then one record per line: readable, diffable, and fast (indenting every record would make
-    `json` fall back from its C encoder, ten times slower at ten thousand exemplars)."""
-    opening = json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}")
-    lines = ",\n".join("    " + record.json_line for record in records)
-    body = f"[\n{lines}\n  ]" if records else "[]"
-    return f'{opening},\n  "{key}": {body}\n}}\n'.encode()
-
-
-def _csv(rows: list[Record]) -> bytes:
-    """UTF-8 with a byte-order mark, CRLF line ends (RFC 4180): Excel then shows Vietnamese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.name for column in CSV_COLUMNS])
-    writer.writerows(row.csv_row for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _write_records(records: Iterable[Record], head: dict[str, Any], key: str, json_out: TextIO, csv_out: TextIO) -> int:
+    """The JSON: `head` indented, then one record per line: readable, diffable, and fast (indenting every record
+    would make `json` fall back from its C encoder, ten times slower at ten thousand exemplars). The CSV: UTF-8 with
+    a byte-order mark, CRLF line ends (RFC 4180): Excel then shows Vietnamese correctly. How many records."""
+    json_out.write(json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}") + f',\n  "{key}": ')
+    csv_out.write("\ufeff")
+    rows = csv.writer(csv_out, lineterminator="\r\n")
+    rows.writerow([column.name for column in CSV_COLUMNS])
+    count = 0
+    for record in records:
+        json_out.write("[\n    " if count == 0 else ",\n    ")
+        json_out.write(record.json_line)
+        rows.writerow(record.csv_row)
+        count += 1
+    json_out.write("\n  ]\n}\n" if count else "[]\n}\n")
+    return count
 
 
 def _plan_record(plan: Plan, cat: Catalogue, settings: Settings) -> dict[str, Any]:
@@ -382,7 +400,7 @@ def _datapackage(settings: Settings, files: tuple[DataFile, ...]) -> dict[str, A
             "title": f.title,
             "description": f.description,
             "mediatype": f.mime,
-            "bytes": len(f.content),
+            "bytes": f.size,
         }
         if f.mime == "text/csv":
             resource.update(format="csv", encoding="utf-8-sig", schema=csv_schema)

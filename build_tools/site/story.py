@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
+from ..content.load import read_story
 from ..content.model import Exemplar
 from ..content.richtext import absolute_html, cached_story, render_story
 from .feeds import FeedItem, build_item, fed_slugs
@@ -49,6 +50,8 @@ class StoryContext:
     """Stories some feed carries (`feeds.fed_slugs`): only their feed items are made."""
     story_cache: Path | None
     """Where rendered story HTML is kept between builds (`richtext.cached_story`); None: rendered every time."""
+    root: Path | None = None
+    """The repository, where each story not held by the catalogue is read from its profile (`load.read_story`)."""
 
     @property
     def inputs(self) -> RenderInputs:
@@ -64,11 +67,16 @@ class StoryContext:
 
 
 def story_context(
-    catalogue: Catalogue, settings: Settings, images: Images, drafts: bool, story_cache: Path | None
+    catalogue: Catalogue,
+    settings: Settings,
+    images: Images,
+    drafts: bool,
+    story_cache: Path | None,
+    root: Path | None = None,
 ) -> StoryContext:
     inputs = RenderInputs(catalogue, settings, {}, images.photos, drafts, cards=images.cards)
     fed = frozenset(fed_slugs(catalogue, settings))
-    return StoryContext(catalogue, settings, images, drafts, page_context(inputs), fed, story_cache)
+    return StoryContext(catalogue, settings, images, drafts, page_context(inputs), fed, story_cache, root)
 
 
 @dataclass(frozen=True)
@@ -90,11 +98,12 @@ class StoryProducts:
 def make_story(exemplar: Exemplar, context: StoryContext) -> StoryProducts:
     """Markdown → safe HTML once, then the page, the search document, the absolute copy, the record and the item."""
     cat, settings, images = context.catalogue, context.settings, context.images
-    html = (
-        render_story(exemplar.body_markdown)
-        if context.story_cache is None
-        else cached_story(exemplar.body_markdown, context.story_cache)
-    )
+    markdown = exemplar.body_markdown
+    if markdown is None:
+        if context.root is None:
+            raise ValueError(f"{exemplar.source_path}: no story held, and no repository to read it from")
+        markdown = read_story(context.root / exemplar.source_path, exemplar.source_path)
+    html = render_story(markdown) if context.story_cache is None else cached_story(markdown, context.story_cache)
     inputs = dataclasses.replace(context.inputs, story_html={exemplar.slug: html})
     [(path, page)] = render_story_pages(inputs, [exemplar], context.common).items()
     absolute = absolute_story(exemplar, html, settings)

@@ -43,7 +43,7 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         province=data["province"],
         summary=" ".join(data["summary"].split()),
         published=_date(data["published"]),
-        body_markdown=source.body,
+        body_markdown=None,  # read again where the story is rendered (`load.read_story`): no process holds them all
         source_path=source.path,
         locality=data.get("locality"),
         organization=data.get("organization"),

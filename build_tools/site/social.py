@@ -110,7 +110,7 @@ def build_field_card_text(field: Field, settings: Settings, sample: bool = False
 
 def field_card_alt(field: Field, settings: Settings, sample: bool = False) -> str:
     """What the field card shows, for readers who cannot see it (`og:image:alt`): the field, not the person."""
-    alt = f"Thẻ lĩnh vực {field.name} của trang {settings.site_name}"
+    alt = f"Thẻ lĩnh vực “{field.name}” của trang {settings.site_name}"
     return f"{alt} ({SAMPLE_LABEL.lower()})" if sample else alt
 
 

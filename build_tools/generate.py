@@ -96,11 +96,13 @@ def make_images(
 ) -> Images:
     """Each photo's variants, crop card and search thumbnail, linked beside the story page; the card of each field a
     story without a photo shares (`social.field_card_path`), beside the field's page; and the site's own card."""
-    with_photo = [e for e in catalogue.exemplars if e.photo is not None]
-    made = fork_map(_process_photos, with_photo, shared=(project,), workers=workers, progress=progress)
+    made = fork_map(_process_photos, catalogue.exemplars, shared=(project,), workers=workers, progress=progress)
     photos: dict[str, PhotoSet] = {}
     thumbnails: dict[str, str] = {}
-    for exemplar, (photo_set, thumbnail) in zip(with_photo, made, strict=True):
+    for exemplar, processed in zip(catalogue.exemplars, made, strict=True):
+        if processed is None:
+            continue
+        photo_set, thumbnail = processed
         photos[exemplar.slug] = photo_set
         for variant in (*photo_set.published, thumbnail):
             writer.add(f"{exemplar.url}{variant.name}", variant.cached)
@@ -125,13 +127,16 @@ def field_cards(project: Project, catalogue: Catalogue, exemplars: Sequence[Exem
     return cards
 
 
-def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Variant]]:
-    """Each photo's variants and search thumbnail; made once, then read from the cache."""
+def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Variant] | None]:
+    """Each photo's variants and search thumbnail (None for a story without one: nothing is drawn for it); made
+    once, then read from the cache. Every story goes through, so the stage counts stories as it always did."""
     (project,) = shared()
     photos = project.cache_dir / "photos"
-    made: list[tuple[PhotoSet, Variant]] = []
+    made: list[tuple[PhotoSet, Variant] | None] = []
     for e in exemplars:
-        assert e.photo is not None
+        if e.photo is None:
+            made.append(None)
+            continue
         with processing(e.source_path, e.photo.src):
             made.append((process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos)))
     return made

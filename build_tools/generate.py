@@ -112,7 +112,17 @@ def make_images(
         writer.add(path, card.cached)
     site_card = render_share_card(build_site_card_text(project.settings), project.cache_dir / "cards")
     writer.add(SITE_CARD, site_card.cached)
+    _forget_other_cards(project.cache_dir / "cards", {site_card.cached, *(card.cached for card in cards.values())})
     return Images(photos, thumbnails, cards)
+
+
+def _forget_other_cards(cache: Path, kept: set[Path]) -> None:
+    """Cards this build does not publish leave the cache: the cards once drawn per story (135 MB at 10,000 stories,
+    carried from build to build by CI's cache) and those of fields or texts since changed. A card is redrawn in a
+    few milliseconds should it be needed again."""
+    for path in cache.glob("*.png"):
+        if path not in kept:
+            path.unlink(missing_ok=True)
 
 
 def field_cards(project: Project, catalogue: Catalogue, exemplars: Sequence[Exemplar]) -> dict[str, Variant]:

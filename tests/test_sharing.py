@@ -227,8 +227,11 @@ def test_a_card_drawn_for_a_story_by_an_older_build_is_gone(site: SiteFixture) -
     build_site(site.project)
     old = site.project.generated_dir / "guong/co-huong/card.png"
     old.write_bytes((site.root / "site/assets/card.png").read_bytes())
+    cached = site.project.cache_dir / "cards/0123456789abcdef0123.png"  # and kept it in the cache
+    cached.write_bytes(old.read_bytes())
     build_site(site.project)
     assert not old.exists() and not (site.root / "site/guong/co-huong/card.png").exists()
+    assert not cached.exists() and len(list(cached.parent.glob("*.png"))) == 2  # the field's card, the site's
     assert (
         read(site, "guong/co-huong/index.html").one("og:image")
         == "https://example.test/linh-vuc/day-tot-hoc-tot/card.png"

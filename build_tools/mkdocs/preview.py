@@ -209,7 +209,7 @@ class Preview:
         self.photos.pop(exemplar.slug, None)
         if exemplar.photo is not None:
             self.photos[exemplar.slug] = process_photo(exemplar.photo.path, self.project.cache_dir / "photos")
-        elif field_card_path(exemplar) not in self.cards:  # fields are fixed until everything is rebuilt
+        else:  # drawn again should a build have removed it from the cache since
             self.cards.update(field_cards(self.project, self.catalogue, [exemplar]))
 
     def _check_profile(self, path: Path) -> tuple[Exemplar | None, list[Problem]]:

@@ -166,7 +166,7 @@ def test_story_without_photo_shares_its_field_s_card(shared_site: SiteFixture) -
     assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
     assert page.one("twitter:card") == "summary_large_image"
     # Told as what it shows: the field, not the household.
-    alt = f"Thẻ lĩnh vực “{POVERTY}” của trang Gương thử nghiệm"
+    alt = f"Thẻ lĩnh vực “{POVERTY}”"
     assert page.one("og:image:alt") == page.one("twitter:image:alt") == alt
     assert page.structured["image"] == card_url
     assert "image" not in page.structured["mainEntity"]  # a field card is no picture of the household
@@ -209,7 +209,7 @@ def test_stories_of_one_field_share_one_card_and_a_sample_says_it_is_one(site: S
     assert shared == {"https://example.test/linh-vuc/giam-ngheo/card.png"}  # the first field's, not the second's
     sample = read(site, "guong/vi-du-mau/index.html")
     assert sample.one("og:image") == "https://example.test/linh-vuc/giam-ngheo/card-mau.png"
-    assert sample.one("og:image:alt") == f"Thẻ lĩnh vực “{POVERTY}” của trang Gương thử nghiệm (dữ liệu mẫu)"
+    assert sample.one("og:image:alt") == f"Thẻ lĩnh vực “{POVERTY}” (dữ liệu mẫu)"
     assert sample.one("og:description").startswith("Dữ liệu mẫu, không phải gương điển hình có thật.")
     # A story with a photo keeps the crop of its own photo.
     assert read(site, "guong/co-anh/index.html").one("og:image") == "https://example.test/guong/co-anh/anh-card.jpg"

@@ -108,9 +108,11 @@ def build_field_card_text(field: Field, settings: Settings, sample: bool = False
     )
 
 
-def field_card_alt(field: Field, settings: Settings, sample: bool = False) -> str:
-    """What the field card shows, for readers who cannot see it (`og:image:alt`): the field, not the person."""
-    alt = f"Thẻ lĩnh vực “{field.name}” của trang {settings.site_name}"
+def field_card_alt(field: Field, sample: bool = False) -> str:
+    """What the field card shows, for readers who cannot see it (`og:image:alt`): the field, not the person. The
+    site's name, also on the card, is left out: the preview names the site beside it (`og:site_name`), and the alt
+    is printed twice in every story page."""
+    alt = f"Thẻ lĩnh vực “{field.name}”"
     return f"{alt} ({SAMPLE_LABEL.lower()})" if sample else alt
 
 
@@ -134,7 +136,7 @@ def build_share_meta(
         card = photo.card
         image = ShareImage(url + card.name, card.width, card.height, card.mime, exemplar.photo.alt)
     elif photo is None and field_card is not None:
-        alt = field_card_alt(cat.fields[exemplar.fields[0]], settings, exemplar.sample)
+        alt = field_card_alt(cat.fields[exemplar.fields[0]], exemplar.sample)
         image = ShareImage(
             settings.site_url + field_card_path(exemplar), field_card.width, field_card.height, field_card.mime, alt
         )

@@ -25,7 +25,8 @@ from pathlib import Path
 
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("story HTML", re.compile(r"^guong/[^/]+/index\.html$")),
-    ("share cards", re.compile(r"^guong/[^/]+/[^/]*card\.(png|jpg)$")),
+    # A photo's crop beside its story; the field cards that stories without a photo share (a card per story before).
+    ("share cards", re.compile(r"^(guong/[^/]+/[^/]*card\.(png|jpg)|linh-vuc/[^/]+/card(-mau)?\.png)$")),
     ("photo thumbnails", re.compile(r"^guong/[^/]+/[^/]*-thumb\.(webp|jpg)$")),
     ("photo variants", re.compile(r"^guong/[^/]+/[^/]+\.(webp|jpg|jpeg|png)$")),
     ("story lists (all stories, by year)", re.compile(r"^nguoi-tot-viec-tot/.*\.html$")),

@@ -1,7 +1,7 @@
 """The generation flow: load and validate → model → catalogue → render pages, feeds, data → write the generated folder.
 
 1. `gather` (content/): every profile and plan read and checked, the catalogue built;
-2. the photos: each photo's variants and search thumbnail, or a share card for a story without one;
+2. the photos: each photo's variants and search thumbnail; the field cards that stories without a photo share;
 3. the stories: `site.story.make_story` on each, in worker processes, each page written where it is made;
 4. the collection: `site.collection.site_files` from the catalogue and the stories' products (lists, search index,
    feeds, data, statistics);
@@ -44,7 +44,7 @@ from .site.opendata import Record
 from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
-from .site.social import SITE_CARD, build_card_text, build_site_card_text
+from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
 from .site.story import Images, StoryContext, make_story, story_context
 
 log = logging.getLogger("exemplars")
@@ -96,41 +96,61 @@ def _generate_all(
 def make_images(
     project: Project, catalogue: Catalogue, writer: TreeWriter, workers: int, progress: Stage | None = None
 ) -> Images:
-    """Each photo's variants and search thumbnail, or the share card of a story without a photo, linked beside the
-    story page; and the site's own share card."""
-    made = fork_map(
-        _process_images, catalogue.exemplars, shared=(project, catalogue), workers=workers, progress=progress
-    )
+    """Each photo's variants, crop card and search thumbnail, linked beside the story page; the card of each field a
+    story without a photo shares (`social.field_card_path`), beside the field's page; and the site's own card."""
+    made = fork_map(_process_photos, catalogue.exemplars, shared=(project,), workers=workers, progress=progress)
     photos: dict[str, PhotoSet] = {}
     thumbnails: dict[str, str] = {}
-    cards: dict[str, Variant] = {}
-    for exemplar, (photo_set, image) in zip(catalogue.exemplars, made, strict=True):
-        if photo_set is None:
-            cards[exemplar.slug] = image
-            writer.add(f"{exemplar.url}{image.name}", image.cached)
+    for exemplar, processed in zip(catalogue.exemplars, made, strict=True):
+        if processed is None:
             continue
+        photo_set, thumbnail = processed
         photos[exemplar.slug] = photo_set
-        for variant in (*photo_set.published, image):
+        for variant in (*photo_set.published, thumbnail):
             writer.add(f"{exemplar.url}{variant.name}", variant.cached)
-        thumbnails[exemplar.slug] = f"{exemplar.url}{image.name}"
+        thumbnails[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
+    cards = field_cards(project, catalogue, [e for e in catalogue.exemplars if e.photo is None])
+    for path, card in cards.items():
+        writer.add(path, card.cached)
     site_card = render_share_card(build_site_card_text(project.settings), project.cache_dir / "cards")
     writer.add(SITE_CARD, site_card.cached)
+    _forget_other_cards(project.cache_dir / "cards", {site_card.cached, *(card.cached for card in cards.values())})
     return Images(photos, thumbnails, cards)
 
 
-def _process_images(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet | None, Variant]]:
-    """Each photo's variants and search thumbnail, or the share card drawn for a story without a photo; made once,
-    then read from the cache."""
-    project, catalogue = shared()
-    photos, cards = project.cache_dir / "photos", project.cache_dir / "cards"
-    made: list[tuple[PhotoSet | None, Variant]] = []
+def _forget_other_cards(cache: Path, kept: set[Path]) -> None:
+    """Cards this build does not publish leave the cache: the cards once drawn per story (135 MB at 10,000 stories,
+    carried from build to build by CI's cache) and those of fields or texts since changed. A card is redrawn in a
+    few milliseconds should it be needed again."""
+    for path in cache.glob("*.png"):
+        if path not in kept:
+            path.unlink(missing_ok=True)
+
+
+def field_cards(project: Project, catalogue: Catalogue, exemplars: Sequence[Exemplar]) -> dict[str, Variant]:
+    """The field cards `exemplars` (stories without a photo) share, by site path: a few dozen at most, drawn once
+    and then read from the cache, here rather than in workers."""
+    cards: dict[str, Variant] = {}
+    for exemplar in exemplars:
+        path = field_card_path(exemplar)
+        if path not in cards:
+            text = build_field_card_text(catalogue.fields[exemplar.fields[0]], project.settings, exemplar.sample)
+            cards[path] = render_share_card(text, project.cache_dir / "cards", path.rsplit("/", 1)[-1])
+    return cards
+
+
+def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Variant] | None]:
+    """Each photo's variants and search thumbnail (None for a story without one: nothing is drawn for it); made
+    once, then read from the cache. Every story goes through, so the stage counts stories as it always did."""
+    (project,) = shared()
+    photos = project.cache_dir / "photos"
+    made: list[tuple[PhotoSet, Variant] | None] = []
     for e in exemplars:
-        with processing(e.source_path, e.photo.src if e.photo else None):
-            made.append(
-                (process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos))
-                if e.photo is not None
-                else (None, render_share_card(build_card_text(e, catalogue, project.settings), cards))
-            )
+        if e.photo is None:
+            made.append(None)
+            continue
+        with processing(e.source_path, e.photo.src):
+            made.append((process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos)))
     return made
 
 

@@ -103,7 +103,7 @@ def test_a_hand_written_page_may_link_the_feeds_the_data_and_a_story_in_markdown
         assert 'href="../du-lieu/exemplars.csv"' in page and 'href="../feed.xml"' in page
         assert 'href="../guong/guong-2/"' in page
         assert (site_dir / "du-lieu" / "exemplars.csv").is_file()
-        assert (site_dir / "guong" / "guong-2" / "card.png").stat().st_nlink > 1  # linked by the plugin
+        assert (site_dir / "linh-vuc" / "nong-dan-san-xuat-gioi" / "card.png").stat().st_nlink > 1  # linked, not copied
         assert (site_dir / "search" / "index.json").is_file()
 
 

@@ -151,16 +151,92 @@ def test_story_with_photo_has_a_large_preview_card(shared_site: SiteFixture) -> 
         assert card.size == (1200, 630) and card.format == "JPEG"
 
 
-def test_story_without_photo_gets_a_drawn_card(shared_site: SiteFixture) -> None:
+POVERTY = "Vì người nghèo - không để ai bị bỏ lại phía sau; giảm nghèo"
+"""The name of the field `giam-ngheo` (plans/fields.yml), which the household's story is filed under."""
+
+
+def test_story_without_photo_shares_its_field_s_card(shared_site: SiteFixture) -> None:
+    """Zalo and Facebook show the exemplar's name and summary beside a card of the story's field: the same file for
+    every story of that field without a photo, drawn once, beside the field's page."""
     page = read(shared_site, "guong/ho-sung-a-chu/index.html")
-    assert page.one("og:image") == "https://example.test/guong/ho-sung-a-chu/card.png"
+    assert page.one("og:title") == "Hộ ông Sùng A Chu"
+    assert page.one("og:description") == "Hộ gia đình thoát nghèo nhờ trồng quế."
+    card_url = "https://example.test/linh-vuc/giam-ngheo/card.png"
+    assert page.one("og:image") == page.one("twitter:image") == card_url
     assert page.one("og:image:type") == "image/png"
-    assert page.one("og:image:alt") == "Thẻ giới thiệu Hộ ông Sùng A Chu: hộ gia đình, Tỉnh Lai Châu"
-    with Image.open(shared_site.root / "site/guong/ho-sung-a-chu/card.png") as card:
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
+    assert page.one("twitter:card") == "summary_large_image"
+    # Told as what it shows: the field, not the household.
+    alt = f"Thẻ lĩnh vực “{POVERTY}”"
+    assert page.one("og:image:alt") == page.one("twitter:image:alt") == alt
+    assert page.structured["image"] == card_url
+    assert "image" not in page.structured["mainEntity"]  # a field card is no picture of the household
+    with Image.open(shared_site.root / "site/linh-vuc/giam-ngheo/card.png") as card:
         assert card.size == (1200, 630) and card.format == "PNG"
-        # Drawn, not blank: the dark name and the red band are on it.
         colours = {colour for _, colour in card.convert("RGB").getcolors(1_000_000)}
-        assert (183, 28, 28) in colours and any(max(c) < 80 for c in colours)
+        assert (183, 28, 28) in colours and any(max(c) < 80 for c in colours)  # drawn: dark letters, the red band
+    # Nothing is drawn for the story itself.
+    assert not (shared_site.root / "site/guong/ho-sung-a-chu/card.png").exists()
+    assert not list((shared_site.root / "site/guong").rglob("*.png"))
+
+
+def test_the_field_card_shows_the_field_and_the_site(shared_site: SiteFixture, tmp_path: Path) -> None:
+    """The card in the site is the card that says these words (nothing about any one person)."""
+    from build_tools.site.sharecard import CardText, render_share_card
+
+    said = CardText(
+        "Gương thử nghiệm",
+        POVERTY,
+        ("Lĩnh vực thi đua · Gương điển hình tiên tiến, người tốt, việc tốt",),
+        "example.test",
+    )
+    published = (shared_site.root / "site/linh-vuc/giam-ngheo/card.png").read_bytes()
+    assert render_share_card(said, tmp_path).cached.read_bytes() == published
+    other = read(shared_site, "guong/htx-dong-dang/index.html").one("og:image")
+    assert other == "https://example.test/linh-vuc/nong-thon-moi/card.png"
+    assert (shared_site.root / "site/linh-vuc/nong-thon-moi/card.png").read_bytes() != published
+
+
+def test_stories_of_one_field_share_one_card_and_a_sample_says_it_is_one(site: SiteFixture) -> None:
+    for slug, name in (("lo-van-binh", "Lò Văn Bình"), ("lo-thi-mai", "Lò Thị Mai")):
+        site.profile(slug, name=name, fields=["giam-ngheo", "nong-thon-moi"], province="lai-chau")
+    site.profile("vi-du-mau", fields=["giam-ngheo"], sample=True)
+    site.profile(
+        "co-anh", fields=["giam-ngheo"], photo={"src": "anh.jpg", "alt": "Cô giáo trên lớp", "credit": "Báo Lai Châu"}
+    )
+    site.photo("co-anh")
+    build_site(site.project)
+    shared = {read(site, f"guong/{slug}/index.html").one("og:image") for slug in ("lo-van-binh", "lo-thi-mai")}
+    assert shared == {"https://example.test/linh-vuc/giam-ngheo/card.png"}  # the first field's, not the second's
+    sample = read(site, "guong/vi-du-mau/index.html")
+    assert sample.one("og:image") == "https://example.test/linh-vuc/giam-ngheo/card-mau.png"
+    assert sample.one("og:image:alt") == f"Thẻ lĩnh vực “{POVERTY}” (dữ liệu mẫu)"
+    assert sample.one("og:description").startswith("Dữ liệu mẫu, không phải gương điển hình có thật.")
+    # A story with a photo keeps the crop of its own photo.
+    assert read(site, "guong/co-anh/index.html").one("og:image") == "https://example.test/guong/co-anh/anh-card.jpg"
+    drawn = sorted(p.relative_to(site.root / "site").as_posix() for p in (site.root / "site").rglob("*.png"))
+    assert [p for p in drawn if "card" in p] == [
+        "assets/card.png",
+        "linh-vuc/giam-ngheo/card-mau.png",
+        "linh-vuc/giam-ngheo/card.png",
+    ]
+
+
+def test_a_card_drawn_for_a_story_by_an_older_build_is_gone(site: SiteFixture) -> None:
+    """Before field cards, each story without a photo had its own `card.png`: a build removes it from the site."""
+    site.profile("co-huong")
+    build_site(site.project)
+    old = site.project.generated_dir / "guong/co-huong/card.png"
+    old.write_bytes((site.root / "site/assets/card.png").read_bytes())
+    cached = site.project.cache_dir / "cards/0123456789abcdef0123.png"  # and kept it in the cache
+    cached.write_bytes(old.read_bytes())
+    build_site(site.project)
+    assert not old.exists() and not (site.root / "site/guong/co-huong/card.png").exists()
+    assert not cached.exists() and len(list(cached.parent.glob("*.png"))) == 2  # the field's card, the site's
+    assert (
+        read(site, "guong/co-huong/index.html").one("og:image")
+        == "https://example.test/linh-vuc/day-tot-hoc-tot/card.png"
+    )
 
 
 def test_structured_data_names_the_person_and_the_award(shared_site: SiteFixture) -> None:
@@ -192,7 +268,7 @@ def test_collectives_and_households_are_organizations(shared_site: SiteFixture) 
     assert collective["name"] == 'Hợp tác xã "Đồng Đăng" & các thành viên'
     household = read(shared_site, "guong/ho-sung-a-chu/index.html").structured["mainEntity"]
     assert household["@type"] == "Organization"
-    assert "image" not in household  # a drawn card is not a picture of the household
+    assert "image" not in household  # a field card is not a picture of the household
     assert "award" not in household
 
 
@@ -328,7 +404,7 @@ def test_a_site_under_a_sub_path_shares_absolute_urls_under_it(site: SiteFixture
     page = read(site, "guong/co-huong/index.html")
     url = "https://example.test/guong-dien-hinh/guong/co-huong/"
     assert page.canonical == page.one("og:url") == url
-    assert page.one("og:image") == url + "card.png"
+    assert page.one("og:image") == "https://example.test/guong-dien-hinh/linh-vuc/day-tot-hoc-tot/card.png"
     assert page.structured["mainEntity"]["url"] == url
     assert read(site, "index.html").one("og:image") == "https://example.test/guong-dien-hinh/assets/card.png"
 
@@ -385,7 +461,7 @@ def test_a_drawn_card_is_a_small_png_in_the_cards_own_colours(tmp_path: Path) ->
     assert len(colours) <= 16
 
 
-def test_a_drawn_card_shows_the_story_s_own_name(tmp_path: Path) -> None:
+def test_a_drawn_card_shows_its_own_title(tmp_path: Path) -> None:
     from build_tools.site.sharecard import CardText, render_share_card
 
     def card(title: str) -> Image.Image:

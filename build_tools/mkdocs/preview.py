@@ -52,10 +52,9 @@ from ..engine.progress import Mode, showing_progress
 from ..engine.publish import BuildBusy, hold_tree_lock
 from ..engine.timings import Stage, Timings, optional_stage
 from ..engine.write import write_file
-from ..generate import generate
+from ..generate import field_cards, generate
 from ..site.photos import PhotoSet, Variant, process_photo
-from ..site.sharecard import render_share_card
-from ..site.social import build_card_text
+from ..site.social import field_card_path
 from ..site.story import Images, StoryContext, make_story, story_context
 from .internals import LiveReloadServer, build_page, populate_page
 from .internals import livereload_timestamp as _timestamp
@@ -210,15 +209,13 @@ class Preview:
             self._start_catch_up()
 
     def _process_image(self, exemplar: Exemplar) -> None:
-        """The photo's variants, or the share card of a story without one (both cached: cheap when unchanged)."""
+        """The photo's variants, or the field card a story without one shares (both cached: cheap when unchanged)."""
         assert self.catalogue is not None
         self.photos.pop(exemplar.slug, None)
-        self.cards.pop(exemplar.slug, None)
         if exemplar.photo is not None:
             self.photos[exemplar.slug] = process_photo(exemplar.photo.path, self.project.cache_dir / "photos")
-        else:
-            card_text = build_card_text(exemplar, self.catalogue, self.project.settings)
-            self.cards[exemplar.slug] = render_share_card(card_text, self.project.cache_dir / "cards")
+        else:  # drawn again should a build have removed it from the cache since
+            self.cards.update(field_cards(self.project, self.catalogue, [exemplar]))
 
     def _check_profile(self, path: Path) -> tuple[Exemplar | None, list[Problem]]:
         assert self.vocabulary is not None
@@ -240,10 +237,13 @@ class Preview:
         path, text = story.page_path, story.page
         write_file(self.project.generated_dir, path, text)
         photo_set = self.photos.get(exemplar.slug)
-        images = photo_set.published if photo_set else [self.cards[exemplar.slug]]
-        for variant in images:
-            target = f"{exemplar.url}{variant.name}"
-            if write_file(self.project.generated_dir, target, variant.cached):
+        if photo_set is not None:
+            images = {f"{exemplar.url}{variant.name}": variant.cached for variant in photo_set.published}
+        else:
+            card = field_card_path(exemplar)
+            images = {card: self.cards[card].cached}
+        for target, cached in images.items():
+            if write_file(self.project.generated_dir, target, cached):
                 self._copy_static([target])
         return path
 

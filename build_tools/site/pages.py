@@ -27,7 +27,7 @@ from .feeds import MAX_FEED_BYTES, FeedSpec
 from .opendata import COLUMNS, LIST_SEPARATOR, OpenData
 from .photos import PhotoSet, Variant
 from .progress import build_progress, resolve_content_date
-from .social import build_share_meta
+from .social import build_share_meta, field_card_path
 from .statistics import CSV_FILES, build_statistics
 
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
@@ -46,7 +46,7 @@ class RenderInputs:
     photos: Mapping[str, PhotoSet]
     drafts: bool = False
     cards: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
-    """Share cards drawn for stories without a photo, by slug."""
+    """The field cards that stories without a photo share, by site path (`social.field_card_path`)."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,11 @@ def render_story_pages(
     for exemplar in exemplars:
         today = cat.today(exemplar.province)
         share = build_share_meta(
-            exemplar, cat, inputs.settings, inputs.photos.get(exemplar.slug), inputs.cards.get(exemplar.slug)
+            exemplar,
+            cat,
+            inputs.settings,
+            inputs.photos.get(exemplar.slug),
+            inputs.cards.get(field_card_path(exemplar)),
         )
         _add_page(
             pages,

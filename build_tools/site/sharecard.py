@@ -1,9 +1,10 @@
-"""Share cards drawn for stories without a photo, so a link shared on Zalo or Facebook still shows a proper preview.
+"""Share cards drawn where there is no photo, so a link shared on Zalo or Facebook still shows a proper preview: one
+card per field, which the stories of that field without a photo share (`social.field_card_path`), and the site's.
 
-The card is a 1200×630 PNG (the Open Graph large-image size) carrying the name, kind, fields and province in
-Vietnamese. It needs a font with Vietnamese glyphs: DejaVu Sans (Debian's fonts-dejavu-core, installed by tasks.sh)
-or Noto Sans. Cards are cached by the hash of what they show, of the font and of the drawing code, so an unchanged
-story is never redrawn and a card drawn by older code is never published again.
+The card is a 1200×630 PNG (the Open Graph large-image size) carrying its text in Vietnamese. It needs a font with
+Vietnamese glyphs: DejaVu Sans (Debian's fonts-dejavu-core, installed by tasks.sh) or Noto Sans. Cards are cached
+by the hash of what they show, of the font and of the drawing code, so an unchanged card is never redrawn and a
+card drawn by older code is never published again.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ class CardText:
     eyebrow: str
     """Small line above the title: the site's name."""
     title: str
-    """The exemplar's name, or the page's title."""
+    """The field's name, or the site's."""
     lines: tuple[str, ...]
-    """Kind, fields, province…: one short line each (long ones wrap onto a second line)."""
+    """What the title is: one short line each (long ones wrap onto a second line)."""
     footer: str
     """The site's address, so a preview says where the link leads."""
 
@@ -61,7 +62,7 @@ def find_fonts() -> tuple[Path, Path]:
 
 @functools.cache
 def _first_fonts(candidates: tuple[tuple[str, str], ...]) -> tuple[Path, Path]:
-    """Looked up once per process (a card per story without a photo), not once per card."""
+    """Looked up once per process, not once per card."""
     for regular, bold in candidates:
         if Path(regular).is_file() and Path(bold).is_file():
             return Path(regular), Path(bold)
@@ -84,7 +85,7 @@ def render_share_card(text: CardText, cache_dir: Path, name: str = "card.png") -
         # tenth of the bytes for eight times the time; the RLE strategy halves the time for a tenth more bytes
         # (benchmarks/README.md, "Share cards").
         _draw(text, regular, bold).save(buffer, "PNG")
-        # Stories with the same card text are drawn at once by two workers: each writes its own temporary file.
+        # Two processes may draw the same card at once (a build and a preview): each writes its own temporary file.
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(cached)
@@ -143,7 +144,7 @@ def _blend(paper: tuple[int, int, int], colour: tuple[int, int, int], share: flo
 
 @functools.cache
 def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    """Fonts are opened once per process (a build's worker draws hundreds of cards), not once per card."""
+    """Fonts are opened once per process, not once per card."""
     return ImageFont.truetype(str(path), size)
 
 
@@ -181,7 +182,7 @@ def _draw(text: CardText, regular: Path, bold: Path) -> Image.Image:
     text_width = width - 2 * _MARGIN - 150
     footer_top = height - 96
 
-    # The name is the point of the card: as large as fits in two lines, smaller (up to three) when it is long.
+    # The title is the point of the card: as large as fits in two lines, smaller (up to three) when it is long.
     for size in (76, 66, 56, 48):
         title_font = _font(bold, size)
         title_lines = _wrap(draw, text.title, title_font, text_width, max_lines=3)

@@ -14,13 +14,16 @@ from markupsafe import escape
 
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
-from ..content.model import SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar
+from ..content.model import SAMPLE_LABEL, SAMPLE_NOTE, Award, Exemplar, Field
 from ..content.text import unicode_escape
 from .photos import PhotoSet, Variant
 from .sharecard import CardText
 
 SITE_CARD = "assets/card.png"
 """The card shown when a page other than a story is shared (the theme links it under this path)."""
+
+FIELD_CARD_LINE = "Lĩnh vực thi đua · Gương điển hình tiên tiến, người tốt, việc tốt"
+"""The field card's line under the field's name: what the field is, the same for every story in it."""
 
 SCHEMA_TYPES: dict[str, str] = {"ca-nhan": "Person", "tap-the": "Organization", "ho-gia-dinh": "Organization"}
 """schema.org has no household type. A household is recognised as one unit, like a collective, so it is an
@@ -85,18 +88,32 @@ class ShareMeta:
         return meta
 
 
-def build_card_text(exemplar: Exemplar, cat: Catalogue, settings: Settings) -> CardText:
-    """The generated card of a story without a photo: name, kind and place, fields, the site's address."""
-    today = cat.today(exemplar.province)
-    recorded = cat.provinces[exemplar.province]
-    place = today.label if recorded.id == today.id else f"{today.label} (trước đây: {recorded.label})"
-    fields = "; ".join(cat.fields[f].name for f in exemplar.fields)
+def field_card_path(exemplar: Exemplar) -> str:
+    """Site-relative path of the card a story without a photo shares: its primary field's (the first of its fields),
+    beside the field's page. One card per field, not one per story: a drawn card per story was a file and 12 kB
+    each, 135 MB in 9,897 files at 10,000 stories (benchmarks/README.md, "Share cards"). A sample's field card says
+    it is one, so samples share their own."""
+    name = "card-mau.png" if exemplar.sample else "card.png"
+    return f"linh-vuc/{exemplar.fields[0]}/{name}"
+
+
+def build_field_card_text(field: Field, settings: Settings, sample: bool = False) -> CardText:
+    """The card every story of `field` without a photo shares: nothing on it is about one person, so it is true of
+    each of them (the preview's title and description, next to it, name the exemplar)."""
     return CardText(
-        eyebrow=f"{SAMPLE_LABEL} · {settings.site_name}" if exemplar.sample else settings.site_name,
-        title=exemplar.name,
-        lines=(f"{exemplar.kind_label} · {place}", f"Lĩnh vực: {fields}"),
+        eyebrow=f"{SAMPLE_LABEL} · {settings.site_name}" if sample else settings.site_name,
+        title=field.name,
+        lines=(FIELD_CARD_LINE,),
         footer=_host(settings.site_url),
     )
+
+
+def field_card_alt(field: Field, sample: bool = False) -> str:
+    """What the field card shows, for readers who cannot see it (`og:image:alt`): the field, not the person. The
+    site's name, also on the card, is left out: the preview names the site beside it (`og:site_name`), and the alt
+    is printed twice in every story page."""
+    alt = f"Thẻ lĩnh vực “{field.name}”"
+    return f"{alt} ({SAMPLE_LABEL.lower()})" if sample else alt
 
 
 def build_site_card_text(settings: Settings) -> CardText:
@@ -109,18 +126,20 @@ def build_site_card_text(settings: Settings) -> CardText:
 
 
 def build_share_meta(
-    exemplar: Exemplar, cat: Catalogue, settings: Settings, photo: PhotoSet | None, drawn: Variant | None
+    exemplar: Exemplar, cat: Catalogue, settings: Settings, photo: PhotoSet | None, field_card: Variant | None
 ) -> ShareMeta:
-    """`photo`: the story's processed photo, whose crop becomes the preview; `drawn`: the card drawn without one."""
+    """`photo`: the story's processed photo, whose crop becomes the preview; `field_card`: the card of its primary
+    field (`field_card_path`), shared by a story without a photo."""
     url = settings.site_url + exemplar.url
-    card = photo.card if photo is not None else drawn
     image = None
-    if card is not None:
-        if exemplar.photo is not None:
-            alt = exemplar.photo.alt
-        else:
-            alt = f"Thẻ giới thiệu {exemplar.name}: {exemplar.kind_label.lower()}, {cat.today(exemplar.province).label}"
-        image = ShareImage(url + card.name, card.width, card.height, card.mime, alt)
+    if photo is not None and photo.card is not None and exemplar.photo is not None:
+        card = photo.card
+        image = ShareImage(url + card.name, card.width, card.height, card.mime, exemplar.photo.alt)
+    elif photo is None and field_card is not None:
+        alt = field_card_alt(cat.fields[exemplar.fields[0]], exemplar.sample)
+        image = ShareImage(
+            settings.site_url + field_card_path(exemplar), field_card.width, field_card.height, field_card.mime, alt
+        )
     return ShareMeta(
         title=exemplar.name,
         description=share_description(exemplar),
@@ -145,7 +164,7 @@ def render_json_ld(
 ) -> str:
     """A ProfilePage whose main entity is the exemplar (Person or Organization), with its awards as `award`.
 
-    `photo_url` is the photo itself, not its crop; a drawn card is no picture of anyone, so it is left out there.
+    `photo_url` is the photo itself, not its crop; a field card is no picture of anyone, so it is left out there.
     """
     url = settings.site_url + exemplar.url
     entity: dict[str, object] = {

@@ -26,8 +26,8 @@ from .search import SearchDocument, story_document
 
 @dataclass(frozen=True)
 class Images:
-    """What the photos stage made for the stories: each photo's variants, each search thumbnail's URL, and the share
-    card drawn for each story without a photo, by slug."""
+    """What the photos stage made for the stories: each photo's variants, each search thumbnail's URL (by slug), and
+    the field cards that stories without a photo share, by site path (`social.field_card_path`)."""
 
     photos: Mapping[str, PhotoSet]
     thumbnails: Mapping[str, str]

@@ -179,6 +179,8 @@ def _kind(url: str) -> str:
         ("/search/s/", "shards"),
         ("/search/t/", "completions"),
         ("/search/f/", "filters"),
+        ("/search/h/", "shard tables"),
+        ("/search/i/", "result tables"),
         ("/search/d/", "results"),
         ("-thumb.webp", "thumbnails"),
         ("/pagefind/", "pagefind"),

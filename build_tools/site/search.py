@@ -899,9 +899,10 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
 
     Each piece is named by the hash of its own payload (`s/12.<hash>.bin`, which it also carries after `FORMAT`,
     or as `v` beside the value `x` of a JSON piece), and the manifest, the one file fetched fresh, lists every
-    piece's hash (shards and result groups through tables of hashes, themselves pieces): an unchanged piece keeps its name and bytes from one build to the next (a deploy does not send it
-    again, a browser keeps it cached for good), and a browser can only ever fetch the pieces of the manifest it
-    holds; one deleted since (a newer deploy) answers 404, and the client fetches the manifest again.
+    piece's hash (those of shards and result groups through tables of hashes, themselves pieces): an unchanged
+    piece keeps its name and bytes from one build to the next (a deploy does not send it again, a browser keeps it
+    cached for good), and a browser can only ever fetch the pieces of the manifest it holds; one deleted since (a
+    newer deploy) answers 404, and the client fetches the manifest again.
 
     `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
     in order, a few times over, never all held at once here.

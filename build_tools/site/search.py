@@ -718,8 +718,8 @@ class _Encoded:
     def documents(self, term: int) -> np.ndarray:
         return self.postings.docs[self.postings.starts[term] : self.postings.starts[term + 1]]
 
-    def write(self, term: int, out: bytearray, tolerance: float = 0.0) -> None:
-        """count and layout, documents, weights (`_postings_layout`); each weight within `tolerance` of its own."""
+    def write(self, term: int, out: bytearray) -> None:
+        """count and layout, documents, weights (`_encode_term`): the smallest of the layouts, each exact."""
         start, end = int(self.postings.starts[term]), int(self.postings.starts[term + 1])
         count = end - start
         gaps = self.gaps[self.offsets[start] : self.offsets[end]]
@@ -730,7 +730,7 @@ class _Encoded:
             return
         docs = self.postings.docs[start:end]
         bitmap = _bitmap(docs)
-        palette, codes, bits = _palette(self.postings.weights[start:end], tolerance)
+        palette, codes, bits = _palette(self.postings.weights[start:end])
         as_bitmap = len(bitmap) < len(gaps)
         packed = palette is not None and len(palette) + len(codes) < count
         _varint(count << 4 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
@@ -758,35 +758,21 @@ def _bitmap(docs: np.ndarray) -> bytes:
     return bytes(out) + np.packbits(bits, bitorder="little").tobytes()
 
 
-def _palette(weights: np.ndarray, tolerance: float) -> tuple[bytes | None, bytes, int]:
-    """Weights as a palette of values (its length, then the values) and each weight's place in it in `bits` bits,
-    least significant first; with a `tolerance`, nearby values share one entry (its middle), so no weight moves by
-    more. None when the palette would need more than 6 bits."""
+def _palette(weights: np.ndarray) -> tuple[bytes | None, bytes, int]:
+    """Weights as a palette of their distinct values (its length, then the values) and each weight's place in it
+    in `bits` bits, least significant first: a word's weights take a few dozen values (how often it occurs, how
+    long the story is), 6 bits where they took 8, and a word in most stories' meta fields fewer. None when the
+    palette would need more than 6 bits."""
     values = np.unique(weights)
-    entries: list[int] = []
-    upper = np.empty(0, dtype=np.int64)
-    if tolerance:
-        # Greedy cover of the sorted values by intervals 2·tolerance wide: the fewest entries for that tolerance.
-        lows, highs, at = [], [], 0
-        while at < len(values):
-            low = int(values[at])
-            at = int(np.searchsorted(values, low + 2 * tolerance, side="right"))
-            lows.append(low)
-            highs.append(int(values[at - 1]))
-        entries = [round((low + high) / 2) for low, high in zip(lows, highs, strict=True)]
-        upper = np.array(highs, dtype=np.int64)
-    else:
-        entries = values.tolist()
-        upper = values.astype(np.int64)
-    bits = max(0, len(entries) - 1).bit_length()
+    bits = max(0, len(values) - 1).bit_length()
     if bits > 6:
         return None, b"", 8
     out = bytearray()
-    _varint(len(entries), out)
-    out += bytes(entries)
+    _varint(len(values), out)
+    out += values.astype(np.uint8).tobytes()
     if not bits:
         return bytes(out), b"", 0
-    codes = np.searchsorted(upper, weights.astype(np.int64)).astype(np.uint8)
+    codes = np.searchsorted(values, weights).astype(np.uint8)
     planes = (codes[:, None] >> np.arange(bits, dtype=np.uint8)) & 1
     return bytes(out), np.packbits(planes.ravel(), bitorder="little").tobytes(), bits
 

@@ -89,6 +89,8 @@ class QueryCost:
     bytes: int
     requests: int
     by_kind: dict[str, int] = field(default_factory=dict)
+    shown: list[str] = field(default_factory=list)
+    """The links of the first result list, in order: two indexes of one corpus rank alike if these are equal."""
 
 
 def run_measured(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -182,6 +184,8 @@ def _kind(url: str) -> str:
         ("/search/s/", "shards"),
         ("/search/t/", "completions"),
         ("/search/f/", "filters"),
+        ("/search/h/", "shard tables"),
+        ("/search/i/", "result tables"),
         ("/search/d/", "results"),
         ("-thumb.webp", "thumbnails"),
         ("/pagefind/", "pagefind"),
@@ -217,7 +221,9 @@ def measure_queries(site: Path, story: str, engine: str = "ours") -> list[QueryC
                 )
                 page.wait_for_load_state("networkidle")
                 results = _result_count(page.inner_text(".md-search-result__meta"))
+                shown = page.eval_on_selector_all(".md-search-result__link", "links => links.map((a) => a.href)")
             else:
+                shown = []
                 results = page.evaluate(
                     """async (q) => {
                         const pagefind = await import("/pagefind/pagefind.js");
@@ -235,7 +241,8 @@ def measure_queries(site: Path, story: str, engine: str = "ours") -> list[QueryC
             by_kind.pop("other", None)
             if engine != "ours":  # our script and style are on the page, but Pagefind's search does not use them
                 by_kind = {k: v for k, v in by_kind.items() if k == "pagefind"}
-            costs.append(QueryCost(query, results, sum(by_kind.values()), len(fetched), by_kind))
+            shown = [link.removeprefix(url) for link in shown]
+            costs.append(QueryCost(query, results, sum(by_kind.values()), len(fetched), by_kind, shown))
             context.close()
         browser.close()
     return costs

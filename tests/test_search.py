@@ -55,14 +55,30 @@ def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]
         number, pos = _varint(data, pos)
         for _ in range(number):
             form, pos = _string(data, pos)
-            n, pos = _varint(data, pos)
+            head, pos = _varint(data, pos)
+            n, layout = head >> 4, head & 15
             docs, doc = [], 0
-            for _ in range(n):
+            if layout & 8:  # a bitmap after the first document
+                first, pos = _varint(data, pos)
+                length, pos = _varint(data, pos)
+                bits = int.from_bytes(data[pos : pos + length], "little")
+                docs = [first + bit for bit in range(8 * length) if bits >> bit & 1]
+                pos += length
+            for _ in range(0 if layout & 8 else n):
                 gap, pos = _varint(data, pos)
                 doc += gap
                 docs.append(doc)
-            variants[form or term] = dict(zip(docs, data[pos : pos + n], strict=True))
-            pos += n
+            if layout & 7:  # a palette, then each weight's place in it in `bits` bits
+                bits = (layout & 7) - 1
+                size, pos = _varint(data, pos)
+                palette, pos = data[pos : pos + size], pos + size
+                places = int.from_bytes(data[pos : pos + (n * bits + 7) // 8], "little")
+                weights = [palette[places >> (i * bits) & ((1 << bits) - 1)] for i in range(n)]
+                pos += (n * bits + 7) // 8
+            else:
+                weights, pos = list(data[pos : pos + n]), pos + n
+            assert len(docs) == n
+            variants[form or term] = dict(zip(docs, weights, strict=True))
         terms[term] = variants
     return terms
 
@@ -73,13 +89,20 @@ class BuiltIndex:
         self.manifest = json.loads((self.root / "index.json").read_text(encoding="utf-8"))
 
     def piece(self, table: str, number: int) -> str:
-        """The hash the manifest lists for piece `number` of table `s` (shards) or `d` (tables of result groups)."""
+        """The hash the manifest lists for table `number` of `s` (tables of shards) or `d` (of result groups)."""
         width = self.manifest["w"]
         return self.manifest[table][number * width : (number + 1) * width]
 
+    def tabled(self, folder: str, table: str, size: int, number: int) -> str:
+        """The hash of piece `number`, read from its table in `folder`, as the browser reads it."""
+        width, version = self.manifest["w"], self.piece(table, number // size)
+        hashes = json.loads((self.root / folder / f"{number // size}.{version}.json").read_text(encoding="utf-8"))
+        assert hashes["v"] == version
+        return hashes["x"][(number % size) * width : (number % size + 1) * width]
+
     def term(self, term: str) -> dict[str, dict[int, int]]:
         number = fnv1a(term) % self.manifest["k"]
-        version = self.piece("s", number)
+        version = self.tabled("h", "s", self.manifest["j"], number)
         shard = (self.root / "s" / f"{number}.{version}.bin").read_bytes()
         return read_shard(shard, version).get(term, {})
 
@@ -88,11 +111,8 @@ class BuiltIndex:
 
     def fragment(self, number: int) -> dict:
         """What result `number` shows: item `number % g` of file `number // g`, as the browser reads it."""
-        group, tables, width = number // self.manifest["g"], self.manifest["i"], self.manifest["w"]
-        table = self.piece("d", group // tables)
-        hashes = json.loads((self.root / "i" / f"{group // tables}.{table}.json").read_text(encoding="utf-8"))
-        assert hashes["v"] == table
-        version = hashes["x"][(group % tables) * width : (group % tables + 1) * width]
+        group = number // self.manifest["g"]
+        version = self.tabled("i", "d", self.manifest["i"], group)
         payload = json.loads((self.root / "d" / f"{group}.{version}.json").read_text(encoding="utf-8"))
         assert payload["v"] == version
         return payload["x"][number % self.manifest["g"]]

@@ -150,13 +150,14 @@ def test_one_corrected_word_changes_only_the_pieces_holding_the_story(
     unchanged_shards = sum(1 for piece in new if piece.startswith("search/s/")) - len(shards)
     assert unchanged_shards > len(shards)  # most of the index is untouched, even on a site of four stories
 
-    # Besides shards: the result group that shows the story, the table of its hash, and the completions of the two
-    # words; no filter.
+    # Besides shards: the tables of the changed shards' hashes, the result group that shows the story, the table of
+    # its hash, and the completions of the two words; no filter.
     group = doc // index.manifest["g"]
     rest = changed - shards
     assert f"search/d/{group}" in rest
     completions = {f"search/t/{tokens(word)[0][0][:2]}" for word in (OLD_WORD, NEW_WORD)}
-    assert rest == {f"search/d/{group}", f"search/i/{group // index.manifest['i']}"} | completions
+    shard_tables = {f"search/h/{int(piece.rsplit('/', 1)[1]) // index.manifest['j']}" for piece in shards}
+    assert rest == {f"search/d/{group}", f"search/i/{group // index.manifest['i']}"} | completions | shard_tables
     assert NEW_WORD in index.fragment(doc)["b"] and OLD_WORD not in index.fragment(doc)["b"]
 
 

@@ -6,8 +6,10 @@ Pagefind fetched 0.4–3.1 MB per query because common Vietnamese syllables land
 memory to index. Ours: 63–256 KiB per query, 362 MiB. Vietnamese has only a few thousand syllables, so the index is
 keyed by syllable:
 
-- `search/index.json`: the manifest (counts, filter values with their Vietnamese names, and the hash of every piece
-  below, which names it: `s/12.<hash>.bin`; see `build_search_index`);
+- `search/index.json`: the manifest (counts, filter values with their Vietnamese names, and the hashes of the pieces
+  below, which name them: `s/12.<hash>.bin`; see `build_search_index`);
+- `search/h/<n>.<hash>.json`: the hashes of shards `n·j` to `n·j + j − 1` (`j` in the manifest), whose own hashes
+  the manifest lists;
 - `search/s/<n>.<hash>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query
   fetches one small file per word. Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split
   by the exact written form, so "người" and "nguoi" find the same words and an exact-diacritic match ranks first;
@@ -50,13 +52,17 @@ from ..content.text import fold, nfc
 from ..engine.parallel import fork_map, shared
 from .pages import date_vi
 
-FORMAT = b"EXS2"
+FORMAT = b"EXS3"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
 
 SHARDS_PER_ROOT = 20
 MAX_SHARDS = 16_384
-GROUPS_PER_TABLE = 256
-"""Result groups whose hashes one table (`search/i/<n>.<hash>.json`) lists: 1.5 kB, fetched with the results."""
+GROUPS_PER_TABLE = 64
+"""Result groups whose hashes one table (`search/i/<n>.<hash>.json`) lists: 0.4 kB, fetched with the results. Ten
+results fall in up to ten tables: tables of 256 cost a first search 15 kB at 100,000 profiles (benchmarks/README.md)."""
+SHARDS_PER_TABLE = 64
+"""Shards whose hashes one table (`search/h/<n>.<hash>.json`) lists: a query fetches the few tables of its shards
+instead of a manifest listing every shard's hash (8,192 hashes, 49 kB at 100,000 profiles)."""
 HASH_CHARS = 6
 """Characters of a piece's hash (`piece_hash`): the manifest lists one per piece, so it is kept short."""
 DICTIONARY_LIMIT = 40
@@ -713,11 +719,62 @@ class _Encoded:
         return self.postings.docs[self.postings.starts[term] : self.postings.starts[term + 1]]
 
     def write(self, term: int, out: bytearray) -> None:
-        """count, document-number gaps, weights."""
+        """count and layout, documents, weights (`_encode_term`): the smallest of the layouts, each exact."""
         start, end = int(self.postings.starts[term]), int(self.postings.starts[term + 1])
-        _varint(end - start, out)
-        out += self.gaps[self.offsets[start] : self.offsets[end]]
-        out += self.weights[start:end]
+        count = end - start
+        gaps = self.gaps[self.offsets[start] : self.offsets[end]]
+        if count < LAYOUT_MIN_POSTINGS:
+            _varint(count << 4, out)
+            out += gaps
+            out += self.weights[start:end]
+            return
+        docs = self.postings.docs[start:end]
+        bitmap = _bitmap(docs)
+        palette, codes, bits = _palette(self.postings.weights[start:end])
+        as_bitmap = len(bitmap) < len(gaps)
+        packed = palette is not None and len(palette) + len(codes) < count
+        _varint(count << 4 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
+        out += bitmap if as_bitmap else gaps
+        if packed and palette is not None:
+            out += palette
+            out += codes
+        else:
+            out += self.weights[start:end]
+
+
+LAYOUT_MIN_POSTINGS = 16
+"""Posting lists shorter than this keep the plain layout (gaps and one byte a weight): packing them saves nothing."""
+
+
+def _bitmap(docs: np.ndarray) -> bytes:
+    """Documents as the first one and a bit per document after it (least significant bit first): 1 bit a document
+    where a common word's gaps take a byte each."""
+    first, span = int(docs[0]), int(docs[-1] - docs[0]) + 1
+    bits = np.zeros((span + 7) // 8 * 8, dtype=np.uint8)
+    bits[docs - first] = 1
+    out = bytearray()
+    _varint(first, out)
+    _varint(len(bits) // 8, out)
+    return bytes(out) + np.packbits(bits, bitorder="little").tobytes()
+
+
+def _palette(weights: np.ndarray) -> tuple[bytes | None, bytes, int]:
+    """Weights as a palette of their distinct values (its length, then the values) and each weight's place in it
+    in `bits` bits, least significant first: a word's weights take a few dozen values (how often it occurs, how
+    long the story is), 6 bits where they took 8, and a word in most stories' meta fields fewer. None when the
+    palette would need more than 6 bits."""
+    values = np.unique(weights)
+    bits = max(0, len(values) - 1).bit_length()
+    if bits > 6:
+        return None, b"", 8
+    out = bytearray()
+    _varint(len(values), out)
+    out += values.astype(np.uint8).tobytes()
+    if not bits:
+        return bytes(out), b"", 0
+    codes = np.searchsorted(values, weights).astype(np.uint8)
+    planes = (codes[:, None] >> np.arange(bits, dtype=np.uint8)) & 1
+    return bytes(out), np.packbits(planes.ravel(), bitorder="little").tobytes(), bits
 
 
 _Variant = tuple[str, _Encoded, int]
@@ -725,7 +782,11 @@ _Variant = tuple[str, _Encoded, int]
 
 
 def _encode_term(term: str, variants: list[_Variant], out: bytearray) -> None:
-    """term, then per written form: form ("" when it is the term itself), count, doc-id deltas, weights."""
+    """term, then per written form: form ("" when it is the term itself), its postings (`_Encoded.write`).
+
+    A form's postings start with one number, count × 16 + layout: layout bit 3 says whether the documents are
+    gaps (varints) or a bitmap (`_bitmap`); bits 0–2 are 0 for one byte a weight, or 1 + the bits of each weight's
+    place in a palette (`_palette`)."""
     _string(term, out)
     _varint(len(variants), out)
     for written, postings, number in variants:
@@ -824,9 +885,10 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
 
     Each piece is named by the hash of its own payload (`s/12.<hash>.bin`, which it also carries after `FORMAT`,
     or as `v` beside the value `x` of a JSON piece), and the manifest, the one file fetched fresh, lists every
-    piece's hash: an unchanged piece keeps its name and bytes from one build to the next (a deploy does not send it
-    again, a browser keeps it cached for good), and a browser can only ever fetch the pieces of the manifest it
-    holds; one deleted since (a newer deploy) answers 404, and the client fetches the manifest again.
+    piece's hash (those of shards and result groups through tables of hashes, themselves pieces): an unchanged
+    piece keeps its name and bytes from one build to the next (a deploy does not send it again, a browser keeps it
+    cached for good), and a browser can only ever fetch the pieces of the manifest it holds; one deleted since (a
+    newer deploy) answers 404, and the client fetches the manifest again.
 
     `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
     in order, a few times over, never all held at once here.
@@ -858,6 +920,15 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
         for term in shard_bodies[shard]:
             out += encoded.pop(term)
         shard_hashes.append(binary(f"s/{shard}", bytes(out)))
+
+    def tables(folder: str, hashes: Sequence[str], size: int) -> list[str]:
+        """Hashes of pieces `size` to a table that is itself a piece; the manifest lists only the tables' hashes."""
+        return [
+            text(f"{folder}/{start // size}", _json("".join(hashes[start : start + size])))
+            for start in range(0, len(hashes), size)
+        ]
+
+    shard_tables = tables("h", shard_hashes, SHARDS_PER_TABLE)
     members = _facet_values(documents)
     kinds = [document.kind for document in documents]
     facet_hashes: dict[tuple[str, str], str] = {}
@@ -876,12 +947,8 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
         group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
         group_hashes.append(text(f"d/{start // DOCUMENTS_PER_FILE}", b"[" + b",".join(group) + b"]"))
     terms.fragments.clear()
-    # The result groups' hashes, `GROUPS_PER_TABLE` to a table that is itself a piece: the manifest lists only the
-    # tables' hashes (at 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search).
-    table_hashes = [
-        text(f"i/{start // GROUPS_PER_TABLE}", _json("".join(group_hashes[start : start + GROUPS_PER_TABLE])))
-        for start in range(0, len(group_hashes), GROUPS_PER_TABLE)
-    ]
+    # At 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search.
+    table_hashes = tables("i", group_hashes, GROUPS_PER_TABLE)
 
     facets = [
         {
@@ -900,7 +967,8 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
         "k": shards,
         "g": DOCUMENTS_PER_FILE,
         "w": HASH_CHARS,
-        "s": "".join(shard_hashes),
+        "j": SHARDS_PER_TABLE,
+        "s": "".join(shard_tables),
         "i": GROUPS_PER_TABLE,
         "d": "".join(table_hashes),
         "t": completions,

@@ -16,7 +16,7 @@
   const root = document.querySelector("[data-ex-search]");
   if (!root) return;
 
-  const FORMAT = "EXS2";
+  const FORMAT = "EXS3";
   const PAGE = 10;
   const MAX_CHIPS = 3;
   const EAGER_THUMBNAILS = 4; // results that fit on a phone's screen
@@ -137,14 +137,52 @@
     string() { const n = this.varint(); const s = decoder.decode(this.bytes.subarray(this.pos, this.pos + n)); this.pos += n; return s; }
     docs(n) { const docs = new Uint32Array(n); let doc = 0; for (let i = 0; i < n; i++) docs[i] = doc += this.varint(); return docs; }
     weights(n) { const w = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return w; }
+    /** One written form's postings: count × 16 + layout, documents (gaps or a bitmap), weights (bytes or a palette). */
+    postings() {
+      const head = this.varint();
+      const n = Math.floor(head / 16), layout = head % 16;
+      const docs = layout & 8 ? this.bitmap(n) : this.docs(n);
+      return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n) };
+    }
+    bitmap(n) {
+      const docs = new Uint32Array(n);
+      const first = this.varint(), length = this.varint();
+      for (let i = 0, k = 0; i < length; i++) {
+        for (let byte = this.bytes[this.pos + i], doc = first + 8 * i; byte; byte >>= 1, doc++) {
+          if (byte & 1) docs[k++] = doc;
+        }
+      }
+      this.pos += length;
+      return docs;
+    }
+    palette(n, bits) {
+      const values = this.weights(this.varint());
+      const weights = new Uint8Array(n).fill(values[0]);
+      if (!bits) return weights;
+      const mask = (1 << bits) - 1, bytes = this.bytes, at = this.pos;
+      for (let i = 0, bit = 0; i < n; i++, bit += bits) {
+        const low = at + (bit >> 3);
+        weights[i] = values[((bytes[low] | (bytes[low + 1] << 8)) >> (bit & 7)) & mask];
+      }
+      this.pos += Math.ceil((n * bits) / 8);
+      return weights;
+    }
   }
 
-  /** The hash the manifest lists for piece `number` of a table (`s`: shards, `d`: tables of result groups). */
+  /** The hash the manifest lists for table `number` (`s`: tables of shards, `d`: tables of result groups). */
   const pieceHash = (index, table, number) => index[table].substr(number * index.w, index.w);
+
+  /** The hash of piece `number`, from its table (`folder`, `size` pieces a table) whose hash is in `index[table]`. */
+  const tabledHash = async (index, folder, table, size, number) => {
+    const at = Math.floor(number / size);
+    const hashes = await json(`${folder}/${at}.json`, pieceHash(index, table, at));
+    return hashes.substr((number % size) * index.w, index.w);
+  };
 
   const shard = (number, index) => {
     if (!shards.has(number)) {
-      shards.set(number, binary(`s/${number}.bin`, pieceHash(index, "s", number)).then(async (reader) => {
+      const hash = tabledHash(index, "h", "s", index.j, number);
+      shards.set(number, hash.then((version) => binary(`s/${number}.bin`, version)).then(async (reader) => {
         await pause(); // shards arrive together; decode each in a task of its own
         const terms = new Map();
         for (let count = reader.varint(); count > 0; count--) {
@@ -152,8 +190,7 @@
           const variants = [];
           for (let v = reader.varint(); v > 0; v--) {
             const form = reader.string() || term;
-            const n = reader.varint();
-            variants.push({ form, docs: reader.docs(n), weights: reader.weights(n) });
+            variants.push({ form, ...reader.postings() });
           }
           terms.set(term, variants);
         }
@@ -419,9 +456,7 @@
       page.map(async (hit) => {
         // Its group's hash is in table `group / i`, whose hash the manifest lists.
         const group = Math.floor(hit.doc / index.g);
-        const table = Math.floor(group / index.i);
-        const hashes = await json(`i/${table}.json`, pieceHash(index, "d", table));
-        const hash = hashes.substr((group % index.i) * index.w, index.w);
+        const hash = await tabledHash(index, "i", "d", index.i, group);
         return json(`d/${group}.json`, hash).then((items) => items[hit.doc % index.g]);
       }),
     );

@@ -1,0 +1,85 @@
+"""A word in most stories is packed into bits (its documents as a bitmap, its weights as places in a palette): a
+reader on a phone sees the same count and the same results, in the same order, as from one byte a weight.
+
+A module of its own: the browser of test_search_browser.py is open for the whole of that module.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+
+import pytest
+
+from build_tools.build import build_site
+
+from .conftest import SiteFixture
+from .test_search_browser import CHROMIUM, CHROMIUM_ARGS, _QuietHandler, _require_browser, search
+
+PACKED_WORDS = ("hiến", "máu", "tình", "nguyện", "đỏ", "giọt", "hồng", "sẻ", "chia")
+
+
+def _common_word_site(root: object) -> SiteFixture:
+    """Thirty stories that all speak of blood donation, each as often and at a length of its own: the words' posting
+    lists are long enough to be packed (documents as a bitmap, weights as a palette of a few bits)."""
+    site = SiteFixture(root)  # type: ignore[arg-type]
+    for number in range(30):
+        told = " ".join(["Anh hiến máu tình nguyện."] * (1 + number % 4))
+        filler = " ".join(PACKED_WORDS[(number + k) % len(PACKED_WORDS)] for k in range(number % 7 * 5))
+        site.profile(
+            f"nguoi-hien-mau-{number}",
+            name=f"Người hiến máu số {number}",
+            summary="Giọt máu đào sẻ chia." if number % 5 else "Hiến máu tình nguyện nhiều năm.",
+            body=f"{told} {filler}",
+            published=f"2024-{1 + number % 12:02d}-{1 + number:02d}",
+        )
+    return site
+
+
+def _results_in_a_browser(site_dir: object, queries: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """(count line, titles of the first results) per query, from a fresh phone browser on the served site."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    answers = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/guong/nguoi-hien-mau-0/")
+            for query in queries:
+                titles = search(page, query)
+                answers.append((page.inner_text(".md-search-result__meta"), titles))
+            assert errors == []
+            browser.close()
+    finally:
+        server.shutdown()
+        thread.join()
+    return answers
+
+
+def test_common_words_packed_into_bits_find_and_rank_as_one_byte_a_weight(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A word in most stories has its documents stored as a bitmap and its weights as places in a palette: a
+    reader sees the same count and the same results in the same order as from the plain layout."""
+    _require_browser()
+    from build_tools.site import search as index
+
+    queries = ("hien mau", "Hiến máu tình nguyện", "giọt máu", "sẻ chia")
+    packed_site = build_site(_common_word_site(tmp_path_factory.mktemp("packed") / "repo").project)
+    shard_bytes = sum(p.stat().st_size for p in packed_site.glob("search/s/*.bin"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "LAYOUT_MIN_POSTINGS", 1 << 30)  # every list in the plain layout
+        plain_site = build_site(_common_word_site(tmp_path_factory.mktemp("plain") / "repo").project)
+    assert sum(p.stat().st_size for p in plain_site.glob("search/s/*.bin")) > shard_bytes
+    packed, plain = _results_in_a_browser(packed_site, queries), _results_in_a_browser(plain_site, queries)
+    assert packed == plain
+    count, titles = packed[0]
+    assert int(count.split()[0]) >= 30 and len(titles) == 10  # the thirty stories, and any page on the subject

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .parallel import fork_map, shared
 from .publish import checkpoint
@@ -116,16 +117,25 @@ def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:
     """Write one file unless it already holds these bytes; True when written. Atomic: a reader never sees half."""
     target = root / relative
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if _same(target, data):
+    same = _same(target, data)
+    if same == "bytes" and isinstance(data, Path):
+        _replace_with_link(data, target)  # the same bytes, linked now: the next build compares no bytes
+    if same:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
     if isinstance(data, Path):
-        link_or_copy(data, temporary)
-    else:
-        temporary.write_bytes(data)
+        _replace_with_link(data, target)
+        return True
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
     os.replace(temporary, target)
     return True
+
+
+def _replace_with_link(source: Path, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.tmp")
+    link_or_copy(source, temporary)
+    os.replace(temporary, target)
 
 
 def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -157,19 +167,20 @@ def write_tree(outputs: Outputs, root: Path) -> WriteReport:
     return writer.finish()
 
 
-def _same(target: Path, content: bytes | Path) -> bool:
+def _same(target: Path, content: bytes | Path) -> Literal["", "linked", "bytes"]:
+    """Whether `target` holds `content` already: "linked" (the very file), "bytes" (the same bytes), or ""."""
     try:
         found = target.stat()
     except FileNotFoundError:
-        return False
+        return ""
     if not stat.S_ISREG(found.st_mode):
-        return False
+        return ""
     size = found.st_size
     if isinstance(content, Path):
         source = content.stat()
         if (found.st_ino, found.st_dev) == (source.st_ino, source.st_dev):
-            return True  # linked by the last build
+            return "linked"  # by the last build
         if size != source.st_size:
-            return False
-        return target.read_bytes() == content.read_bytes()
-    return size == len(content) and target.read_bytes() == content
+            return ""
+        return "bytes" if target.read_bytes() == content.read_bytes() else ""
+    return "bytes" if size == len(content) and target.read_bytes() == content else ""

@@ -358,7 +358,7 @@ def scan_outputs(
     memory = load_scanned(project.cache_dir)
     scans = fork_map(_scan_share, paths, shared=(project.generated_dir, memory), workers=workers, progress=progress)
     log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scan.scanned for scan in scans))
-    save_scanned(project.cache_dir, paths, scans)
+    save_scanned(project.cache_dir, paths, scans, memory)
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }

@@ -143,8 +143,8 @@ def load_scanned(cache_dir: Path) -> ScanMemory:
 def save_scanned(
     cache_dir: Path, paths: Sequence[str], scans: Sequence[Scan], memory: ScanMemory | None = None
 ) -> None:
-    """This build's files only (the pieces of a file not scanned now taken from `memory`). Written whole and swapped in (write.py), so a build stopped midway leaves the
-    previous cache, never half."""
+    """This build's files only (the pieces of a file not scanned now taken from `memory`). Written whole and swapped
+    in (write.py), so a build stopped midway leaves the previous cache, never half."""
     findings = {scan.digest: scan.findings for scan in scans}
     places = {path: (scan.place, scan.digest) for path, scan in zip(paths, scans, strict=True) if scan.place}
     pieces = {

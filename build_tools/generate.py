@@ -2,7 +2,8 @@
 
 1. `gather` (content/): every profile and plan read and checked, the catalogue built;
 2. the photos: each photo's variants and search thumbnail; the field cards that stories without a photo share;
-3. the stories: `site.story.make_story` on each, in worker processes, each page written where it is made;
+3. the stories: `site.story.make_story` on each (or its products kept from an earlier build), in worker processes,
+   each page written where it is made;
 4. the collection: `site.collection.site_files` from the catalogue and the stories' products (lists, search index,
    feeds, data, statistics);
 5. stale files removed, and every file written scanned for personal data.
@@ -45,7 +46,7 @@ from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
-from .site.story import Images, StoryContext, make_story, story_context
+from .site.story import Images, StoryContext, forget_stories_but, kept_story, story_context
 
 log = logging.getLogger("exemplars")
 
@@ -83,7 +84,7 @@ def _generate_all(
             context = story_context(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
-            stories = executor.stories(context, stage)
+            stories = executor.stories(context, project.cache_dir / "products", stage)
         for warning in site_files(context, stories, executor, timings):
             log.warning(warning)
     with optional_stage(timings, "write"):
@@ -173,11 +174,13 @@ class Executor:
     def __exit__(self, *_: object) -> None:
         shutil.rmtree(self.spool, ignore_errors=True)
 
-    def stories(self, context: StoryContext, progress: Stage | None = None) -> Stories:
-        """`make_story` on every story of the catalogue: pages written, records and items spooled."""
+    def stories(self, context: StoryContext, kept: Path, progress: Stage | None = None) -> Stories:
+        """`make_story` on every story of the catalogue whose products `kept` does not hold from an earlier build
+        (`story.kept_story`): pages written, records and items spooled. `kept` then holds this build's only."""
         exemplars = context.catalogue.exemplars
-        shared = (context, self.writer.root, self.spool)
+        shared = (context, self.writer.root, self.spool, kept)
         made = fork_map(_story_share, exemplars, shared=shared, workers=self.workers, progress=progress)
+        forget_stories_but(kept, {summary.key for summary in made})
         pieces: list[tuple[Path, int]] = []  # each spooled file of search documents and how many it holds, in order
         for summary in made:
             self.writer.claim(summary.page_path, summary.written)
@@ -218,18 +221,19 @@ class Executor:
 
 @dataclass(frozen=True)
 class _StorySummary:
-    """What travels back from a story's worker: its page's path, whether the file changed, and the spool file that
-    holds its search document. The products themselves stay on disk."""
+    """What travels back from a story's worker: its page's path, whether the file changed, the spool file that
+    holds its search document, and the key its products are kept under. The products themselves stay on disk."""
 
     page_path: str
     written: bool
     documents: str
+    key: str
 
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     """A share of the stories (in a worker process when there are several): each page written on the spot, the
     search documents, records and feed items spooled (a file per share, named by its first story)."""
-    context, root, spool = shared()
+    context, root, spool, kept = shared()
     made: list[_StorySummary] = []
     documents: list[SearchDocument] = []
     records: dict[str, Record] = {}
@@ -237,8 +241,8 @@ def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     name = f"documents-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
-            story = make_story(exemplar, context)
-            made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name))
+            story, key = kept_story(exemplar, context, kept)
+            made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name, key))
         documents.append(story.search_document)
         if story.record is not None:
             records[exemplar.slug] = story.record
@@ -391,7 +395,7 @@ def scan_outputs(
     memory = load_scanned(project.cache_dir)
     scans = fork_map(_scan_share, paths, shared=(project.generated_dir, memory), workers=workers, progress=progress)
     log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scan.scanned for scan in scans))
-    save_scanned(project.cache_dir, paths, scans)
+    save_scanned(project.cache_dir, paths, scans, memory)
     allowed = {
         f.value for e in catalogue.exemplars for contact in e.public_contacts for f in privacy.contacts_in(contact)
     }

@@ -37,3 +37,29 @@ def test_a_build_after_one_story_is_edited_is_the_site_a_fresh_build_makes(site:
     shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
     fresh = build_site(load_project(fresh_root))
     assert digests(edited) == digests(fresh)
+
+
+def test_a_renamed_story_is_renamed_in_the_related_stories_under_the_stories_kept_from_the_last_build(
+    site: SiteFixture, tmp_path: Path
+) -> None:
+    """Unchanged stories are taken from the last build (`site.story.kept_story`); a story that shows the renamed one
+    as a related card is not unchanged, though its own profile is."""
+    for number in range(4):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    build_site(site.project, workers=1)
+    assert "Nguyễn Văn 3" in site.built("guong/guong-0/index.html")
+    kept = sorted(path.name for path in (site.project.cache_dir / "products").rglob("*.md"))
+    assert len(kept) == 4
+
+    profile = site.root / "exemplars" / "guong-3" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Văn 3", "Trần Thị Ba"), "utf-8")
+    edited = build_site(site.project, workers=1)
+    related = (edited / "guong" / "guong-0" / "index.html").read_text(encoding="utf-8")
+    assert "Trần Thị Ba" in related and "Nguyễn Văn 3" not in related
+    # Only this build's stories are kept: each renamed card's story made anew, its old products gone.
+    assert len(list((site.project.cache_dir / "products").rglob("*.md"))) == 4
+
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    fresh = build_site(load_project(fresh_root))
+    assert digests(edited) == digests(fresh)

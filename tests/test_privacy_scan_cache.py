@@ -4,6 +4,7 @@ phone number is caught the same way whatever the cache holds."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from build_tools.build import build_site
-from build_tools.content import scanned
+from build_tools.content import privacy, scanned
 from build_tools.content.privacy import reads_content
 from build_tools.content.problems import ContentError
 from build_tools.content.scanned import rules_stamp
@@ -172,3 +173,27 @@ def test_a_cache_made_under_other_rules_is_never_trusted(site: SiteFixture) -> N
     with pytest.raises(ContentError) as built:
         build_site(site.project)
     assert [str(p) for p in built.value.problems] == [message]
+
+
+def test_open_data_rewritten_after_one_story_changed_scans_that_story_s_strings_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open data holds every story: after one edit its bytes are new, but only the edited story's strings are
+    scanned again; a phone number in them is caught all the same."""
+    stories = [f"<p>Câu chuyện số {n}: anh dạy bơi cho trẻ em trong xóm suốt mười năm.</p>" * 6 for n in range(3)]
+    data = tmp_path / "du-lieu" / "exemplars.json"
+    data.parent.mkdir()
+    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+    first = scanned.scan_output(tmp_path, "du-lieu/exemplars.json", scanned.ScanMemory())
+    assert first.findings == () and first.pieces is not None and len(first.pieces) == 3
+    scanned.save_scanned(tmp_path / "cache", ["du-lieu/exemplars.json"], [first])
+    memory = scanned.load_scanned(tmp_path / "cache")
+
+    stories[1] += "<p>Liên hệ: 0912 345 678.</p>"
+    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+    scanned_pieces: list[str] = []
+    scan_piece = privacy.findings_in_piece
+    monkeypatch.setattr(privacy, "findings_in_piece", lambda piece: scanned_pieces.append(piece) or scan_piece(piece))
+    again = scanned.scan_output(tmp_path, "du-lieu/exemplars.json", memory)
+    assert scanned_pieces == [stories[1]]
+    assert [finding.value for finding in again.findings] == ["0912345678"]

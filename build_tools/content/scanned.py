@@ -13,6 +13,11 @@ modification time (a build never rewrites a file in place: each write is a new f
 as git's index does. At 10,000 stories that spares a warm build reading 30,000 files; in a new generated folder
 (CI) no file is the one digested before, so each is read, digested and, when its digest is known, not scanned.
 
+A file read in pieces (JSON as its strings, CSV as its cells: `privacy.findings_in_output`) is remembered piece by
+piece too, under its path: after one story changed, the open data (40 MB at 10,000 stories) has new bytes, but only
+that story's strings are new, and only they are scanned; its other pieces' findings are taken from the last scan
+of that path. Short pieces (names, dates) are scanned rather than looked up.
+
 Only the files of the last build are kept (a removed story's pages leave the cache with it). Like `checked.py`'s
 cache, it is pickled and so trusted as the checkout is: the build's own working state, restored in CI from the
 build's own previous runs, never from elsewhere.
@@ -34,7 +39,10 @@ from ..engine.write import write_file
 from . import privacy
 
 FILE_NAME = "scanned.pickle"
-_FORMAT = 2
+_FORMAT = 3
+
+PIECE_MIN = 256
+"""Pieces shorter than this (characters) are scanned every time: hashing them would cost about as much."""
 
 Place = tuple[int, int, int]
 """A file's inode, size and modification time (ns): the same file, unless rewritten."""
@@ -48,6 +56,8 @@ class ScanMemory:
     """Digest of a file's path and bytes → what the rules found in it (usually nothing)."""
     places: Mapping[str, tuple[Place, bytes]] = field(default_factory=dict)
     """Path in the generated folder → the file digested there last time, and its digest."""
+    pieces: Mapping[str, Mapping[bytes, tuple[privacy.Finding, ...]]] = field(default_factory=dict)
+    """Path of a file read in pieces → digest of each long piece of the file last scanned there → its findings."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class Scan:
     """None for a file whose bytes are not read (photos, cards, fonts, binary shards: the name only)."""
     scanned: bool
     """The rules ran on it: its digest was not in the memory."""
+    pieces: Mapping[bytes, tuple[privacy.Finding, ...]] | None = None
+    """Of a file read in pieces and scanned now: its long pieces' findings (None: as the memory holds them)."""
 
 
 @functools.cache
@@ -99,26 +111,47 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     known = memory.findings.get(digest)
     if known is not None:
         return Scan(digest, known, place, False)
-    return Scan(digest, tuple(privacy.findings_in_output(path, data)), place, True)
+    before = memory.pieces.get(path, {})
+    pieces: dict[bytes, tuple[privacy.Finding, ...]] = {}
+
+    def remembered(piece: str, scan: privacy.PieceScan) -> tuple[privacy.Finding, ...]:
+        if len(piece) < PIECE_MIN:
+            return tuple(scan(piece))
+        key = hashlib.blake2b(piece.encode("utf-8", errors="surrogatepass"), digest_size=16).digest()
+        found = pieces.get(key)
+        if found is None:
+            found = before.get(key)
+            pieces[key] = found if found is not None else tuple(scan(piece))
+        return pieces[key]
+
+    findings = tuple(privacy.findings_in_output(path, data, remembered))
+    return Scan(digest, findings, place, True, pieces or None)
 
 
 def load_scanned(cache_dir: Path) -> ScanMemory:
     """What earlier builds scanned under the current rules, or nothing (no cache, other rules, an unreadable file)."""
     try:
         with open(cache_dir / FILE_NAME, "rb") as file:
-            stamp, findings, places = pickle.load(file)
+            stamp, findings, places, pieces = pickle.load(file)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
         return ScanMemory()
-    if stamp != rules_stamp() or not isinstance(findings, dict) or not isinstance(places, dict):
+    if stamp != rules_stamp() or not all(isinstance(kept, dict) for kept in (findings, places, pieces)):
         return ScanMemory()
-    return ScanMemory(findings, places)
+    return ScanMemory(findings, places, pieces)
 
 
-def save_scanned(cache_dir: Path, paths: Sequence[str], scans: Sequence[Scan]) -> None:
-    """This build's files only. Written whole and swapped in (write.py), so a build stopped midway leaves the
-    previous cache, never half."""
+def save_scanned(
+    cache_dir: Path, paths: Sequence[str], scans: Sequence[Scan], memory: ScanMemory | None = None
+) -> None:
+    """This build's files only (the pieces of a file not scanned now taken from `memory`). Written whole and swapped
+    in (write.py), so a build stopped midway leaves the previous cache, never half."""
     findings = {scan.digest: scan.findings for scan in scans}
     places = {path: (scan.place, scan.digest) for path, scan in zip(paths, scans, strict=True) if scan.place}
-    data = pickle.dumps((rules_stamp(), findings, places), protocol=pickle.HIGHEST_PROTOCOL)
+    pieces = {
+        path: kept
+        for path, scan in zip(paths, scans, strict=True)
+        if (kept := scan.pieces if scan.scanned or memory is None else memory.pieces.get(path))
+    }
+    data = pickle.dumps((rules_stamp(), findings, places, pieces), protocol=pickle.HIGHEST_PROTOCOL)
     cache_dir.mkdir(parents=True, exist_ok=True)
     write_file(cache_dir, FILE_NAME, data)

@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from .parallel import fork_map, shared
 from .publish import checkpoint
@@ -117,14 +117,17 @@ def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:
     """Write one file unless it already holds these bytes; True when written. Atomic: a reader never sees half."""
     target = root / relative
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if _same(target, data):
+    same = _same(target, data)
+    if same == "bytes" and isinstance(data, Path):
+        _replace_with_link(data, target)  # the same bytes, linked now: the next build compares no bytes
+    if same:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
     if isinstance(data, Path):
-        link_or_copy(data, temporary)
-    else:
-        temporary.write_bytes(data)
+        _replace_with_link(data, target)
+        return True
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
     os.replace(temporary, target)
     return True
 
@@ -136,6 +139,12 @@ def scratch_text(path: Path) -> Iterator[TextIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as stream:
         yield stream
+
+
+def _replace_with_link(source: Path, target: Path) -> None:
+    temporary = target.with_name(f".{target.name}.tmp")
+    link_or_copy(source, temporary)
+    os.replace(temporary, target)
 
 
 def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -167,20 +176,23 @@ def write_tree(outputs: Outputs, root: Path) -> WriteReport:
     return writer.finish()
 
 
-def _same(target: Path, content: bytes | Path) -> bool:
+def _same(target: Path, content: bytes | Path) -> Literal["", "linked", "bytes"]:
+    """Whether `target` holds `content` already: "linked" (the very file), "bytes" (the same bytes), or ""."""
     try:
         found = target.stat()
     except FileNotFoundError:
-        return False
+        return ""
     if not stat.S_ISREG(found.st_mode):
-        return False
+        return ""
     size = found.st_size
     if isinstance(content, Path):
         source = content.stat()
         if (found.st_ino, found.st_dev) == (source.st_ino, source.st_dev):
-            return True  # linked by the last build
-        return size == source.st_size and _same_files(target, content)
-    return size == len(content) and target.read_bytes() == content
+            return "linked"  # by the last build
+        if size != source.st_size:
+            return ""
+        return "bytes" if _same_files(target, content) else ""
+    return "bytes" if size == len(content) and target.read_bytes() == content else ""
 
 
 def _same_files(first: Path, second: Path, chunk: int = 1 << 20) -> bool:

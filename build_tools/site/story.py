@@ -3,12 +3,20 @@
 `make_story` is the only place a story is assembled: `exemplars build` runs it in each worker process,
 `exemplars serve` for an edited profile, and the tests through either. What spans the collection (lists, search
 index, feeds, data) is made from its products afterwards (`site.collection`).
+
+`kept_story` keeps each story's products between builds (`.cache/products/`), under the hash of everything
+`make_story` reads (`story_key`): a build in which a story and the stories it links to did not change takes its
+products from there rather than rendering it again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +60,10 @@ class StoryContext:
     """Where rendered story HTML is kept between builds (`richtext.cached_story`); None: rendered every time."""
     root: Path | None = None
     """The repository, where each story not held by the catalogue is read from its profile (`load.read_story`)."""
+    stamp: bytes = b""
+    """What every story's products depend on besides its own profile and the stories it links to (`story_key`)."""
+    digests: dict[str, bytes] = dataclasses.field(default_factory=dict, compare=False)
+    """Each profile's digest for `story_key`, by slug, as this process made them."""
 
     @property
     def inputs(self) -> RenderInputs:
@@ -63,7 +75,8 @@ class StoryContext:
         """This context for a catalogue changed by one edited profile (`serve`): lists and progress, which the
         collection's files show, are left as they were (the full regeneration that follows remakes them)."""
         common = {**self.common, "cat": catalogue, "photos": images.photos}
-        return dataclasses.replace(self, catalogue=catalogue, images=images, common=common)
+        stamp = _context_stamp(catalogue, self.settings, self.drafts)
+        return dataclasses.replace(self, catalogue=catalogue, images=images, common=common, stamp=stamp, digests={})
 
 
 def story_context(
@@ -76,7 +89,102 @@ def story_context(
 ) -> StoryContext:
     inputs = RenderInputs(catalogue, settings, {}, images.photos, drafts, cards=images.cards)
     fed = frozenset(fed_slugs(catalogue, settings))
-    return StoryContext(catalogue, settings, images, drafts, page_context(inputs), fed, story_cache, root)
+    stamp = _context_stamp(catalogue, settings, drafts)
+    return StoryContext(catalogue, settings, images, drafts, page_context(inputs), fed, story_cache, root, stamp)
+
+
+def _context_stamp(catalogue: Catalogue, settings: Settings, drafts: bool) -> bytes:
+    """The code that makes a story (every file of the build tools: modules and templates), the settings, and the
+    vocabulary a story names (fields, provinces, plans)."""
+    digest = hashlib.blake2b(_code_stamp(), digest_size=20)
+    vocabulary = (settings, drafts, catalogue.fields, catalogue.provinces, catalogue.plans)
+    digest.update(repr(vocabulary).encode("utf-8", errors="surrogatepass"))
+    return digest.digest()
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def story_key(exemplar: Exemplar, context: StoryContext) -> str:
+    """What `make_story(exemplar, context)` depends on, hashed: the context's stamp; the profile, its photo or card,
+    whether a feed carries it; and each related story it shows as a card, with that story's photo.
+
+    Everything else of the collection (lists, counts, other stories) is out of a story's reach: its page, search
+    document, record and item are made from these alone (a template or function of `make_story` that came to read
+    more of the catalogue must add it here; tests/test_edited_build.py builds an edited site against a fresh one)."""
+    digest = hashlib.blake2b(context.stamp, digest_size=20)
+    digest.update(b"fed" if exemplar.slug in context.fed else b"not fed")
+    digest.update(_profile_digest(exemplar, context))
+    for other in context.catalogue.related(exemplar):
+        digest.update(_profile_digest(other, context))
+    return digest.hexdigest()
+
+
+def _profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
+    """A profile as a story or a card shows it, with its images; each made once per process (a story's key reads
+    it and four others': `repr` of them all was a quarter of a build whose stories were kept)."""
+    found = context.digests.get(exemplar.slug)
+    if found is None:
+        images, slug = context.images, exemplar.slug
+        shown = (exemplar, images.photos.get(slug), images.thumbnails.get(slug), images.cards.get(slug))
+        digest = hashlib.blake2b(repr(shown).encode("utf-8", errors="surrogatepass"), digest_size=20)
+        if exemplar.body_markdown is None and context.root is not None:  # the story: the catalogue holds none
+            digest.update((context.root / exemplar.source_path).read_bytes())
+        found = digest.digest()
+        context.digests[slug] = found
+    return found
+
+
+@dataclass(frozen=True)
+class KeptStory:
+    """A story's products as kept between builds: its page a file, to be linked into the generated folder (a page
+    linked by the last build is then neither read nor written again), the rest as `make_story` made them."""
+
+    page_path: str
+    page: Path
+    search_document: SearchDocument
+    record: Record | None
+    feed_item: FeedItem | None
+
+
+def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple[KeptStory, str]:
+    """`make_story`, or its products as a build made them from the same `story_key` (with that key): the page in
+    `<key>.md`, the rest pickled in `<key>.pickle` (so trusted as the checkout is, like the other caches)."""
+    key = story_key(exemplar, context)
+    page, rest = folder / key[:2] / f"{key}.md", folder / key[:2] / f"{key}.pickle"
+    try:
+        page_path, document, record, item = pickle.loads(rest.read_bytes())
+        if page.is_file():
+            return KeptStory(page_path, page, document, record, item), key
+    except Exception:  # none yet, or unreadable (each file is written whole and renamed, but a disk may fail)
+        pass
+    products = make_story(exemplar, context)
+    made = (products.page_path, products.search_document, products.record, products.feed_item)
+    page.parent.mkdir(parents=True, exist_ok=True)
+    for path, data in ((page, products.page.encode("utf-8")), (rest, pickle.dumps(made, pickle.HIGHEST_PROTOCOL))):
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers may make the same story at once
+        temporary.write_bytes(data)
+        temporary.replace(path)  # never written in place: the generated folder may hold a link to the old one
+    return KeptStory(products.page_path, page, products.search_document, products.record, products.feed_item), key
+
+
+def forget_stories_but(folder: Path, keys: Collection[str]) -> None:
+    """Remove the products of stories this build no longer made (an edited or deleted story's old ones)."""
+    if not folder.is_dir():
+        return
+    keep = {f"{key}{suffix}" for key in keys for suffix in (".md", ".pickle")}
+    for group in os.scandir(folder):
+        if group.is_dir():
+            for entry in os.scandir(group.path):
+                if entry.name not in keep:
+                    os.unlink(entry.path)
 
 
 @dataclass(frozen=True)

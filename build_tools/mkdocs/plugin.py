@@ -39,8 +39,8 @@ from ..engine.write import write_file as write_tree_file
 from ..site.cms import bundle_files
 from ..site.progress import resolve_content_date
 from . import ENGINE
-from .internals import get_data, get_toc, write_file
-from .shell import render_with_shells, theme_renderer
+from .internals import get_data, get_toc, populate_page, write_file
+from .shell import ShellPlan, page_values, theme_renderer
 from .unindent import BYTECODE_FOLDER, Unindent
 
 log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
@@ -108,6 +108,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         self.generated: Collection[str] | None = None
         """Every file of the generated folder, as the generation that just wrote it knows them (not walked again)."""
         self.rendered_cache: RenderedCache | None = None
+        self._plan: ShellPlan | None = None
+        """The pages this process renders through shells, grouped as MkDocs reads them (`on_page_content`), from
+        the navigation (`on_nav`) to the templates' environment (`on_env`), where they are rendered."""
+        self._in_nav: set[int] = set()
+        self._restoring = False
 
     def start_rendering(
         self,
@@ -312,7 +317,31 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self._nav = nav
+        self._in_nav = {id(page) for page in nav.pages}
+        shells = self.use_shells and not self.serving and self._only_page_plugin(config)
+        self._plan = ShellPlan() if shells else None
         return nav
+
+    @event_priority(-100)  # after any other plugin's change to the content: shells fill what MkDocs would render
+    def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
+        """A page that shells will render is grouped now and its text released (`ShellPlan`): at 100,000 stories
+        the pages held until rendering were 1.5 GiB of a renderer's 2.4. It is read again only if it must be
+        rendered (`_restore`)."""
+        plan = self._plan
+        if plan is None or self._restoring or page.meta.get("html") is not True or id(page) in self._in_nav:
+            return html
+        page.content = html
+        plan.add(page)
+        _release(page)
+        return ""
+
+    def _restore(self, config: Any, files: Files, page: Page) -> None:
+        """A released page read again, as MkDocs read it (its plugin events included)."""
+        self._restoring = True
+        try:
+            populate_page(page, config, files)
+        finally:
+            self._restoring = False
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
@@ -328,8 +357,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         self.rendered = RenderState(config, files, self._nav, env)
-        if self.use_shells and not self.serving and self._only_page_plugin(config):
-            self._render_through_shells(config, files, env)
+        plan, self._plan = self._plan, None
+        if plan is not None:
+            self._render_through_shells(plan, config, files, env)
         return env
 
     def _only_page_plugin(self, config: Any) -> bool:
@@ -337,33 +367,33 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         hooks = [*config.plugins.events["page_context"], *config.plugins.events["post_page"]]
         return all(getattr(hook, "__self__", None) is self for hook in hooks)
 
-    def _render_through_shells(self, config: Any, files: Files, env: Any) -> None:
+    def _render_through_shells(self, plan: ShellPlan, config: Any, files: Files, env: Any) -> None:
         """Write this process's share of the pages generated as HTML outside the navigation, through shells.
 
-        MkDocs has read them (and every other page) already; it renders what is left, and skips these (the build
-        is a dirty one, in which a page that is not "modified" is not built).
+        MkDocs has read them (and every other page) already, grouping and releasing these (`on_page_content`); it
+        renders what is left, and skips these (the build is a dirty one, in which a page that is not "modified" is
+        not built). A page whose kept rendering has the same key is linked without being read again.
         """
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        in_nav = {id(page) for page in self._nav.pages}
-        pages = [
-            file.page
-            for file in doc_files
-            if file.page is not None
-            and file.page.meta.get("html") is True
-            and id(file.page) not in in_nav
-            and file.is_modified()
-        ]
         cache = self.rendered_cache
-        for page, shell, values in render_with_shells(pages, theme_renderer(config, doc_files, self._nav, env)):
+        restore = functools.partial(self._restore, config, files)
+        for page, shell, digest in plan.render(theme_renderer(config, doc_files, self._nav, env), restore, _release):
+            if shell is None:  # restored: MkDocs renders it
+                continue
             page.file.is_modified = _unmodified  # type: ignore[method-assign]
             target = page.file.abs_dest_path
             if cache is None:
-                write_file(self._finish_page(shell.fill(values), page, config), target)
+                restore(page)
+                write_file(self._finish_page(shell.fill(page_values(page)[0]), page, config), target)
+                _release(page)
                 continue
             _make_folder(os.path.dirname(target))
-            key = shell.key(values)
+            key = shell.key(digest)
             if not cache.reuse(page.file.dest_uri, key, target):
-                cache.link(page.file.dest_uri, self._finish_page(shell.fill(values), page, config), target, key)
+                restore(page)
+                output = self._finish_page(shell.fill(page_values(page)[0]), page, config)
+                _release(page)
+                cache.link(page.file.dest_uri, output, target, key)
 
     @staticmethod
     def _finish_page(output: str, page: Page, config: Any) -> bytes:
@@ -652,6 +682,13 @@ def _bulk(relative: str) -> bool:
     """A generated file of which there are thousands, which no page links in Markdown: the search index, and the
     photo variants and share cards in each story's folder."""
     return relative.startswith("search/") or (relative.startswith("guong/") and relative.endswith(_STORY_IMAGES))
+
+
+def _release(page: Page) -> None:
+    """Drop what a page read holds (its text and front matter, but its title), once a shell has its values."""
+    title = page.meta.get("title")
+    page.markdown, page.content = "", ""
+    page.meta = {"title": title} if title is not None else {}
 
 
 def _unmodified() -> bool:

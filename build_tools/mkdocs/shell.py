@@ -15,7 +15,7 @@ import functools
 import hashlib
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,13 +82,11 @@ class Shell:
             _update(digest, f"{number}:{form.__name__}")
         return digest.digest()
 
-    def key(self, values: Sequence[str]) -> str:
-        """What `fill(values)` depends on, hashed: a page whose key did not change since the last build renders to
-        the same bytes (plugin.RenderedCache reuses them without filling the shell again)."""
-        digest = hashlib.sha256(self.fingerprint)
-        digest.update(array("q", map(len, values)).tobytes())  # the lengths tell where each value ends
-        digest.update("".join(values).encode("utf-8", errors="surrogatepass"))
-        return digest.hexdigest()
+    def key(self, values: bytes) -> str:
+        """What `fill(values)` depends on, hashed from the values' digest (`values_digest`): a page whose key did
+        not change since the last build renders to the same bytes (plugin.RenderedCache reuses them without
+        reading, filling or comparing the page again)."""
+        return hashlib.sha256(self.fingerprint + values).hexdigest()
 
     def fill(self, values: Sequence[str]) -> str:
         out = [self.pieces[0]]
@@ -104,10 +102,28 @@ def _update(digest: Any, text: str) -> None:
     digest.update(data)
 
 
+def values_digest(values: Sequence[str]) -> bytes:
+    """The values a shell fills, hashed: what `Shell.key` needs of a page once its text is released."""
+    digest = hashlib.sha256(array("q", map(len, values)).tobytes())  # the lengths tell where each value ends
+    digest.update("".join(values).encode("utf-8", errors="surrogatepass"))
+    return digest.digest()
+
+
+def page_values(page: Page) -> tuple[list[str], object]:
+    """The values of a page a shell may fill (its content, addresses and front matter's leaves), and its shape."""
+    values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
+    return values, _leaves(page.meta, values)
+
+
 @dataclass
 class _Group:
+    """Pages of one shape, without their values: the first page's, which of them vary, and a digest of each
+    page's values (`values_digest`)."""
+
     pages: list[Page]
-    values: list[list[str]]
+    first: list[str]
+    varying: list[bool]
+    digests: list[bytes]
 
 
 Render = Callable[[Page], str]
@@ -130,37 +146,68 @@ def theme_renderer(config: Any, doc_files: Sequence[Any], nav: Any, env: Any) ->
     return render
 
 
-def render_with_shells(pages: Iterable[Page], render: Render) -> Iterator[tuple[Page, Shell, list[str]]]:
-    """Each page that a verified shell can render, with that shell and the page's values (`shell.fill(values)` is
-    its output), one at a time: ten thousand pages of output need not sit in memory, and the caller may reuse
-    output it kept (`Shell.key`). The pages not yielded are left to MkDocs."""
-    groups: dict[tuple[object, ...], _Group] = {}
-    for page in pages:
-        values = [page.content or "", page.canonical_url or "", page.abs_url or ""]
-        shape = _leaves(page.meta, values)
-        group = groups.setdefault(_shape_key(page, shape), _Group([], []))
+Restore = Callable[[Page], None]
+"""Gives a page whose text was released (`ShellPlan.add`) its text again, as MkDocs read it; `Release` drops it."""
+
+Release = Callable[[Page], None]
+
+
+class ShellPlan:
+    """The pages of one build grouped by shape as MkDocs reads them, each page's text released once added.
+
+    At 100,000 stories a process held every page of its share (text, front matter, values) until all were
+    rendered: 1.5 GiB of its 2.4. A group now keeps its first page's values, which of them vary and a digest per
+    page; a page is read again only when it must be filled (its kept rendering is stale) or checked."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[object, ...], _Group] = {}
+
+    def add(self, page: Page) -> None:
+        """Group a page MkDocs has just read (its content, addresses and front matter set)."""
+        values, shape = page_values(page)
+        key = _shape_key(page, shape)
+        group = self.groups.get(key)
+        if group is None:
+            self.groups[key] = _Group([page], values, [False] * len(values), [values_digest(values)])
+            return
         group.pages.append(page)
-        group.values.append(values)
-    for group in groups.values():
-        shell = _make_shell(group, render) if len(group.pages) >= MIN_GROUP else None
-        if shell is not None:
-            for page, values in zip(group.pages, group.values, strict=True):
-                yield page, shell, values
+        group.digests.append(values_digest(values))
+        varying = group.varying
+        for number, (first, value) in enumerate(zip(group.first, values, strict=True)):
+            if not varying[number] and first != value:
+                varying[number] = True
+
+    def render(self, render: Render, restore: Restore, release: Release) -> Iterator[tuple[Page, Shell | None, bytes]]:
+        """Each page with the verified shell that renders it (None: MkDocs must, and its text is restored) and the
+        digest of its values, one at a time: the caller links a kept rendering by `Shell.key`, or restores the page
+        and fills the shell with its `page_values`. Ten thousand pages of output need not sit in memory."""
+        groups, self.groups = self.groups, {}
+        for group in groups.values():
+            shell = _make_shell(group, render, restore, release) if len(group.pages) >= MIN_GROUP else None
+            for page, digest in zip(group.pages, group.digests, strict=True):
+                if shell is None:
+                    restore(page)
+                yield page, shell, digest
 
 
-def _make_shell(group: _Group, render: Render) -> Shell | None:
+def _make_shell(group: _Group, render: Render, restore: Restore, release: Release) -> Shell | None:
     """The group's shell, if the template treats its varying values in ways a shell can reproduce."""
-    varying = [len(set(column)) > 1 for column in zip(*group.values, strict=True)]
+    varying = group.varying
     first = group.pages[0]
-    stand_in = copy.copy(first)
-    numbers = iter(range(len(varying)))
-    markers = [_marker(next(numbers)) if vary else value for vary, value in zip(varying, group.values[0], strict=True)]
-    if varying[_CONTENT] and "<h1" in first.content:
-        markers[_CONTENT] = "<h1 " + markers[_CONTENT]  # Material adds a heading to content that has none
-    stand_in.content, stand_in.canonical_url, stand_in.abs_url = markers[:3]
-    # A value that does not vary stays the first page's own (a number stays a number, for the template to compare).
-    kept = (marker if vary else None for marker, vary in zip(markers[3:], varying[3:], strict=True))
-    stand_in.meta = _replace_leaves(first.meta, kept)
+    restore(first)
+    try:
+        stand_in = copy.copy(first)
+        numbers = iter(range(len(varying)))
+        markers = [_marker(next(numbers)) if vary else value for vary, value in zip(varying, group.first, strict=True)]
+        if varying[_CONTENT] and "<h1" in first.content:
+            markers[_CONTENT] = "<h1 " + markers[_CONTENT]  # Material adds a heading to content that has none
+        stand_in.content, stand_in.canonical_url, stand_in.abs_url = markers[:3]
+        # A value that does not vary stays the first page's own (a number stays a number, for the template to
+        # compare).
+        kept = (marker if vary else None for marker, vary in zip(markers[3:], varying[3:], strict=True))
+        stand_in.meta = _replace_leaves(first.meta, kept)
+    finally:
+        release(first)
     derive = getattr(stand_in, "derive_from_meta", None)
     if derive is not None:
         derive()  # what the page computes from its front matter (its table of contents) takes the markers too
@@ -172,8 +219,13 @@ def _make_shell(group: _Group, render: Render) -> Shell | None:
         return None
     middle = len(group.pages) // 2
     for number in sorted({0, middle, len(group.pages) - 1}):
-        if shell.fill(group.values[number]) != render(group.pages[number]):
-            return None
+        page = group.pages[number]
+        restore(page)
+        try:
+            if shell.fill(page_values(page)[0]) != render(page):
+                return None
+        finally:
+            release(page)
     return shell
 
 

@@ -85,9 +85,11 @@ INTERNALS: tuple[Internal, ...] = (
     ),
     Internal(
         "mkdocs.commands.build._populate_page",
-        "mkdocs/preview.py Preview._render",
-        "reads and converts one page as `build` does before `_build_page`",
-        "`exemplars serve` cannot show a changed story; tests/test_serve.py fails",
+        "mkdocs/preview.py Preview._render; mkdocs/plugin.py ExemplarsPlugin._restore",
+        "reads and converts one page as `build` does before `_build_page`: a changed story in `exemplars serve`, and "
+        "a page rendered through a shell, whose text was released after MkDocs read it, read again to be filled",
+        "`exemplars serve` cannot show a changed story and fast builds fail; tests/test_serve.py and "
+        "tests/test_site_files.py fail",
         ("page", "config", "files", "dirty"),
     ),
     Internal(

@@ -7,7 +7,8 @@ The corpus is only read: a scratch project is made in the second folder (its `mk
 theme, its `content/` copied, its `.generated/` hard-linked from the corpus's; made once, reused by later runs), and
 MkDocs renders it there into a staging folder, as `exemplars build` does after generating (`render_site`), in a
 process forked from this one. Prints that process's peak RSS and its largest child's (the forked renderers), in MiB,
-as `wait4` reports them (what `exemplars build --timings` and `/usr/bin/time -v` report), and the wall time.
+as `wait4` reports them (what `exemplars build --timings` and `/usr/bin/time -v` report), the wall time and the CPU
+time (the renderers' included).
 `--events`: also the resident and peak memory of each process at each step of the plugin (files, navigation,
 templates, after the pages rendered through shells, end), to see where the memory goes.
 Each run starts without kept rendered pages (`.cache/rendered` removed) unless `--warm`: every page is rendered.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 from collections.abc import Callable
@@ -87,11 +89,17 @@ def main() -> None:
     pages = sum(1 for _ in (folder / ".generated").rglob("*.md"))
     print(f"{pages:,} generated pages; MkDocs stage, {'plain' if arguments.plain else 'fast'} mode:", flush=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1750000000")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     own, children, wall = in_child(
         lambda: render_site(project, staging, arguments.workers, plain=arguments.plain, shells=not arguments.plain)
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     files = sum(len(names) for _, _, names in os.walk(staging))
-    print(f"peak RSS: {own:,.0f} MiB, its largest child {children:,.0f} MiB; {wall:.1f} s; {files:,} files written")
+    print(
+        f"peak RSS: {own:,.0f} MiB, its largest child {children:,.0f} MiB; {wall:.1f} s (CPU {cpu:.1f} s, renderers "
+        f"included); {files:,} files written"
+    )
     shutil.rmtree(staging, ignore_errors=True)
 
 

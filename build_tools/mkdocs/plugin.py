@@ -325,8 +325,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
     @event_priority(-100)  # after any other plugin's change to the content: shells fill what MkDocs would render
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
         """A page that shells will render is grouped now and its text released (`ShellPlan`): at 100,000 stories
-        the pages held until rendering were 1.5 GiB of a renderer's 2.4. It is read again only if it must be
-        rendered (`_restore`)."""
+        the pages held until rendering were 1.5 GiB of each renderer's 1.7 (benchmarks/mkdocs_memory.py). It is
+        read again only if it must be rendered (`_restore`)."""
         plan = self._plan
         if plan is None or self._restoring or page.meta.get("html") is not True or id(page) in self._in_nav:
             return html

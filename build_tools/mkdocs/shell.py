@@ -156,7 +156,7 @@ class ShellPlan:
     """The pages of one build grouped by shape as MkDocs reads them, each page's text released once added.
 
     At 100,000 stories a process held every page of its share (text, front matter, values) until all were
-    rendered: 1.5 GiB of its 2.4. A group now keeps its first page's values, which of them vary and a digest per
+    rendered: 1.5 GiB of its 1.7. A group now keeps its first page's values, which of them vary and a digest per
     page; a page is read again only when it must be filled (its kept rendering is stale) or checked."""
 
     def __init__(self) -> None:

@@ -14,7 +14,8 @@ keyed by syllable:
   fetches one small file per word. A list of `TIER_MIN_POSTINGS` or more keeps there its documents and its best
   weights; the rest of its weights are in `search/w/<n>.<hash>.bin`, which the shard names, fetched when needed.
   Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split by the exact written form,
-  so "người" and "nguoi" find the same words and an exact-diacritic match ranks first; folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
+  so "người" and "nguoi" find the same words and an exact-diacritic match ranks first; folded bigrams (`nguoi tot`)
+  rank phrases and names above scattered words;
 - `search/t/<xx>.<hash>.json`: the dictionary by first two letters, to complete the word being typed;
 - `search/f/<facet>/<value>.<hash>.bin`: the documents of one filter value (field, today's province, kind, year);
 - `search/i/<n>.<hash>.json`: the hashes of result groups `n·i` to `n·i + i − 1` (`i` in the manifest), whose

@@ -1,6 +1,7 @@
 """What a result's excerpt loses when it is cut from a few of the story's sentences (`excerpt_source`) instead of
-the first 6,000 characters of the story: for each of the 20 queries of `benchmarks/search.py`, every story whose
-summary shows none of the query's words (so the result shows an excerpt) and whose text holds some, the number of
+the first 6,000 characters of the story: for each of the 20 queries of `benchmarks/search.py`, every story that
+holds all the query's words (a result) but whose summary shows none of them (so the result shows an excerpt) and
+whose text holds some, the number of
 distinct query words in the best passage, found as `search.js` finds it (the window of 25 words holding the most
 distinct query words).
 
@@ -51,6 +52,8 @@ def main() -> None:
         for document in stories:
             if wanted.intersection(words(document.summary)[0]):
                 continue  # the summary is shown, highlighted
+            if not wanted <= set(words(" ".join([document.body, *(text for _, text in document.meta)]))[0]):
+                continue  # not a result: a result holds every word of the query
             before = shown(document.body[:OLD_CHARS], wanted)
             if not before:
                 continue

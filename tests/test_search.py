@@ -23,7 +23,7 @@ from PIL import Image
 
 from build_tools.build import build_site
 from build_tools.content.richtext import render_story
-from build_tools.site.search import FORMAT, fnv1a, plain_text, tokens
+from build_tools.site.search import EXCERPT_CHARS, FORMAT, fnv1a, plain_text, tokens
 
 from .conftest import REPO, SiteFixture
 
@@ -405,3 +405,31 @@ def test_plain_text_equals_an_html_parsers_text_on_the_real_stories() -> None:
     for path in sorted((REPO / "exemplars").rglob("index.md")):
         html = render_story(path.read_text(encoding="utf-8").split("---", 2)[2])
         assert plain_text(html) == _reference_text(html), path
+
+
+def test_a_long_story_gives_its_result_a_few_of_its_own_sentences_naming_what_readers_search_by(
+    tmp_path: Path,
+) -> None:
+    """A result carries a few hundred characters of its story for the excerpt, not the story: the sentences that
+    bring the most words its title and summary lack, first those of its place, fields and organisation, as written
+    in the story, "…" where sentences were left out."""
+    filler = [
+        f"Năm {2000 + n}, cô dạy thêm {n + 2} lớp buổi tối cho học trò nghèo ở xóm {n}, không lấy tiền của ai."
+        for n in range(30)
+    ]
+    late = "Trường Tiểu học Hải Hậu ghi nhận cô là giáo viên dạy giỏi cấp tỉnh ba năm liền."
+    site = SiteFixture(tmp_path / "repo")
+    site.profile(
+        "co-giao-hai-hau",
+        summary="Cô giáo dạy Toán hai mươi năm ở vùng ven.",
+        organization="Trường Tiểu học Hải Hậu",
+        body=" ".join([*filler[:25], late, *filler[25:]]),
+    )
+    index = BuiltIndex(build_site(site.project))
+    fragment = index.fragment(index.number_of("guong/co-giao-hai-hau/"))
+    story = " ".join([*filler[:25], late, *filler[25:]])
+    assert len(fragment["b"]) <= EXCERPT_CHARS < len(story)
+    assert late in fragment["b"]  # the organisation a reader may search by, named late in the story
+    assert all(part in story for part in fragment["b"].split(" … "))  # the story's own words, in its order
+    positions = [story.index(part) for part in fragment["b"].split(" … ")]
+    assert positions == sorted(positions)

@@ -893,6 +893,8 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
 _GAP = " … "
 """Between two kept sentences that are not neighbours in the story."""
+SOUGHT_WEIGHT = 4
+"""A word of the profile's place, fields, organisation or awards counts this many more times than another."""
 
 
 def excerpt_source(document: SearchDocument) -> str:
@@ -906,6 +908,9 @@ def excerpt_source(document: SearchDocument) -> str:
         return body
     sentences = [sentence for sentence in _SENTENCE_END.split(body) if sentence]
     known = set(words(f"{document.title} {document.summary}")[0])
+    # What readers search by besides the name: place, fields, organisation, awards, tags. A sentence naming them in
+    # the story shows why the story matched.
+    sought = set(words(" ".join(text for _, text in document.meta))[0]) - known
     vocabulary = [set(words(sentence)[0]) for sentence in sentences]
     kept: list[int] = []
     used = 0
@@ -914,9 +919,10 @@ def excerpt_source(document: SearchDocument) -> str:
         for number, sentence in enumerate(sentences):
             if number in kept or used + len(sentence) > EXCERPT_CHARS:
                 continue
-            new = len(vocabulary[number] - known)
-            if new and new / (len(sentence) + 20) > best_gain:
-                best, best_gain = number, new / (len(sentence) + 20)
+            new = vocabulary[number] - known
+            gain = (len(new) + SOUGHT_WEIGHT * len(new & sought)) / (len(sentence) + 20)
+            if new and gain > best_gain:
+                best, best_gain = number, gain
         if best < 0:
             break
         kept.append(best)

@@ -182,6 +182,7 @@ def _kind(url: str) -> str:
         ("/assets/exemplars/", "script+style"),
         ("/search/index.json", "manifest"),
         ("/search/s/", "shards"),
+        ("/search/w/", "lesser weights"),
         ("/search/t/", "completions"),
         ("/search/f/", "filters"),
         ("/search/h/", "shard tables"),

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from PIL import Image
 
 from build_tools.build import build_site
 from build_tools.content.richtext import render_story
-from build_tools.site.search import FORMAT, fnv1a, plain_text, tokens
+from build_tools.site.search import EXCERPT_CHARS, FORMAT, fnv1a, plain_text, tokens
 
 from .conftest import REPO, SiteFixture
 
@@ -43,12 +44,33 @@ def _string(data: bytes, pos: int) -> tuple[str, int]:
     return data[pos : pos + length].decode("utf-8"), pos + length
 
 
-def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]]:
-    """term → written form → {document: weight}, as search.js decodes it."""
+def _weights(data: bytes, pos: int, n: int, bits: int | None) -> tuple[list[int], int]:
+    """n weights: one byte each (bits None), or a palette then each weight's place in it in `bits` bits."""
+    if bits is None:
+        return list(data[pos : pos + n]), pos + n
+    size, pos = _varint(data, pos)
+    palette, pos = data[pos : pos + size], pos + size
+    places = int.from_bytes(data[pos : pos + (n * bits + 7) // 8], "little")
+    return [palette[places >> (i * bits) & ((1 << bits) - 1)] for i in range(n)], pos + (n * bits + 7) // 8
+
+
+def _tier_weights(data: bytes, pos: int, n: int) -> tuple[list[int], int]:
+    """Weights on their own (`_write_weights`): their layout, then the weights."""
+    head, pos = _varint(data, pos)
+    return _weights(data, pos, n, head - 1 if head else None)
+
+
+def read_shard(
+    data: bytes, version: str, rest: Callable[[str], bytes] | None = None
+) -> dict[str, dict[str, dict[int, int]]]:
+    """term → written form → {document: weight}, as search.js decodes it; `rest` gives the shard's second piece
+    (the weights its long lists leave out) by its hash, read once every list of the shard is."""
     start = 4 + len(version)
     assert data[:4] == FORMAT and data[4:start].decode() == version
+    rest_hash, pos = _string(data, start)
     terms: dict[str, dict[str, dict[int, int]]] = {}
-    count, pos = _varint(data, start)
+    tiered: list[int] = []  # how many weights each long list leaves to the second piece
+    count, pos = _varint(data, pos)
     for _ in range(count):
         term, pos = _string(data, pos)
         variants: dict[str, dict[int, int]] = {}
@@ -56,7 +78,7 @@ def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]
         for _ in range(number):
             form, pos = _string(data, pos)
             head, pos = _varint(data, pos)
-            n, layout = head >> 4, head & 15
+            n, layout = head >> 5, head & 31
             docs, doc = [], 0
             if layout & 8:  # a bitmap after the first document
                 first, pos = _varint(data, pos)
@@ -68,18 +90,42 @@ def read_shard(data: bytes, version: str) -> dict[str, dict[str, dict[int, int]]
                 gap, pos = _varint(data, pos)
                 doc += gap
                 docs.append(doc)
-            if layout & 7:  # a palette, then each weight's place in it in `bits` bits
-                bits = (layout & 7) - 1
-                size, pos = _varint(data, pos)
-                palette, pos = data[pos : pos + size], pos + size
-                places = int.from_bytes(data[pos : pos + (n * bits + 7) // 8], "little")
-                weights = [palette[places >> (i * bits) & ((1 << bits) - 1)] for i in range(n)]
-                pos += (n * bits + 7) // 8
+            weights: list[int | None]
+            if layout & 16:  # the best tier: its places in the list, the bound of the others, its weights
+                top, pos = _varint(data, pos)
+                places, place = [], 0
+                for _ in range(top):
+                    gap, pos = _varint(data, pos)
+                    place += gap
+                    places.append(place)
+                bound, pos = _varint(data, pos)
+                best, pos = _tier_weights(data, pos, top)
+                weights = [None] * n
+                for place, weight in zip(places, best, strict=True):
+                    weights[place] = weight
+                assert all(w is None or w > bound for w in weights)
+                tiered.append(n - top)
             else:
-                weights, pos = list(data[pos : pos + n]), pos + n
+                weights, pos = _weights(data, pos, n, (layout & 7) - 1 if layout & 7 else None)  # type: ignore[assignment]
             assert len(docs) == n
-            variants[form or term] = dict(zip(docs, weights, strict=True))
+            variants[form or term] = dict(zip(docs, weights, strict=True))  # type: ignore[arg-type]
         terms[term] = variants
+    assert bool(rest_hash) == bool(tiered)
+    if tiered:
+        assert rest is not None, "a shard with long lists needs its second piece"
+        second = rest(rest_hash)
+        assert second[:4] == FORMAT and second[4 : 4 + len(rest_hash)].decode() == rest_hash
+        pos = 4 + len(rest_hash)
+        filled: list[list[int]] = []
+        for left in tiered:
+            others, pos = _tier_weights(second, pos, left)
+            filled.append(others)
+        assert pos == len(second)
+        for variants in terms.values():
+            for form, postings in variants.items():
+                if any(w is None for w in postings.values()):
+                    others = iter(filled.pop(0))
+                    variants[form] = {d: next(others) if w is None else w for d, w in postings.items()}
     return terms
 
 
@@ -104,7 +150,9 @@ class BuiltIndex:
         number = fnv1a(term) % self.manifest["k"]
         version = self.tabled("h", "s", self.manifest["j"], number)
         shard = (self.root / "s" / f"{number}.{version}.bin").read_bytes()
-        return read_shard(shard, version).get(term, {})
+        return read_shard(shard, version, lambda rest: (self.root / "w" / f"{number}.{rest}.bin").read_bytes()).get(
+            term, {}
+        )
 
     def documents_with(self, term: str) -> set[int]:
         return {doc for docs in self.term(term).values() for doc in docs}
@@ -357,3 +405,31 @@ def test_plain_text_equals_an_html_parsers_text_on_the_real_stories() -> None:
     for path in sorted((REPO / "exemplars").rglob("index.md")):
         html = render_story(path.read_text(encoding="utf-8").split("---", 2)[2])
         assert plain_text(html) == _reference_text(html), path
+
+
+def test_a_long_story_gives_its_result_a_few_of_its_own_sentences_naming_what_readers_search_by(
+    tmp_path: Path,
+) -> None:
+    """A result carries a few hundred characters of its story for the excerpt, not the story: the sentences that
+    bring the most words its title and summary lack, first those of its place, fields and organisation, as written
+    in the story, "…" where sentences were left out."""
+    filler = [
+        f"Năm {2000 + n}, cô dạy thêm {n + 2} lớp buổi tối cho học trò nghèo ở xóm {n}, không lấy tiền của ai."
+        for n in range(30)
+    ]
+    late = "Trường Tiểu học Hải Hậu ghi nhận cô là giáo viên dạy giỏi cấp tỉnh ba năm liền."
+    site = SiteFixture(tmp_path / "repo")
+    site.profile(
+        "co-giao-hai-hau",
+        summary="Cô giáo dạy Toán hai mươi năm ở vùng ven.",
+        organization="Trường Tiểu học Hải Hậu",
+        body=" ".join([*filler[:25], late, *filler[25:]]),
+    )
+    index = BuiltIndex(build_site(site.project))
+    fragment = index.fragment(index.number_of("guong/co-giao-hai-hau/"))
+    story = " ".join([*filler[:25], late, *filler[25:]])
+    assert len(fragment["b"]) <= EXCERPT_CHARS < len(story)
+    assert late in fragment["b"]  # the organisation a reader may search by, named late in the story
+    assert all(part in story for part in fragment["b"].split(" … "))  # the story's own words, in its order
+    positions = [story.index(part) for part in fragment["b"].split(" … ")]
+    assert positions == sorted(positions)

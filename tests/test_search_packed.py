@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -37,35 +38,55 @@ def _common_word_site(root: object) -> SiteFixture:
     return site
 
 
-def _results_in_a_browser(site_dir: object, queries: tuple[str, ...]) -> list[tuple[str, list[str]]]:
-    """(count line, titles of the first results) per query, from a fresh phone browser on the served site."""
+def _results_in_a_browser(
+    site_dir: object, queries: tuple[str, ...], more: bool = False
+) -> tuple[list[tuple[str, list[str]]], list[int]]:
+    """(count line, titles of the results) per query, from a fresh phone browser on the served site, with every
+    page of results when `more` (the reader taps "more" until the list ends); and per query how many second pieces
+    of shards (`search/w/`, the weights long lists leave out) its first page fetched."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    answers = []
+    answers, second_pieces = [], []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/guong/nguoi-hien-mau-0/")
-            for query in queries:
+            for query in queries:  # a fresh browser each: nothing fetched for one query helps the next
+                context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+                page = context.new_page()
+                errors: list[str] = []
+                fetched: list[str] = []
+                page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+                page.on("request", lambda request, fetched=fetched: fetched.append(request.url))
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/guong/nguoi-hien-mau-0/")
                 titles = search(page, query)
+                second_pieces.append(sum("/search/w/" in url for url in fetched))
+                while more and page.is_visible(".ex-search__more"):
+                    page.click(".ex-search__more")
+                    page.wait_for_function(f"() => document.querySelectorAll('.ex-result').length > {len(titles)}")
+                    titles = page.locator(".ex-result__title").all_inner_texts()
                 answers.append((page.inner_text(".md-search-result__meta"), titles))
-            assert errors == []
+                assert errors == []
+                context.close()
             browser.close()
     finally:
         server.shutdown()
         thread.join()
-    return answers
+    return answers, second_pieces
+
+
+@pytest.fixture(scope="module")
+def packed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as every build makes it: its lists are packed, none long enough for tiers."""
+    _require_browser()
+    return build_site(_common_word_site(tmp_path_factory.mktemp("packed") / "repo").project)
 
 
 def test_common_words_packed_into_bits_find_and_rank_as_one_byte_a_weight(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, packed_site: Path
 ) -> None:
     """A word in most stories has its documents stored as a bitmap and its weights as places in a palette: a
     reader sees the same count and the same results in the same order as from the plain layout."""
@@ -73,13 +94,38 @@ def test_common_words_packed_into_bits_find_and_rank_as_one_byte_a_weight(
     from build_tools.site import search as index
 
     queries = ("hien mau", "Hiến máu tình nguyện", "giọt máu", "sẻ chia")
-    packed_site = build_site(_common_word_site(tmp_path_factory.mktemp("packed") / "repo").project)
+    assert not list(packed_site.glob("search/w/*.bin"))
     shard_bytes = sum(p.stat().st_size for p in packed_site.glob("search/s/*.bin"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index, "LAYOUT_MIN_POSTINGS", 1 << 30)  # every list in the plain layout
         plain_site = build_site(_common_word_site(tmp_path_factory.mktemp("plain") / "repo").project)
     assert sum(p.stat().st_size for p in plain_site.glob("search/s/*.bin")) > shard_bytes
-    packed, plain = _results_in_a_browser(packed_site, queries), _results_in_a_browser(plain_site, queries)
+    packed, plain = _results_in_a_browser(packed_site, queries)[0], _results_in_a_browser(plain_site, queries)[0]
     assert packed == plain
     count, titles = packed[0]
     assert int(count.split()[0]) >= 30 and len(titles) == 10  # the thirty stories, and any page on the subject
+
+
+def test_long_lists_fetch_their_lesser_weights_only_when_the_first_page_needs_them(
+    tmp_path_factory: pytest.TempPathFactory, packed_site: Path
+) -> None:
+    """A word in tens of thousands of stories keeps in its shard the weights of its best postings only; the others
+    come from a second piece, fetched when the first ten results cannot be told without them or when the reader asks
+    for more. Either way the reader sees the same count and the same results, in the same order, page after page,
+    as from whole lists."""
+    _require_browser()
+    from build_tools.site import search as index
+
+    queries = ("máu", "hien mau", "Hiến máu tình nguyện", "giọt máu", "sẻ chia")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "TIER_MIN_POSTINGS", 16)  # thirty stories stand for tens of thousands
+        patch.setattr(index, "TIER_SHARE", 2)
+        tiered_site = build_site(_common_word_site(tmp_path_factory.mktemp("tiered") / "repo").project)
+    assert list(tiered_site.glob("search/w/*.bin"))
+    tiered, second_pieces = _results_in_a_browser(tiered_site, queries, more=True)
+    whole, none = _results_in_a_browser(packed_site, queries, more=True)
+    assert tiered == whole and not any(none)
+    count, titles = tiered[0]
+    assert int(count.split()[0]) == len(titles) > 10  # every page of "máu", tapped through to its end
+    # One word: its ten best postings are all in the best tier, and nothing outside it can reach them.
+    assert second_pieces[0] == 0

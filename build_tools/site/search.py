@@ -11,16 +11,18 @@ keyed by syllable:
 - `search/h/<n>.<hash>.json`: the hashes of shards `n·j` to `n·j + j − 1` (`j` in the manifest), whose own hashes
   the manifest lists;
 - `search/s/<n>.<hash>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query
-  fetches one small file per word. Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split
-  by the exact written form, so "người" and "nguoi" find the same words and an exact-diacritic match ranks first;
-  folded bigrams (`nguoi tot`) rank phrases and names above scattered words;
+  fetches one small file per word. A list of `TIER_MIN_POSTINGS` or more keeps there its documents and its best
+  weights; the rest of its weights are in `search/w/<n>.<hash>.bin`, which the shard names, fetched when needed.
+  Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split by the exact written form,
+  so "người" and "nguoi" find the same words and an exact-diacritic match ranks first; folded bigrams (`nguoi tot`)
+  rank phrases and names above scattered words;
 - `search/t/<xx>.<hash>.json`: the dictionary by first two letters, to complete the word being typed;
 - `search/f/<facet>/<value>.<hash>.bin`: the documents of one filter value (field, today's province, kind, year);
 - `search/i/<n>.<hash>.json`: the hashes of result groups `n·i` to `n·i + i − 1` (`i` in the manifest), whose
   own hashes the manifest lists;
-- `search/d/<n>.<hash>.json`: what a result shows (name, kind, fields, place, summary, story text for the excerpt,
-  photo, `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row: document `id` is item `id % g` of file
-  `id // g` (`g` in the manifest).
+- `search/d/<n>.<hash>.json`: what a result shows (name, kind, fields, place, summary, a few of the story's sentences
+  for the excerpt (`excerpt_source`), photo, `m` for a sample profile), for `DOCUMENTS_PER_FILE` documents in a row:
+  document `id` is item `id % g` of file `id // g` (`g` in the manifest).
 
 The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds exactly as `tokens()` here does.
 """
@@ -52,7 +54,7 @@ from ..content.text import fold, nfc
 from ..engine.parallel import fork_map, shared
 from .pages import date_vi
 
-FORMAT = b"EXS3"
+FORMAT = b"EXS4"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
 
 SHARDS_PER_ROOT = 20
@@ -70,8 +72,11 @@ DICTIONARY_LIMIT = 40
 DOCUMENTS_PER_FILE = 4
 """Results per file in search/d/: one file per document was a quarter of a site's files (10,000 of 42,000 at 10,000
 profiles); four in a file cost a first search about 3 × 3 KB more per result shown (benchmarks/README.md)."""
-EXCERPT_CHARS = 6_000
-"""Story text kept for excerpts; the whole story is still indexed."""
+EXCERPT_CHARS = 600
+"""Story text a result carries for its excerpt (shown when the summary holds none of the query words): the story's
+sentences that bring the most words its title and summary lack, in story order, up to this many characters
+(`excerpt_source`). The whole story is still indexed. 6,000 characters of the story itself were most of the index's
+bytes and 100 kB of every first search (benchmarks/README.md, "Sixth session: search")."""
 
 META_SATURATION = 4.0
 BODY_SATURATION = 1.2
@@ -445,9 +450,10 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
 
 @dataclass(frozen=True)
 class _Terms:
-    """Every term of the index, encoded (`_encode_term`), with how many documents hold each single word."""
+    """Every term of the index, encoded (`_encode_term`: its bytes in its shard, and in the shard's second piece),
+    with how many documents hold each single word."""
 
-    encoded: dict[str, bytes]
+    encoded: dict[str, tuple[bytes, bytes]]
     frequencies: dict[str, int]
     fragments: list[bytes]
     """What each result shows (`_fragment`), as JSON, in document order: encoded where the documents are read."""
@@ -494,7 +500,7 @@ def _encode_terms(documents: Sequence[SearchDocument], workers: int = 1) -> _Ter
         # The bigrams alone take longer than the unigrams: each worker takes parts of both kinds.
         tasks = [(kind, part) for part in range(pieces) for kind in (0, 1)]
         kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors), workers=count)
-    encoded: dict[str, bytes] = {}
+    encoded: dict[str, tuple[bytes, bytes]] = {}
     frequencies: dict[str, int] = {}
     for terms in kinds:
         encoded.update(terms.encoded)
@@ -561,11 +567,11 @@ def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unig
         variants.sort(key=lambda variant: (-variant[1].count(variant[2]), variant[0]))
         if unigrams:
             frequencies[term] = _frequency(variants)
-    result: dict[str, bytes] = {}
+    result: dict[str, tuple[bytes, bytes]] = {}
     for term, variants in terms.items():
-        out = bytearray()
-        _encode_term(term, variants, out)
-        result[term] = bytes(out)
+        out, rest = bytearray(), bytearray()
+        _encode_term(term, variants, out, rest)
+        result[term] = (bytes(out), bytes(rest))
     return _Terms(result, frequencies, [])
 
 
@@ -718,22 +724,30 @@ class _Encoded:
     def documents(self, term: int) -> np.ndarray:
         return self.postings.docs[self.postings.starts[term] : self.postings.starts[term + 1]]
 
-    def write(self, term: int, out: bytearray) -> None:
-        """count and layout, documents, weights (`_encode_term`): the smallest of the layouts, each exact."""
+    def write(self, term: int, out: bytearray, rest: bytearray) -> None:
+        """count and layout, documents, weights (`_encode_term`): the smallest of the layouts, each exact. A list of
+        `TIER_MIN_POSTINGS` or more writes the weights of its best tier only (`_write_tiers`), the others into
+        `rest`, the shard's second piece."""
         start, end = int(self.postings.starts[term]), int(self.postings.starts[term + 1])
         count = end - start
         gaps = self.gaps[self.offsets[start] : self.offsets[end]]
         if count < LAYOUT_MIN_POSTINGS:
-            _varint(count << 4, out)
+            _varint(count << 5, out)
             out += gaps
             out += self.weights[start:end]
             return
         docs = self.postings.docs[start:end]
         bitmap = _bitmap(docs)
-        palette, codes, bits = _palette(self.postings.weights[start:end])
         as_bitmap = len(bitmap) < len(gaps)
+        weights = self.postings.weights[start:end]
+        if count >= TIER_MIN_POSTINGS:
+            _varint(count << 5 | 1 << 4 | as_bitmap << 3, out)
+            out += bitmap if as_bitmap else gaps
+            _write_tiers(weights, out, rest)
+            return
+        palette, codes, bits = _palette(weights)
         packed = palette is not None and len(palette) + len(codes) < count
-        _varint(count << 4 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
+        _varint(count << 5 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
         out += bitmap if as_bitmap else gaps
         if packed and palette is not None:
             out += palette
@@ -742,8 +756,46 @@ class _Encoded:
             out += self.weights[start:end]
 
 
+def _write_weights(weights: np.ndarray, out: bytearray) -> None:
+    """Weights on their own: 0 then one byte each, or 1 + bits then a palette and places (`_palette`)."""
+    palette, codes, bits = _palette(weights)
+    if palette is not None and len(palette) + len(codes) < len(weights):
+        _varint(bits + 1, out)
+        out += palette
+        out += codes
+    else:
+        _varint(0, out)
+        out += weights.astype(np.uint8).tobytes()
+
+
+def _write_tiers(weights: np.ndarray, out: bytearray, rest: bytearray) -> None:
+    """The best tier into the shard: how many, their places in the list (gaps), the highest weight left out (what
+    any other posting may weigh at most, which lets a client rank without it), their weights; the other weights,
+    in list order, into `rest`.
+
+    The tier is cut at a weight, so that every posting left out weighs less than every one kept."""
+    values, counts = np.unique(weights, return_counts=True)
+    above = np.cumsum(counts[::-1])[::-1]  # postings weighing each value or more
+    fits = np.flatnonzero(above <= len(weights) // TIER_SHARE)
+    cut = int(values[fits[0]]) if len(fits) else 256
+    best = weights >= cut
+    places = np.flatnonzero(best)
+    _varint(len(places), out)
+    _deltas(places.tolist(), out)
+    _varint(int(weights[~best].max(initial=0)), out)
+    _write_weights(weights[best], out)
+    _write_weights(weights[~best], rest)
+
+
 LAYOUT_MIN_POSTINGS = 16
 """Posting lists shorter than this keep the plain layout (gaps and one byte a weight): packing them saves nothing."""
+TIER_MIN_POSTINGS = 4_096
+"""A posting list this long keeps in its shard every document but the weights of its best tier only (`TIER_SHARE`):
+the rest of its weights are in the shard's second piece, `search/w/`, fetched only when the first ten results
+cannot be told without them, or when the reader asks for more. At 100,000 profiles a common folded word (`nguyen`) is
+in tens of thousands of stories, and its weights were most of a first search (benchmarks/README.md)."""
+TIER_SHARE = 8
+"""The best tier: the postings of the highest weights, at most one in this many of the list."""
 
 
 def _bitmap(docs: np.ndarray) -> bytes:
@@ -781,17 +833,18 @@ _Variant = tuple[str, _Encoded, int]
 """(written form, its postings, its number among them); a bigram's written form is ""."""
 
 
-def _encode_term(term: str, variants: list[_Variant], out: bytearray) -> None:
+def _encode_term(term: str, variants: list[_Variant], out: bytearray, rest: bytearray) -> None:
     """term, then per written form: form ("" when it is the term itself), its postings (`_Encoded.write`).
 
-    A form's postings start with one number, count × 16 + layout: layout bit 3 says whether the documents are
-    gaps (varints) or a bitmap (`_bitmap`); bits 0–2 are 0 for one byte a weight, or 1 + the bits of each weight's
-    place in a palette (`_palette`)."""
+    A form's postings start with one number, count × 32 + layout: layout bit 3 says whether the documents are
+    gaps (varints) or a bitmap (`_bitmap`); bit 4 that only the best tier's weights follow (`_write_tiers`), the
+    others being in `rest`; else bits 0–2 are 0 for one byte a weight, or 1 + the bits of each weight's place in a
+    palette (`_palette`)."""
     _string(term, out)
     _varint(len(variants), out)
     for written, postings, number in variants:
         _string("" if written == term else written, out)
-        postings.write(number, out)
+        postings.write(number, out, rest)
 
 
 def _shard_count(documents: int) -> int:
@@ -830,11 +883,58 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
         "r": document.former_place,
         "d": document.date,
         "i": document.thumbnail,
-        "b": document.body[:EXCERPT_CHARS],
+        "b": excerpt_source(document),
         "m": 1 if document.sample else 0,
     }
     fragment.update({key: value for key, value in optional.items() if value})
     return fragment
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
+_GAP = " … "
+"""Between two kept sentences that are not neighbours in the story."""
+SOUGHT_WEIGHT = 4
+"""A word of the profile's place, fields, organisation or awards counts this many more times than another."""
+
+
+def excerpt_source(document: SearchDocument) -> str:
+    """The text an excerpt is cut from: the whole story when short, else its sentences that bring the most words
+    not yet kept (nor in the title or summary, which the result shows anyway) per character, in story order, up to
+    `EXCERPT_CHARS`. A query's words are in the document, so they are likely in one of these sentences, and the
+    client cuts the passage around them as before; a reader sees the story's own sentences, "…" where some were
+    left out."""
+    body = document.body
+    if len(body) <= EXCERPT_CHARS:
+        return body
+    sentences = [sentence for sentence in _SENTENCE_END.split(body) if sentence]
+    known = set(words(f"{document.title} {document.summary}")[0])
+    # What readers search by besides the name: place, fields, organisation, awards, tags. A sentence naming them in
+    # the story shows why the story matched.
+    sought = set(words(" ".join(text for _, text in document.meta))[0]) - known
+    vocabulary = [set(words(sentence)[0]) for sentence in sentences]
+    kept: list[int] = []
+    used = 0
+    while True:
+        best, best_gain = -1, 0.0
+        for number, sentence in enumerate(sentences):
+            if number in kept or used + len(sentence) > EXCERPT_CHARS:
+                continue
+            new = vocabulary[number] - known
+            gain = (len(new) + SOUGHT_WEIGHT * len(new & sought)) / (len(sentence) + 20)
+            if new and gain > best_gain:
+                best, best_gain = number, gain
+        if best < 0:
+            break
+        kept.append(best)
+        used += len(sentences[best]) + len(_GAP)
+        known |= vocabulary[best]
+    if not kept:  # one sentence longer than the budget: its start, cut at a word
+        return body[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+    kept.sort()
+    out = sentences[kept[0]]
+    for before, number in pairwise(kept):
+        out += (" " if number == before + 1 else _GAP) + sentences[number]
+    return out
 
 
 def _facet_values(documents: Sequence[SearchDocument]) -> dict[str, dict[str, list[int]]]:
@@ -915,11 +1015,16 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
 
     shard_hashes = []
     for shard in range(shards):
-        out = bytearray()
-        _varint(len(shard_bodies[shard]), out)
+        body, rest = bytearray(), bytearray()
+        _varint(len(shard_bodies[shard]), body)
         for term in shard_bodies[shard]:
-            out += encoded.pop(term)
-        shard_hashes.append(binary(f"s/{shard}", bytes(out)))
+            kept, left = encoded.pop(term)
+            body += kept
+            rest += left
+        # The shard names its second piece (the weights its long lists leave out), "" when it has none.
+        out = bytearray()
+        _string(binary(f"w/{shard}", bytes(rest)) if rest else "", out)
+        shard_hashes.append(binary(f"s/{shard}", bytes(out + body)))
 
     def tables(folder: str, hashes: Sequence[str], size: int) -> list[str]:
         """Hashes of pieces `size` to a table that is itself a piece; the manifest lists only the tables' hashes."""

@@ -16,7 +16,7 @@
   const root = document.querySelector("[data-ex-search]");
   if (!root) return;
 
-  const FORMAT = "EXS3";
+  const FORMAT = "EXS4";
   const PAGE = 10;
   const MAX_CHIPS = 3;
   const EAGER_THUMBNAILS = 4; // results that fit on a phone's screen
@@ -137,12 +137,25 @@
     string() { const n = this.varint(); const s = decoder.decode(this.bytes.subarray(this.pos, this.pos + n)); this.pos += n; return s; }
     docs(n) { const docs = new Uint32Array(n); let doc = 0; for (let i = 0; i < n; i++) docs[i] = doc += this.varint(); return docs; }
     weights(n) { const w = this.bytes.subarray(this.pos, this.pos + n); this.pos += n; return w; }
-    /** One written form's postings: count × 16 + layout, documents (gaps or a bitmap), weights (bytes or a palette). */
+    /** Weights on their own: 0 then a byte each, or 1 + bits then a palette and places. */
+    tierWeights(n) { const head = this.varint(); return head ? this.palette(n, head - 1) : this.weights(n).slice(); }
+    /**
+     * One written form's postings: count × 32 + layout, documents (gaps or a bitmap), weights (bytes or a palette).
+     * A long list (layout bit 4) carries only its best tier's weights, at their places in the list; the others are
+     * 0 here, each at most `bound`, until the shard's second piece fills them in (`fillRest`).
+     */
     postings() {
       const head = this.varint();
-      const n = Math.floor(head / 16), layout = head % 16;
+      const n = Math.floor(head / 32), layout = head % 32;
       const docs = layout & 8 ? this.bitmap(n) : this.docs(n);
-      return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n) };
+      if (!(layout & 16)) return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n), bound: 0 };
+      const top = this.varint();
+      const places = this.docs(top);
+      const bound = this.varint();
+      const best = this.tierWeights(top);
+      const weights = new Uint8Array(n);
+      for (let i = 0; i < top; i++) weights[places[i]] = best[i];
+      return { docs, weights, bound, rest: n - top };
     }
     bitmap(n) {
       const docs = new Uint32Array(n);
@@ -185,12 +198,17 @@
       shards.set(number, hash.then((version) => binary(`s/${number}.bin`, version)).then(async (reader) => {
         await pause(); // shards arrive together; decode each in a task of its own
         const terms = new Map();
+        terms.number = number;
+        terms.rest = reader.string(); // the hash of the weights its long lists leave out, "" if none
+        terms.tiered = []; // those lists, in the order of that piece
         for (let count = reader.varint(); count > 0; count--) {
           const term = reader.string();
           const variants = [];
           for (let v = reader.varint(); v > 0; v--) {
             const form = reader.string() || term;
-            variants.push({ form, ...reader.postings() });
+            const variant = { form, ...reader.postings() };
+            if (variant.rest) terms.tiered.push(variant);
+            variants.push(variant);
           }
           terms.set(term, variants);
         }
@@ -202,6 +220,25 @@
   };
 
   const lookup = async (term, index) => (await shard(fnv1a(term) % index.k, index)).get(term) || [];
+
+  /** The weights a shard's long lists left out, from its second piece (`w/<n>.bin`), put in their places. */
+  const fillRest = async (number, index) => {
+    const terms = await shard(number, index);
+    if (!terms.rest || !terms.tiered.some((v) => v.rest)) return;
+    if (!terms.filling) {
+      terms.filling = binary(`w/${number}.bin`, terms.rest).then((reader) => {
+        for (const variant of terms.tiered) {
+          const others = reader.tierWeights(variant.rest);
+          const weights = variant.weights;
+          for (let i = 0, k = 0; k < others.length; i++) if (!weights[i]) weights[i] = others[k++];
+          variant.rest = 0;
+          variant.bound = 0;
+        }
+      });
+      terms.filling.catch(() => { terms.filling = null; });
+    }
+    return terms.filling;
+  };
 
   const filterDocs = (facet, value, index) => {
     const path = `f/${facet}/${value}.bin`;
@@ -250,24 +287,32 @@
 
   const idf = (df, n) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
-  /** Per query word: document → best weight (0–1) among its spellings and completions. */
-  const matchTerm = async (term, index) => {
-    const scores = new Map();
-    const add = (variants, factor) => {
-      for (const { form, docs, weights } of variants) {
+  /**
+   * Per query word: document → best weight (0–1) among its spellings and completions (`low`), and what it may be at
+   * most (`high`), which differs only where a long list's weight is not fetched yet (0 until then, at most its
+   * list's `bound`).
+   */
+  const matchTerm = async (term, lists) => {
+    const low = new Map();
+    const bounded = lists.some(([variants]) => variants.some((v) => v.rest));
+    const high = bounded ? new Map() : low;
+    for (const [variants, factor] of lists) {
+      for (const { form, docs, weights, bound, rest } of variants) {
         const f = factor * (term.accented && form !== term.written && factor === 1 ? OTHER_FORM : 1);
         for (let i = 0; i < docs.length; i++) {
           const s = (weights[i] / 255) * f;
-          if (!(scores.get(docs[i]) >= s)) scores.set(docs[i], s);
+          if (!(low.get(docs[i]) >= s)) low.set(docs[i], s);
+        }
+        if (!bounded) continue;
+        const most = (bound / 255) * f;
+        for (let i = 0; i < docs.length; i++) {
+          const s = rest && !weights[i] ? most : (weights[i] / 255) * f;
+          if (!(high.get(docs[i]) >= s)) high.set(docs[i], s);
         }
       }
-    };
-    add(await lookup(term.folded, index), 1);
-    for (const variants of await Promise.all(term.completions.map((c) => lookup(c, index)))) {
       await pause();
-      add(variants, COMPLETION);
     }
-    return scores;
+    return { low, high };
   };
 
   const selectedFilters = () =>
@@ -278,58 +323,102 @@
     filtersBox.querySelector("summary").textContent = count ? `Bộ lọc (${count} đang chọn)` : "Bộ lọc: lĩnh vực, tỉnh, loại, năm";
   };
 
+  /**
+   * Every matching document, ranked. A long list's weights outside its best tier are fetched only when the first
+   * page cannot be told without them: each hit has its score as far as known (`score`) and the most it may reach
+   * (`high`); when the first `PAGE` hits are known exactly and no other may reach the last of them, they are the
+   * same, in the same order, as with every weight, and the rest waits until the reader asks for more (`complete`).
+   */
+  const rank = async (parsed, lists, pairs, allowed, index, exact) => {
+    const { terms } = parsed;
+    const matches = [];
+    for (let i = 0; i < terms.length; i++) matches.push(await matchTerm(terms[i], lists[i]));
+    const required = terms.filter((t) => !t.optional).length;
+    const weights = matches.map((m) => idf(m.low.size, index.n));
+    const scored = new Map();
+    matches.forEach(({ low, high }, i) => {
+      for (const [doc, s] of low) {
+        if (!allowed(doc)) continue;
+        const hit = scored.get(doc) || { doc, score: 0, high: 0, found: 0 };
+        hit.score += weights[i] * s;
+        hit.high += weights[i] * (low === high ? s : high.get(doc));
+        if (!terms[i].optional) hit.found += 1;
+        scored.set(doc, hit);
+      }
+    });
+    await pause();
+    for (const variants of pairs) {
+      for (const { docs, weights: w, bound, rest } of variants) {
+        const weight = PHRASE * idf(docs.length, index.n);
+        for (let i = 0; i < docs.length; i++) {
+          const hit = scored.get(docs[i]);
+          if (!hit) continue;
+          if (rest && !w[i]) {
+            hit.high += (weight * bound) / 255;
+          } else {
+            const s = (weight * w[i]) / 255;
+            hit.score += s;
+            hit.high += s;
+          }
+        }
+      }
+    }
+    await pause();
+    let hits = [...scored.values()];
+    let approximate = false;
+    const full = hits.filter((h) => h.found === required);
+    if (full.length || !hits.length) {
+      hits = full;
+    } else {
+      approximate = true; // no document has every word: show those that have the most
+      const best = Math.max(...hits.map((h) => h.found));
+      hits = hits.filter((h) => h.found === best);
+    }
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    if (exact || hits.every((h) => h.high === h.score)) return { hits, approximate, partial: false };
+    // The first page stands if its hits are exact and no other hit could reach the last of them.
+    const page = hits.slice(0, PAGE);
+    const last = page[page.length - 1];
+    const stands =
+      page.every((h) => h.high === h.score) &&
+      hits.slice(PAGE).every((h) => h.high < last.score || (h.high === last.score && h.doc > last.doc));
+    return stands ? { hits, approximate, partial: true } : null;
+  };
+
   const search = async (query, filters, index) => {
     const parsed = parse(query);
     await complete(parsed, index);
     const { terms } = parsed;
-    const [matches, pairs, filterSets] = await Promise.all([
-      Promise.all(terms.map((t) => matchTerm(t, index))),
+    const [lists, pairs, filterSets] = await Promise.all([
+      Promise.all(
+        terms.map(async (t) => [
+          [await lookup(t.folded, index), 1],
+          ...(await Promise.all(t.completions.map((c) => lookup(c, index)))).map((variants) => [variants, COMPLETION]),
+        ]),
+      ),
       Promise.all(parsed.pairs.map((pair) => lookup(pair, index))),
       Promise.all(filters.map(([facet, value]) => filterDocs(facet, value, index))),
     ]);
     const allowed = (doc) => filterSets.every((set) => set.has(doc));
     await pause();
-    let hits = [];
-    let approximate = false;
-    if (terms.length) {
-      const required = terms.map((t, i) => (t.optional ? null : matches[i])).filter(Boolean);
-      const weights = matches.map((m) => idf(m.size, index.n));
-      const scored = new Map();
-      matches.forEach((m, i) => {
-        for (const [doc, s] of m) {
-          if (!allowed(doc)) continue;
-          const hit = scored.get(doc) || { doc, score: 0, found: 0 };
-          hit.score += weights[i] * s;
-          if (!terms[i].optional) hit.found += 1;
-          scored.set(doc, hit);
-        }
-      });
-      await pause();
-      for (const variants of pairs) {
-        for (const { docs, weights: w } of variants) {
-          const weight = PHRASE * idf(docs.length, index.n);
-          for (let i = 0; i < docs.length; i++) {
-            const hit = scored.get(docs[i]);
-            if (hit) hit.score += (weight * w[i]) / 255;
-          }
-        }
+    if (!terms.length) {
+      let hits = [];
+      if (filterSets.length) {
+        const smallest = filterSets.reduce((a, b) => (a.size <= b.size ? a : b));
+        hits = [...smallest].filter(allowed).sort((a, b) => a - b).map((doc) => ({ doc, score: 0 }));
       }
-      await pause();
-      hits = [...scored.values()];
-      const full = hits.filter((h) => h.found === required.length);
-      if (full.length || !hits.length) {
-        hits = full;
-      } else {
-        approximate = true; // no document has every word: show those that have the most
-        const best = Math.max(...hits.map((h) => h.found));
-        hits = hits.filter((h) => h.found === best);
-      }
-      hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    } else if (filterSets.length) {
-      const smallest = filterSets.reduce((a, b) => (a.size <= b.size ? a : b));
-      hits = [...smallest].filter(allowed).sort((a, b) => a - b).map((doc) => ({ doc, score: 0 }));
+      return { hits, approximate: false, parsed };
     }
-    return { hits, approximate, parsed };
+    const words = [...terms.map((t) => t.folded), ...terms.flatMap((t) => t.completions), ...parsed.pairs];
+    const everything = async () => {
+      await Promise.all([...new Set(words.map((w) => fnv1a(w) % index.k))].map((n) => fillRest(n, index)));
+      return rank(parsed, lists, pairs, allowed, index, true);
+    };
+    const ranked = (await rank(parsed, lists, pairs, allowed, index, false)) || (await everything());
+    const result = { ...ranked, parsed };
+    // More than the first page: every weight, so that the order goes on as it would have with all of them.
+    if (ranked.partial) result.complete = async () => ({ ...(await everything()), parsed });
+    return result;
   };
 
   // --- showing results --------------------------------------------------------------------------------------
@@ -619,7 +708,17 @@
     if (first) window.location.href = first.href;
   });
   form.addEventListener("reset", () => setTimeout(() => { run(); input.focus(); }));
-  more.addEventListener("click", () => loadManifest().then((index) => showPage(index, generation, shown)));
+  const showMore = async () => {
+    const index = await loadManifest();
+    const token = generation;
+    if (shown.complete) {
+      const whole = await shown.complete(); // every weight now; the page on screen was already in this order
+      if (token !== generation) return;
+      shown = whole;
+    }
+    await showPage(index, token, shown);
+  };
+  more.addEventListener("click", () => showMore().catch(offline));
 
   root.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { event.preventDefault(); close(); return; }

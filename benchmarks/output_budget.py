@@ -152,7 +152,9 @@ def measure(site: Path) -> Budget:
 def report(budget: Budget) -> str:
     mb = 1_000_000
     lines = [
-        f"Output: {budget.total_bytes / mb:.1f} MB in {budget.total_files:,} files.",
+        f"Output: {budget.total_bytes / mb:.1f} MB in {budget.total_files:,} files"
+        # Per story: what 10,000 and 100,000 profiles compare by (the targets: 300 MB and 3 GB, 30 kB a story).
+        f"{f', {budget.total_bytes / budget.story_pages / 1000:.1f} kB per story' if budget.story_pages else ''}.",
         "",
         "| kind | files | MB | share of bytes | hard-linked from .cache |",
         "|---|---:|---:|---:|---:|",

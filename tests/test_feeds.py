@@ -185,8 +185,10 @@ def test_item_photo_is_an_enclosure_and_media_content_with_its_credit(newsroom: 
     assert (media.get("medium"), media.get("width"), media.get("height")) == ("image", "1600", "1066")
     assert media.findtext(f"{{{MEDIA}}}credit") == "Báo Hà Nội Mới"
     thumbnail = story.find(f"{{{MEDIA}}}thumbnail")
-    assert thumbnail is not None and thumbnail.get("url") == SITE + "guong/bac-si-lan-ha-noi/anh-480.jpg"
-    assert (newsroom.root / "site/guong/bac-si-lan-ha-noi/anh-480.jpg").is_file()
+    # The thumbnail is the link previews' 1200×630 crop, a JPEG (the site publishes no smaller JPEG).
+    assert thumbnail is not None and thumbnail.get("url") == SITE + "guong/bac-si-lan-ha-noi/anh-card.jpg"
+    assert (thumbnail.get("width"), thumbnail.get("height")) == ("1200", "630")
+    assert (newsroom.root / "site/guong/bac-si-lan-ha-noi/anh-card.jpg").is_file()
     parsed = feedparser.parse(site_file(newsroom, "feed.xml")).entries[0]
     assert parsed.media_credit == [{"content": "Báo Hà Nội Mới"}]
     assert parsed.enclosures[0].href == enclosure.get("url")

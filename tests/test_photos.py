@@ -78,8 +78,7 @@ def test_a_phone_photo_is_rotated_and_loses_every_metadata_block(tmp_path: Path)
 
     assert (photo_set.width, photo_set.height) == (800, 1200)  # stored 1200×800, shown upright
     assert [(v.name, v.width, v.height) for v in photo_set.variants] == [
-        ("chan-dung-480.webp", 480, 720),
-        ("chan-dung-480.jpg", 480, 720),
+        ("chan-dung-480.webp", 480, 720),  # no JPEG but the largest: every browser of our readers shows WebP
         ("chan-dung-800.webp", 800, 1200),
         ("chan-dung-800.jpg", 800, 1200),
     ]
@@ -106,10 +105,9 @@ def test_a_png_with_transparency_and_text_chunks_is_published_flat_and_clean(tmp
 
     photo_set = process_photo(tmp_path / "logo.png", tmp_path / "cache")
 
-    # WebP at every width, JPEG at the smallest and the largest (the <img> fallback, feeds): no middle-width JPEG.
+    # WebP at every width, JPEG at the largest only (the <img> fallback, feeds): no smaller JPEG.
     assert [(v.width, v.mime) for v in photo_set.variants] == [
         (480, "image/webp"),
-        (480, "image/jpeg"),
         (960, "image/webp"),
         (1000, "image/webp"),
         (1000, "image/jpeg"),
@@ -151,28 +149,28 @@ def test_an_unchanged_photo_is_not_decoded_or_encoded_again(tmp_path: Path, monk
     cache = tmp_path / "cache"
 
     first = process_photo(original, cache)
-    # Three widths in WebP, the smallest and largest in JPEG, and the share card's crop.
-    assert calls == {"decode": 1, "encode": 6}
+    # Three widths in WebP, the largest in JPEG, and the share card's crop.
+    assert calls == {"decode": 1, "encode": 5}
     mtimes = {v.cached: v.cached.stat().st_mtime_ns for v in first.variants}
 
     again = process_photo(original, cache)
-    assert calls == {"decode": 1, "encode": 6}
+    assert calls == {"decode": 1, "encode": 5}
     assert again == first
     assert {v.cached: v.cached.stat().st_mtime_ns for v in again.variants} == mtimes
 
     # The same photo under a new name reuses the work; a re-uploaded, different photo does not.
     renamed = original.rename(tmp_path / "chan-dung.jpg")
     assert process_photo(renamed, cache).variants[0].name == "chan-dung-480.webp"
-    assert calls["encode"] == 6
+    assert calls["encode"] == 5
     phone_jpeg(renamed, size=(2000, 1500), orientation=3)
     process_photo(renamed, cache)
-    assert calls == {"decode": 2, "encode": 12}
+    assert calls == {"decode": 2, "encode": 10}
 
     # A variant lost from the cache (a half-cleaned .cache/) is rebuilt rather than published missing.
     lost = process_photo(renamed, cache).variants[2].cached
     lost.unlink()
     process_photo(renamed, cache)
-    assert calls == {"decode": 3, "encode": 18}
+    assert calls == {"decode": 3, "encode": 15}
     assert lost.is_file()
 
 
@@ -189,9 +187,8 @@ def test_the_built_site_serves_only_clean_upright_photos(site: SiteFixture) -> N
     assert [p.name for p in published] == [
         "chan-dung-1200.jpg",
         "chan-dung-1200.webp",
-        "chan-dung-480.jpg",
-        "chan-dung-480.webp",
-        "chan-dung-960.webp",  # no middle-width JPEG: phones are sent WebP
+        "chan-dung-480.webp",  # no smaller JPEG: list cards and phones are sent WebP, feeds the largest JPEG
+        "chan-dung-960.webp",
         "chan-dung-card.jpg",
         "chan-dung-thumb.webp",  # the square thumbnail of search results, cut from the same upright pixels
     ]
@@ -212,4 +209,4 @@ def test_encoded_bytes_do_not_depend_on_the_run(tmp_path: Path) -> None:
     first = {v.name: v.cached.read_bytes() for v in process_photo(original, tmp_path / "a").variants}
     second = {v.name: v.cached.read_bytes() for v in process_photo(original, tmp_path / "b").variants}
     assert first == second
-    assert first["anh-480.jpg"][:2] == b"\xff\xd8"
+    assert first["anh-600.jpg"][:2] == b"\xff\xd8"

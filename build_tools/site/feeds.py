@@ -86,7 +86,9 @@ class Category:
 
 @dataclass(frozen=True)
 class ItemPhoto:
-    """The photo as feeds carry it: the largest processed JPEG (no metadata, no GPS) and the smallest as thumbnail."""
+    """The photo as feeds carry it: the largest processed JPEG (no metadata, no GPS), and as thumbnail the 1200×630
+    crop that link previews show (a JPEG too: feed readers and newsroom systems read JPEG; the site has no smaller
+    JPEG, its list cards show WebP)."""
 
     url: str
     mime: str
@@ -296,7 +298,7 @@ def _unique(categories: list[Category]) -> list[Category]:
 def _item_photo(e: Exemplar, photo_set: PhotoSet | None, url: str) -> ItemPhoto | None:
     if e.photo is None or photo_set is None:
         return None
-    large, small = photo_set.fallback, photo_set.smallest("image/jpeg")
+    large, small = photo_set.fallback, photo_set.card or photo_set.fallback
     return ItemPhoto(
         url=url + large.name,
         mime=large.mime,

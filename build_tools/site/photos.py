@@ -20,8 +20,8 @@ from ..content.text import slugify
 
 WIDTHS = (480, 960, 1600)
 """Every width is published as WebP, which every phone and browser of the last five years shows (`<source>` in the
-story's `<picture>`); JPEG only at the smallest width (list cards, feed thumbnails) and the largest (the `<img>`
-fallback, feeds, schema.org): a middle-width JPEG was the largest file of a story that no reader was sent."""
+story's `<picture>`, the `<img>` of list cards); JPEG only at the largest (the `<img>` fallback, feeds, schema.org,
+open data): a smaller JPEG was a file of a story that no browser of our readers was sent (issue 21)."""
 CARD_SIZE = (1200, 630)
 """Open Graph / Twitter large-image card: the size Facebook and Zalo show without cropping."""
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
@@ -73,7 +73,7 @@ class PhotoSet:
     def srcset(self, mime: str) -> str:
         return ", ".join(f"{v.name} {v.width}w" for v in self.variants if v.mime == mime)
 
-    def smallest(self, mime: str = "image/jpeg") -> Variant:
+    def smallest(self, mime: str = "image/webp") -> Variant:
         return min((v for v in self.variants if v.mime == mime), key=lambda v: v.width)
 
 
@@ -102,8 +102,8 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
 
 
 def _published(pil_format: str, width: int, widths: list[int]) -> bool:
-    """WebP at every width; JPEG at the smallest and the largest only (`WIDTHS`)."""
-    return pil_format != "JPEG" or width in (widths[0], widths[-1])
+    """WebP at every width; JPEG at the largest only (`WIDTHS`)."""
+    return pil_format != "JPEG" or width == widths[-1]
 
 
 STEM_MAX = 60

@@ -148,7 +148,8 @@ def build_share_meta(
         published=exemplar.published.isoformat(),
         modified=exemplar.last_modified.isoformat(),
         section=cat.fields[exemplar.fields[0]].name,
-        tags=tuple(cat.fields[f].name for f in exemplar.fields) + exemplar.tags,
+        # The first field is the section: its name again as a tag was 0.1 kB of every story that said nothing more.
+        tags=tuple(cat.fields[f].name for f in exemplar.fields[1:]) + exemplar.tags,
         image=image,
         json_ld=render_json_ld(exemplar, cat, settings, image, photo_url=url + photo.fallback.name if photo else None),
     )
@@ -188,14 +189,13 @@ def render_json_ld(
         entity[key] = {"@type": "Organization", "name": exemplar.organization}
     if exemplar.sources:
         entity["subjectOf"] = [{"@type": "NewsArticle", "headline": s.title, "url": s.url} for s in exemplar.sources]
+    # The page is named once: no `@id` equal to its `url`, no `headline` equal to its `name`, and the description
+    # on the exemplar only (the page's own is the <head>'s): each repeated the same text in every story, 0.3 kB.
     page: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
-        "@id": url,
         "url": url,
         "name": exemplar.name,
-        "headline": exemplar.name,
-        "description": share_description(exemplar),
         "inLanguage": "vi",
         "datePublished": exemplar.published.isoformat(),
         "dateModified": exemplar.last_modified.isoformat(),

@@ -44,6 +44,17 @@
       drawerList.append(element("li", { class: "md-nav__item" }, link));
     }
   }
+  // With it, its title (the site's logo and name) and its repository link, copied from the header's.
+  const drawerTitle = document.querySelector(".md-sidebar--primary .md-nav__title[for=__drawer]");
+  const headerLogo = document.querySelector(".md-header .md-logo");
+  if (drawerTitle && !drawerTitle.firstChild && headerLogo) {
+    const logo = headerLogo.cloneNode(true);
+    logo.className = "md-nav__button md-logo";
+    drawerTitle.append(logo, ` ${headerLogo.getAttribute("title") || ""} `);
+  }
+  const drawerSource = document.querySelector(".md-sidebar--primary .md-nav__source");
+  const headerSource = document.querySelector(".md-header__source .md-source");
+  if (drawerSource && !drawerSource.firstChild && headerSource) drawerSource.append(headerSource.cloneNode(true));
 
   // The header's search box (Material's markup and classes, so it looks and opens like Material's). It works only
   // with a script and is the same on every page: each page sends only its frame (partials/search.html, which says

@@ -84,7 +84,7 @@ def _generate_all(
             context = story_context(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
-            stories = executor.stories(context, project.cache_dir / "products", stage)
+            stories = executor.stories(context, _kept_products(project, drafts), stage)
         for warning in site_files(context, stories, executor, timings):
             log.warning(warning)
     with optional_stage(timings, "write"):
@@ -92,6 +92,13 @@ def _generate_all(
     with optional_stage(timings, "privacy") as stage:
         scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
+
+
+def _kept_products(project: Project, drafts: bool) -> Path:
+    """Where stories are kept between builds: a preview with drafts (`serve`) keeps its own, since each build keeps
+    only the stories it made and a draft changes every story's key (its stamp): sharing one folder, a preview would
+    throw away the published build's stories and the next build would render every story again."""
+    return project.cache_dir / ("products-drafts" if drafts else "products")
 
 
 def make_images(

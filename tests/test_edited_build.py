@@ -8,6 +8,7 @@ from pathlib import Path
 
 from build_tools.build import build_site
 from build_tools.content.config import load_project
+from build_tools.generate import generate
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
@@ -63,3 +64,20 @@ def test_a_renamed_story_is_renamed_in_the_related_stories_under_the_stories_kep
     shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
     fresh = build_site(load_project(fresh_root))
     assert digests(edited) == digests(fresh)
+
+
+def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: SiteFixture) -> None:
+    """`exemplars serve` shows drafts, which every story's key depends on: it keeps its own stories, so the next
+    build takes each story from the last one (the very same page file) rather than rendering it again."""
+    for number in range(3):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    site.profile("guong-nhap", name="Bản nháp", draft=True)
+    build_site(site.project, workers=1)
+    products = site.project.cache_dir / "products"
+    pages = {path.name: path.stat().st_ino for path in products.rglob("*.md")}
+    assert len(pages) == 3
+
+    generate(site.project, drafts=True, workers=1)
+    assert "Bản nháp" in (site.project.generated_dir / "guong" / "guong-nhap" / "index.md").read_text("utf-8")
+    build_site(site.project, workers=1)
+    assert {path.name: path.stat().st_ino for path in products.rglob("*.md")} == pages

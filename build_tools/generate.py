@@ -51,7 +51,6 @@ from .site.story import Images, StoryContext, forget_stories_but, kept_story, st
 log = logging.getLogger("exemplars")
 
 Item = TypeVar("Item")
-Spooled = TypeVar("Spooled")
 
 
 def generate(
@@ -197,7 +196,7 @@ class Executor:
                 pieces.append((self.spool / summary.documents, 1))
         shares = [path.name.removeprefix("documents-") for path, _ in pieces]  # each share's spool files, in order
         records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
-        items: _Spool[FeedItem] = _Spool(self.spool, "items")
+        items = _SpooledItems([self.spool / f"items-{share}" for share in shares])
         return Stories(_SpooledDocuments(pieces), records, items, self.spool)
 
     def write_each(
@@ -239,27 +238,31 @@ class _StorySummary:
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     """A share of the stories (in a worker process when there are several): each page written on the spot, the
-    search documents, records and feed items spooled (a file per share, named by its first story)."""
+    search documents, records and feed items spooled (a file of each per share, named by its first story), copied
+    as the kept products hold them, each pickled on its own (`story.KeptStory`): nothing is unpickled here."""
     context, root, spool, kept = shared()
     made: list[_StorySummary] = []
-    documents: list[SearchDocument] = []
-    records: dict[str, Record] = {}
-    items: dict[str, FeedItem] = {}
+    documents, records, items = bytearray(), bytearray(), bytearray()
     name = f"documents-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
             made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name, key))
-        documents.append(story.search_document)
-        if story.record is not None:
-            records[exemplar.slug] = story.record
-        if story.feed_item is not None:
-            items[exemplar.slug] = story.feed_item
+        documents += story.document
+        records += story.record  # None for a draft, left out when read
+        if exemplar.slug in context.fed:
+            items += pickle.dumps(exemplar.slug, pickle.HIGHEST_PROTOCOL) + story.item
     if exemplars:
         for kind, spooled in (("records", records), ("items", items), ("documents", documents)):
-            data = pickle.dumps(spooled, pickle.HIGHEST_PROTOCOL)
-            (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(data)
+            (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(spooled)
     return made
+
+
+def _pickled(path: Path) -> Iterator[Any]:
+    """Each object of a spool file, in order: the story workers write them one after another."""
+    with path.open("rb") as stream:
+        while stream.peek(1):
+            yield pickle.load(stream)
 
 
 class _SpooledDocuments(Sequence[SearchDocument]):
@@ -274,7 +277,7 @@ class _SpooledDocuments(Sequence[SearchDocument]):
     def _piece(self, number: int) -> list[SearchDocument]:
         if self._loaded[0] != number:
             self._loaded = (-1, [])  # the previous piece freed before the next is read
-            self._loaded = (number, pickle.loads(self.pieces[number][0].read_bytes()))
+            self._loaded = (number, list(_pickled(self.pieces[number][0])))
         return self._loaded[1]
 
     @overload
@@ -300,7 +303,7 @@ class _SpooledDocuments(Sequence[SearchDocument]):
 
 
 class _SpooledRecords(Iterable[Record]):
-    """The published stories' open-data records, in catalogue order, read from the spool a file at a time as the
+    """The published stories' open-data records, in catalogue order, read from the spool a story at a time as the
     data are written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole)."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
@@ -308,26 +311,25 @@ class _SpooledRecords(Iterable[Record]):
 
     def __iter__(self) -> Iterator[Record]:
         for path in self.paths:
-            records: dict[str, Record] = pickle.loads(path.read_bytes())
-            yield from records.values()
-            del records
+            yield from (record for record in _pickled(path) if record is not None)
 
 
-class _Spool(Mapping[str, Spooled]):
-    """What the story workers spooled of one kind, read on first use by the process that uses it."""
+class _SpooledItems(Mapping[str, FeedItem]):
+    """The fed stories' feed items by slug, read on first use by the process that makes the feeds."""
 
-    def __init__(self, folder: Path, kind: str) -> None:
-        self.folder, self.kind = folder, kind
-        self._found: dict[str, Spooled] | None = None
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self._found: dict[str, FeedItem] | None = None
 
-    def _load(self) -> dict[str, Spooled]:
+    def _load(self) -> dict[str, FeedItem]:
         if self._found is None:
             self._found = {}
-            for path in self.folder.glob(f"{self.kind}-*.pickle"):
-                self._found.update(pickle.loads(path.read_bytes()))
+            for path in self.paths:
+                pickled = _pickled(path)
+                self._found.update(zip(pickled, pickled, strict=True))  # each slug, then its item
         return self._found
 
-    def __getitem__(self, slug: str) -> Spooled:
+    def __getitem__(self, slug: str) -> FeedItem:
         return self._load()[slug]
 
     def __iter__(self) -> Iterator[str]:

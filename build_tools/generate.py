@@ -42,6 +42,7 @@ from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
 from .site.opendata import Record
+from .site.pages import keep_compiled_templates
 from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
@@ -80,6 +81,7 @@ def _generate_all(
         images = make_images(project, catalogue, writer, workers, stage)
     with Executor(writer, workers) as executor:
         with optional_stage(timings, "stories") as stage:
+            keep_compiled_templates(project.cache_dir / "templates")
             context = story_context(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )

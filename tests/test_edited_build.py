@@ -4,6 +4,8 @@ same site, byte for byte, as a build of the corrected repository from nothing.""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from build_tools.build import build_site
@@ -81,3 +83,18 @@ def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: Si
     assert "Bản nháp" in (site.project.generated_dir / "guong" / "guong-nhap" / "index.md").read_text("utf-8")
     build_site(site.project, workers=1)
     assert {path.name: path.stat().st_ino for path in products.rglob("*.md")} == pages
+
+
+def test_compiled_templates_kept_between_builds_never_change_the_site(site: SiteFixture, tmp_path: Path) -> None:
+    """Each build compiles the page templates once and keeps them (`.cache/templates`, checked against each
+    template's source); a later build in a new process reads them, and damaged ones are compiled again."""
+    for number in range(2):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    command = [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "build", "-q", "--workers", "1"]
+    subprocess.run([*command, "--site-dir", str(tmp_path / "first")], check=True)
+    compiled = sorted((site.project.cache_dir / "templates").iterdir())
+    assert len(compiled) > 10
+    for path in compiled[: len(compiled) // 2]:
+        path.write_bytes(path.read_bytes()[:40])  # cut short, as a full disk might leave it
+    subprocess.run([*command, "--site-dir", str(tmp_path / "second")], check=True)
+    assert digests(tmp_path / "second") == digests(tmp_path / "first")

@@ -122,8 +122,8 @@ class Result:
 CI_RESTORES = ("photos", "cards", "stories", "products", "templates", "checked.pickle", "scanned.pickle")
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), compiled page templates, checked profiles and the outputs already scanned for
-personal data are cached; pages rendered through shells are not (they hold the site's absolute URL and theme). tests/test_privacy_scan_cache.py
-checks the two lists agree."""
+personal data are cached; pages rendered through shells are not (they hold the site's absolute URL and theme).
+tests/test_privacy_scan_cache.py checks the two lists agree."""
 
 
 def keep_only_ci_cache(cache: Path, aside: Path) -> None:

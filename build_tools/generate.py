@@ -47,7 +47,7 @@ from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
-from .site.story import Images, StoryContext, forget_stories_but, kept_story, story_context
+from .site.story import Images, StoryContext, forget_stories_but, kept_story, profile_digest, story_context
 
 log = logging.getLogger("exemplars")
 
@@ -85,8 +85,8 @@ def _generate_all(
             context = story_context(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
-            stories = executor.stories(context, _kept_products(project, drafts), stage)
-        for warning in site_files(context, stories, executor, timings):
+            stories = executor.stories(context, _kept(project, "products", drafts), stage)
+        for warning in site_files(context, stories, executor, timings, _kept(project, "lists", drafts)):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
@@ -95,11 +95,11 @@ def _generate_all(
     return catalogue, report
 
 
-def _kept_products(project: Project, drafts: bool) -> Path:
-    """Where stories are kept between builds: a preview with drafts (`serve`) keeps its own, since each build keeps
-    only the stories it made and a draft changes every story's key (its stamp): sharing one folder, a preview would
-    throw away the published build's stories and the next build would render every story again."""
-    return project.cache_dir / ("products-drafts" if drafts else "products")
+def _kept(project: Project, kind: str, drafts: bool) -> Path:
+    """Where stories (`products`) or list pages (`lists`) are kept between builds: a preview with drafts (`serve`)
+    keeps its own, since each build keeps only what it made and drafts change every key (their stamp): sharing one
+    folder, a preview would throw away the published build's stories and the next build would render them again."""
+    return project.cache_dir / (f"{kind}-drafts" if drafts else kind)
 
 
 def make_images(
@@ -199,7 +199,8 @@ class Executor:
         shares = [path.name.removeprefix("documents-") for path, _ in pieces]  # each share's spool files, in order
         records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
         items = _SpooledItems([self.spool / f"items-{share}" for share in shares])
-        return Stories(_SpooledDocuments(pieces), records, items, self.spool)
+        digests = {e.slug: summary.digest for e, summary in zip(exemplars, made, strict=True)}
+        return Stories(_SpooledDocuments(pieces), records, items, self.spool, digests)
 
     def write_each(
         self,
@@ -236,6 +237,9 @@ class _StorySummary:
     written: bool
     documents: str
     key: str
+    digest: bytes
+    """The story's profile as its key read it (`story.profile_digest`): what the lists showing its card are kept
+    under (`collection.list_key`)."""
 
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
@@ -249,7 +253,8 @@ def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
-            made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name, key))
+            written = write_file(root, story.page_path, story.page)
+            made.append(_StorySummary(story.page_path, written, name, key, profile_digest(exemplar, context)))
         documents += story.document
         records += story.record  # None for a draft, left out when read
         if exemplar.slug in context.fed:

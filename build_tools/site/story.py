@@ -121,13 +121,13 @@ def story_key(exemplar: Exemplar, context: StoryContext) -> str:
     more of the catalogue must add it here; tests/test_edited_build.py builds an edited site against a fresh one)."""
     digest = hashlib.blake2b(context.stamp, digest_size=20)
     digest.update(b"fed" if exemplar.slug in context.fed else b"not fed")
-    digest.update(_profile_digest(exemplar, context))
+    digest.update(profile_digest(exemplar, context))
     for other in context.catalogue.related(exemplar):
-        digest.update(_profile_digest(other, context))
+        digest.update(profile_digest(other, context))
     return digest.hexdigest()
 
 
-def _profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
+def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
     """A profile as a story or a card shows it, with its images; each made once per process (a story's key reads
     it and four others': `repr` of them all was a quarter of a build whose stories were kept)."""
     found = context.digests.get(exemplar.slug)

@@ -35,8 +35,8 @@ from build_tools.content.model import Exemplar  # noqa: E402
 from build_tools.engine.parallel import fork_map, shared  # noqa: E402
 from build_tools.generate import _SpooledDocuments, _SpooledRecords  # noqa: E402
 from build_tools.site.collection import Joined  # noqa: E402
-from build_tools.site.opendata import Record, RowContext, exemplar_record, render_open_data  # noqa: E402
-from build_tools.site.search import SearchDocument, build_search_index, page_documents, story_document  # noqa: E402
+from build_tools.site.opendata import RowContext, exemplar_record, render_open_data  # noqa: E402
+from build_tools.site.search import build_search_index, page_documents, story_document  # noqa: E402
 
 
 def peak_mib() -> tuple[float, float]:
@@ -66,17 +66,17 @@ def in_child(work: Callable[[], object]) -> tuple[float, float, float]:
 
 
 def _spool_share(exemplars: Sequence[Exemplar]) -> list[str]:
-    """As `generate._story_share` spools a share: records by slug, documents in order, one file each."""
+    """As `generate._story_share` spools a share: records and documents each pickled in turn, one file of each."""
     project, cat, spool = shared()
-    records: dict[str, Record] = {}
-    documents: list[SearchDocument] = []
+    records, documents = bytearray(), bytearray()
     for e in exemplars:
         story = read_story(project.root / e.source_path, e.source_path)
-        records[e.slug] = exemplar_record(e, RowContext(cat, project.settings, {e.slug: story}, {}))
-        documents.append(story_document(cat, e, story, None))
+        record = exemplar_record(e, RowContext(cat, project.settings, {e.slug: story}, {}))
+        records += pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+        documents += pickle.dumps(story_document(cat, e, story, None), pickle.HIGHEST_PROTOCOL)
     name = f"{exemplars[0].slug}.pickle"
     for kind, spooled in (("records", records), ("documents", documents)):
-        (spool / f"{kind}-{name}").write_bytes(pickle.dumps(spooled, pickle.HIGHEST_PROTOCOL))
+        (spool / f"{kind}-{name}").write_bytes(spooled)
     return [name] * len(exemplars)
 
 

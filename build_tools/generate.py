@@ -42,16 +42,16 @@ from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
 from .site.opendata import Record
+from .site.pages import keep_compiled_templates
 from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
-from .site.story import Images, StoryContext, forget_stories_but, kept_story, story_context
+from .site.story import Images, StoryContext, forget_stories_but, kept_story, profile_digest, story_context
 
 log = logging.getLogger("exemplars")
 
 Item = TypeVar("Item")
-Spooled = TypeVar("Spooled")
 
 
 def generate(
@@ -81,17 +81,25 @@ def _generate_all(
         images = make_images(project, catalogue, writer, workers, stage)
     with Executor(writer, workers) as executor:
         with optional_stage(timings, "stories") as stage:
+            keep_compiled_templates(project.cache_dir / "templates")
             context = story_context(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
-            stories = executor.stories(context, project.cache_dir / "products", stage)
-        for warning in site_files(context, stories, executor, timings):
+            stories = executor.stories(context, _kept(project, "products", drafts), stage)
+        for warning in site_files(context, stories, executor, timings, _kept(project, "lists", drafts)):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
     with optional_stage(timings, "privacy") as stage:
         scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
+
+
+def _kept(project: Project, kind: str, drafts: bool) -> Path:
+    """Where stories (`products`) or list pages (`lists`) are kept between builds: a preview with drafts (`serve`)
+    keeps its own, since each build keeps only what it made and drafts change every key (their stamp): sharing one
+    folder, a preview would throw away the published build's stories and the next build would render them again."""
+    return project.cache_dir / (f"{kind}-drafts" if drafts else kind)
 
 
 def make_images(
@@ -190,8 +198,9 @@ class Executor:
                 pieces.append((self.spool / summary.documents, 1))
         shares = [path.name.removeprefix("documents-") for path, _ in pieces]  # each share's spool files, in order
         records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
-        items: _Spool[FeedItem] = _Spool(self.spool, "items")
-        return Stories(_SpooledDocuments(pieces), records, items, self.spool)
+        items = _SpooledItems([self.spool / f"items-{share}" for share in shares])
+        digests = {e.slug: summary.digest for e, summary in zip(exemplars, made, strict=True)}
+        return Stories(_SpooledDocuments(pieces), records, items, self.spool, digests)
 
     def write_each(
         self,
@@ -228,31 +237,39 @@ class _StorySummary:
     written: bool
     documents: str
     key: str
+    digest: bytes
+    """The story's profile as its key read it (`story.profile_digest`): what the lists showing its card are kept
+    under (`collection.list_key`)."""
 
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     """A share of the stories (in a worker process when there are several): each page written on the spot, the
-    search documents, records and feed items spooled (a file per share, named by its first story)."""
+    search documents, records and feed items spooled (a file of each per share, named by its first story), copied
+    as the kept products hold them, each pickled on its own (`story.KeptStory`): nothing is unpickled here."""
     context, root, spool, kept = shared()
     made: list[_StorySummary] = []
-    documents: list[SearchDocument] = []
-    records: dict[str, Record] = {}
-    items: dict[str, FeedItem] = {}
+    documents, records, items = bytearray(), bytearray(), bytearray()
     name = f"documents-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
-            made.append(_StorySummary(story.page_path, write_file(root, story.page_path, story.page), name, key))
-        documents.append(story.search_document)
-        if story.record is not None:
-            records[exemplar.slug] = story.record
-        if story.feed_item is not None:
-            items[exemplar.slug] = story.feed_item
+            written = write_file(root, story.page_path, story.page)
+            made.append(_StorySummary(story.page_path, written, name, key, profile_digest(exemplar, context)))
+        documents += story.document
+        records += story.record  # None for a draft, left out when read
+        if exemplar.slug in context.fed:
+            items += pickle.dumps(exemplar.slug, pickle.HIGHEST_PROTOCOL) + story.item
     if exemplars:
         for kind, spooled in (("records", records), ("items", items), ("documents", documents)):
-            data = pickle.dumps(spooled, pickle.HIGHEST_PROTOCOL)
-            (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(data)
+            (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(spooled)
     return made
+
+
+def _pickled(path: Path) -> Iterator[Any]:
+    """Each object of a spool file, in order: the story workers write them one after another."""
+    with path.open("rb") as stream:
+        while stream.peek(1):
+            yield pickle.load(stream)
 
 
 class _SpooledDocuments(Sequence[SearchDocument]):
@@ -267,7 +284,7 @@ class _SpooledDocuments(Sequence[SearchDocument]):
     def _piece(self, number: int) -> list[SearchDocument]:
         if self._loaded[0] != number:
             self._loaded = (-1, [])  # the previous piece freed before the next is read
-            self._loaded = (number, pickle.loads(self.pieces[number][0].read_bytes()))
+            self._loaded = (number, list(_pickled(self.pieces[number][0])))
         return self._loaded[1]
 
     @overload
@@ -293,7 +310,7 @@ class _SpooledDocuments(Sequence[SearchDocument]):
 
 
 class _SpooledRecords(Iterable[Record]):
-    """The published stories' open-data records, in catalogue order, read from the spool a file at a time as the
+    """The published stories' open-data records, in catalogue order, read from the spool a story at a time as the
     data are written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole)."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
@@ -301,26 +318,25 @@ class _SpooledRecords(Iterable[Record]):
 
     def __iter__(self) -> Iterator[Record]:
         for path in self.paths:
-            records: dict[str, Record] = pickle.loads(path.read_bytes())
-            yield from records.values()
-            del records
+            yield from (record for record in _pickled(path) if record is not None)
 
 
-class _Spool(Mapping[str, Spooled]):
-    """What the story workers spooled of one kind, read on first use by the process that uses it."""
+class _SpooledItems(Mapping[str, FeedItem]):
+    """The fed stories' feed items by slug, read on first use by the process that makes the feeds."""
 
-    def __init__(self, folder: Path, kind: str) -> None:
-        self.folder, self.kind = folder, kind
-        self._found: dict[str, Spooled] | None = None
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self._found: dict[str, FeedItem] | None = None
 
-    def _load(self) -> dict[str, Spooled]:
+    def _load(self) -> dict[str, FeedItem]:
         if self._found is None:
             self._found = {}
-            for path in self.folder.glob(f"{self.kind}-*.pickle"):
-                self._found.update(pickle.loads(path.read_bytes()))
+            for path in self.paths:
+                pickled = _pickled(path)
+                self._found.update(zip(pickled, pickled, strict=True))  # each slug, then its item
         return self._found
 
-    def __getitem__(self, slug: str) -> Spooled:
+    def __getitem__(self, slug: str) -> FeedItem:
         return self._load()[slug]
 
     def __iter__(self) -> Iterator[str]:

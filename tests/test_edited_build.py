@@ -4,10 +4,13 @@ same site, byte for byte, as a build of the corrected repository from nothing.""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from build_tools.build import build_site
 from build_tools.content.config import load_project
+from build_tools.generate import generate
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
@@ -63,3 +66,75 @@ def test_a_renamed_story_is_renamed_in_the_related_stories_under_the_stories_kep
     shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
     fresh = build_site(load_project(fresh_root))
     assert digests(edited) == digests(fresh)
+
+
+def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: SiteFixture) -> None:
+    """`exemplars serve` shows drafts, which every story's key depends on: it keeps its own stories, so the next
+    build takes each story from the last one (the very same page file) rather than rendering it again."""
+    for number in range(3):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    site.profile("guong-nhap", name="Bản nháp", draft=True)
+    build_site(site.project, workers=1)
+    products = site.project.cache_dir / "products"
+    pages = {path.name: path.stat().st_ino for path in products.rglob("*.md")}
+    assert len(pages) == 3
+
+    generate(site.project, drafts=True, workers=1)
+    assert "Bản nháp" in (site.project.generated_dir / "guong" / "guong-nhap" / "index.md").read_text("utf-8")
+    build_site(site.project, workers=1)
+    assert {path.name: path.stat().st_ino for path in products.rglob("*.md")} == pages
+
+
+def test_compiled_templates_kept_between_builds_never_change_the_site(site: SiteFixture, tmp_path: Path) -> None:
+    """Each build compiles the page templates once and keeps them (`.cache/templates`, checked against each
+    template's source); a later build in a new process reads them, and damaged ones are compiled again."""
+    for number in range(2):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    command = [sys.executable, "-m", "build_tools.cli", "--root", str(site.root), "build", "-q", "--workers", "1"]
+    subprocess.run([*command, "--site-dir", str(tmp_path / "first")], check=True)
+    compiled = sorted((site.project.cache_dir / "templates").iterdir())
+    assert len(compiled) > 10
+    for path in compiled[: len(compiled) // 2]:
+        path.write_bytes(path.read_bytes()[:40])  # cut short, as a full disk might leave it
+    subprocess.run([*command, "--site-dir", str(tmp_path / "second")], check=True)
+    assert digests(tmp_path / "second") == digests(tmp_path / "first")
+
+
+def test_list_pages_kept_between_builds_follow_each_story_renamed_added_removed_or_unpublished(
+    site: SiteFixture, tmp_path: Path
+) -> None:
+    """Pages 2, 3… of a field or province and the archive and kind pages show only their stories' cards: they are
+    kept under those stories' digests (`collection.list_key`). After each change, the site is a fresh build's."""
+    site.page_size = 2
+    site.write_config()
+    for number in range(7):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    build_site(site.project, workers=1)
+    kept = site.project.cache_dir / "lists"
+    assert "Nguyễn Văn 1" in site.built("nguoi-tot-viec-tot/trang-3/index.html")
+    oldest_page = site.root / ".generated" / "nguoi-tot-viec-tot" / "trang-4" / "index.md"
+    assert oldest_page.stat().st_ino in {path.stat().st_ino for path in kept.iterdir()}
+
+    def same_as_a_fresh_build(step: str) -> None:
+        edited = build_site(site.project, workers=1)
+        fresh_root = tmp_path / step
+        shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+        assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1)), step
+
+    profile = site.root / "exemplars" / "guong-1" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Văn 1", "Trần Thị Một"), "utf-8")
+    oldest = oldest_page.stat().st_ino
+    same_as_a_fresh_build("renamed")
+    assert "Trần Thị Một" in site.built("nguoi-tot-viec-tot/trang-3/index.html")
+    assert oldest_page.stat().st_ino == oldest  # the page of guong-0 alone was not made again
+
+    site.profile("guong-moi", name="Lê Văn Mới", published="2024-03-20")
+    same_as_a_fresh_build("added")
+    assert "Lê Văn Mới" in site.built("nguoi-tot-viec-tot/index.html")
+
+    shutil.rmtree(site.root / "exemplars" / "guong-3")
+    same_as_a_fresh_build("removed")
+
+    site.profile("guong-5", name="Nguyễn Văn 5", published="2024-03-15", draft=True)
+    same_as_a_fresh_build("unpublished")
+    assert "Nguyễn Văn 5" not in site.built("nguoi-tot-viec-tot/index.html")

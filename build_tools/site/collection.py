@@ -8,6 +8,8 @@ are made.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar, overload
 
 from ..content.catalogue import Catalogue
+from ..content.model import Exemplar
 from ..engine.timings import Stage, Timings, optional_stage
 from .feeds import FeedItem, list_feeds, render_feeds
 from .opendata import Record, render_open_data
@@ -42,6 +45,9 @@ class Stories:
     makes the feeds."""
     scratch: Path
     """A folder for files too large to hold (the open data), linked from there into the generated folder."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """Each story's profile as its key read it (`story.profile_digest`), by slug: what the lists that show its
+    card are kept under (`list_key`). Empty: no list page is kept."""
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,19 @@ class Runner(Protocol):
         ...
 
 
-def site_files(context: StoryContext, stories: Stories, run: Runner, timings: Timings | None = None) -> list[str]:
-    """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit)."""
+def site_files(
+    context: StoryContext, stories: Stories, run: Runner, timings: Timings | None = None, kept: Path | None = None
+) -> list[str]:
+    """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit).
+    The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`)."""
     cat = context.catalogue
     with optional_stage(timings, "pages") as stage:
         run.write(redirect_pages(cat))
-        listed = list_pages(context.inputs, context.common)
-        run.write_each(partial(_list_page, common=context.common), listed, progress=stage)
+        specs = list_pages(context.inputs, context.common)
+        listed = [(spec, list_key(spec, context, stories.digests)) for spec in specs]
+        run.write_each(partial(_list_page, common=context.common, kept=kept), listed, progress=stage)
+        if kept is not None:
+            _forget_lists_but(kept, {f"{key}.md" for _, key in listed if key is not None})
     with optional_stage(timings, "search"):
         documents = Joined(stories.search_documents, page_documents(cat))
         run.write(build_search_index(cat, documents, run.workers).files)
@@ -127,8 +139,50 @@ def redirect_pages(cat: Catalogue) -> dict[str, str]:
     }
 
 
-def _list_page(spec: PageSpec, common: Mapping[str, object]) -> FileSet:
-    return FileSet({spec.path: render_page(spec, common)})
+KEPT_LISTS = frozenset({"list_more.md.j2", "kind.md.j2", "archive.md.j2"})
+"""The list pages that show of the collection only their stories' cards (and the years, in the archive): pages 2, 3…
+of a field or province, every page of a kind and of the archive, nine in ten of the list pages. Each is kept under
+`list_key`; a field's or province's first page shows plans and their progress, and is made every time."""
+
+
+def list_key(spec: PageSpec, context: StoryContext, digests: Mapping[str, bytes]) -> str | None:
+    """What a page of `KEPT_LISTS` shows, hashed: the story context's stamp (the code and templates, the settings,
+    the vocabulary a card names), the page's own path, front matter and context, the years, and each story it lists
+    as its card shows it (its profile and images, as the story's own key reads them). None: the page is not kept
+    (another template, or a story whose digest this build did not make). A template of `KEPT_LISTS` that came to
+    read more of the catalogue must add it here (tests/test_edited_build.py)."""
+    members: Sequence[Exemplar] = spec.context.get("exemplars", ())  # type: ignore[assignment]
+    if spec.template not in KEPT_LISTS or any(e.slug not in digests for e in members):
+        return None
+    shown = {name: value for name, value in spec.context.items() if name != "exemplars"}
+    page = (spec.path, spec.template, spec.meta, shown, context.catalogue.years)
+    digest = hashlib.blake2b(context.stamp, digest_size=20)
+    digest.update(repr(page).encode("utf-8", errors="surrogatepass"))
+    for exemplar in members:
+        digest.update(digests[exemplar.slug])
+    return digest.hexdigest()
+
+
+def _list_page(listed: tuple[PageSpec, str | None], common: Mapping[str, object], kept: Path | None) -> FileSet:
+    """A list page, or the one kept under its key by an earlier build (linked, as kept stories are)."""
+    spec, key = listed
+    if kept is None or key is None:
+        return FileSet({spec.path: render_page(spec, common)})
+    page = kept / f"{key}.md"
+    if not page.is_file():
+        kept.mkdir(parents=True, exist_ok=True)
+        temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
+        temporary.write_text(render_page(spec, common), encoding="utf-8")
+        temporary.replace(page)  # never written in place: the generated folder may hold a link to the old one
+    return FileSet({spec.path: page})
+
+
+def _forget_lists_but(kept: Path, names: set[str]) -> None:
+    """Remove the list pages this build did not show (their stories changed, or the list did)."""
+    if kept.is_dir():
+        for entry in os.scandir(kept):
+            if entry.name not in names:
+                os.unlink(entry.path)
 
 
 NEWSROOM_PARTS = ("feeds", "data")

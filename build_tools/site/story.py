@@ -121,13 +121,13 @@ def story_key(exemplar: Exemplar, context: StoryContext) -> str:
     more of the catalogue must add it here; tests/test_edited_build.py builds an edited site against a fresh one)."""
     digest = hashlib.blake2b(context.stamp, digest_size=20)
     digest.update(b"fed" if exemplar.slug in context.fed else b"not fed")
-    digest.update(_profile_digest(exemplar, context))
+    digest.update(profile_digest(exemplar, context))
     for other in context.catalogue.related(exemplar):
-        digest.update(_profile_digest(other, context))
+        digest.update(profile_digest(other, context))
     return digest.hexdigest()
 
 
-def _profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
+def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
     """A profile as a story or a card shows it, with its images; each made once per process (a story's key reads
     it and four others': `repr` of them all was a quarter of a build whose stories were kept)."""
     found = context.digests.get(exemplar.slug)
@@ -145,18 +145,20 @@ def _profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
 @dataclass(frozen=True)
 class KeptStory:
     """A story's products as kept between builds: its page a file, to be linked into the generated folder (a page
-    linked by the last build is then neither read nor written again), the rest as `make_story` made them."""
+    linked by the last build is then neither read nor written again); its search document, open-data record and
+    feed item each pickled on its own as `make_story` made it (None where it has none), to be copied into the
+    build's spool as they are: a kept story's products are unpickled only where they are used."""
 
     page_path: str
     page: Path
-    search_document: SearchDocument
-    record: Record | None
-    feed_item: FeedItem | None
+    document: bytes
+    record: bytes
+    item: bytes
 
 
 def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple[KeptStory, str]:
     """`make_story`, or its products as a build made them from the same `story_key` (with that key): the page in
-    `<key>.md`, the rest pickled in `<key>.pickle` (so trusted as the checkout is, like the other caches)."""
+    `<key>.md`, the rest in `<key>.pickle` (so trusted as the checkout is, like the other caches)."""
     key = story_key(exemplar, context)
     page, rest = folder / key[:2] / f"{key}.md", folder / key[:2] / f"{key}.pickle"
     try:
@@ -166,13 +168,15 @@ def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple
     except Exception:  # none yet, or unreadable (each file is written whole and renamed, but a disk may fail)
         pass
     products = make_story(exemplar, context)
-    made = (products.page_path, products.search_document, products.record, products.feed_item)
+    parts = [pickle.dumps(part, pickle.HIGHEST_PROTOCOL) for part in (products.search_document, products.record)]
+    parts.append(pickle.dumps(products.feed_item, pickle.HIGHEST_PROTOCOL))
+    made = pickle.dumps((products.page_path, *parts), pickle.HIGHEST_PROTOCOL)
     page.parent.mkdir(parents=True, exist_ok=True)
-    for path, data in ((page, products.page.encode("utf-8")), (rest, pickle.dumps(made, pickle.HIGHEST_PROTOCOL))):
+    for path, data in ((page, products.page.encode("utf-8")), (rest, made)):
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers may make the same story at once
         temporary.write_bytes(data)
         temporary.replace(path)  # never written in place: the generated folder may hold a link to the old one
-    return KeptStory(products.page_path, page, products.search_document, products.record, products.feed_item), key
+    return KeptStory(products.page_path, page, *parts), key
 
 
 def forget_stories_but(folder: Path, keys: Collection[str]) -> None:

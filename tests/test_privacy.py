@@ -200,6 +200,35 @@ def test_a_number_only_the_outputs_show_is_blamed_on_the_file_and_line_it_came_f
     assert _everything_published(site.root / "site") == before
 
 
+def test_a_number_the_check_missed_is_blamed_on_the_one_profile_and_line_it_came_from(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a rule of the check ever miss a number (here the check's privacy rule is switched off), the scan of
+    what the build wrote still stops the build, and names the profile and line it came from, once, though the number
+    is on its story page, in the lists, the feeds, the data and the search index; the other profiles are not blamed,
+    not even one with the same digits in another order or one holding a number only in the same digits' company."""
+    from build_tools.build import build_site
+    from build_tools.content.schema import profile as profile_rules
+
+    for number in range(8):
+        site.profile(f"nguoi-tot-{number}", body=f"Anh giúp hàng xóm sửa {number + 2} mái nhà sau bão.")
+    site.profile("ong-ba-so-khac", body="Ông Ba làm 1.000.000 viên gạch, 912.345.678 đồng (không phải số điện thoại).")
+    path = site.profile(
+        "co-giao-huong",
+        body="Cô Hương dạy Toán từ năm 2003.\n\nPhụ huynh gọi cô qua số 0912 345 678 mỗi tối.",
+        published="2023-05-01",
+    )
+    line = path.read_text(encoding="utf-8").splitlines().index("Phụ huynh gọi cô qua số 0912 345 678 mỗi tối.") + 1
+    monkeypatch.setattr(profile_rules, "validate_privacy", lambda *args, **kwargs: iter(()))
+    with pytest.raises(ContentError) as built:
+        build_site(site.project)
+    [problem] = built.value.problems
+    assert (problem.path, problem.line) == ("exemplars/co-giao-huong/index.md", line)
+    assert problem.message.startswith("dòng này có số điện thoại `0912 345 678`. Không đăng số điện thoại cá nhân")
+    assert "khi tạo trang)" in problem.message
+    assert not (site.root / "site").exists()
+
+
 @pytest.mark.parametrize(
     ("path", "content"),
     [

@@ -131,10 +131,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
             exemplars.append(exemplar)
             if not profile_problems:
                 checked[str(path)] = (stamp, exemplar)
-    if checked.keys() != remembered.entries.keys() or any(
-        remembered.entries[path][0] != stamp for path, (stamp, _) in checked.items()
-    ):
-        save_checked(project.cache_dir, scope, checked)
+    save_checked(project.cache_dir, remembered, checked)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]

@@ -294,6 +294,27 @@ def test_each_change_between_two_checks_is_seen_and_an_edit_rewrites_one_file_of
     assert "exemplars/nguoi-tot-5/index.md" in _problems(site)
 
 
+def test_a_profile_rewritten_with_its_old_size_and_time_is_read_again(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check does not read a remembered profile's bytes unless it changed moments ago (`checked.py`): here no
+    file counts as recent, as in an archive edited days ago. An edit that keeps the size and sets the old
+    modification time back (a restore, `rsync -t`, `touch -r`) still moves the file's status time, and is read."""
+    from build_tools.content import checked
+
+    monkeypatch.setattr(checked, "_RECENT_NS", 0)
+    _checked_site(site)
+    path = site.root / "exemplars" / "bac-si-minh" / "index.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "consent: true" in text
+    path.write_text(text.replace("consent: true", "consent: fals"), encoding="utf-8")  # same size, then:
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    problems = _problems(site)
+    assert "exemplars/bac-si-minh/index.md" in problems and "consent" in problems
+
+
 def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:
     _checked_site(site)
     for content in (b"garbage", b""):

@@ -11,10 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_tools.content.privacy import (
+    _BUSINESS_CODE,
+    _CANDIDATE,
     CITIZEN_ID,
     EMAIL,
     OLD_ID,
     PHONE,
+    _is_business,
     _scan,
     contacts_in,
     find_personal_data,
@@ -124,7 +127,19 @@ def test_the_quick_test_never_skips_a_line_the_full_rules_would_flag(line: str) 
     """The 10,000-profile check skips text without an `@` or nine grouped digits: that must never hide a finding."""
     if _scan(normalise(line)):
         assert may_contain_personal_data(line)
+    assert may_contain_personal_data(line) == (_CANDIDATE.search(line) is not None)  # as the one expression says
     assert find_personal_data(line) == _scan(normalise(line))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["mã", "MÃ", "Mã", "ma\u0303", "M", "s", "S", "\u017ft", "\ufb05", "T", " ", "số thuế"]))
+)
+def test_a_business_code_is_recognised_in_any_case_as_the_case_blind_rule_says(parts: list[str]) -> None:
+    """The scan settles most pages without the case-blind search for "mã số thuế" or "MST" (`_is_business`):
+    whatever the case or the Unicode form, it answers as that search does on the text the rules see."""
+    text = normalise("".join(parts))
+    assert _is_business(text) == (_BUSINESS_CODE.search(text) is not None)
 
 
 # The whole pipeline: what `check` says before the build is what the build says, and nothing is published.

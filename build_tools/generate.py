@@ -494,6 +494,8 @@ def _holding_share(exemplars: Sequence[Exemplar]) -> list[list[int]]:
     a reader reads it, lower-cased and without markup; a number by its digits after the first (a phone is written
     with 0, +84 or 84) in the text's digits run together, whatever groups, dashes or markup separate them."""
     root, values = shared()
+    addresses = [(number, value) for number, value in enumerate(values) if "@" in value]
+    numbers = [(number, value[1:]) for number, value in enumerate(values) if "@" not in value]
     matched: list[list[int]] = []
     for exemplar in exemplars:
         try:
@@ -501,15 +503,15 @@ def _holding_share(exemplars: Sequence[Exemplar]) -> list[list[int]]:
         except OSError:
             raw = ""
         text = privacy.normalise(f"{exemplar.slug.replace('_', ' ')}\n{raw}")
-        words = _MARKUP.sub("", text).lower()
-        digits = _NOT_DIGIT.sub("", text)
-        matched.append(
-            [
-                number
-                for number, value in enumerate(values)
-                if (value in words or value in text.lower() if "@" in value else value[1:] in digits)
-            ]
-        )
+        found = []
+        if addresses:
+            lowered = text.lower()
+            words = _MARKUP.sub("", lowered)
+            found += [number for number, value in addresses if value in words or value in lowered]
+        if numbers:
+            digits = _NOT_DIGIT.sub("", text)
+            found += [number for number, key in numbers if key in digits]
+        matched.append(sorted(found))
     return matched
 
 

@@ -315,6 +315,26 @@ def test_a_profile_rewritten_with_its_old_size_and_time_is_read_again(
     assert "exemplars/bac-si-minh/index.md" in problems and "consent" in problems
 
 
+def test_a_profile_whose_status_time_moved_without_an_edit_is_compared_by_its_bytes(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A hard link made elsewhere (a backup, a copy with `cp -al`) or a change of permissions moves a profile's
+    status time without changing it: the check reads its bytes, finds them the same and checks nothing again."""
+    from build_tools.content import checked
+
+    monkeypatch.setattr(checked, "_RECENT_NS", 0)
+    _checked_site(site)
+    path = site.root / "exemplars" / "bac-si-minh" / "index.md"
+    before = path.stat().st_ctime_ns
+    os.link(path, tmp_path / "backup-index.md")
+    assert path.stat().st_ctime_ns != before
+    read: list[Path] = []
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    assert sorted(e.slug for e in check(site.project, workers=1).exemplars) == ["bac-si-minh", "co-giao-huong"]
+    assert read == []
+
+
 def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:
     _checked_site(site)
     for content in (b"garbage", b""):

@@ -119,7 +119,7 @@ class Result:
     """Wall times of every warm build and every Hugo build; `warm` and `hugo` are the median runs."""
 
 
-CI_RESTORES = ("photos", "cards", "stories", "products", "checked.pickle", "scanned.pickle")
+CI_RESTORES = ("photos", "cards", "stories", "products", "checked", "scanned.pickle")
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), checked profiles and the outputs already scanned for personal data are cached; pages
 rendered through shells are not (they hold the site's absolute URL and theme). tests/test_privacy_scan_cache.py

@@ -11,10 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_tools.content.privacy import (
+    _BUSINESS_CODE,
+    _CANDIDATE,
     CITIZEN_ID,
     EMAIL,
     OLD_ID,
     PHONE,
+    _is_business,
     _scan,
     contacts_in,
     find_personal_data,
@@ -124,7 +127,19 @@ def test_the_quick_test_never_skips_a_line_the_full_rules_would_flag(line: str) 
     """The 10,000-profile check skips text without an `@` or nine grouped digits: that must never hide a finding."""
     if _scan(normalise(line)):
         assert may_contain_personal_data(line)
+    assert may_contain_personal_data(line) == (_CANDIDATE.search(line) is not None)  # as the one expression says
     assert find_personal_data(line) == _scan(normalise(line))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["mã", "MÃ", "Mã", "ma\u0303", "M", "s", "S", "\u017ft", "\ufb05", "T", " ", "số thuế"]))
+)
+def test_a_business_code_is_recognised_in_any_case_as_the_case_blind_rule_says(parts: list[str]) -> None:
+    """The scan settles most pages without the case-blind search for "mã số thuế" or "MST" (`_is_business`):
+    whatever the case or the Unicode form, it answers as that search does on the text the rules see."""
+    text = normalise("".join(parts))
+    assert _is_business(text) == (_BUSINESS_CODE.search(text) is not None)
 
 
 # The whole pipeline: what `check` says before the build is what the build says, and nothing is published.
@@ -198,6 +213,35 @@ def test_a_number_only_the_outputs_show_is_blamed_on_the_file_and_line_it_came_f
         "trường `public_contacts` để được phép đăng."
     ]
     assert _everything_published(site.root / "site") == before
+
+
+def test_a_number_the_check_missed_is_blamed_on_the_one_profile_and_line_it_came_from(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a rule of the check ever miss a number (here the check's privacy rule is switched off), the scan of
+    what the build wrote still stops the build, and names the profile and line it came from, once, though the number
+    is on its story page, in the lists, the feeds, the data and the search index; the other profiles are not blamed,
+    not even one with the same digits in another order or one holding a number only in the same digits' company."""
+    from build_tools.build import build_site
+    from build_tools.content.schema import profile as profile_rules
+
+    for number in range(8):
+        site.profile(f"nguoi-tot-{number}", body=f"Anh giúp hàng xóm sửa {number + 2} mái nhà sau bão.")
+    site.profile("ong-ba-so-khac", body="Ông Ba làm 1.000.000 viên gạch, 912.345.678 đồng (không phải số điện thoại).")
+    path = site.profile(
+        "co-giao-huong",
+        body="Cô Hương dạy Toán từ năm 2003.\n\nPhụ huynh gọi cô qua số 0912 345 678 mỗi tối.",
+        published="2023-05-01",
+    )
+    line = path.read_text(encoding="utf-8").splitlines().index("Phụ huynh gọi cô qua số 0912 345 678 mỗi tối.") + 1
+    monkeypatch.setattr(profile_rules, "validate_privacy", lambda *args, **kwargs: iter(()))
+    with pytest.raises(ContentError) as built:
+        build_site(site.project)
+    [problem] = built.value.problems
+    assert (problem.path, problem.line) == ("exemplars/co-giao-huong/index.md", line)
+    assert problem.message.startswith("dòng này có số điện thoại `0912 345 678`. Không đăng số điện thoại cá nhân")
+    assert "khi tạo trang)" in problem.message
+    assert not (site.root / "site").exists()
 
 
 @pytest.mark.parametrize(

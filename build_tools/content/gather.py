@@ -10,7 +10,7 @@ from pathlib import Path
 from ..engine.parallel import fork_map, shared, worker_count
 from ..engine.timings import Stage, Timings, optional_stage
 from .catalogue import Catalogue, build_catalogue
-from .checked import load_checked, profile_stamp, save_checked, scope_stamp
+from .checked import Stamp, load_checked, save_checked, scope_stamp
 from .config import Project
 from .discover import find_profiles
 from .load import link_problem, load_profile, load_yaml_file
@@ -119,7 +119,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
     scope = scope_stamp(vocabulary)
     remembered = load_checked(project.cache_dir, scope)
     exemplars: list[Exemplar] = []
-    checked: dict[str, tuple[bytes, Exemplar]] = {}
+    checked: dict[str, tuple[Stamp, Exemplar]] = {}
     loaded = fork_map(
         _load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers, progress=progress
     )
@@ -131,10 +131,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
             exemplars.append(exemplar)
             if not profile_problems:
                 checked[str(path)] = (stamp, exemplar)
-    if checked.keys() != remembered.entries.keys() or any(
-        remembered.entries[path][0] != stamp for path, (stamp, _) in checked.items()
-    ):
-        save_checked(project.cache_dir, scope, checked)
+    save_checked(project.cache_dir, remembered, checked)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
@@ -147,13 +144,13 @@ _REMEMBERED = "remembered"
 """A worker's answer for a profile that `checked.py` remembers unchanged: the build's process has it already."""
 
 
-def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | str | None, bytes]]:
+def _load_profiles(paths: Sequence[Path]) -> list[tuple[list[Problem], Exemplar | str | None, Stamp]]:
     """Per-file rules for a share of the profiles (in a worker process when there are several)."""
     project, vocabulary, remembered = shared()
-    loaded: list[tuple[list[Problem], Exemplar | str | None, bytes]] = []
+    loaded: list[tuple[list[Problem], Exemplar | str | None, Stamp]] = []
     for path in paths:
-        stamp = profile_stamp(path)
-        if remembered.get(str(path), stamp) is not None:
+        stamp, known = remembered.stamp(path)
+        if known is not None:
             loaded.append(([], _REMEMBERED, stamp))
             continue
         result = load_profile(path, project.shown(path))

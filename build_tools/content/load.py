@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -476,14 +475,6 @@ def link_problem(path: Path, root: Path) -> str | None:
             "những gì nằm trong kho: hãy chép tệp vào kho thay cho liên kết."
         )
     return None
-
-
-def linked_entries(root: Path) -> list[Path]:
-    """Symbolic links under `root`, folders and files alike (`os.walk` passes over a linked folder in silence)."""
-    found = []
-    for folder, folders, names in os.walk(root):
-        found += [Path(folder, name) for name in (*folders, *names) if os.path.islink(os.path.join(folder, name))]
-    return sorted(found)
 
 
 _LONG_NUMBER = (

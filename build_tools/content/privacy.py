@@ -151,7 +151,7 @@ def _find(text: str) -> list[Finding]:
     """`find_personal_data` on text already normalised."""
     if len(text) <= _LONG_TEXT:
         return _scan(text)
-    business = _BUSINESS_CODE.search(text) is not None
+    business = _is_business(text)
     return [finding for start, end in _windows(text) for finding in _scan(text[start:end], business)]
 
 
@@ -181,15 +181,18 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def _scan(line: str, business: bool | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for match in _EMAIL.finditer(line):
-        address = match.group().lower()
-        domain = address.rsplit("@", 1)[1]
-        if not any(domain == d or domain.endswith("." + d) for d in NON_PERSONAL_EMAIL_DOMAINS):
-            findings.append(Finding(EMAIL, match.group(), address))
-    blanked = _blank(_DATE, _blank(_EMAIL, line))
+    blanked = line
+    if "@" in line:  # every address has one: most pages have none, and these two passes were a fifth of their scan
+        for match in _EMAIL.finditer(line):
+            address = match.group().lower()
+            domain = address.rsplit("@", 1)[1]
+            if not any(domain == d or domain.endswith("." + d) for d in NON_PERSONAL_EMAIL_DOMAINS):
+                findings.append(Finding(EMAIL, match.group(), address))
+        blanked = _blank(_EMAIL, line)
+    blanked = _blank(_DATE, blanked)
     urls = [match.span() for match in _URL.finditer(blanked)]
     if business is None:
-        business = _BUSINESS_CODE.search(blanked) is not None
+        business = _is_business(blanked)
     for match in _GROUPED_NUMBER.finditer(blanked):
         for finding, start in _numbers_in_run(match, blanked, business):
             in_url = any(begin <= start < end for begin, end in urls)
@@ -198,13 +201,30 @@ def _scan(line: str, business: bool | None = None) -> list[Finding]:
     return sorted(findings, key=lambda f: line.find(f.text))
 
 
+def _is_business(text: str) -> bool:
+    """Whether the text names a business's code (`_BUSINESS_CODE`). Every form it knows starts with "mã" or "MST",
+    in any case: text without either, lower-cased, is settled without the case-blind search (a tenth of a page's
+    scan). The text is normalised (NFKC), so no other letter folds to these (the long s is an s by then)."""
+    lowered = text.lower()
+    return ("mã" in lowered or "mst" in lowered) and _BUSINESS_CODE.search(text) is not None
+
+
 def _blank(pattern: re.Pattern[str], text: str) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def may_contain_personal_data(text: str) -> bool:
-    """A quick test that lets a 10,000-profile check skip the costly rules on the lines that cannot match them."""
-    return _CANDIDATE.search(text) is not None
+    """A quick test that lets a 10,000-profile check skip the costly rules on the lines that cannot match them:
+    `_CANDIDATE`, its literal branches tested as substrings first (a third of the time of the one expression)."""
+    if "@" in text or "\uff20" in text or "&#" in text or "&commat;" in text:
+        return True
+    if "%" in text and _PERCENT_CANDIDATE.search(text) is not None:
+        return True
+    return _DIGITS_CANDIDATE.search(text) is not None
+
+
+_PERCENT_CANDIDATE = re.compile(r"%(?:40|3\d)")
+_DIGITS_CANDIDATE = re.compile(r"\d(?:[^\w@]{0,3}\d){8}")
 
 
 def contacts_in(text: str) -> list[Finding]:

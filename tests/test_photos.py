@@ -131,6 +131,28 @@ def test_a_10_megabyte_phone_photo_becomes_three_upright_widths(tmp_path: Path) 
     assert photo_set.fallback.cached.stat().st_size < 1_500_000
 
 
+@pytest.mark.parametrize(
+    ("stored", "card"),
+    [
+        ((2400, 1600), (1200, 630)),  # a phone photo: the full large-preview size
+        ((640, 480), (640, 336)),  # a small one is cut, not enlarged: more pixels would be bytes, not detail
+        ((400, 300), (600, 315)),  # below Facebook's smallest large preview: enlarged to that and no further
+        ((900, 1200), (900, 472)),  # a portrait: its widest region of the card's shape
+    ],
+)
+def test_the_link_preview_crop_is_never_enlarged_beyond_the_photo(
+    tmp_path: Path, stored: tuple[int, int], card: tuple[int, int]
+) -> None:
+    original = tmp_path / "anh.jpg"
+    Image.new("RGB", stored, (40, 120, 200)).save(original, "JPEG")
+    photo_set = process_photo(original, tmp_path / "cache")
+    assert photo_set.card is not None and (photo_set.card.width, photo_set.card.height) == card
+    with Image.open(photo_set.card.cached) as image:
+        assert image.size == card  # what the page's og:image:width and og:image:height will say
+    again = process_photo(original, tmp_path / "cache")  # read back from the cache's manifest: the same size
+    assert again.card == photo_set.card
+
+
 def test_an_unchanged_photo_is_not_decoded_or_encoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"decode": 0, "encode": 0}
     decode, encode = photos._upright_srgb_pixels, photos._encode

@@ -141,14 +141,15 @@ def test_story_with_photo_has_a_large_preview_card(shared_site: SiteFixture) -> 
     assert page.one("article:published_time") == "2023-06-01"
     assert page.one("article:modified_time") == "2023-07-10"
     assert page.one("og:image") == url + "chan-dung-card.jpg"
-    assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
+    # A 900 px portrait: its widest region of the card's shape, not enlarged to 1200×630 (and the tags say so).
+    assert (page.one("og:image:width"), page.one("og:image:height")) == ("900", "472")
     assert page.one("og:image:type") == "image/jpeg"
     assert page.one("og:image:alt") == "Cô Hương trên lớp"
     assert page.one("twitter:card") == "summary_large_image"
     # X reads og:image (and og:title, og:description) where its own tag is absent: only what has no fallback is sent.
     assert "twitter:image" not in page.meta and page.one("twitter:image:alt") == page.one("og:image:alt")
     with Image.open(shared_site.root / "site/guong/co-huong/chan-dung-card.jpg") as card:
-        assert card.size == (1200, 630) and card.format == "JPEG"
+        assert card.size == (900, 472) and card.format == "JPEG"
 
 
 POVERTY = "Vì người nghèo - không để ai bị bỏ lại phía sau; giảm nghèo"
@@ -387,9 +388,9 @@ def test_card_crop_keeps_the_upper_part_of_a_portrait_and_drops_metadata(tmp_pat
     card = process_photo(original, tmp_path / "cache").card
     assert card is not None and card.name == "chan-dung-card.jpg"
     with Image.open(card.cached) as published:
-        assert published.size == (1200, 630)
+        assert published.size == (900, 472)  # the portrait's widest region of the card's shape, not enlarged
         assert not published.getexif() and "exif" not in published.info
-        r, _g, b = published.convert("RGB").getpixel((600, 200))
+        r, _g, b = published.convert("RGB").getpixel((450, 100))
         assert r > 180 and b < 90  # the face band survives the crop
 
 

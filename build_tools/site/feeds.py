@@ -86,9 +86,9 @@ class Category:
 
 @dataclass(frozen=True)
 class ItemPhoto:
-    """The photo as feeds carry it: the largest processed JPEG (no metadata, no GPS), and as thumbnail the 1200×630
-    crop that link previews show (a JPEG too: feed readers and newsroom systems read JPEG; the site has no smaller
-    JPEG, its list cards show WebP)."""
+    """The photo as feeds carry it: the largest processed JPEG (no metadata, no GPS), and as thumbnail the
+    link-preview crop (at most 1200×630; a JPEG too: feed readers and newsroom systems read JPEG; the site has no
+    smaller JPEG, its list cards show WebP)."""
 
     url: str
     mime: str

@@ -24,9 +24,9 @@ from .conftest import SiteFixture
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _restored_by_ci() -> list[str]:
-    """The `.cache/` entries deploy.yml's cache step restores into a new clone."""
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+def _restored_by_ci(workflow_name: str = "deploy.yml") -> list[str]:
+    """The `.cache/` entries a workflow's cache step restores into a new clone."""
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / workflow_name).read_text(encoding="utf-8"))
     steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
     (cache,) = [step for step in steps if str(step.get("uses", "")).startswith("actions/cache")]
     return [path.removeprefix(".cache/") for path in cache["with"]["path"].split()]
@@ -65,6 +65,8 @@ def test_deploy_and_the_benchmark_restore_the_same_cache() -> None:
 
     assert scanned.FILE_NAME in _restored_by_ci()
     assert sorted(CI_RESTORES) == sorted(_restored_by_ci())
+    # The object-storage deploy and the pull-request preview build from the same cache: none is left to start cold.
+    assert _restored_by_ci("deploy-s3.yml") == _restored_by_ci() == _restored_by_ci("pr.yml")
 
 
 def test_a_deployment_with_the_cache_restored_scans_only_bytes_no_build_scanned(

@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar, overload
 from ..content.catalogue import Catalogue
 from ..content.model import Exemplar
 from ..engine.timings import Stage, Timings, optional_stage
+from ..engine.write import replace_file
 from .feeds import FeedItem, list_feeds, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect
@@ -171,9 +172,7 @@ def _list_page(listed: tuple[PageSpec, str | None], common: Mapping[str, object]
     page = kept / f"{key}.md"
     if not page.is_file():
         kept.mkdir(parents=True, exist_ok=True)
-        temporary = page.with_name(f".{page.name}.{os.getpid()}.tmp")
-        temporary.write_text(render_page(spec, common), encoding="utf-8")
-        temporary.replace(page)  # never written in place: the generated folder may hold a link to the old one
+        replace_file(page, render_page(spec, common).encode("utf-8"))
     return FileSet({spec.path: page})
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from PIL import Image, ImageCms, ImageOps
 
 from ..content.text import slugify
+from ..engine.write import replace_file
 
 WIDTHS = (480, 960, 1600)
 """Every width is published as WebP, which every phone and browser of the last five years shows (`<source>` in the
@@ -95,11 +95,11 @@ def process_photo(original: Path, cache_dir: Path) -> PhotoSet:
         resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         for extension, pil_format, _ in FORMATS:
             if _published(pil_format, width, widths):
-                _write_atomic(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
+                replace_file(cache_dir / f"{digest}-{width}.{extension}", _encode(resized, pil_format))
         sizes.append((width, height))
-    _write_atomic(cache_dir / f"{digest}-card.jpg", _encode(_card_crop(image), "JPEG"))
+    replace_file(cache_dir / f"{digest}-card.jpg", _encode(_card_crop(image), "JPEG"))
     # The manifest is written last: its presence means every variant is complete.
-    _write_atomic(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
+    replace_file(manifest, json.dumps({"width": image.width, "height": image.height, "sizes": sizes}).encode())
     return _photo_set(published_stem(original), cache_dir, digest, image.width, image.height, sizes)
 
 
@@ -183,13 +183,6 @@ def _encode(image: Image.Image, pil_format: str) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    # Two profiles may carry the same photo, processed at once by two workers: each writes its own temporary file.
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(target)
-
-
 def _load_manifest(manifest: Path, stem: str, cache_dir: Path, digest: str) -> PhotoSet | None:
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -231,5 +224,5 @@ def process_thumbnail(original: Path, cache_dir: Path) -> Variant:
         buffer = io.BytesIO()
         thumbnail.save(buffer, "WEBP", **_THUMBNAIL_OPTIONS)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(cached, buffer.getvalue())
+        replace_file(cached, buffer.getvalue())
     return Variant(f"{published_stem(original)}-thumb.webp", THUMBNAIL_SIZE, THUMBNAIL_SIZE, "image/webp", cached)

@@ -25,6 +25,7 @@ from ..content.config import Settings
 from ..content.load import read_story
 from ..content.model import Exemplar
 from ..content.richtext import absolute_html, cached_story, render_story
+from ..engine.write import replace_file
 from .feeds import FeedItem, build_item, fed_slugs
 from .opendata import Record, RowContext, exemplar_record
 from .pages import RenderInputs, page_context, render_story_pages
@@ -172,10 +173,8 @@ def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple
     parts.append(pickle.dumps(products.feed_item, pickle.HIGHEST_PROTOCOL))
     made = pickle.dumps((products.page_path, *parts), pickle.HIGHEST_PROTOCOL)
     page.parent.mkdir(parents=True, exist_ok=True)
-    for path, data in ((page, products.page.encode("utf-8")), (rest, made)):
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # workers may make the same story at once
-        temporary.write_bytes(data)
-        temporary.replace(path)  # never written in place: the generated folder may hold a link to the old one
+    replace_file(page, products.page.encode("utf-8"))
+    replace_file(rest, made)
     return KeptStory(products.page_path, page, *parts), key
 
 

@@ -72,7 +72,7 @@ def story_part(site: SiteFixture, url: str) -> str:
 
 
 def card_of(site: SiteFixture, page: str, url_end: str) -> str:
-    cards = HTMLParser(site.built(page)).css("li.ex-card")
+    cards = HTMLParser(site.built(page)).css("ul.ex-cards > li")
     [card] = [c for c in cards if (c.css_first("a").attributes.get("href") or "").endswith(url_end)]
     return card.html or ""
 

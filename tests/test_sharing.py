@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from selectolax.lexbor import LexborHTMLParser
 
 from build_tools.build import build_site
 from build_tools.content.model import Award
@@ -162,6 +163,9 @@ def test_story_without_photo_shares_its_field_s_card(shared_site: SiteFixture) -
     page = read(shared_site, "guong/ho-sung-a-chu/index.html")
     assert page.one("og:title") == "Hộ ông Sùng A Chu"
     assert page.one("og:description") == "Hộ gia đình thoát nghèo nhờ trồng quế."
+    # Never updated nor corrected: its publication day is the only date it states (a modified time would repeat it).
+    assert page.one("article:published_time") == page.structured["datePublished"] == "2022-09-01"
+    assert "article:modified_time" not in page.meta and "dateModified" not in page.structured
     card_url = "https://example.test/linh-vuc/giam-ngheo/card.png"
     assert page.one("og:image") == card_url and "twitter:image" not in page.meta  # X reads og:image
     assert page.one("og:image:type") == "image/png"
@@ -303,7 +307,16 @@ def test_other_pages_share_the_site_card(shared_site: SiteFixture) -> None:
         assert page.one("og:title") == title
         assert page.one("og:image") == "https://example.test/assets/card.png"
         assert page.one("twitter:card") == "summary_large_image"
-        assert page.json_ld == []
+    # The site is described once, on its home page; a story does not repeat it (`isPartOf`).
+    assert read(shared_site, "index.html").structured == {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": "Gương thử nghiệm",
+        "url": "https://example.test/",
+        "inLanguage": "vi",
+    }
+    assert read(shared_site, "gioi-thieu/index.html").json_ld == []
+    assert "isPartOf" not in read(shared_site, "guong/co-huong/index.html").structured
     with Image.open(shared_site.root / "site/assets/card.png") as card:
         assert card.size == (1200, 630)
 
@@ -318,10 +331,13 @@ def test_share_buttons_are_plain_links_with_no_third_party_script(shared_site: S
     )
     assert facebook["rel"] == "noopener noreferrer"
     # Zalo has no script-free share link: the phone's share sheet (Web Share API) offers it; hidden without script.
+    # The other two point at the page itself, which a browser resolves into its address; with a script, reader.js
+    # shares the canonical one (tests/test_reading.py), which the page states once.
+    assert page.canonical == url
     zalo = next(a for a in page.anchors if a.get("data-share") == "native")
-    assert zalo["href"] == url and "hidden" in zalo
+    assert zalo["href"] == "./" and "hidden" in zalo
     copy = next(a for a in page.anchors if a.get("data-share") == "copy")
-    assert copy["href"] == url and "hidden" not in copy
+    assert copy["href"] == "./" and "hidden" not in copy
     for script in page.scripts:
         assert not script.get("src", "").startswith(("http:", "https:", "//")), script
     assert page.iframes == 0
@@ -345,7 +361,7 @@ def test_print_stylesheet_and_reader_script_are_first_party(shared_site: SiteFix
     for hidden in (".ex-share", ".ex-subscribe", "#guong-dien-hinh-lien-quan"):
         assert hidden in print_rules
     # The share buttons' screen rules come with the site's stylesheet, already loaded by every page.
-    assert ".ex-share__link" in (shared_site.root / "site/assets/site.css").read_text(encoding="utf-8")
+    assert ".ex-share > a" in (shared_site.root / "site/assets/site.css").read_text(encoding="utf-8")
     assert (shared_site.root / "site/sw.js").is_file()
     assert (shared_site.root / "site/assets/javascripts/reader.js").is_file()
 
@@ -363,16 +379,17 @@ def test_every_image_has_dimensions_and_only_the_story_photo_loads_eagerly(share
         page = read(shared_site, path)
         for image in page.images:
             assert re.fullmatch(r"\d+", image.get("width", "")) and re.fullmatch(r"\d+", image.get("height", "")), image
-        cards = shared_site.built(path).split('<li class="ex-card">')[1:]
+        cards = LexborHTMLParser(shared_site.built(path)).css("ul.ex-cards > li")
         for position, card in enumerate(cards):
-            if "ex-card__photo" not in card:
+            photo = card.css_first("li > img")  # a card's photo comes first, before its text
+            if photo is None:
                 continue
             # On a list the first card is in view on a phone; the others, and related stories below a story, wait
             # until the reader scrolls to them.
             lazy = position > 0 or path.startswith("guong/")
-            assert ('loading="lazy"' in card.split("ex-card__photo")[1].split(">")[0]) == lazy, (path, position)
-    archive = shared_site.built("nguoi-tot-viec-tot/index.html").split('<li class="ex-card">')[1:]
-    assert [("ex-card__photo" in card) for card in archive] == [False, True, False]  # the fixture's order
+            assert (photo.attributes.get("loading") == "lazy") == lazy, (path, position)
+    archive = LexborHTMLParser(shared_site.built("nguoi-tot-viec-tot/index.html")).css("ul.ex-cards > li")
+    assert [card.css_first("li > img") is not None for card in archive] == [False, True, False]  # the fixture's order
 
 
 def test_card_crop_keeps_the_upper_part_of_a_portrait_and_drops_metadata(tmp_path: Path) -> None:

@@ -52,7 +52,9 @@ class ShareMeta:
     """Canonical absolute URL of the story."""
     site_name: str
     published: str
-    modified: str
+    modified: str | None
+    """The day of the last update or correction; None for a story never changed since its publication day, which
+    says it (0.1 kB of every such story repeated that day as `article:modified_time` and JSON-LD `dateModified`)."""
     section: str
     tags: tuple[str, ...]
     image: ShareImage | None
@@ -146,7 +148,7 @@ def build_share_meta(
         url=url,
         site_name=settings.site_name,
         published=exemplar.published.isoformat(),
-        modified=exemplar.last_modified.isoformat(),
+        modified=_modified(exemplar),
         section=cat.fields[exemplar.fields[0]].name,
         # The first field is the section: its name again as a tag was 0.1 kB of every story that said nothing more.
         tags=tuple(cat.fields[f].name for f in exemplar.fields[1:]) + exemplar.tags,
@@ -168,9 +170,9 @@ def render_json_ld(
     `photo_url` is the photo itself, not its crop; a field card is no picture of anyone, so it is left out there.
     """
     url = settings.site_url + exemplar.url
+    # No `@id`: nothing refers to the exemplar's node (no other page's data names it), and its `url` says where it is.
     entity: dict[str, object] = {
         "@type": SCHEMA_TYPES[exemplar.kind],
-        "@id": url + "#guong",
         "name": exemplar.name,
         "description": share_description(exemplar),
         "url": url,
@@ -191,6 +193,8 @@ def render_json_ld(
         entity["subjectOf"] = [{"@type": "NewsArticle", "headline": s.title, "url": s.url} for s in exemplar.sources]
     # The page is named once: no `@id` equal to its `url`, no `headline` equal to its `name`, and the description
     # on the exemplar only (the page's own is the <head>'s): each repeated the same text in every story, 0.3 kB.
+    # The site (`WebSite`, its name and address) is described once, on its home page (partials/ex-reader-head.html),
+    # where search engines look for it, not as `isPartOf` of every story (0.1 kB each).
     page: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ProfilePage",
@@ -198,12 +202,13 @@ def render_json_ld(
         "name": exemplar.name,
         "inLanguage": "vi",
         "datePublished": exemplar.published.isoformat(),
-        "dateModified": exemplar.last_modified.isoformat(),
         "about": [{"@type": "Thing", "name": cat.fields[f].name} for f in exemplar.fields],
-        "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": settings.site_url},
         "license": settings.licence_url,
         "mainEntity": entity,
     }
+    modified = _modified(exemplar)
+    if modified:
+        page["dateModified"] = modified
     if exemplar.sample:
         page["creativeWorkStatus"] = SAMPLE_LABEL
     if exemplar.tags:
@@ -217,6 +222,11 @@ def dump_json_for_html(data: object) -> str:
     """JSON that cannot close its <script> element: `<`, `>` and `&` become \\u escapes, which JSON readers undo."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return _JSON_IN_HTML.sub(unicode_escape, text)
+
+
+def _modified(exemplar: Exemplar) -> str | None:
+    """The day of the last change (update or correction), if there was one after publication."""
+    return exemplar.last_modified.isoformat() if exemplar.last_modified != exemplar.published else None
 
 
 def _award_text(award: Award, sample: bool = False) -> str:

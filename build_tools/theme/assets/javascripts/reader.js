@@ -141,13 +141,16 @@
     }
   }
 
+  // The links point at the page itself ("./"); what is shared is its canonical address, the same on a mirror or a
+  // preview and without the query a shared link arrived with.
+  const canonical = document.querySelector('link[rel="canonical"]');
   for (const link of document.querySelectorAll("a[data-share]")) {
     const box = link.closest(".ex-share");
     const native = link.dataset.share === "native";
     if (native) link.hidden = false; // shown only where a script can open the share sheet or copy the link
     link.addEventListener("click", async (event) => {
       event.preventDefault();
-      const url = link.href;
+      const url = canonical ? canonical.href : link.href;
       if (native && navigator.share) {
         const title = document.querySelector('meta[property="og:title"]');
         try {

@@ -202,3 +202,60 @@ def test_on_a_phone_the_drawer_lists_the_sections_and_without_a_script_the_tabs_
             assert page.locator(".md-tabs").is_visible()
             assert page.locator(".md-tabs__link").all_text_contents() == SECTIONS
         context.close()
+
+
+def test_a_card_s_parts_its_chips_and_the_tabs_carry_no_class_and_keep_their_look(
+    browser: Any,  # noqa: F811
+    served: StaticServer,
+    real_site: Path,
+) -> None:
+    """A card is on ten pages a story, the tabs on every page: site.css styles their parts by position, and a reader
+    sees what Material's and our classes drew (the home page, written by hand, keeps Material's tab classes)."""
+    story = (real_site / PAGES[0]).read_text(encoding="utf-8")
+    cards = re.search(r'<ul class="ex-cards">(.*?)</ul>', story, re.S).group(1)
+    assert cards.count("<li>") >= 3 and "<time" not in cards and "<div" not in cards
+    assert not re.search(r"<(li|img|span|p|h3)\b[^>]* class=", cards)  # a sample's tag keeps its own (a <strong>)
+    badges = re.search(r'<p class="ex-badges">(.*?)</p>', story).group(1)
+    share = re.search(r'<div class="ex-share".*?</div>', story, re.S).group(0)
+    assert "<a class" not in badges and "<a class" not in share and '<li class="md-tabs__item">' not in story
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(served.url(PAGES[0].removesuffix("index.html")), wait_until="networkidle")
+    look = page.evaluate(
+        """() => {
+        const style = (element) => getComputedStyle(element);
+        const card = document.querySelector(".ex-cards > li");
+        const lines = [...card.querySelectorAll(":scope > p, :scope > h3")];
+        const chip = card.querySelector("h3 + p + p > span");
+        const kind = document.querySelector(".ex-badges > a");
+        const field = document.querySelector(".ex-badges > a + a");
+        const tab = document.querySelector(".md-tabs__list > li");
+        return {
+            card: [style(card).borderTopStyle, style(card).borderTopLeftRadius, style(card).overflow],
+            sizes: lines.map((line) => parseFloat(style(line).fontSize)),
+            inset: [lines[0].getBoundingClientRect().left - card.getBoundingClientRect().left,
+                    parseFloat(style(lines[0]).marginTop), parseFloat(style(lines.at(-1)).marginBottom)],
+            chip: [style(chip).display, style(chip).borderTopLeftRadius !== "0px", style(chip).backgroundColor],
+            kind: [style(kind).backgroundColor, style(kind).color, style(kind).textDecorationLine],
+            field: [style(field).backgroundColor, style(field).textDecorationLine],
+            tab: [tab.getBoundingClientRect().height, style(tab).paddingLeft],
+        };
+    }"""
+    )
+    home = context.new_page()
+    home.goto(served.url(""), wait_until="networkidle")
+    home_tab = home.evaluate(
+        "(() => { const t = document.querySelector('.md-tabs__item');"
+        " return [t.getBoundingClientRect().height, getComputedStyle(t).paddingLeft]; })()"
+    )
+    context.close()
+    assert look["card"] == ["solid", "8px", "hidden"]  # .4rem at Material's 20 px root
+    # The kind and the date smaller than the title and the summary, the chips smaller still.
+    kind_line, title, summary, chips, date = look["sizes"]
+    assert kind_line == date < summary < title and chips < title
+    # The text inset as the <div>'s padding set it: .8rem aside, .6rem above and below plus the lines' own .3em.
+    assert look["inset"][0] == 16 + 1 and look["inset"][1] == look["inset"][2] == 12 + 0.3 * kind_line
+    assert look["chip"][:2] == ["inline-block", True] and look["chip"][2] != "rgba(0, 0, 0, 0)"
+    assert look["kind"][0] == "rgb(183, 28, 28)" and look["kind"][1] == "rgb(255, 255, 255)"
+    assert look["kind"][2] == look["field"][1] == "none" and look["field"][0] != look["kind"][0]
+    assert look["tab"] == home_tab == [48, "12px"]

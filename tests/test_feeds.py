@@ -377,6 +377,13 @@ def test_every_page_links_the_site_feeds_and_its_own_for_autodiscovery(
     assert resolved[len(site_wide) :] == [("application/rss+xml", path) for path in own_feeds]
     for _, path in resolved:
         assert (newsroom.root / "site" / path).is_file()
+    # A page's own feed is announced by what it follows; the feed's own title adds the site's name, which a reader
+    # names a subscription by.
+    titles = re.findall(r'<link rel="alternate" type="application/rss\+xml" title="([^"]*)"', newsroom.built(page))
+    for title, path in zip(titles[1:], own_feeds, strict=True):
+        assert title.startswith(("Lĩnh vực ", "Tỉnh ", "Thành phố ")), title
+        feed = (newsroom.root / "site" / path).read_text(encoding="utf-8")
+        assert re.search(r"<title>(.*?)</title>", feed).group(1) == f"Gương thử nghiệm – {title}"
 
 
 def test_press_page_lists_every_feed_with_its_address_and_a_subscribe_link(newsroom: SiteFixture) -> None:

@@ -76,6 +76,9 @@ class Budget:
     """Median bytes of each part over the story pages."""
     card_median: int = 0
     card_max: int = 0
+    story_cards: int = 0
+    """Story cards (`ul.ex-cards > li`) on all pages: a story's card is on each of its lists and under other stories."""
+    story_card_bytes: int = 0
 
 
 def classify(relative: str) -> str:
@@ -111,6 +114,7 @@ def measure(site: Path) -> Budget:
     story_sizes: list[int] = []
     story_gzip: list[int] = []
     card_sizes: list[int] = []
+    story_cards = story_card_bytes = 0
     parts: dict[str, list[int]] = defaultdict(list)
     total_files = total_bytes = 0
     for path in sorted(site.rglob("*")):
@@ -125,8 +129,13 @@ def measure(site: Path) -> Budget:
         group.linked += stat.st_nlink > 1
         total_files += 1
         total_bytes += stat.st_size
-        if kind == "story HTML":
+        if relative.endswith(".html"):
             html = path.read_text(encoding="utf-8")
+            for cards in re.finditer(r'<ul class="ex-cards">(.*?)</ul>', html, re.S):
+                items = re.findall(r"<li\b.*?</li>", cards.group(1), re.S)
+                story_cards += len(items)
+                story_card_bytes += sum(len(item.encode()) for item in items)
+        if kind == "story HTML":
             if 'http-equiv="refresh"' in html[:2000]:  # a former slug's redirect, not a story
                 continue
             story_sizes.append(stat.st_size)
@@ -146,6 +155,8 @@ def measure(site: Path) -> Budget:
         story_parts={name: round(statistics.median(sizes)) for name, sizes in parts.items()},
         card_median=round(statistics.median(card_sizes)) if card_sizes else 0,
         card_max=max(card_sizes, default=0),
+        story_cards=story_cards,
+        story_card_bytes=story_card_bytes,
     )
 
 
@@ -168,6 +179,9 @@ def report(budget: Budget) -> str:
         f"largest {budget.story_max / 1000:.1f} kB, gzip median {budget.story_gzip_median / 1000:.1f} kB. "
         f"Share cards: median {budget.card_median / 1000:.1f} kB, "
         f"largest {budget.card_max / 1000:.1f} kB.",
+        f"Story cards, on every list and under every story: {budget.story_cards:,}, "
+        f"{budget.story_card_bytes / mb:.1f} MB"
+        f"{f', {budget.story_card_bytes / budget.story_pages / 1000:.2f} kB a story' if budget.story_pages else ''}.",
         "",
         "| part of a story page (median) | kB |",
         "|---|---:|",

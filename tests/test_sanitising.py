@@ -69,8 +69,14 @@ def built_files(site: SiteFixture, pattern: str) -> Iterator[tuple[str, bytes]]:
 
 
 def theme_scripts(site: SiteFixture) -> frozenset[str]:
-    """The theme's own scripts, read from a hand-written page that no profile touches."""
-    return frozenset(scripts_of(site.built("gioi-thieu/index.html")))
+    """The theme's own scripts, read from a hand-written page that no profile touches; and Material's settings as
+    pages generated as HTML carry them, the same without the clipboard's words (theme/main.html)."""
+    scripts = set(scripts_of(site.built("gioi-thieu/index.html")))
+    for key in list(scripts):
+        if key.startswith("{") and '"translations"' in key:
+            settings = json.loads(key) | {"translations": {}}
+            scripts.add(json.dumps(settings, sort_keys=True))
+    return frozenset(scripts)
 
 
 def story_fragment(page: str) -> str:

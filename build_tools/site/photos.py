@@ -86,7 +86,7 @@ class PhotoSet:
 class Original:
     """A photo as uploaded: its bytes read once (each cache key hashes them), its upright sRGB pixels decoded once on
     first need, and each width resized once. The variants and the search thumbnail are cut from the same pixels:
-    decoding a photo a second time for its thumbnail was a tenth of the photo stage of a cold build."""
+    decoding a photo a second time for its thumbnail was 6 % of a photo's work."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -209,8 +209,8 @@ def _card_crop(image: Image.Image) -> Image.Image:
     centering = (0.5, 0.5 if image.width / image.height >= width / height else 0.3)
     size = card_size(image.width, image.height)
     if size[0] == image.width and size[1] <= image.height:
-        # As wide as the photo: cut at whole pixels. Resampling only moved it by a fraction of a pixel, softer and at
-        # a tenth of the photo's work (a 640 px photo, the card the same 640 px wide).
+        # As wide as the photo: cut at whole pixels. Resampling only moved it by a fraction of a pixel, softer, and
+        # cost 2 ms of a 640 px photo's 30.
         top = round((image.height - size[1]) * centering[1])
         return image.crop((0, top, size[0], top + size[1]))
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS, centering=centering)

@@ -31,7 +31,7 @@ CACHE_VERSION = "4"
 _JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 _WEBP_OPTIONS = {"quality": 80, "method": 2}
 """libwebp's effort 2, not Pillow's default 4: 2.3-2.7 times faster to encode (half the photo stage of a cold build)
-for 5-9 % more bytes at the same quality, and the same fidelity (PSNR within 0.2 dB of effort 4 on the benchmark's
+for 5-9 % more bytes at the same quality, and the same fidelity (PSNR within 0.3 dB of effort 4 on the benchmark's
 photos); efforts 3 and 4 gave the same bytes, 1 and 0 a quarter more (benchmarks/README.md, "Seventh session:
 photos and story pages")."""
 _SETTINGS = json.dumps(

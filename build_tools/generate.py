@@ -44,7 +44,7 @@ from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
 from .site.opendata import Record
 from .site.pages import keep_compiled_templates
-from .site.photos import PhotoSet, Variant, process_photo, process_thumbnail
+from .site.photos import Original, PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
@@ -160,7 +160,8 @@ def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Varia
             made.append(None)
             continue
         with processing(e.source_path, e.photo.src):
-            made.append((process_photo(e.photo.path, photos), process_thumbnail(e.photo.path, photos)))
+            original = Original(e.photo.path)  # read and decoded once for the variants and the thumbnail
+            made.append((process_photo(original, photos), process_thumbnail(original, photos)))
     return made
 
 

@@ -17,14 +17,14 @@ MARKUP = [
     "Cô **Hương** dạy _tốt_ và `học` tốt.\n\nMột câu thường, không có gì đặc biệt.",
     "## Khen thưởng\n\nBằng khen năm 2023.\n\n## Câu chuyện\n\nChị kể rằng...",
     "Dòng một  \nDòng hai sau một ngắt dòng.\n\nA &amp; B, 3 < 4 và 5 > 2.",
-    'Đọc [bài báo](https://baonamdinh.vn/a) và ![ảnh](anh.jpg "tiêu đề").\n\n<https://example.vn/>',
+    "Đọc [bài báo](https://baonamdinh.vn/a) và ![ảnh](anh.jpg \"tiêu đề\").\n\n<https://example.vn/>",
     "Xem chú thích[^1].\n\n[^1]: Theo Quyết định số 1234/QĐ-UBND.",
     "*[UBND]: Ủy ban nhân dân\n\nUBND xã khen thưởng. Một câu khác không có gì.\n\n- UBND huyện\n- Hội Nông dân",
     "Thuật ngữ\n: định nghĩa của nó\n\n| Năm | Số hộ |\n|---|---|\n| 2023 | 12 |",
-    '## Tiêu đề {: #rieng }\n\nĐoạn văn {: .lop }\n\n<div markdown="1">\nChữ **đậm** trong khối.\n</div>',
+    "## Tiêu đề {: #rieng }\n\nĐoạn văn {: .lop }\n\n<div markdown=\"1\">\nChữ **đậm** trong khối.\n</div>",
     "```\nmã **không** đổi\n```\n\n    khối mã thụt lề\n\n> Trích dẫn thường\n> > lồng nhau",
     "Chữ thường\\*không nghiêng\\* và snake_case_name.\n\n1. một\n2. hai\n\n---\n\nHết.",
-    '<p onclick="x">HTML thô</p>\n\nSau đó một câu thường.\n\n<!-- ghi chú -->',
+    "<p onclick=\"x\">HTML thô</p>\n\nSau đó một câu thường.\n\n<!-- ghi chú -->",
 ]
 
 

@@ -13,12 +13,9 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
-from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
 
 from .text import anchor_slugify
 
@@ -72,42 +69,7 @@ def _markdown() -> markdown.Markdown:
     )
 
 
-INLINE_PATTERNS = (
-    "backtick", "escape", "footnote", "reference", "link", "image_link", "image_reference", "short_reference",
-    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong",
-)  # fmt: skip
-"""Python-Markdown's inline patterns under our extensions, each of which needs one of `_INLINE_MARKUP` to match
-(tests/test_richtext.py fails when an upgrade or a new extension brings another, so that the set is looked at)."""
-_INLINE_MARKUP = re.compile(r"[`\\\[<&*_\x02\x03]|  \n")
-"""What any inline pattern starts from: a backtick, backslash, bracket (links, images, footnotes), `<` (HTML,
-autolinks), `&` (entities), `*` or `_` (emphasis), two spaces before a line break; and Markdown's own
-placeholders (STX, ETX)."""
-
-
-class _PlainTextFirst(Treeprocessor):
-    """Marks as done (`AtomicString`) the text of each element in which no inline pattern can match, before the
-    inline pass: that pass tried each of its fifteen patterns on every paragraph, most of which are plain
-    sentences, and left them as they were; it was a third of Markdown's time at 10,000 stories. The HTML is the
-    same (tests/test_richtext.py renders stories both ways). Not when the story defines abbreviations, which are
-    found in plain text after the inline pass and never in done text."""
-
-    def run(self, root: Element) -> None:
-        abbreviations = self.md.treeprocessors["abbr"]
-        if getattr(abbreviations, "abbrs", None):
-            return
-        for element in root.iter():
-            text = element.text
-            if text and not isinstance(text, AtomicString) and not _INLINE_MARKUP.search(text):
-                element.text = AtomicString(text)
-
-
-def _fast_markdown() -> markdown.Markdown:
-    converter = _markdown()
-    converter.treeprocessors.register(_PlainTextFirst(converter), "plain_text_first", 21)
-    return converter
-
-
-_CONVERTER = _fast_markdown()
+_CONVERTER = _markdown()
 
 
 def render_story(text: str) -> str:

@@ -33,7 +33,7 @@ _WEBP_OPTIONS = {"quality": 80, "method": 2}
 """libwebp's effort 2, not Pillow's default 4: 2.3-2.7 times faster to encode (half the photo stage of a cold build)
 for 5-9 % more bytes at the same quality, and the same fidelity (PSNR within 0.3 dB of effort 4 on the benchmark's
 photos); efforts 3 and 4 gave the same bytes, 1 and 0 a quarter more (benchmarks/README.md, "Seventh session:
-photos and story pages")."""
+the cold build's photos and story pages")."""
 _SETTINGS = json.dumps(
     [CACHE_VERSION, WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS, CARD_SIZE, CARD_MIN_WIDTH], sort_keys=True
 ).encode()

@@ -35,6 +35,7 @@ import json
 import math
 import pickle
 import re
+import shutil
 import tempfile
 import zlib
 from array import array
@@ -52,6 +53,7 @@ from ..content.catalogue import Catalogue, vi_sort_key
 from ..content.model import KINDS, Exemplar, Field, Plan, Province
 from ..content.text import fold, nfc
 from ..engine.parallel import fork_map, shared
+from ..engine.write import replace_file
 from .pages import date_vi
 
 FORMAT = b"EXS4"
@@ -385,9 +387,21 @@ assert all(
 )
 
 
-def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Postings:
-    """The shares' columns under one numbering of terms, a story's mentions and its meta boost of one term joined
-    into one posting, weighted, sorted by term then document.
+@dataclass(frozen=True)
+class _Raw:
+    """Every posting of one kind of term before it is weighed: `key` is term << `_DOC_BITS` | document, ascending,
+    with the term's occurrences in the story text and its summed meta boost (in eighths). What a build keeps of its
+    postings for the next (`_update_part`): weights follow from these and the length factors alone."""
+
+    names: list[str]
+    key: np.ndarray
+    count: np.ndarray
+    boost: np.ndarray
+
+
+def _raw_postings(shares: Sequence[_ShareTable]) -> _Raw:
+    """The shares' columns under one numbering of terms (in sorted order), a story's mentions and its meta boost of
+    one term joined into one posting, sorted by term then document.
 
     Each posting is packed into one integer whose order is (term, document, story before meta), so a single
     sort of plain integers puts everything in place, and a term's story and meta entries for one document meet.
@@ -397,8 +411,8 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
         for term in share.ids:
             numbers.setdefault(term, len(numbers))
     names = sorted(numbers)  # terms in the order they are encoded; their numbers follow that order
-    if len(length_factors) >= 1 << _DOC_BITS or len(names) >= 1 << (64 - _DOC_BITS - 1 - _VALUE_BITS):
-        raise ValueError("too many documents or terms for the search index's packed postings")
+    if len(names) >= 1 << (64 - _DOC_BITS - 1 - _VALUE_BITS):
+        raise ValueError("too many terms for the search index's packed postings")
     rank = np.empty(len(names), dtype=np.uint64)
     rank[[numbers[name] for name in names]] = np.arange(len(names), dtype=np.uint64)
     # Built in place, one share at a time: at 10,000 stories there are millions of postings, and a worker that
@@ -436,21 +450,27 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
     value_mask = np.uint64((1 << _VALUE_BITS) - 1)
     entry = key[at]
     is_meta = (entry >> np.uint64(_VALUE_BITS)) & np.uint64(1) == 1
-    value = (entry & value_mask).astype(np.float64)
+    value = (entry & value_mask).astype(np.int32)
     del entry
-    count = np.where(is_meta, 0.0, value)
-    boost = np.where(is_meta, value, 0.0)
+    count = np.where(is_meta, 0, value).astype(np.int32)
+    boost = np.where(is_meta, value, 0).astype(np.int32)
     del value, is_meta
-    boost[paired] = (key[at[paired] + 1] & value_mask).astype(np.float64)
-    boost /= _BOOST_UNIT
+    boost[paired] = (key[at[paired] + 1] & value_mask).astype(np.int32)
     del key, at, paired
-    term = (posting >> np.uint64(_DOC_BITS)).astype(np.int64)
-    doc = (posting & np.uint64((1 << _DOC_BITS) - 1)).astype(np.int64)
-    del posting
+    return _Raw(names, posting.astype(np.int64), count, boost)
+
+
+def _weigh(raw: _Raw, length_factors: np.ndarray) -> _Postings:
+    """Each posting's weight from its occurrences (over its story's length factor) and its meta boost."""
+    term = raw.key >> np.int64(_DOC_BITS)
+    doc = raw.key & np.int64((1 << _DOC_BITS) - 1)
+    count = raw.count.astype(np.float64)
     count /= length_factors[doc]
+    boost = raw.boost.astype(np.float64)
+    boost /= _BOOST_UNIT
     weights = _quantise(boost, count)
-    starts = np.searchsorted(term, np.arange(len(names) + 1))
-    return _Postings(names, starts, doc, weights)
+    starts = np.searchsorted(term, np.arange(len(raw.names) + 1))
+    return _Postings(raw.names, starts, doc, weights)
 
 
 @dataclass(frozen=True)
@@ -484,42 +504,55 @@ each piece's postings are spooled to disk cut into as many parts by term, and ea
 process holds more than a piece's postings (benchmarks/README.md, "Memory (issue 21)")."""
 
 
-def _encode_terms(documents: Sequence[SearchDocument], workers: int = 1) -> _Terms:
-    """Read every document, then join and encode unigrams and bigrams. With several workers each reads pieces of
-    contiguous documents in a forked process, then each joins parts of the unigrams and bigrams (terms split by a
-    hash); pieces are joined in document order, so the index is the same however it is cut or spread."""
+def _length_factors(lengths: Sequence[int], reference: float) -> np.ndarray:
+    """Each story's length over the reference length, rounded to 1/32: a word corrected in a story leaves its
+    factor, hence its weights and the shards that hold its other words, as they were."""
+    return np.array([round(32 * (0.5 + 0.5 * length / reference)) / 32 for length in lengths], dtype=np.float64)
+
+
+def _reference_of(lengths: Sequence[int]) -> float:
     # Story length in characters is close enough to words for length normalisation, and costs nothing.
+    return _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
+
+
+def _encode_terms(
+    documents: Sequence[SearchDocument], length_factors: np.ndarray, workers: int = 1, parts: Path | None = None
+) -> tuple[_Terms, int]:
+    """Read every document, then join and encode unigrams and bigrams; and into how many parts the terms were cut.
+    With several workers each reads pieces of contiguous documents in a forked process, then each joins parts of
+    the unigrams and bigrams (terms split by a hash); pieces are joined in document order, so the index is the same
+    however it is cut or spread. Each part's postings before weighing go into `parts` when given (`_update_part`)."""
     if len(documents) >= 1 << _DOC_BITS:
         raise ValueError("too many documents for the search index's packed postings")
-    lengths = [len(d.body) for d in documents]
-    average = _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
-    # Rounded to 1/32: a word corrected in a story leaves its factor, hence its weights and the shards that hold its
-    # other words, as they were.
-    length_factors = np.array([round(32 * (0.5 + 0.5 * length / average)) / 32 for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
-    pieces = max(count, math.ceil(sum(lengths) / PIECE_CHARS))
+    characters = sum(len(document.body) for document in documents)
+    pieces = max(count, math.ceil(characters / PIECE_CHARS))
     shares = [(i, range(len(documents) * i // pieces, len(documents) * (i + 1) // pieces)) for i in range(pieces)]
     with tempfile.TemporaryDirectory(prefix="exemplars-search-") as folder:
         spool = Path(folder)
         fragments = fork_map(_index_shares, shares, shared=(documents, spool, pieces), workers=count)
         # The bigrams alone take longer than the unigrams: each worker takes parts of both kinds.
         tasks = [(kind, part) for part in range(pieces) for kind in (0, 1)]
-        kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors), workers=count)
+        kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors, parts), workers=count)
     encoded: dict[str, tuple[bytes, bytes]] = {}
     frequencies: dict[str, int] = {}
     for terms in kinds:
         encoded.update(terms.encoded)
         frequencies.update(terms.frequencies)
-    return _Terms(encoded, frequencies, [fragment for share in fragments for fragment in share])
+    return _Terms(encoded, frequencies, [fragment for share in fragments for fragment in share]), pieces
 
 
 def _spooled_part(spool: Path, kind: int, share: int, part: int) -> Path:
     return spool / f"{kind}-{share}-{part}.pickle"
 
 
+def _kept_part(parts: Path, kind: int, part: int) -> Path:
+    return parts / f"{kind}-{part}.pickle"
+
+
 def _encode_kinds(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
     """Each (kind, part): every piece's postings of that part read back from the spool (and removed), joined."""
-    spool, pieces, length_factors = shared()
+    spool, pieces, length_factors, parts = shared()
     done = []
     for kind, part in tasks:
         tables = []
@@ -527,7 +560,12 @@ def _encode_kinds(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
             path = _spooled_part(spool, kind, share, part)
             tables.append(pickle.loads(path.read_bytes()))
             path.unlink()
-        done.append(_encode_kind(tables, length_factors, kind == 0))
+        raw = _raw_postings(tables)
+        del tables
+        terms, forms = _encode_raw(raw, length_factors, kind == 0)
+        if parts is not None:
+            _save_part(_kept_part(parts, kind, part), raw, forms)
+        done.append(terms)
     return done
 
 
@@ -559,14 +597,17 @@ def _term_part(table: _ShareTable, unigrams: bool, number: int, count: int) -> _
     return part
 
 
-def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unigrams: bool) -> _Terms:
+def _encode_raw(raw: _Raw, length_factors: np.ndarray, unigrams: bool) -> tuple[_Terms, dict[str, list[int]]]:
     """Unigrams are grouped by folded form (`người` → `nguoi`), most frequent written form first; a bigram is
-    its folded pair, with one unnamed form."""
-    postings = _join(shares, length_factors)
+    its folded pair, with one unnamed form. Also each term's numbers in `raw.names` (its written forms)."""
+    postings = _weigh(raw, length_factors)
     encoded = _Encoded(postings)
     terms: dict[str, list[_Variant]] = defaultdict(list)
+    forms: dict[str, list[int]] = defaultdict(list)
     for number, written in enumerate(postings.terms):
-        terms[_FOLDS[written] if unigrams else written].append((written if unigrams else "", encoded, number))
+        term = _FOLDS[written] if unigrams else written
+        terms[term].append((written if unigrams else "", encoded, number))
+        forms[term].append(number)
     frequencies: dict[str, int] = {}
     for term, variants in terms.items():
         variants.sort(key=lambda variant: (-variant[1].count(variant[2]), variant[0]))
@@ -577,7 +618,67 @@ def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unig
         out, rest = bytearray(), bytearray()
         _encode_term(term, variants, out, rest)
         result[term] = (bytes(out), bytes(rest))
-    return _Terms(result, frequencies, [])
+    return _Terms(result, frequencies, []), forms
+
+
+def _save_part(path: Path, raw: _Raw, forms: Mapping[str, list[int]]) -> None:
+    """A part's postings before weighing, and each of its terms' written forms, for the next build."""
+    path.write_bytes(pickle.dumps((raw, dict(forms)), pickle.HIGHEST_PROTOCOL))
+
+
+def _update_part(
+    path: Path, table: _ShareTable, changed: np.ndarray, length_factors: np.ndarray, unigrams: bool
+) -> tuple[dict[str, tuple[bytes, bytes] | None], dict[str, int | None]]:
+    """A kept part with the postings of the `changed` documents replaced by theirs in `table`, saved again; each
+    term the change touched encoded anew (None: no document holds it any more), and its frequency (unigrams).
+
+    A term's bytes depend only on its own postings and the documents' length factors, which stay as they were for
+    the documents not changed (`_kept_state` checks the reference length), so the other terms' bytes stand."""
+    raw, forms = pickle.loads(path.read_bytes())
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    dropped = np.isin(raw.key & mask, changed)
+    touched = set((raw.key[dropped] >> np.int64(_DOC_BITS)).tolist())
+    key, count, boost = raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped]
+    names: list[str] = raw.names
+    new = _raw_postings([table])
+    if new.names:
+        numbers = {name: number for number, name in enumerate(names)}
+        ids = []
+        for name in new.names:
+            number = numbers.get(name)
+            if number is None:
+                number = len(names)
+                names.append(name)
+                forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
+            ids.append(number)
+        touched.update(ids)
+        added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (
+            new.key & mask
+        )
+        order = np.argsort(added, kind="stable")
+        at = np.searchsorted(key, added[order])
+        key = np.insert(key, at, added[order])
+        count = np.insert(count, at, new.count[order])
+        boost = np.insert(boost, at, new.boost[order])
+    terms = sorted({_FOLDS[names[number]] if unigrams else names[number] for number in touched})
+    numbers_of = np.array(sorted({number for term in terms for number in forms[term]}), dtype=np.int64)
+    starts = np.searchsorted(key, numbers_of << np.int64(_DOC_BITS))
+    ends = np.searchsorted(key, (numbers_of + 1) << np.int64(_DOC_BITS))
+    present = ends > starts
+    numbers_of, starts, ends = numbers_of[present], starts[present], ends[present]
+    lengths = ends - starts
+    at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    local = np.repeat(np.arange(len(numbers_of), dtype=np.int64), lengths)
+    sub = _Raw(
+        [names[number] for number in numbers_of.tolist()],
+        (local << np.int64(_DOC_BITS)) | (key[at] & mask),
+        count[at],
+        boost[at],
+    )
+    encoded, _ = _encode_raw(sub, length_factors, unigrams)
+    _save_part(path, _Raw(names, key, count, boost), forms)
+    frequencies: dict[str, int | None] = {term: encoded.frequencies.get(term) for term in terms} if unigrams else {}
+    return {term: encoded.encoded.get(term) for term in terms}, frequencies
 
 
 def _frequency(variants: list[_Variant]) -> int:
@@ -600,8 +701,11 @@ def _index_shares(shares: Sequence[tuple[int, range]]) -> list[list[bytes]]:
     return made
 
 
-def _index_share(documents: Sequence[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
-    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair.
+def _index_share(
+    documents: Sequence[SearchDocument] | Mapping[int, SearchDocument], share: Sequence[int]
+) -> tuple[_ShareTable, _ShareTable]:
+    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair, of the
+    documents numbered in `share` (ascending).
 
     A story text is read as word numbers (one C loop over the words), and its postings (which word, how often,
     which consecutive pairs) are counted for the whole share at once, with numpy: millions of words at 10,000
@@ -942,10 +1046,10 @@ def excerpt_source(document: SearchDocument) -> str:
     return out
 
 
-def _facet_values(documents: Sequence[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(facets: Sequence[tuple[tuple[str, str], ...]]) -> dict[str, dict[str, list[int]]]:
     members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
-    for number, document in enumerate(documents):
-        for facet, value in sorted(set(document.facets)):
+    for number, pairs in enumerate(facets):
+        for facet, value in sorted(set(pairs)):
             members[facet][value].append(number)
     return members
 
@@ -985,7 +1089,159 @@ def piece_hash(payload: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(payload).digest()).decode("ascii")[:HASH_CHARS]
 
 
-def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument], workers: int = 1) -> SearchIndex:
+def document_key(document: SearchDocument) -> bytes:
+    """What a kept index knows a document by (`build_search_index`): the digest of its pickle."""
+    return hashlib.blake2b(pickle.dumps(document, pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+_STATE = "index.pickle"
+_PARTS = "parts"
+CHANGED_SHARE = 100
+"""A kept index is brought up to date when at most one document in this many (and one) changed; more, and it is
+built anew (the work per changed document is then most of a fresh build's)."""
+
+
+@dataclass
+class _State:
+    """What a build keeps of its index for the next (`build_search_index` with `kept`), besides each part's
+    postings before weighing (`_update_part`): whatever it was made from besides the documents' keys is in
+    `stamp` (this module's own source)."""
+
+    stamp: bytes
+    keys: list[bytes]
+    lengths: list[int]
+    reference: float
+    pieces: int
+    fragments: list[bytes]
+    facets: list[tuple[tuple[str, str], ...]]
+    kinds: list[str]
+    frequencies: dict[str, int]
+    shards: list[dict[str, tuple[bytes, bytes]]]
+    """Each shard's terms, encoded (`_encode_term`)."""
+    shard_files: list[dict[str, bytes]]
+    shard_hashes: list[str]
+
+
+def _stamp() -> bytes:
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).digest()
+
+
+def _fresh_state(
+    documents: Sequence[SearchDocument], keys: Sequence[bytes], workers: int, parts: Path | None
+) -> _State:
+    """Every document read, every term encoded."""
+    lengths = [len(document.body) for document in documents]
+    reference = _reference_of(lengths)
+    terms, pieces = _encode_terms(documents, _length_factors(lengths, reference), workers, parts)
+    shards: list[dict[str, tuple[bytes, bytes]]] = [{} for _ in range(_shard_count(len(documents)))]
+    # Each stage takes its bytes from the one before (pop), so the index is held about once.
+    for term in sorted(terms.encoded):
+        shards[fnv1a(term) % len(shards)][term] = terms.encoded.pop(term)
+    state = _State(
+        _stamp(),
+        list(keys),
+        lengths,
+        reference,
+        pieces,
+        terms.fragments,
+        [document.facets for document in documents],
+        [document.kind for document in documents],
+        terms.frequencies,
+        shards,
+        [{} for _ in shards],
+        ["" for _ in shards],
+    )
+    for shard in range(len(shards)):
+        _write_shard(state, shard)
+    return state
+
+
+def _write_shard(state: _State, shard: int) -> None:
+    """A shard's files from its terms: the shard, and its second piece (the weights its long lists leave out)."""
+    body, rest = bytearray(), bytearray()
+    terms = state.shards[shard]
+    _varint(len(terms), body)
+    for term in sorted(terms):
+        kept, left = terms[term]
+        body += kept
+        rest += left
+    files: dict[str, bytes] = {}
+    out = bytearray()  # the shard names its second piece, "" when it has none
+    _string(_binary(files, f"w/{shard}", bytes(rest)) if rest else "", out)
+    state.shard_hashes[shard] = _binary(files, f"s/{shard}", bytes(out + body))
+    state.shard_files[shard] = files
+
+
+def _binary(files: dict[str, bytes], piece: str, payload: bytes) -> str:
+    version = piece_hash(payload)
+    files[f"search/{piece}.{version}.bin"] = FORMAT + version.encode("ascii") + payload
+    return version
+
+
+def _kept_state(kept: Path, documents: Sequence[SearchDocument], keys: Sequence[bytes]) -> tuple[_State, bool] | None:
+    """The last build's index with the documents whose key changed read again, or None when it cannot be (none
+    kept, another version of this module, documents added or removed, which renumbers those after them, too many
+    changed, or the reference length moved, which changes every weight); and whether anything changed."""
+    try:
+        state: _State = pickle.loads((kept / _STATE).read_bytes())
+    except Exception:  # none yet, or unreadable: built anew
+        return None
+    if state.stamp != _stamp() or len(state.keys) != len(keys):
+        return None
+    changed = [number for number, (was, now) in enumerate(zip(state.keys, keys, strict=True)) if was != now]
+    if not changed:
+        return state, False
+    if len(changed) > 1 + len(keys) // CHANGED_SHARE:
+        return None
+    read = {number: documents[number] for number in changed}
+    lengths = list(state.lengths)
+    for number, document in read.items():
+        lengths[number] = len(document.body)
+    if _reference_of(lengths) != state.reference:
+        return None
+    # The parts change below: a build stopped midway leaves no state to trust, and the next builds anew.
+    (kept / _STATE).unlink()
+    length_factors = _length_factors(lengths, state.reference)
+    documents_changed = np.array(changed, dtype=np.int64)
+    touched: dict[str, tuple[bytes, bytes] | None] = {}
+    for kind, table in enumerate(_index_share(read, changed)):
+        for part in range(state.pieces):
+            path = _kept_part(kept / _PARTS, kind, part)
+            terms, frequencies = _update_part(
+                path, _term_part(table, kind == 0, part, state.pieces), documents_changed, length_factors, kind == 0
+            )
+            touched.update(terms)
+            for term, frequency in frequencies.items():
+                if frequency is None:
+                    state.frequencies.pop(term, None)
+                else:
+                    state.frequencies[term] = frequency
+    dirty = set()
+    for term, encoded in touched.items():
+        shard = fnv1a(term) % len(state.shards)
+        dirty.add(shard)
+        if encoded is None:
+            state.shards[shard].pop(term, None)
+        else:
+            state.shards[shard][term] = encoded
+    for shard in sorted(dirty):
+        _write_shard(state, shard)
+    for number, document in read.items():
+        state.keys[number] = keys[number]
+        state.fragments[number] = _json(_fragment(document))
+        state.facets[number] = document.facets
+        state.kinds[number] = document.kind
+    state.lengths = lengths
+    return state, True
+
+
+def build_search_index(
+    catalogue: Catalogue,
+    documents: Sequence[SearchDocument],
+    workers: int = 1,
+    kept: Path | None = None,
+    keys: Sequence[bytes] | None = None,
+) -> SearchIndex:
     """Every file of the index; identical input gives byte-identical files.
 
     Each piece is named by the hash of its own payload (`s/12.<hash>.bin`, which it also carries after `FORMAT`,
@@ -996,40 +1252,38 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
     newer deploy) answers 404, and the client fetches the manifest again.
 
     `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
-    in order, a few times over, never all held at once here.
+    in order, a few times over, never all held at once here. With `kept` (a folder) and `keys` (each document's
+    `document_key`), the index is kept there between builds, and a build where a few documents changed reads only
+    those and encodes only the terms they hold or held (`_kept_state`): 8 s of CPU at 10,000 stories otherwise.
+    The files are the same either way (tests/test_search_edit.py).
     """
-    terms = _encode_terms(documents, workers)
-    # Each stage of the files below takes its bytes from the one before (pop), so the index is held about once.
-    encoded = {term: terms.encoded.pop(term) for term in sorted(terms.encoded)}
-    shards = _shard_count(len(documents))
-    shard_bodies: dict[int, list[str]] = defaultdict(list)
-    for term in encoded:
-        shard_bodies[fnv1a(term) % shards].append(term)
+    if kept is None or keys is None:
+        return _index_files(catalogue, _fresh_state(documents, [], workers, None))
+    found = _kept_state(kept, documents, keys)
+    if found is None:
+        shutil.rmtree(kept, ignore_errors=True)
+        (kept / _PARTS).mkdir(parents=True)
+        found = _fresh_state(documents, keys, workers, kept / _PARTS), True
+    state, changed = found
+    files = _index_files(catalogue, state)
+    if changed:
+        replace_file(kept / _STATE, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+    return files
 
+
+def _index_files(catalogue: Catalogue, state: _State) -> SearchIndex:
     files: dict[str, bytes] = {}
 
     def binary(piece: str, payload: bytes) -> str:
-        version = piece_hash(payload)
-        files[f"search/{piece}.{version}.bin"] = FORMAT + version.encode("ascii") + payload
-        return version
+        return _binary(files, piece, payload)
 
     def text(piece: str, value: bytes) -> str:
         version = piece_hash(value)
         files[f"search/{piece}.{version}.json"] = b'{"v":"' + version.encode("ascii") + b'","x":' + value + b"}"
         return version
 
-    shard_hashes = []
-    for shard in range(shards):
-        body, rest = bytearray(), bytearray()
-        _varint(len(shard_bodies[shard]), body)
-        for term in shard_bodies[shard]:
-            kept, left = encoded.pop(term)
-            body += kept
-            rest += left
-        # The shard names its second piece (the weights its long lists leave out), "" when it has none.
-        out = bytearray()
-        _string(binary(f"w/{shard}", bytes(rest)) if rest else "", out)
-        shard_hashes.append(binary(f"s/{shard}", bytes(out + body)))
+    for shard_files in state.shard_files:
+        files.update(shard_files)
 
     def tables(folder: str, hashes: Sequence[str], size: int) -> list[str]:
         """Hashes of pieces `size` to a table that is itself a piece; the manifest lists only the tables' hashes."""
@@ -1038,9 +1292,9 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             for start in range(0, len(hashes), size)
         ]
 
-    shard_tables = tables("h", shard_hashes, SHARDS_PER_TABLE)
-    members = _facet_values(documents)
-    kinds = [document.kind for document in documents]
+    shards = len(state.shards)
+    shard_tables = tables("h", state.shard_hashes, SHARDS_PER_TABLE)
+    members = _facet_values(state.facets)
     facet_hashes: dict[tuple[str, str], str] = {}
     for facet, values in members.items():
         for value, docs in values.items():
@@ -1050,13 +1304,12 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             facet_hashes[facet, value] = binary(f"f/{facet}/{value}", bytes(out))
     completions = {
         key: text(f"t/{key}", _json([list(item) for item in items]))
-        for key, items in sorted(_dictionary(terms.frequencies).items())
+        for key, items in sorted(_dictionary(state.frequencies).items())
     }
     group_hashes = []
-    for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
-        group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
+    for start in range(0, len(state.fragments), DOCUMENTS_PER_FILE):
+        group = state.fragments[start : start + DOCUMENTS_PER_FILE]
         group_hashes.append(text(f"d/{start // DOCUMENTS_PER_FILE}", b"[" + b",".join(group) + b"]"))
-    terms.fragments.clear()
     # At 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search.
     table_hashes = tables("i", group_hashes, GROUPS_PER_TABLE)
 
@@ -1066,14 +1319,14 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             "label": label,
             "values": [
                 [*option, facet_hashes[facet, str(option[0])]]
-                for option in _facet_options(catalogue, facet, members[facet], kinds)
+                for option in _facet_options(catalogue, facet, members[facet], state.kinds)
             ],
         }
         for facet, label in FACETS
     ]
     manifest: dict[str, object] = {
         "format": FORMAT.decode(),
-        "n": len(documents),
+        "n": len(state.kinds),
         "k": shards,
         "g": DOCUMENTS_PER_FILE,
         "w": HASH_CHARS,
@@ -1086,4 +1339,4 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
     }
     version = piece_hash(_json(manifest))
     files["search/index.json"] = _json({"v": version, **manifest})
-    return SearchIndex(dict(sorted(files.items())), version, len(documents), shards)
+    return SearchIndex(dict(sorted(files.items())), version, len(state.kinds), shards)

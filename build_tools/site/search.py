@@ -626,18 +626,33 @@ def _save_part(path: Path, raw: _Raw, forms: Mapping[str, list[int]]) -> None:
     path.write_bytes(pickle.dumps((raw, dict(forms)), pickle.HIGHEST_PROTOCOL))
 
 
+def _moved(old: _Raw, new: _Raw, before: np.ndarray, after: np.ndarray) -> set[int]:
+    """The terms (numbers) whose postings differ between `old` and `new`, weighed with the length factors `before`
+    and `after`: a posting gone, come, or of another weight."""
+    sides = []
+    for raw, factors in ((old, before), (new, after)):
+        weights = _weigh(raw, factors).weights.astype(np.int64)
+        sides.append(set(zip(raw.key.tolist(), weights.tolist(), strict=True)))
+    return {key >> _DOC_BITS for key, _ in sides[0] ^ sides[1]}
+
+
 def _update_part(
-    path: Path, table: _ShareTable, changed: np.ndarray, length_factors: np.ndarray, unigrams: bool
+    path: Path, table: _ShareTable, changed: np.ndarray, factors: tuple[np.ndarray, np.ndarray], unigrams: bool
 ) -> tuple[dict[str, tuple[bytes, bytes] | None], dict[str, int | None]]:
     """A kept part with the postings of the `changed` documents replaced by theirs in `table`, saved again; each
-    term the change touched encoded anew (None: no document holds it any more), and its frequency (unigrams).
+    term whose postings the change moved encoded anew (None: no document holds it any more), and its frequency
+    (unigrams). `factors`: the documents' length factors before the change and after it.
 
-    A term's bytes depend only on its own postings and the documents' length factors, which stay as they were for
-    the documents not changed (`_kept_state` checks the reference length), so the other terms' bytes stand."""
+    A term's bytes depend only on its own postings (documents and weights), and the other documents' weights stay
+    as they were (`_kept_state` checks the reference length), so a term whose weight in the changed documents
+    stayed the same keeps its bytes: a sentence added leaves most of a story's words where they were."""
     raw, forms = pickle.loads(path.read_bytes())
+    before, after = factors
     mask = np.int64((1 << _DOC_BITS) - 1)
     dropped = np.isin(raw.key & mask, changed)
-    touched = set((raw.key[dropped] >> np.int64(_DOC_BITS)).tolist())
+    if not dropped.any() and not table.ids:
+        return {}, {}
+    old = _Raw([], raw.key[dropped], raw.count[dropped], raw.boost[dropped])
     key, count, boost = raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped]
     names: list[str] = raw.names
     new = _raw_postings([table])
@@ -651,7 +666,6 @@ def _update_part(
                 names.append(name)
                 forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
             ids.append(number)
-        touched.update(ids)
         added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (
             new.key & mask
         )
@@ -660,6 +674,9 @@ def _update_part(
         key = np.insert(key, at, added[order])
         count = np.insert(count, at, new.count[order])
         boost = np.insert(boost, at, new.boost[order])
+        touched = _moved(old, _Raw([], added, new.count, new.boost), before, after)
+    else:
+        touched = _moved(old, new, before, after)
     terms = sorted({_FOLDS[names[number]] if unigrams else names[number] for number in touched})
     numbers_of = np.array(sorted({number for term in terms for number in forms[term]}), dtype=np.int64)
     starts = np.searchsorted(key, numbers_of << np.int64(_DOC_BITS))
@@ -675,7 +692,7 @@ def _update_part(
         count[at],
         boost[at],
     )
-    encoded, _ = _encode_raw(sub, length_factors, unigrams)
+    encoded, _ = _encode_raw(sub, after, unigrams)
     _save_part(path, _Raw(names, key, count, boost), forms)
     frequencies: dict[str, int | None] = {term: encoded.frequencies.get(term) for term in terms} if unigrams else {}
     return {term: encoded.encoded.get(term) for term in terms}, frequencies
@@ -1202,13 +1219,14 @@ def _kept_state(kept: Path, documents: Sequence[SearchDocument], keys: Sequence[
     # The parts change below: a build stopped midway leaves no state to trust, and the next builds anew.
     (kept / _STATE).unlink()
     length_factors = _length_factors(lengths, state.reference)
+    factors = (_length_factors(state.lengths, state.reference), length_factors)
     documents_changed = np.array(changed, dtype=np.int64)
     touched: dict[str, tuple[bytes, bytes] | None] = {}
     for kind, table in enumerate(_index_share(read, changed)):
         for part in range(state.pieces):
             path = _kept_part(kept / _PARTS, kind, part)
             terms, frequencies = _update_part(
-                path, _term_part(table, kind == 0, part, state.pieces), documents_changed, length_factors, kind == 0
+                path, _term_part(table, kind == 0, part, state.pieces), documents_changed, factors, kind == 0
             )
             touched.update(terms)
             for term, frequency in frequencies.items():

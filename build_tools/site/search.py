@@ -33,6 +33,7 @@ import base64
 import hashlib
 import json
 import math
+import operator
 import pickle
 import re
 import shutil
@@ -636,6 +637,65 @@ def _moved(old: _Raw, new: _Raw, before: np.ndarray, after: np.ndarray) -> set[i
     return {key >> _DOC_BITS for key, _ in sides[0] ^ sides[1]}
 
 
+def _insert(
+    raw: _Raw, forms: dict[str, list[int]], table: _ShareTable, unigrams: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Raw]:
+    """`raw`'s postings with those of `table` put in place (its new terms numbered after `raw.names`, which grows,
+    as does `forms`): the key, count and boost columns, and the postings added under their numbers."""
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    new = _raw_postings([table])
+    if not new.names:
+        return raw.key, raw.count, raw.boost, new
+    numbers = {name: number for number, name in enumerate(raw.names)}
+    ids = []
+    for name in new.names:
+        number = numbers.get(name)
+        if number is None:
+            number = len(raw.names)
+            raw.names.append(name)
+            forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
+        ids.append(number)
+    added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (new.key & mask)
+    order = np.argsort(added, kind="stable")
+    at = np.searchsorted(raw.key, added[order])
+    return (
+        np.insert(raw.key, at, added[order]),
+        np.insert(raw.count, at, new.count[order]),
+        np.insert(raw.boost, at, new.boost[order]),
+        _Raw([], added, new.count, new.boost),
+    )
+
+
+def _renumber_parts(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
+    """Each kept (kind, part) with its documents renumbered (`remap`: old number → new, −1 for one gone), the
+    postings of the documents read again put in, and every term encoded again (a story added or removed moves the
+    numbers of those after it, newest first, so most lists change)."""
+    parts, tables, remap, length_factors, pieces = shared()
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    done = []
+    for kind, part in tasks:
+        path = _kept_part(parts, kind, part)
+        raw, forms = pickle.loads(path.read_bytes())
+        documents = remap[raw.key & mask]
+        staying = documents >= 0
+        key = ((raw.key[staying] >> np.int64(_DOC_BITS)) << np.int64(_DOC_BITS)) | documents[staying]
+        moved = _Raw(raw.names, key, raw.count[staying], raw.boost[staying])
+        key, count, boost, _ = _insert(moved, forms, _term_part(tables[kind], kind == 0, part, pieces), kind == 0)
+        # Only the terms some document still holds, numbered anew.
+        term = key >> np.int64(_DOC_BITS)
+        present = np.unique(term)
+        compact = _Raw(
+            [moved.names[number] for number in present.tolist()],
+            (np.searchsorted(present, term).astype(np.int64) << np.int64(_DOC_BITS)) | (key & mask),
+            count,
+            boost,
+        )
+        terms, forms = _encode_raw(compact, length_factors, kind == 0)
+        _save_part(path, compact, forms)
+        done.append(terms)
+    return done
+
+
 def _update_part(
     path: Path, table: _ShareTable, changed: np.ndarray, factors: tuple[np.ndarray, np.ndarray], unigrams: bool
 ) -> tuple[dict[str, tuple[bytes, bytes] | None], dict[str, int | None]]:
@@ -653,30 +713,10 @@ def _update_part(
     if not dropped.any() and not table.ids:
         return {}, {}
     old = _Raw([], raw.key[dropped], raw.count[dropped], raw.boost[dropped])
-    key, count, boost = raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped]
     names: list[str] = raw.names
-    new = _raw_postings([table])
-    if new.names:
-        numbers = {name: number for number, name in enumerate(names)}
-        ids = []
-        for name in new.names:
-            number = numbers.get(name)
-            if number is None:
-                number = len(names)
-                names.append(name)
-                forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
-            ids.append(number)
-        added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (
-            new.key & mask
-        )
-        order = np.argsort(added, kind="stable")
-        at = np.searchsorted(key, added[order])
-        key = np.insert(key, at, added[order])
-        count = np.insert(count, at, new.count[order])
-        boost = np.insert(boost, at, new.boost[order])
-        touched = _moved(old, _Raw([], added, new.count, new.boost), before, after)
-    else:
-        touched = _moved(old, new, before, after)
+    kept = _Raw(names, raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped])
+    key, count, boost, added = _insert(kept, forms, table, unigrams)
+    touched = _moved(old, added, before, after)
     terms = sorted({_FOLDS[names[number]] if unigrams else names[number] for number in touched})
     numbers_of = np.array(sorted({number for term in terms for number in forms[term]}), dtype=np.int64)
     starts = np.searchsorted(key, numbers_of << np.int64(_DOC_BITS))
@@ -1114,8 +1154,10 @@ def document_key(document: SearchDocument) -> bytes:
 _STATE = "index.pickle"
 _PARTS = "parts"
 CHANGED_SHARE = 100
-"""A kept index is brought up to date when at most one document in this many (and one) changed; more, and it is
-built anew (the work per changed document is then most of a fresh build's)."""
+CHANGED_MIN = 8
+"""A kept index is brought up to date when at most one document in `CHANGED_SHARE` (or `CHANGED_MIN`) is new, and
+as many gone; more, and it is built anew (the work per changed document is then most of a fresh build's). A story
+added also changes the counts its fields' and its province's pages show."""
 
 
 @dataclass
@@ -1195,34 +1237,62 @@ def _binary(files: dict[str, bytes], piece: str, payload: bytes) -> str:
     return version
 
 
-def _kept_state(kept: Path, documents: Sequence[SearchDocument], keys: Sequence[bytes]) -> tuple[_State, bool] | None:
-    """The last build's index with the documents whose key changed read again, or None when it cannot be (none
-    kept, another version of this module, documents added or removed, which renumbers those after them, too many
-    changed, or the reference length moved, which changes every weight); and whether anything changed."""
+def _kept_state(
+    kept: Path, documents: Sequence[SearchDocument], keys: Sequence[bytes], workers: int = 1
+) -> tuple[_State, bool] | None:
+    """The last build's index with the documents whose key is new read again, or None when it cannot be (none
+    kept, another version of this module, too many documents new or gone, or the kept ones in another order); and
+    whether anything changed.
+
+    Documents changed in place (an officer's correction) have their terms encoded again where their postings moved
+    (`_update_part`); documents added or removed renumber those after them, and every term is encoded again from
+    the kept postings (`_renumber_parts`), as is every term when the reference length moved (every weight with it).
+    Either way no other document is read again."""
     try:
         state: _State = pickle.loads((kept / _STATE).read_bytes())
     except Exception:  # none yet, or unreadable: built anew
         return None
-    if state.stamp != _stamp() or len(state.keys) != len(keys):
+    if state.stamp != _stamp():
         return None
-    changed = [number for number, (was, now) in enumerate(zip(state.keys, keys, strict=True)) if was != now]
-    if not changed:
+    if len(state.keys) == len(keys) and all(map(operator.eq, state.keys, keys)):
         return state, False
-    if len(changed) > 1 + len(keys) // CHANGED_SHARE:
+    was = {key: number for number, key in enumerate(state.keys)}
+    old_of = [was.get(key, -1) for key in keys]
+    matched = [old for old in old_of if old >= 0]
+    if len(was) != len(state.keys) or any(later <= earlier for earlier, later in pairwise(matched)):
+        return None  # two documents alike (known by place only), or documents moved
+    changed = [number for number, old in enumerate(old_of) if old < 0]
+    if max(len(changed), len(state.keys) - len(matched)) > max(CHANGED_MIN, len(keys) // CHANGED_SHARE):
         return None
     read = {number: documents[number] for number in changed}
-    lengths = list(state.lengths)
-    for number, document in read.items():
-        lengths[number] = len(document.body)
-    if _reference_of(lengths) != state.reference:
-        return None
+    lengths = [state.lengths[old] if old >= 0 else len(read[number].body) for number, old in enumerate(old_of)]
+    reference = _reference_of(lengths)
     # The parts change below: a build stopped midway leaves no state to trust, and the next builds anew.
     (kept / _STATE).unlink()
-    length_factors = _length_factors(lengths, state.reference)
-    factors = (_length_factors(state.lengths, state.reference), length_factors)
+    tables = _index_share(read, changed)
+    in_place = len(keys) == len(state.keys) and all(old in (number, -1) for number, old in enumerate(old_of))
+    if in_place and reference == state.reference:
+        _update_terms(state, kept, tables, changed, lengths)
+    else:
+        _renumber_terms(state, kept, tables, old_of, lengths, reference, workers)
+    state.fragments = [
+        state.fragments[old] if old >= 0 else _json(_fragment(read[number])) for number, old in enumerate(old_of)
+    ]
+    state.facets = [state.facets[old] if old >= 0 else read[number].facets for number, old in enumerate(old_of)]
+    state.kinds = [state.kinds[old] if old >= 0 else read[number].kind for number, old in enumerate(old_of)]
+    state.keys, state.lengths, state.reference = list(keys), lengths, reference
+    return state, True
+
+
+def _update_terms(
+    state: _State, kept: Path, tables: Sequence[_ShareTable], changed: list[int], lengths: list[int]
+) -> None:
+    """The `changed` documents' postings replaced in every kept part, the terms whose postings moved encoded
+    again and their shards made again."""
+    factors = (_length_factors(state.lengths, state.reference), _length_factors(lengths, state.reference))
     documents_changed = np.array(changed, dtype=np.int64)
     touched: dict[str, tuple[bytes, bytes] | None] = {}
-    for kind, table in enumerate(_index_share(read, changed)):
+    for kind, table in enumerate(tables):
         for part in range(state.pieces):
             path = _kept_part(kept / _PARTS, kind, part)
             terms, frequencies = _update_part(
@@ -1244,13 +1314,38 @@ def _kept_state(kept: Path, documents: Sequence[SearchDocument], keys: Sequence[
             state.shards[shard][term] = encoded
     for shard in sorted(dirty):
         _write_shard(state, shard)
-    for number, document in read.items():
-        state.keys[number] = keys[number]
-        state.fragments[number] = _json(_fragment(document))
-        state.facets[number] = document.facets
-        state.kinds[number] = document.kind
-    state.lengths = lengths
-    return state, True
+
+
+def _renumber_terms(
+    state: _State,
+    kept: Path,
+    tables: Sequence[_ShareTable],
+    old_of: list[int],
+    lengths: list[int],
+    reference: float,
+    workers: int,
+) -> None:
+    """Every kept part renumbered (`_renumber_parts`, spread over `workers`), every term and shard made again."""
+    remap = np.full(len(state.keys), -1, dtype=np.int64)
+    for number, old in enumerate(old_of):
+        if old >= 0:
+            remap[old] = number
+    length_factors = _length_factors(lengths, reference)
+    tasks = [(kind, part) for part in range(state.pieces) for kind in (0, 1)]
+    context = (kept / _PARTS, tables, remap, length_factors, state.pieces)
+    count = max(1, min(workers, len(old_of) // 500))
+    encoded: dict[str, tuple[bytes, bytes]] = {}
+    state.frequencies = {}
+    for terms in fork_map(_renumber_parts, tasks, shared=context, workers=count):
+        encoded.update(terms.encoded)
+        state.frequencies.update(terms.frequencies)
+    state.shards = [{} for _ in range(_shard_count(len(old_of)))]
+    for term in sorted(encoded):
+        state.shards[fnv1a(term) % len(state.shards)][term] = encoded.pop(term)
+    state.shard_files = [{} for _ in state.shards]
+    state.shard_hashes = ["" for _ in state.shards]
+    for shard in range(len(state.shards)):
+        _write_shard(state, shard)
 
 
 def build_search_index(
@@ -1277,7 +1372,7 @@ def build_search_index(
     """
     if kept is None or keys is None:
         return _index_files(catalogue, _fresh_state(documents, [], workers, None))
-    found = _kept_state(kept, documents, keys)
+    found = _kept_state(kept, documents, keys, workers)
     if found is None:
         shutil.rmtree(kept, ignore_errors=True)
         (kept / _PARTS).mkdir(parents=True)

@@ -1165,7 +1165,7 @@ added also changes the counts its fields' and its province's pages show."""
 class _State:
     """What a build keeps of its index for the next (`build_search_index` with `kept`), besides each part's
     postings before weighing (`_update_part`): whatever it was made from besides the documents' keys is in
-    `stamp` (this module's own source)."""
+    `stamp` (`_stamp`: the code)."""
 
     stamp: bytes
     keys: list[bytes]
@@ -1183,7 +1183,9 @@ class _State:
 
 
 def _stamp() -> bytes:
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).digest()
+    """The code a kept index was made by: this module and the folding of words (`content/text.py`)."""
+    sources = (Path(__file__), Path(fold.__code__.co_filename))
+    return hashlib.blake2b(b"".join(path.read_bytes() for path in sources), digest_size=16).digest()
 
 
 def _fresh_state(

@@ -119,11 +119,23 @@ class Result:
     """Wall times of every warm build and every Hugo build; `warm` and `hugo` are the median runs."""
 
 
-CI_RESTORES = ("photos", "cards", "stories", "products", "lists", "templates", "checked", "scanned.pickle", "rendered")
+CI_RESTORES = (
+    "photos",
+    "cards",
+    "stories",
+    "products",
+    "lists",
+    "templates",
+    "checked",
+    "scanned.pickle",
+    "rendered",
+    "search",
+)
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), list pages (`collection.list_key`), compiled page templates, checked profiles, the
-outputs already scanned for personal data, and the pages rendered through shells (each kept under a key of its shell,
-site address included, and its values). tests/test_privacy_scan_cache.py checks the two lists agree."""
+outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
+site address included, and its values), and the search index (`search.build_search_index`, each document known by
+its digest). tests/test_privacy_scan_cache.py checks the two lists agree."""
 
 
 def keep_only_ci_cache(cache: Path, aside: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import logging
 import pickle
 import re
@@ -87,7 +88,8 @@ def _generate_all(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
             stories = executor.stories(context, _kept(project, "products", drafts), stage)
-        for warning in site_files(context, stories, executor, timings, _kept(project, "lists", drafts)):
+        lists, search = _kept(project, "lists", drafts), _kept(project, "search", drafts)
+        for warning in site_files(context, stories, executor, timings, lists, search):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
@@ -202,7 +204,8 @@ class Executor:
         records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
         items = _SpooledItems([self.spool / f"items-{share}" for share in shares])
         digests = {e.slug: summary.digest for e, summary in zip(exemplars, made, strict=True)}
-        return Stories(_SpooledDocuments(pieces), records, items, self.spool, digests)
+        keys = [summary.document_key for summary in made]
+        return Stories(_SpooledDocuments(pieces), records, items, self.spool, digests, keys)
 
     def write_each(
         self,
@@ -242,6 +245,8 @@ class _StorySummary:
     digest: bytes
     """The story's profile as its key read it (`story.profile_digest`): what the lists showing its card are kept
     under (`collection.list_key`)."""
+    document_key: bytes
+    """The digest of its search document's pickle: what the kept search index knows it by (`build_search_index`)."""
 
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
@@ -256,7 +261,9 @@ def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
             written = write_file(root, story.page_path, story.page)
-            made.append(_StorySummary(story.page_path, written, name, key, profile_digest(exemplar, context)))
+            digest = profile_digest(exemplar, context)
+            document_key = hashlib.blake2b(story.document, digest_size=16).digest()
+            made.append(_StorySummary(story.page_path, written, name, key, digest, document_key))
         documents += story.document
         records += story.record  # None for a draft, left out when read
         if exemplar.slug in context.fed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build_site
+from build_tools.content.config import load_project
 from build_tools.engine.deploy import headers_for
+from build_tools.generate import generate
+from build_tools.site import search as search_module
 from build_tools.site.search import fnv1a, tokens
 
 from .conftest import SiteFixture
@@ -226,3 +230,86 @@ def test_a_reader_finds_the_corrected_word_even_with_the_old_index_cached(
         for context in contexts:
             context.close()
         browser.close()
+
+
+STORIES = (
+    "Anh {name} dạy nghề mộc cho thanh niên trong xã, mở lớp học tình thương cho trẻ em khó khăn.",
+    "Chị {name} hiến máu tình nguyện hai mươi lần, vận động cả khu phố cùng tham gia.",
+    "Tổ hợp tác của {name} trồng rau theo VietGAP, giúp bà con thoát nghèo bền vững.",
+    "Ông {name} giữ rừng đầu nguồn ba mươi năm, dạy con cháu yêu cây, yêu đất.",
+)
+
+
+def _grown(site: SiteFixture, number: int, word: str = "") -> None:
+    """Story `number` of a site whose common words are in every story (long lists, packed and tiered below)."""
+    name = f"Nguyễn Văn {chr(ord('A') + number)}"
+    site.profile(
+        f"guong-{number}",
+        name=name,
+        fields=["day-tot-hoc-tot"] if number % 2 else ["y-te", "giam-ngheo"],
+        province=["nam-dinh", "ha-noi", "dak-lak"][number % 3],
+        summary=f"Gương điển hình tiên tiến số {number}.",
+        body=" ".join(STORIES[(number + k) % len(STORIES)].format(name=name) for k in range(3)) + f" {word}".rstrip(),
+        published=f"2024-0{1 + number % 9}-{10 + number:02d}",
+    )
+
+
+def _generated_search(site: SiteFixture) -> dict[str, bytes]:
+    return _search_files(site.project.generated_dir)
+
+
+def _fresh_search(site: SiteFixture, folder: Path) -> dict[str, bytes]:
+    """The index a build of the same repository makes from nothing (no `.cache/`)."""
+    shutil.copytree(site.root, folder, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    generate(load_project(folder), workers=1)
+    return _search_files(load_project(folder).generated_dir)
+
+
+def test_the_index_kept_between_builds_is_the_index_a_fresh_build_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each change an officer makes (a word corrected, a name corrected, a story added, removed or renamed): the
+    build that follows with the last build's index kept publishes the same search files, byte for byte, as a build
+    from nothing, and reads again only the stories changed or added (the kept index is brought up to date)."""
+    # Short lists packed, long ones in tiers, as the common words of a large collection are.
+    monkeypatch.setattr(search_module, "LAYOUT_MIN_POSTINGS", 2)
+    monkeypatch.setattr(search_module, "TIER_MIN_POSTINGS", 6)
+    monkeypatch.setattr(search_module, "TIER_SHARE", 3)
+    fresh_builds: list[int] = []
+    fresh_state = search_module._fresh_state
+    monkeypatch.setattr(search_module, "_fresh_state", lambda *args: fresh_builds.append(1) or fresh_state(*args))
+
+    site = SiteFixture(tmp_path / "repo")
+    for number in range(12):
+        _grown(site, number)
+    generate(site.project, workers=1)
+    assert len(fresh_builds) == 1
+    kept = site.project.cache_dir / "search"
+    assert (kept / "index.pickle").is_file()
+
+    def changed(label: str, *, brought_up_to_date: bool) -> None:
+        builds = len(fresh_builds)
+        generate(site.project, workers=1)
+        assert (len(fresh_builds) == builds) is brought_up_to_date, label
+        assert _generated_search(site) == _fresh_search(site, tmp_path / label), label
+
+    _grown(site, 5, word="Mậnhồng")
+    changed("word", brought_up_to_date=True)
+    assert b"M\xe1\xba\xadnh\xe1\xbb\x93ng" in b"".join(_generated_search(site).values())
+    profile = site.root / "exemplars" / "guong-7" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Văn H", "Trần Thị Hạnh"), "utf-8")
+    changed("name", brought_up_to_date=True)
+    (site.root / "exemplars" / "guong-7").rename(site.root / "exemplars" / "guong-bay")
+    changed("renamed", brought_up_to_date=True)
+    _grown(site, 5)  # the word taken out again: its postings, its completion gone
+    changed("word-removed", brought_up_to_date=True)
+    _grown(site, 12)
+    changed("added", brought_up_to_date=True)  # the documents after it renumbered, every term encoded again
+    shutil.rmtree(site.root / "exemplars" / "guong-3")
+    changed("removed", brought_up_to_date=True)
+    _grown(site, 13, word="Mậnhồng")
+    shutil.rmtree(site.root / "exemplars" / "guong-8")
+    changed("added-and-removed", brought_up_to_date=True)
+    builds = len(fresh_builds)
+    generate(site.project, workers=1)  # nothing changed: the kept index is the index
+    assert len(fresh_builds) == builds

@@ -24,7 +24,7 @@ from ..engine.write import replace_file
 from .feeds import FeedItem, list_feeds, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect
-from .search import SearchDocument, build_search_index, page_documents
+from .search import SearchDocument, build_search_index, document_key, page_documents
 from .statistics import build_statistics, render_statistics_csv
 from .story import StoryContext
 
@@ -49,6 +49,9 @@ class Stories:
     digests: Mapping[str, bytes] = field(default_factory=dict)
     """Each story's profile as its key read it (`story.profile_digest`), by slug: what the lists that show its
     card are kept under (`list_key`). Empty: no list page is kept."""
+    search_keys: Sequence[bytes] = ()
+    """Each story's `search.document_key`, in catalogue order: what the kept search index knows its document by.
+    Empty: no search index is kept."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,16 @@ class Runner(Protocol):
 
 
 def site_files(
-    context: StoryContext, stories: Stories, run: Runner, timings: Timings | None = None, kept: Path | None = None
+    context: StoryContext,
+    stories: Stories,
+    run: Runner,
+    timings: Timings | None = None,
+    kept: Path | None = None,
+    search_kept: Path | None = None,
 ) -> list[str]:
     """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit).
-    The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`)."""
+    The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`), the search
+    index in `search_kept` (`build_search_index`)."""
     cat = context.catalogue
     with optional_stage(timings, "pages") as stage:
         run.write(redirect_pages(cat))
@@ -94,8 +103,11 @@ def site_files(
         if kept is not None:
             _forget_lists_but(kept, {f"{key}.md" for _, key in listed if key is not None})
     with optional_stage(timings, "search"):
-        documents = Joined(stories.search_documents, page_documents(cat))
-        run.write(build_search_index(cat, documents, run.workers).files)
+        pages = page_documents(cat)
+        documents = Joined(stories.search_documents, pages)
+        keys = [*stories.search_keys, *map(document_key, pages)] if stories.search_keys else None
+        kept_index = search_kept if keys is not None else None
+        run.write(build_search_index(cat, documents, run.workers, kept_index, keys).files)
     with optional_stage(timings, "feeds_data") as stage:
         # Two halves of about equal cost, side by side when there are two cores.
         newsroom = partial(newsroom_files, context=context, stories=stories)

@@ -1,4 +1,5 @@
-"""Catalogue → a static search index that a phone fetches in small pieces. Pure: nothing here touches the disk.
+"""Catalogue → a static search index that a phone fetches in small pieces. The files are returned, not written; the
+disk is touched only for the workers' spool and the index kept between builds (`build_search_index`'s `kept`).
 
 Why our own index rather than Material's or Pagefind's (measured at 10,000 profiles, benchmarks/README.md): Material's
 client downloads the whole index (115 MiB) before the first result and matches no query typed without diacritics;
@@ -33,8 +34,11 @@ import base64
 import hashlib
 import json
 import math
+import operator
+import os
 import pickle
 import re
+import shutil
 import tempfile
 import zlib
 from array import array
@@ -385,9 +389,21 @@ assert all(
 )
 
 
-def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Postings:
-    """The shares' columns under one numbering of terms, a story's mentions and its meta boost of one term joined
-    into one posting, weighted, sorted by term then document.
+@dataclass(frozen=True)
+class _Raw:
+    """Every posting of one kind of term before it is weighed: `key` is term << `_DOC_BITS` | document, ascending,
+    with the term's occurrences in the story text and its summed meta boost (in eighths). What a build keeps of its
+    postings for the next (`_update_part`): weights follow from these and the length factors alone."""
+
+    names: list[str]
+    key: np.ndarray
+    count: np.ndarray
+    boost: np.ndarray
+
+
+def _raw_postings(shares: Sequence[_ShareTable]) -> _Raw:
+    """The shares' columns under one numbering of terms (in sorted order), a story's mentions and its meta boost of
+    one term joined into one posting, sorted by term then document.
 
     Each posting is packed into one integer whose order is (term, document, story before meta), so a single
     sort of plain integers puts everything in place, and a term's story and meta entries for one document meet.
@@ -397,8 +413,8 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
         for term in share.ids:
             numbers.setdefault(term, len(numbers))
     names = sorted(numbers)  # terms in the order they are encoded; their numbers follow that order
-    if len(length_factors) >= 1 << _DOC_BITS or len(names) >= 1 << (64 - _DOC_BITS - 1 - _VALUE_BITS):
-        raise ValueError("too many documents or terms for the search index's packed postings")
+    if len(names) >= 1 << (64 - _DOC_BITS - 1 - _VALUE_BITS):
+        raise ValueError("too many terms for the search index's packed postings")
     rank = np.empty(len(names), dtype=np.uint64)
     rank[[numbers[name] for name in names]] = np.arange(len(names), dtype=np.uint64)
     # Built in place, one share at a time: at 10,000 stories there are millions of postings, and a worker that
@@ -436,21 +452,27 @@ def _join(shares: Sequence[_ShareTable], length_factors: np.ndarray) -> _Posting
     value_mask = np.uint64((1 << _VALUE_BITS) - 1)
     entry = key[at]
     is_meta = (entry >> np.uint64(_VALUE_BITS)) & np.uint64(1) == 1
-    value = (entry & value_mask).astype(np.float64)
+    value = (entry & value_mask).astype(np.int32)
     del entry
-    count = np.where(is_meta, 0.0, value)
-    boost = np.where(is_meta, value, 0.0)
+    count = np.where(is_meta, 0, value).astype(np.int32)
+    boost = np.where(is_meta, value, 0).astype(np.int32)
     del value, is_meta
-    boost[paired] = (key[at[paired] + 1] & value_mask).astype(np.float64)
-    boost /= _BOOST_UNIT
+    boost[paired] = (key[at[paired] + 1] & value_mask).astype(np.int32)
     del key, at, paired
-    term = (posting >> np.uint64(_DOC_BITS)).astype(np.int64)
-    doc = (posting & np.uint64((1 << _DOC_BITS) - 1)).astype(np.int64)
-    del posting
+    return _Raw(names, posting.astype(np.int64), count, boost)
+
+
+def _weigh(raw: _Raw, length_factors: np.ndarray) -> _Postings:
+    """Each posting's weight from its occurrences (over its story's length factor) and its meta boost."""
+    term = raw.key >> np.int64(_DOC_BITS)
+    doc = raw.key & np.int64((1 << _DOC_BITS) - 1)
+    count = raw.count.astype(np.float64)
     count /= length_factors[doc]
+    boost = raw.boost.astype(np.float64)
+    boost /= _BOOST_UNIT
     weights = _quantise(boost, count)
-    starts = np.searchsorted(term, np.arange(len(names) + 1))
-    return _Postings(names, starts, doc, weights)
+    starts = np.searchsorted(term, np.arange(len(raw.names) + 1))
+    return _Postings(raw.names, starts, doc, weights)
 
 
 @dataclass(frozen=True)
@@ -484,42 +506,55 @@ each piece's postings are spooled to disk cut into as many parts by term, and ea
 process holds more than a piece's postings (benchmarks/README.md, "Memory (issue 21)")."""
 
 
-def _encode_terms(documents: Sequence[SearchDocument], workers: int = 1) -> _Terms:
-    """Read every document, then join and encode unigrams and bigrams. With several workers each reads pieces of
-    contiguous documents in a forked process, then each joins parts of the unigrams and bigrams (terms split by a
-    hash); pieces are joined in document order, so the index is the same however it is cut or spread."""
+def _length_factors(lengths: Sequence[int], reference: float) -> np.ndarray:
+    """Each story's length over the reference length, rounded to 1/32: a word corrected in a story leaves its
+    factor, hence its weights and the shards that hold its other words, as they were."""
+    return np.array([round(32 * (0.5 + 0.5 * length / reference)) / 32 for length in lengths], dtype=np.float64)
+
+
+def _reference_of(lengths: Sequence[int]) -> float:
     # Story length in characters is close enough to words for length normalisation, and costs nothing.
+    return _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
+
+
+def _encode_terms(
+    documents: Sequence[SearchDocument], length_factors: np.ndarray, workers: int = 1, parts: Path | None = None
+) -> tuple[_Terms, int]:
+    """Read every document, then join and encode unigrams and bigrams; and into how many parts the terms were cut.
+    With several workers each reads pieces of contiguous documents in a forked process, then each joins parts of
+    the unigrams and bigrams (terms split by a hash); pieces are joined in document order, so the index is the same
+    however it is cut or spread. Each part's postings before weighing go into `parts` when given (`_update_part`)."""
     if len(documents) >= 1 << _DOC_BITS:
         raise ValueError("too many documents for the search index's packed postings")
-    lengths = [len(d.body) for d in documents]
-    average = _reference_length(sum(lengths) / max(1, sum(1 for n in lengths if n)))
-    # Rounded to 1/32: a word corrected in a story leaves its factor, hence its weights and the shards that hold its
-    # other words, as they were.
-    length_factors = np.array([round(32 * (0.5 + 0.5 * length / average)) / 32 for length in lengths], dtype=np.float64)
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
-    pieces = max(count, math.ceil(sum(lengths) / PIECE_CHARS))
+    characters = sum(len(document.body) for document in documents)
+    pieces = max(count, math.ceil(characters / PIECE_CHARS))
     shares = [(i, range(len(documents) * i // pieces, len(documents) * (i + 1) // pieces)) for i in range(pieces)]
     with tempfile.TemporaryDirectory(prefix="exemplars-search-") as folder:
         spool = Path(folder)
         fragments = fork_map(_index_shares, shares, shared=(documents, spool, pieces), workers=count)
         # The bigrams alone take longer than the unigrams: each worker takes parts of both kinds.
         tasks = [(kind, part) for part in range(pieces) for kind in (0, 1)]
-        kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors), workers=count)
+        kinds = fork_map(_encode_kinds, tasks, shared=(spool, pieces, length_factors, parts), workers=count)
     encoded: dict[str, tuple[bytes, bytes]] = {}
     frequencies: dict[str, int] = {}
     for terms in kinds:
         encoded.update(terms.encoded)
         frequencies.update(terms.frequencies)
-    return _Terms(encoded, frequencies, [fragment for share in fragments for fragment in share])
+    return _Terms(encoded, frequencies, [fragment for share in fragments for fragment in share]), pieces
 
 
 def _spooled_part(spool: Path, kind: int, share: int, part: int) -> Path:
     return spool / f"{kind}-{share}-{part}.pickle"
 
 
+def _kept_part(parts: Path, kind: int, part: int) -> Path:
+    return parts / f"{kind}-{part}.pickle"
+
+
 def _encode_kinds(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
     """Each (kind, part): every piece's postings of that part read back from the spool (and removed), joined."""
-    spool, pieces, length_factors = shared()
+    spool, pieces, length_factors, parts = shared()
     done = []
     for kind, part in tasks:
         tables = []
@@ -527,7 +562,12 @@ def _encode_kinds(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
             path = _spooled_part(spool, kind, share, part)
             tables.append(pickle.loads(path.read_bytes()))
             path.unlink()
-        done.append(_encode_kind(tables, length_factors, kind == 0))
+        raw = _raw_postings(tables)
+        del tables
+        terms, forms = _encode_raw(raw, length_factors, kind == 0)
+        if parts is not None:
+            _save_part(_kept_part(parts, kind, part), raw, forms)
+        done.append(terms)
     return done
 
 
@@ -559,14 +599,17 @@ def _term_part(table: _ShareTable, unigrams: bool, number: int, count: int) -> _
     return part
 
 
-def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unigrams: bool) -> _Terms:
+def _encode_raw(raw: _Raw, length_factors: np.ndarray, unigrams: bool) -> tuple[_Terms, dict[str, list[int]]]:
     """Unigrams are grouped by folded form (`người` → `nguoi`), most frequent written form first; a bigram is
-    its folded pair, with one unnamed form."""
-    postings = _join(shares, length_factors)
+    its folded pair, with one unnamed form. Also each term's numbers in `raw.names` (its written forms)."""
+    postings = _weigh(raw, length_factors)
     encoded = _Encoded(postings)
     terms: dict[str, list[_Variant]] = defaultdict(list)
+    forms: dict[str, list[int]] = defaultdict(list)
     for number, written in enumerate(postings.terms):
-        terms[_FOLDS[written] if unigrams else written].append((written if unigrams else "", encoded, number))
+        term = _FOLDS[written] if unigrams else written
+        terms[term].append((written if unigrams else "", encoded, number))
+        forms[term].append(number)
     frequencies: dict[str, int] = {}
     for term, variants in terms.items():
         variants.sort(key=lambda variant: (-variant[1].count(variant[2]), variant[0]))
@@ -577,7 +620,123 @@ def _encode_kind(shares: Sequence[_ShareTable], length_factors: np.ndarray, unig
         out, rest = bytearray(), bytearray()
         _encode_term(term, variants, out, rest)
         result[term] = (bytes(out), bytes(rest))
-    return _Terms(result, frequencies, [])
+    return _Terms(result, frequencies, []), forms
+
+
+def _save_part(path: Path, raw: _Raw, forms: Mapping[str, list[int]]) -> None:
+    """A part's postings before weighing, and each of its terms' written forms, for the next build."""
+    path.write_bytes(pickle.dumps((raw, dict(forms)), pickle.HIGHEST_PROTOCOL))
+
+
+def _moved(old: _Raw, new: _Raw, before: np.ndarray, after: np.ndarray) -> set[int]:
+    """The terms (numbers) whose postings differ between `old` and `new`, weighed with the length factors `before`
+    and `after`: a posting gone, come, or of another weight."""
+    sides = []
+    for raw, factors in ((old, before), (new, after)):
+        weights = _weigh(raw, factors).weights.astype(np.int64)
+        sides.append(set(zip(raw.key.tolist(), weights.tolist(), strict=True)))
+    return {key >> _DOC_BITS for key, _ in sides[0] ^ sides[1]}
+
+
+def _insert(
+    raw: _Raw, forms: dict[str, list[int]], table: _ShareTable, unigrams: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, _Raw]:
+    """`raw`'s postings with those of `table` put in place (its new terms numbered after `raw.names`, which grows,
+    as does `forms`): the key, count and boost columns, and the postings added under their numbers."""
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    new = _raw_postings([table])
+    if not new.names:
+        return raw.key, raw.count, raw.boost, new
+    numbers = {name: number for number, name in enumerate(raw.names)}
+    ids = []
+    for name in new.names:
+        number = numbers.get(name)
+        if number is None:
+            number = len(raw.names)
+            raw.names.append(name)
+            forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
+        ids.append(number)
+    added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (new.key & mask)
+    order = np.argsort(added, kind="stable")
+    at = np.searchsorted(raw.key, added[order])
+    return (
+        np.insert(raw.key, at, added[order]),
+        np.insert(raw.count, at, new.count[order]),
+        np.insert(raw.boost, at, new.boost[order]),
+        _Raw([], added, new.count, new.boost),
+    )
+
+
+def _renumber_parts(tasks: Sequence[tuple[int, int]]) -> list[_Terms]:
+    """Each kept (kind, part) with its documents renumbered (`remap`: old number → new, −1 for one gone), the
+    postings of the documents read again put in, and every term encoded again (a story added or removed moves the
+    numbers of those after it, newest first, so most lists change)."""
+    parts, tables, remap, length_factors, pieces = shared()
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    done = []
+    for kind, part in tasks:
+        path = _kept_part(parts, kind, part)
+        raw, forms = pickle.loads(path.read_bytes())
+        documents = remap[raw.key & mask]
+        staying = documents >= 0
+        key = ((raw.key[staying] >> np.int64(_DOC_BITS)) << np.int64(_DOC_BITS)) | documents[staying]
+        moved = _Raw(raw.names, key, raw.count[staying], raw.boost[staying])
+        key, count, boost, _ = _insert(moved, forms, _term_part(tables[kind], kind == 0, part, pieces), kind == 0)
+        # Only the terms some document still holds, numbered anew.
+        term = key >> np.int64(_DOC_BITS)
+        present = np.unique(term)
+        compact = _Raw(
+            [moved.names[number] for number in present.tolist()],
+            (np.searchsorted(present, term).astype(np.int64) << np.int64(_DOC_BITS)) | (key & mask),
+            count,
+            boost,
+        )
+        terms, forms = _encode_raw(compact, length_factors, kind == 0)
+        _save_part(path, compact, forms)
+        done.append(terms)
+    return done
+
+
+def _update_part(
+    path: Path, table: _ShareTable, changed: np.ndarray, factors: tuple[np.ndarray, np.ndarray], unigrams: bool
+) -> tuple[dict[str, tuple[bytes, bytes] | None], dict[str, int | None]]:
+    """A kept part with the postings of the `changed` documents replaced by theirs in `table`, saved again; each
+    term whose postings the change moved encoded anew (None: no document holds it any more), and its frequency
+    (unigrams). `factors`: the documents' length factors before the change and after it.
+
+    A term's bytes depend only on its own postings (documents and weights), and the other documents' weights stay
+    as they were (`_kept_state` checks the reference length), so a term whose weight in the changed documents
+    stayed the same keeps its bytes: a sentence added leaves most of a story's words where they were."""
+    raw, forms = pickle.loads(path.read_bytes())
+    before, after = factors
+    mask = np.int64((1 << _DOC_BITS) - 1)
+    dropped = np.isin(raw.key & mask, changed)
+    if not dropped.any() and not table.ids:
+        return {}, {}
+    old = _Raw([], raw.key[dropped], raw.count[dropped], raw.boost[dropped])
+    names: list[str] = raw.names
+    kept = _Raw(names, raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped])
+    key, count, boost, added = _insert(kept, forms, table, unigrams)
+    touched = _moved(old, added, before, after)
+    terms = sorted({_FOLDS[names[number]] if unigrams else names[number] for number in touched})
+    numbers_of = np.array(sorted({number for term in terms for number in forms[term]}), dtype=np.int64)
+    starts = np.searchsorted(key, numbers_of << np.int64(_DOC_BITS))
+    ends = np.searchsorted(key, (numbers_of + 1) << np.int64(_DOC_BITS))
+    present = ends > starts
+    numbers_of, starts, ends = numbers_of[present], starts[present], ends[present]
+    lengths = ends - starts
+    at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    local = np.repeat(np.arange(len(numbers_of), dtype=np.int64), lengths)
+    sub = _Raw(
+        [names[number] for number in numbers_of.tolist()],
+        (local << np.int64(_DOC_BITS)) | (key[at] & mask),
+        count[at],
+        boost[at],
+    )
+    encoded, _ = _encode_raw(sub, after, unigrams)
+    _save_part(path, _Raw(names, key, count, boost), forms)
+    frequencies: dict[str, int | None] = {term: encoded.frequencies.get(term) for term in terms} if unigrams else {}
+    return {term: encoded.encoded.get(term) for term in terms}, frequencies
 
 
 def _frequency(variants: list[_Variant]) -> int:
@@ -600,8 +759,11 @@ def _index_shares(shares: Sequence[tuple[int, range]]) -> list[list[bytes]]:
     return made
 
 
-def _index_share(documents: Sequence[SearchDocument], share: range) -> tuple[_ShareTable, _ShareTable]:
-    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair.
+def _index_share(
+    documents: Sequence[SearchDocument] | Mapping[int, SearchDocument], share: Sequence[int]
+) -> tuple[_ShareTable, _ShareTable]:
+    """Unigrams keyed by written form (the folded form follows from it), bigrams by their folded pair, of the
+    documents numbered in `share` (ascending).
 
     A story text is read as word numbers (one C loop over the words), and its postings (which word, how often,
     which consecutive pairs) are counted for the whole share at once, with numpy: millions of words at 10,000
@@ -942,10 +1104,10 @@ def excerpt_source(document: SearchDocument) -> str:
     return out
 
 
-def _facet_values(documents: Sequence[SearchDocument]) -> dict[str, dict[str, list[int]]]:
+def _facet_values(facets: Sequence[tuple[tuple[str, str], ...]]) -> dict[str, dict[str, list[int]]]:
     members: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet, _ in FACETS}
-    for number, document in enumerate(documents):
-        for facet, value in sorted(set(document.facets)):
+    for number, pairs in enumerate(facets):
+        for facet, value in sorted(set(pairs)):
             members[facet][value].append(number)
     return members
 
@@ -985,7 +1147,217 @@ def piece_hash(payload: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(payload).digest()).decode("ascii")[:HASH_CHARS]
 
 
-def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument], workers: int = 1) -> SearchIndex:
+def document_key(document: SearchDocument) -> bytes:
+    """What a kept index knows a document by (`build_search_index`): the digest of its pickle."""
+    return hashlib.blake2b(pickle.dumps(document, pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+_STATE = "index.pickle"
+_PARTS = "parts"
+CHANGED_SHARE = 100
+CHANGED_MIN = 8
+"""A kept index is brought up to date when at most one document in `CHANGED_SHARE` (or `CHANGED_MIN`) is new, and
+as many gone; more, and it is built anew (the work per changed document is then most of a fresh build's). A story
+added also changes the counts its fields' and its province's pages show."""
+
+
+@dataclass
+class _State:
+    """What a build keeps of its index for the next (`build_search_index` with `kept`), besides each part's
+    postings before weighing (`_update_part`): whatever it was made from besides the documents' keys is in
+    `stamp` (`_stamp`: the code)."""
+
+    stamp: bytes
+    keys: list[bytes]
+    lengths: list[int]
+    reference: float
+    pieces: int
+    fragments: list[bytes]
+    facets: list[tuple[tuple[str, str], ...]]
+    kinds: list[str]
+    frequencies: dict[str, int]
+    shards: list[dict[str, tuple[bytes, bytes]]]
+    """Each shard's terms, encoded (`_encode_term`)."""
+    shard_files: list[dict[str, bytes]]
+    shard_hashes: list[str]
+
+
+def _stamp() -> bytes:
+    """The code a kept index was made by: this module and the folding of words (`content/text.py`)."""
+    sources = (Path(__file__), Path(fold.__code__.co_filename))
+    return hashlib.blake2b(b"".join(path.read_bytes() for path in sources), digest_size=16).digest()
+
+
+def _fresh_state(
+    documents: Sequence[SearchDocument], keys: Sequence[bytes], workers: int, parts: Path | None
+) -> _State:
+    """Every document read, every term encoded."""
+    lengths = [len(document.body) for document in documents]
+    reference = _reference_of(lengths)
+    terms, pieces = _encode_terms(documents, _length_factors(lengths, reference), workers, parts)
+    shards: list[dict[str, tuple[bytes, bytes]]] = [{} for _ in range(_shard_count(len(documents)))]
+    # Each stage takes its bytes from the one before (pop), so the index is held about once.
+    for term in sorted(terms.encoded):
+        shards[fnv1a(term) % len(shards)][term] = terms.encoded.pop(term)
+    state = _State(
+        _stamp(),
+        list(keys),
+        lengths,
+        reference,
+        pieces,
+        terms.fragments,
+        [document.facets for document in documents],
+        [document.kind for document in documents],
+        terms.frequencies,
+        shards,
+        [{} for _ in shards],
+        ["" for _ in shards],
+    )
+    for shard in range(len(shards)):
+        _write_shard(state, shard)
+    return state
+
+
+def _write_shard(state: _State, shard: int) -> None:
+    """A shard's files from its terms: the shard, and its second piece (the weights its long lists leave out)."""
+    body, rest = bytearray(), bytearray()
+    terms = state.shards[shard]
+    _varint(len(terms), body)
+    for term in sorted(terms):
+        kept, left = terms[term]
+        body += kept
+        rest += left
+    files: dict[str, bytes] = {}
+    out = bytearray()  # the shard names its second piece, "" when it has none
+    _string(_binary(files, f"w/{shard}", bytes(rest)) if rest else "", out)
+    state.shard_hashes[shard] = _binary(files, f"s/{shard}", bytes(out + body))
+    state.shard_files[shard] = files
+
+
+def _binary(files: dict[str, bytes], piece: str, payload: bytes) -> str:
+    version = piece_hash(payload)
+    files[f"search/{piece}.{version}.bin"] = FORMAT + version.encode("ascii") + payload
+    return version
+
+
+def _kept_state(
+    kept: Path, documents: Sequence[SearchDocument], keys: Sequence[bytes], workers: int = 1
+) -> tuple[_State, bool] | None:
+    """The last build's index with the documents whose key is new read again, or None when it cannot be (none
+    kept, another version of this module, too many documents new or gone, or the kept ones in another order); and
+    whether anything changed.
+
+    Documents changed in place (an officer's correction) have their terms encoded again where their postings moved
+    (`_update_part`); documents added or removed renumber those after them, and every term is encoded again from
+    the kept postings (`_renumber_parts`), as is every term when the reference length moved (every weight with it).
+    Either way no other document is read again."""
+    try:
+        state: _State = pickle.loads((kept / _STATE).read_bytes())
+    except Exception:  # none yet, or unreadable: built anew
+        return None
+    if state.stamp != _stamp():
+        return None
+    if len(state.keys) == len(keys) and all(map(operator.eq, state.keys, keys)):
+        return state, False
+    was = {key: number for number, key in enumerate(state.keys)}
+    old_of = [was.get(key, -1) for key in keys]
+    matched = [old for old in old_of if old >= 0]
+    if len(was) != len(state.keys) or any(later <= earlier for earlier, later in pairwise(matched)):
+        return None  # two documents alike (known by place only), or documents moved
+    changed = [number for number, old in enumerate(old_of) if old < 0]
+    if max(len(changed), len(state.keys) - len(matched)) > max(CHANGED_MIN, len(keys) // CHANGED_SHARE):
+        return None
+    read = {number: documents[number] for number in changed}
+    lengths = [state.lengths[old] if old >= 0 else len(read[number].body) for number, old in enumerate(old_of)]
+    reference = _reference_of(lengths)
+    # The parts change below: a build stopped midway leaves no state to trust, and the next builds anew.
+    (kept / _STATE).unlink()
+    tables = _index_share(read, changed)
+    in_place = len(keys) == len(state.keys) and all(old in (number, -1) for number, old in enumerate(old_of))
+    if in_place and reference == state.reference:
+        _update_terms(state, kept, tables, changed, lengths)
+    else:
+        _renumber_terms(state, kept, tables, old_of, lengths, reference, workers)
+    state.fragments = [
+        state.fragments[old] if old >= 0 else _json(_fragment(read[number])) for number, old in enumerate(old_of)
+    ]
+    state.facets = [state.facets[old] if old >= 0 else read[number].facets for number, old in enumerate(old_of)]
+    state.kinds = [state.kinds[old] if old >= 0 else read[number].kind for number, old in enumerate(old_of)]
+    state.keys, state.lengths, state.reference = list(keys), lengths, reference
+    return state, True
+
+
+def _update_terms(
+    state: _State, kept: Path, tables: Sequence[_ShareTable], changed: list[int], lengths: list[int]
+) -> None:
+    """The `changed` documents' postings replaced in every kept part, the terms whose postings moved encoded
+    again and their shards made again."""
+    factors = (_length_factors(state.lengths, state.reference), _length_factors(lengths, state.reference))
+    documents_changed = np.array(changed, dtype=np.int64)
+    touched: dict[str, tuple[bytes, bytes] | None] = {}
+    for kind, table in enumerate(tables):
+        for part in range(state.pieces):
+            path = _kept_part(kept / _PARTS, kind, part)
+            terms, frequencies = _update_part(
+                path, _term_part(table, kind == 0, part, state.pieces), documents_changed, factors, kind == 0
+            )
+            touched.update(terms)
+            for term, frequency in frequencies.items():
+                if frequency is None:
+                    state.frequencies.pop(term, None)
+                else:
+                    state.frequencies[term] = frequency
+    dirty = set()
+    for term, encoded in touched.items():
+        shard = fnv1a(term) % len(state.shards)
+        dirty.add(shard)
+        if encoded is None:
+            state.shards[shard].pop(term, None)
+        else:
+            state.shards[shard][term] = encoded
+    for shard in sorted(dirty):
+        _write_shard(state, shard)
+
+
+def _renumber_terms(
+    state: _State,
+    kept: Path,
+    tables: Sequence[_ShareTable],
+    old_of: list[int],
+    lengths: list[int],
+    reference: float,
+    workers: int,
+) -> None:
+    """Every kept part renumbered (`_renumber_parts`, spread over `workers`), every term and shard made again."""
+    remap = np.full(len(state.keys), -1, dtype=np.int64)
+    for number, old in enumerate(old_of):
+        if old >= 0:
+            remap[old] = number
+    length_factors = _length_factors(lengths, reference)
+    tasks = [(kind, part) for part in range(state.pieces) for kind in (0, 1)]
+    context = (kept / _PARTS, tables, remap, length_factors, state.pieces)
+    count = max(1, min(workers, len(old_of) // 500))
+    encoded: dict[str, tuple[bytes, bytes]] = {}
+    state.frequencies = {}
+    for terms in fork_map(_renumber_parts, tasks, shared=context, workers=count):
+        encoded.update(terms.encoded)
+        state.frequencies.update(terms.frequencies)
+    state.shards = [{} for _ in range(_shard_count(len(old_of)))]
+    for term in sorted(encoded):
+        state.shards[fnv1a(term) % len(state.shards)][term] = encoded.pop(term)
+    state.shard_files = [{} for _ in state.shards]
+    state.shard_hashes = ["" for _ in state.shards]
+    for shard in range(len(state.shards)):
+        _write_shard(state, shard)
+
+
+def build_search_index(
+    catalogue: Catalogue,
+    documents: Sequence[SearchDocument],
+    workers: int = 1,
+    kept: Path | None = None,
+    keys: Sequence[bytes] | None = None,
+) -> SearchIndex:
     """Every file of the index; identical input gives byte-identical files.
 
     Each piece is named by the hash of its own payload (`s/12.<hash>.bin`, which it also carries after `FORMAT`,
@@ -996,40 +1368,42 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
     newer deploy) answers 404, and the client fetches the manifest again.
 
     `documents` may be read from disk as they are needed (a build's are spooled by the story workers): they are read
-    in order, a few times over, never all held at once here.
+    in order, a few times over, never all held at once here. With `kept` (a folder) and `keys` (each document's
+    `document_key`), the index is kept there between builds, and a build where a few documents are new, changed or
+    gone reads only those (`_kept_state`): a story corrected costs 0.7 s of CPU at 10,000 stories, 8 s otherwise.
+    The files are the same either way (tests/test_search_edit.py).
     """
-    terms = _encode_terms(documents, workers)
-    # Each stage of the files below takes its bytes from the one before (pop), so the index is held about once.
-    encoded = {term: terms.encoded.pop(term) for term in sorted(terms.encoded)}
-    shards = _shard_count(len(documents))
-    shard_bodies: dict[int, list[str]] = defaultdict(list)
-    for term in encoded:
-        shard_bodies[fnv1a(term) % shards].append(term)
+    if kept is None or keys is None:
+        return _index_files(catalogue, _fresh_state(documents, [], workers, None))
+    found = _kept_state(kept, documents, keys, workers)
+    if found is None:
+        shutil.rmtree(kept, ignore_errors=True)
+        (kept / _PARTS).mkdir(parents=True)
+        found = _fresh_state(documents, keys, workers, kept / _PARTS), True
+    state, changed = found
+    files = _index_files(catalogue, state)
+    if changed:
+        # Streamed, not made as one bytes object first: at 100,000 stories the state is some 300 MB.
+        temporary = kept / f".{_STATE}.{os.getpid()}.tmp"
+        with temporary.open("wb") as stream:
+            pickle.dump(state, stream, pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, kept / _STATE)
+    return files
 
+
+def _index_files(catalogue: Catalogue, state: _State) -> SearchIndex:
     files: dict[str, bytes] = {}
 
     def binary(piece: str, payload: bytes) -> str:
-        version = piece_hash(payload)
-        files[f"search/{piece}.{version}.bin"] = FORMAT + version.encode("ascii") + payload
-        return version
+        return _binary(files, piece, payload)
 
     def text(piece: str, value: bytes) -> str:
         version = piece_hash(value)
         files[f"search/{piece}.{version}.json"] = b'{"v":"' + version.encode("ascii") + b'","x":' + value + b"}"
         return version
 
-    shard_hashes = []
-    for shard in range(shards):
-        body, rest = bytearray(), bytearray()
-        _varint(len(shard_bodies[shard]), body)
-        for term in shard_bodies[shard]:
-            kept, left = encoded.pop(term)
-            body += kept
-            rest += left
-        # The shard names its second piece (the weights its long lists leave out), "" when it has none.
-        out = bytearray()
-        _string(binary(f"w/{shard}", bytes(rest)) if rest else "", out)
-        shard_hashes.append(binary(f"s/{shard}", bytes(out + body)))
+    for shard_files in state.shard_files:
+        files.update(shard_files)
 
     def tables(folder: str, hashes: Sequence[str], size: int) -> list[str]:
         """Hashes of pieces `size` to a table that is itself a piece; the manifest lists only the tables' hashes."""
@@ -1038,9 +1412,9 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             for start in range(0, len(hashes), size)
         ]
 
-    shard_tables = tables("h", shard_hashes, SHARDS_PER_TABLE)
-    members = _facet_values(documents)
-    kinds = [document.kind for document in documents]
+    shards = len(state.shards)
+    shard_tables = tables("h", state.shard_hashes, SHARDS_PER_TABLE)
+    members = _facet_values(state.facets)
     facet_hashes: dict[tuple[str, str], str] = {}
     for facet, values in members.items():
         for value, docs in values.items():
@@ -1050,13 +1424,12 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             facet_hashes[facet, value] = binary(f"f/{facet}/{value}", bytes(out))
     completions = {
         key: text(f"t/{key}", _json([list(item) for item in items]))
-        for key, items in sorted(_dictionary(terms.frequencies).items())
+        for key, items in sorted(_dictionary(state.frequencies).items())
     }
     group_hashes = []
-    for start in range(0, len(terms.fragments), DOCUMENTS_PER_FILE):
-        group = terms.fragments[start : start + DOCUMENTS_PER_FILE]
+    for start in range(0, len(state.fragments), DOCUMENTS_PER_FILE):
+        group = state.fragments[start : start + DOCUMENTS_PER_FILE]
         group_hashes.append(text(f"d/{start // DOCUMENTS_PER_FILE}", b"[" + b",".join(group) + b"]"))
-    terms.fragments.clear()
     # At 100,000 profiles, 25,000 groups would be 150 kB of manifest in every first search.
     table_hashes = tables("i", group_hashes, GROUPS_PER_TABLE)
 
@@ -1066,14 +1439,14 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
             "label": label,
             "values": [
                 [*option, facet_hashes[facet, str(option[0])]]
-                for option in _facet_options(catalogue, facet, members[facet], kinds)
+                for option in _facet_options(catalogue, facet, members[facet], state.kinds)
             ],
         }
         for facet, label in FACETS
     ]
     manifest: dict[str, object] = {
         "format": FORMAT.decode(),
-        "n": len(documents),
+        "n": len(state.kinds),
         "k": shards,
         "g": DOCUMENTS_PER_FILE,
         "w": HASH_CHARS,
@@ -1086,4 +1459,4 @@ def build_search_index(catalogue: Catalogue, documents: Sequence[SearchDocument]
     }
     version = piece_hash(_json(manifest))
     files["search/index.json"] = _json({"v": version, **manifest})
-    return SearchIndex(dict(sorted(files.items())), version, len(documents), shards)
+    return SearchIndex(dict(sorted(files.items())), version, len(state.kinds), shards)

@@ -180,19 +180,24 @@ def test_a_cache_made_under_other_rules_is_never_trusted(site: SiteFixture) -> N
 def test_open_data_rewritten_after_one_story_changed_scans_that_story_s_strings_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The open data holds every story: after one edit its bytes are new, but only the edited story's strings are
-    scanned again; a phone number in them is caught all the same."""
+    """The open data holds every story, one a line: after one edit its bytes are new, but only the edited story's
+    line is scanned again; a phone number in it is caught all the same."""
     stories = [f"<p>Câu chuyện số {n}: anh dạy bơi cho trẻ em trong xóm suốt mười năm.</p>" * 6 for n in range(3)]
     data = tmp_path / "du-lieu" / "exemplars.json"
     data.parent.mkdir()
-    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+
+    def write_open_data() -> None:  # as site/opendata.py writes it: one story a line
+        lines = ",\n    ".join(json.dumps({"story_html": story}, ensure_ascii=False) for story in stories)
+        data.write_text('{\n  "stories": [\n    ' + lines + "\n  ]\n}\n", encoding="utf-8")
+
+    write_open_data()
     first = scanned.scan_output(tmp_path, "du-lieu/exemplars.json", scanned.ScanMemory())
     assert first.findings == () and first.pieces is not None and len(first.pieces) == 3
     scanned.save_scanned(tmp_path / "cache", ["du-lieu/exemplars.json"], [first])
     memory = scanned.load_scanned(tmp_path / "cache")
 
     stories[1] += "<p>Liên hệ: 0912 345 678.</p>"
-    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+    write_open_data()
     scanned_pieces: list[str] = []
     scan_piece = privacy.findings_in_piece
     monkeypatch.setattr(privacy, "findings_in_piece", lambda piece: scanned_pieces.append(piece) or scan_piece(piece))

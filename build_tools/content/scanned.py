@@ -93,6 +93,25 @@ def output_digest(path: str, data: bytes) -> bytes:
     return digest.digest()
 
 
+def remembered_scan(root: Path, path: str, memory: ScanMemory) -> Scan | None:
+    """One file's scan from the memory alone, without reading it: a file whose name only is read, or the very file
+    digested last time (same place). None: its bytes must be read (`scan_output`). A status call per text file, so
+    that after one edit the build's own process finds the few files to read before it starts any worker."""
+    if not privacy.reads_content(path):
+        digest = output_digest(path, b"")
+        known = memory.findings.get(digest)
+        return Scan(digest, known, None, False) if known is not None else None
+    try:
+        status = os.stat(os.path.join(root, path))
+    except FileNotFoundError:
+        return None
+    last = memory.places.get(path)
+    if last is not None and last[0] == (status.st_ino, status.st_size, status.st_mtime_ns):
+        known = memory.findings.get(last[1])
+        return Scan(last[1], known, last[0], False) if known is not None else None
+    return None
+
+
 def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     """One file of the generated folder: its findings from the memory when its path and bytes are there, else from
     the rules (`privacy.findings_in_output`)."""
@@ -100,7 +119,7 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     data = b""
     if privacy.reads_content(path):
         try:
-            status = os.stat(root / path)
+            status = os.stat(os.path.join(root, path))
         except FileNotFoundError:
             pass
         else:
@@ -108,7 +127,8 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
             last = memory.places.get(path)
             if last is not None and last[0] == place and last[1] in memory.findings:
                 return Scan(last[1], memory.findings[last[1]], place, False)
-            data = (root / path).read_bytes()
+            with open(os.path.join(root, path), "rb") as file:
+                data = file.read()
     digest = output_digest(path, data)
     known = memory.findings.get(digest)
     if known is not None:

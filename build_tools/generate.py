@@ -36,7 +36,7 @@ from .content.gather import gather
 from .content.load import load_profile
 from .content.model import Exemplar
 from .content.problems import ContentError, Problem
-from .content.scanned import Scan, load_scanned, save_scanned, scan_output
+from .content.scanned import Scan, load_scanned, remembered_scan, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
 from .engine.parallel import fork_map, shared, worker_count
 from .engine.timings import Stage, Timings, optional_stage
@@ -415,10 +415,16 @@ def scan_outputs(
     naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was.
 
     Files whose path and bytes were scanned under the same rules before (content/scanned.py) are not scanned again:
-    only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan."""
+    only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan. The files
+    digested last time where they still are (all but a few after one edit) are known here, without a worker."""
     paths = sorted(report.kept)
     memory = load_scanned(project.cache_dir)
-    scans = fork_map(_scan_share, paths, shared=(project.generated_dir, memory), workers=workers, progress=progress)
+    root = project.generated_dir
+    known = [remembered_scan(root, path, memory) for path in paths] if memory.places else [None] * len(paths)
+    unread = [path for path, scan in zip(paths, known, strict=True) if scan is None]
+    forked = workers if len(unread) >= _SCAN_WORKERS_FROM else 1
+    read = iter(fork_map(_scan_share, unread, shared=(root, memory), workers=forked, progress=progress))
+    scans = [scan if scan is not None else next(read) for scan in known]
     log.debug("privacy scan: %d files, %d scanned", len(paths), sum(scan.scanned for scan in scans))
     save_scanned(project.cache_dir, paths, scans, memory)
     allowed = {
@@ -432,6 +438,11 @@ def scan_outputs(
     ]
     if hits:
         raise ContentError(_origins(project, catalogue, hits, workers))
+
+
+_SCAN_WORKERS_FROM = 200
+"""Files to read before the scan starts workers: after one edit a few dozen change (the open data, a few lists and
+search pieces), read faster here than two workers are forked from the build's process."""
 
 
 def _scan_share(paths: Sequence[str]) -> list[Scan]:

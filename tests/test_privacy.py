@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from build_tools.content import privacy
 from build_tools.content.privacy import (
     _BUSINESS_CODE,
     _CANDIDATE,
@@ -140,6 +143,40 @@ def test_a_business_code_is_recognised_in_any_case_as_the_case_blind_rule_says(p
     whatever the case or the Unicode form, it answers as that search does on the text the rules see."""
     text = normalise("".join(parts))
     assert _is_business(text) == (_BUSINESS_CODE.search(text) is not None)
+
+
+_HOSTILE = st.lists(
+    st.sampled_from(
+        [
+            *"0129 .-+()/@_ađx\u0663\n\u00a0\u2013\uff10\uff20<>",
+            *("&#48;", "&#64;", "%40", "%30", "%E2%80%93", "<em>", "</em>", "<p>", "gmail.com", ".vn", "MST"),
+            *("mã số thuế", "đồng", "tel:", "https://", "12/05/2023", "+84", "0084", '"@type":', "@context", " " * 70),
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_HOSTILE, st.integers(min_value=1, max_value=200))
+def test_the_shortcuts_of_the_scan_of_outputs_never_hide_a_finding(text: str, copies: int) -> None:
+    """A page's scan skips the rules where no nine grouped digits and no address's `@name.` stand (most pages: their
+    only `@` are JSON-LD's `@type`): with those shortcuts opened, the rules find exactly the same, in short text
+    and in long (scanned around its candidates)."""
+    page = ((text + " ") * copies).encode()
+    found = findings_in_output("guong/a/index.md", page)
+    with pytest.MonkeyPatch.context() as opened:
+        opened.setattr(privacy, "_DIGIT_RUN", re.compile(""))
+        opened.setattr(privacy, "_ADDRESS_CORE", re.compile(""))
+        assert findings_in_output("guong/a/index.md", page) == found
+
+
+@given(st.lists(st.sampled_from([*"%%%0a9Fg ", "%C3%A1", "%E1%BB", "%00"]), max_size=30).map("".join))
+def test_percent_escapes_are_found_and_decoded_as_urllib_decodes_them(text: str) -> None:
+    """The runs of escapes are those of `(?:%XX)+`, each decoded as `urllib.parse.unquote` decodes it."""
+    runs = list(privacy._PERCENT_ESCAPES.finditer(text))
+    assert [run.group() for run in runs] == re.findall(r"(?:%[0-9A-Fa-f]{2})+", text)
+    assert [privacy._unquote(run) for run in runs] == [unquote(run.group()) for run in runs]
 
 
 # The whole pipeline: what `check` says before the build is what the build says, and nothing is published.

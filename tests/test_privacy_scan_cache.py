@@ -96,6 +96,44 @@ def test_a_deployment_with_the_cache_restored_scans_only_bytes_no_build_scanned(
     assert len(changed) < len(now) / 2
 
 
+def test_after_one_edit_the_scan_reads_only_the_files_the_build_wrote_anew(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On an officer's machine, after one story is corrected: the files still where the last scan digested them are
+    known without a read, so the scan reads the few the build wrote anew (here, in the build's own process), and
+    a phone number put in with the edit is caught all the same."""
+    from build_tools import generate
+    from build_tools.content.schema import profile as profile_rules
+
+    _newsroom_site(site)
+    build_site(site.project)
+    generated = site.project.generated_dir
+    places = {p.relative_to(generated).as_posix(): p.stat().st_ino for p in generated.rglob("*") if p.is_file()}
+    profile = site.root / "exemplars" / "bac-si-lan" / "index.md"
+    story = profile.read_text(encoding="utf-8")
+    read: list[str] = []
+    scan_output = scanned.scan_output
+    monkeypatch.setattr(generate, "scan_output", lambda *args: read.append(args[1]) or scan_output(*args))
+
+    profile.write_text(story + "\nBà còn mở lớp sơ cứu cho học sinh.\n", "utf-8")
+    build_site(site.project)
+    now = {p.relative_to(generated).as_posix(): p.stat().st_ino for p in generated.rglob("*") if p.is_file()}
+    written_anew = [p for p, inode in now.items() if p not in places or (inode != places[p] and reads_content(p))]
+    assert "guong/bac-si-lan/index.md" in read
+    assert sorted(read) == sorted(written_anew)
+    assert len(read) < len(now) / 4
+
+    read.clear()
+    profile.write_text(story + "\nBà còn mở lớp sơ cứu cho học sinh, điện thoại 0912&#32;345&#32;678.\n", "utf-8")
+    monkeypatch.setattr(profile_rules, "validate_privacy", lambda *args, **kwargs: iter(()))  # as if `check` missed it
+    with pytest.raises(ContentError) as built:
+        build_site(site.project)
+    [problem] = built.value.problems
+    assert problem.path == "exemplars/bac-si-lan/index.md"
+    assert problem.message.startswith("dòng này có số điện thoại `0912 345 678`.")
+    assert "guong/bac-si-lan/index.md" in read
+
+
 def test_new_rules_rescan_every_output(
     site: SiteFixture, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,19 +218,24 @@ def test_a_cache_made_under_other_rules_is_never_trusted(site: SiteFixture) -> N
 def test_open_data_rewritten_after_one_story_changed_scans_that_story_s_strings_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The open data holds every story: after one edit its bytes are new, but only the edited story's strings are
-    scanned again; a phone number in them is caught all the same."""
+    """The open data holds every story, one a line: after one edit its bytes are new, but only the edited story's
+    line is scanned again; a phone number in it is caught all the same."""
     stories = [f"<p>Câu chuyện số {n}: anh dạy bơi cho trẻ em trong xóm suốt mười năm.</p>" * 6 for n in range(3)]
     data = tmp_path / "du-lieu" / "exemplars.json"
     data.parent.mkdir()
-    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+
+    def write_open_data() -> None:  # as site/opendata.py writes it: one story a line
+        lines = ",\n    ".join(json.dumps({"story_html": story}, ensure_ascii=False) for story in stories)
+        data.write_text('{\n  "stories": [\n    ' + lines + "\n  ]\n}\n", encoding="utf-8")
+
+    write_open_data()
     first = scanned.scan_output(tmp_path, "du-lieu/exemplars.json", scanned.ScanMemory())
     assert first.findings == () and first.pieces is not None and len(first.pieces) == 3
     scanned.save_scanned(tmp_path / "cache", ["du-lieu/exemplars.json"], [first])
     memory = scanned.load_scanned(tmp_path / "cache")
 
     stories[1] += "<p>Liên hệ: 0912 345 678.</p>"
-    data.write_text(json.dumps({"stories": [{"story_html": story} for story in stories]}), encoding="utf-8")
+    write_open_data()
     scanned_pieces: list[str] = []
     scan_piece = privacy.findings_in_piece
     monkeypatch.setattr(privacy, "findings_in_piece", lambda piece: scanned_pieces.append(piece) or scan_piece(piece))

@@ -13,10 +13,11 @@ modification time (a build never rewrites a file in place: each write is a new f
 as git's index does. At 10,000 stories that spares a warm build reading 30,000 files; in a new generated folder
 (CI) no file is the one digested before, so each is read, digested and, when its digest is known, not scanned.
 
-A file read in pieces (JSON as its strings, CSV as its cells: `privacy.findings_in_output`) is remembered piece by
-piece too, under its path: after one story changed, the open data (40 MB at 10,000 stories) has new bytes, but only
-that story's strings are new, and only they are scanned; its other pieces' findings are taken from the last scan
-of that path. Short pieces (names, dates) are scanned rather than looked up.
+A file read in pieces (JSON a line at a time, CSV a cell at a time: `privacy.findings_in_output`) is remembered
+piece by piece too, under its path: after one story changed, the open data (40 MB at 10,000 stories, one story a
+line) has new bytes, but only that story's line is new, and only it is scanned; its other lines' findings are taken
+from the last scan of that path, known by a digest of their bytes, neither decoded nor parsed. Short pieces (a
+JSON line of punctuation, a CSV cell with a name or a date) are scanned rather than looked up.
 
 Only the files of the last build are kept (a removed story's pages leave the cache with it). Like `checked.py`'s
 cache, it is pickled and so trusted as the checkout is: the build's own working state, restored in CI from the
@@ -39,10 +40,11 @@ from ..engine.write import write_file
 from . import privacy
 
 FILE_NAME = "scanned.pickle"
-_FORMAT = 3
+_FORMAT = 4
 
 PIECE_MIN = 256
-"""Pieces shorter than this (characters) are scanned every time: hashing them would cost about as much."""
+"""Pieces shorter than this (bytes of a JSON line, characters of a CSV cell) are scanned every time: hashing them
+would cost about as much."""
 
 Place = tuple[int, int, int]
 """A file's inode, size and modification time (ns): the same file, unless rewritten."""
@@ -91,6 +93,25 @@ def output_digest(path: str, data: bytes) -> bytes:
     return digest.digest()
 
 
+def remembered_scan(root: Path, path: str, memory: ScanMemory) -> Scan | None:
+    """One file's scan from the memory alone, without reading it: a file whose name only is read, or the very file
+    digested last time (same place). None: its bytes must be read (`scan_output`). A status call per text file, so
+    that after one edit the build's own process finds the few files to read before it starts any worker."""
+    if not privacy.reads_content(path):
+        digest = output_digest(path, b"")
+        known = memory.findings.get(digest)
+        return Scan(digest, known, None, False) if known is not None else None
+    try:
+        status = os.stat(os.path.join(root, path))
+    except FileNotFoundError:
+        return None
+    last = memory.places.get(path)
+    if last is not None and last[0] == (status.st_ino, status.st_size, status.st_mtime_ns):
+        known = memory.findings.get(last[1])
+        return Scan(last[1], known, last[0], False) if known is not None else None
+    return None
+
+
 def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     """One file of the generated folder: its findings from the memory when its path and bytes are there, else from
     the rules (`privacy.findings_in_output`)."""
@@ -98,7 +119,7 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     data = b""
     if privacy.reads_content(path):
         try:
-            status = os.stat(root / path)
+            status = os.stat(os.path.join(root, path))
         except FileNotFoundError:
             pass
         else:
@@ -106,7 +127,8 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
             last = memory.places.get(path)
             if last is not None and last[0] == place and last[1] in memory.findings:
                 return Scan(last[1], memory.findings[last[1]], place, False)
-            data = (root / path).read_bytes()
+            with open(os.path.join(root, path), "rb") as file:
+                data = file.read()
     digest = output_digest(path, data)
     known = memory.findings.get(digest)
     if known is not None:
@@ -114,14 +136,15 @@ def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     before = memory.pieces.get(path, {})
     pieces: dict[bytes, tuple[privacy.Finding, ...]] = {}
 
-    def remembered(piece: str, scan: privacy.PieceScan) -> tuple[privacy.Finding, ...]:
+    def remembered(piece: bytes | str, scan: privacy.PieceScan) -> tuple[privacy.Finding, ...]:
         if len(piece) < PIECE_MIN:
-            return tuple(scan(piece))
-        key = hashlib.blake2b(piece.encode("utf-8", errors="surrogatepass"), digest_size=16).digest()
+            return tuple(scan())
+        text = piece if isinstance(piece, bytes) else piece.encode("utf-8", errors="surrogatepass")
+        key = hashlib.blake2b(text, digest_size=16).digest()
         found = pieces.get(key)
         if found is None:
             found = before.get(key)
-            pieces[key] = found if found is not None else tuple(scan(piece))
+            pieces[key] = found if found is not None else tuple(scan())
         return pieces[key]
 
     findings = tuple(privacy.findings_in_output(path, data, remembered))

@@ -350,6 +350,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         from pages read again as before, and each such page is linked from the cache under the key of its shell and
         the last build's digest of its values, or read again and filled if that key changed. At 10,000 stories, MkDocs
         read every page on every build: most of the stage's time when one story was edited."""
+        states: dict[int, GroupState | None] = {}  # by the identity of a group's key: one object per group, unpickled
         for file in files:
             page = file.page
             if page is None:  # not a page
@@ -357,7 +358,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
             kept = cache.pages.get(file.dest_uri)
             if kept is None or id(page) in self._in_nav or not file.is_modified():
                 continue
-            state = cache.groups.get(kept.group)
+            state = states.get(id(kept.group), _UNKNOWN)
+            if state is _UNKNOWN:
+                state = states[id(kept.group)] = cache.groups.get(kept.group)
             if state is None or (kept.canonical_url, kept.abs_url) != (page.canonical_url, page.abs_url):
                 continue
             if not isinstance(file, GeneratedFile) or file.source_digest_now() != kept.source:
@@ -581,8 +584,7 @@ class RenderedCache:
         if self.root.is_dir():
             kept = {uri: key for uri, key in made.items() if uri in current}
             # The sources first: a build stopped between the two leaves sources without keys, which are not read.
-            shapes = {shape: shape for shape in groups}  # one object per shape, pickled once
-            sources = {uri: page._replace(group=shapes[page.group]) for uri, page in pages.items() if uri in kept}
+            sources = {uri: page for uri, page in pages.items() if uri in kept}
             data = pickle.dumps((sources, groups), pickle.HIGHEST_PROTOCOL)
             write_tree_file(self.root, self._SOURCES, data)
             write_tree_file(self.root, self._KEYS, self._lines(kept))
@@ -771,6 +773,7 @@ class GeneratedPage(PlainGeneratedPage):
 
 
 _FRONT_END = "\n---\n"
+_UNKNOWN = GroupState([], [])
 
 
 def _anchors(entries: Iterable[Any]) -> Iterator[str]:

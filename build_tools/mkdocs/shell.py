@@ -187,6 +187,9 @@ class ShellPlan:
 
     def __init__(self) -> None:
         self.groups: dict[tuple[object, ...], _Group] = {}
+        self._kept: dict[int, _Group] = {}
+        """Groups by the identity of the keys `add_kept` was given (one object per group): a key is a nested tuple,
+        hashed anew on every lookup."""
 
     def add(self, page: Page) -> tuple[tuple[object, ...], bytes]:
         """Group a page MkDocs has just read (its content, addresses and front matter set); its group's key and the
@@ -216,21 +219,19 @@ class ShellPlan:
     def add_kept(self, page: Page, key: tuple[object, ...], digest: bytes, state: GroupState) -> None:
         """Group a page MkDocs has not read, whose source is what the last build read: its group's key and the
         digest of its values are the last build's, and so is what its group knew of the values (`GroupState`)."""
-        group = self.groups.get(key)
+        group = self._kept.get(id(key)) or self.groups.get(key)
         if group is None:
-            self.groups[key] = _Group([page], None, list(state.varying), [digest], list(state.reference))
+            group = self.groups[key] = _Group([page], None, list(state.varying), [digest], list(state.reference))
+            self._kept[id(key)] = group
             return
+        self._kept[id(key)] = group
         group.pages.append(page)
         group.digests.append(digest)
-        if group.reference is None:
+        if group.reference is None and group.first is not None:  # begun by a page read: what the last build knew joins
             group.reference = list(state.reference)
-            if group.first is not None:
-                for number, (known, value) in enumerate(zip(state.reference, _value_digests(group.first), strict=True)):
-                    if known != value:
-                        group.varying[number] = True
-        for number, vary in enumerate(state.varying):
-            if vary:
-                group.varying[number] = True
+            for number, (known, value) in enumerate(zip(state.reference, _value_digests(group.first), strict=True)):
+                if known != value or state.varying[number]:
+                    group.varying[number] = True
 
     def states(self) -> dict[tuple[object, ...], GroupState]:
         """What each group leaves for the next build, once every page of this build is grouped."""
@@ -245,7 +246,7 @@ class ShellPlan:
         """Each page with the verified shell that renders it (None: MkDocs must, and its text is restored) and the
         digest of its values, one at a time: the caller links a kept rendering by `Shell.key`, or restores the page
         and fills the shell with its `page_values`. Ten thousand pages of output need not sit in memory."""
-        groups, self.groups = self.groups, {}
+        groups, self.groups, self._kept = self.groups, {}, {}
         for group in groups.values():
             shell = _make_shell(group, render, restore, release) if len(group.pages) >= MIN_GROUP else None
             for page, digest in zip(group.pages, group.digests, strict=True):

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from build_tools.build import build_site
 from build_tools.content.config import load_project
 from build_tools.generate import generate
+from build_tools.mkdocs import plugin
 
-from .conftest import SiteFixture
+from .conftest import BASE_PROFILE, SiteFixture
 from .test_reproducible import digests
 
 
@@ -138,3 +141,73 @@ def test_list_pages_kept_between_builds_follow_each_story_renamed_added_removed_
     site.profile("guong-5", name="Nguyễn Văn 5", published="2024-03-15", draft=True)
     same_as_a_fresh_build("unpublished")
     assert "Nguyễn Văn 5" not in site.built("nguoi-tot-viec-tot/index.html")
+
+
+def test_stories_that_did_not_change_are_not_read_again_by_mkdocs_and_the_site_is_a_fresh_builds(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page rendered through a shell whose generated file has the bytes the last build read joins its shell's
+    group unread (`ExemplarsPlugin._group_kept`): MkDocs reads only the changed pages, and those that make and check
+    each shell. After an edit of a value every story shared until then (the summary: their pages' description), a
+    story removed and one added, and the edit undone, the site is what a fresh build makes."""
+    fields = ["nong-thon-moi", "lao-dong-sang-tao", "doi-song-van-hoa", "day-tot-hoc-tot", "y-te", "quoc-phong"]
+    fields += ["an-ninh-to-quoc", "giam-ngheo", "van-hoa-cong-so", "chuyen-doi-so", "dan-van-kheo"]
+    provinces = ["an-giang", "bac-ninh", "ca-mau", "cao-bang", "can-tho", "da-nang", "dak-lak", "dien-bien"]
+    provinces += ["dong-nai", "dong-thap", "gia-lai"]
+    for number in range(10):  # no two related: an edit changes no other story's page
+        site.profile(
+            f"guong-{number}",
+            name=f"Nguyễn Văn {number}",
+            published=f"2024-03-1{number}",
+            fields=[fields[number]],
+            province=provinces[number],
+        )
+    build_site(site.project, workers=1)
+    read: list[str] = []
+    read_source = plugin.PlainGeneratedPage.read_source
+
+    def record(page: plugin.PlainGeneratedPage, config: object) -> None:
+        read.append(page.file.src_uri)
+        read_source(page, config)
+
+    monkeypatch.setattr(plugin.PlainGeneratedPage, "read_source", record)
+    through_shells: list[str] = []  # pages filled into a shell (not rendered by MkDocs) and kept
+    link = plugin.RenderedCache.link
+
+    def kept(cache: plugin.RenderedCache, relative: str, *args: object) -> None:
+        through_shells.append(relative)
+        link(cache, relative, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plugin.RenderedCache, "link", kept)
+
+    def same_as_a_fresh_build(step: str, workers: int = 1) -> set[str]:
+        read.clear()
+        through_shells.clear()
+        edited = build_site(site.project, workers=workers)
+        stories = {path for path in read if path.startswith("guong/")}
+        filled = set(through_shells)
+        fresh_root = tmp_path / step
+        shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+        assert digests(edited) == digests(build_site(load_project(fresh_root), workers=workers)), step
+        through_shells[:] = filled
+        return stories
+
+    assert len(same_as_a_fresh_build("unchanged")) <= 4  # a shell's first page, then three that check it
+
+    # Two stories' summaries, which every page had in common: the shell changes, and every page is filled again.
+    edited = [site.root / "exemplars" / f"guong-{number}" / "index.md" for number in (3, 7)]
+    originals = [profile.read_text(encoding="utf-8") for profile in edited]
+    for profile, original in zip(edited, originals, strict=True):
+        profile.write_text(original.replace(BASE_PROFILE["summary"], "Người thầy của làng chài."), encoding="utf-8")
+    same_as_a_fresh_build("summary")
+    assert "Người thầy của làng chài." in site.built("guong/guong-3/index.html")
+    # The shell knows the value varies now, though the pages that had it in common joined their group unread.
+    assert {"guong/guong-0/index.html", "guong/guong-3/index.html"} <= set(through_shells)
+
+    shutil.rmtree(site.root / "exemplars" / "guong-5")
+    site.profile("guong-moi", name="Trần Thị Mới", published="2024-04-01", fields=[fields[10]], province=provinces[10])
+    same_as_a_fresh_build("removed-added", workers=2)
+    for profile, original in zip(edited, originals, strict=True):
+        profile.write_text(original, encoding="utf-8")
+    same_as_a_fresh_build("undone")
+    assert "Người thầy của làng chài." not in site.built("guong/guong-3/index.html")

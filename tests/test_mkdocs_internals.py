@@ -11,6 +11,7 @@ import ast
 import importlib
 import inspect
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -167,3 +168,12 @@ def test_the_registry_names_where_each_internal_is_used() -> None:
             wrong.append(f"{entry.name}: not mentioned in {file}")
     assert wrong == []
     assert "build_tools.mkdocs.internals" in sys.modules
+
+
+def test_a_build_starts_without_the_preview_server() -> None:
+    """Every `exemplars build` imports what it runs; MkDocs' live-reload server (and `ssl` with it) only `serve`
+    needs, through `internals.LiveReloadServer` on first use."""
+    code = "import sys, build_tools.cli, build_tools.build, build_tools.mkdocs.render; print(sorted(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "'mkdocs.livereload'" not in loaded and "'ssl'" not in loaded
+    assert internals.LiveReloadServer.__name__ == "LiveReloadServer"

@@ -19,8 +19,6 @@ from mkdocs.commands.build import _build_page as build_page
 from mkdocs.commands.build import _populate_page as populate_page
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.commands.build import get_context
-from mkdocs.livereload import LiveReloadServer
-from mkdocs.livereload import _timestamp as livereload_timestamp
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import write_file
 from mkdocs.utils.meta import get_data
@@ -28,12 +26,10 @@ from mkdocs.utils.meta import get_data
 __all__ = [
     "INTERNALS",
     "Internal",
-    "LiveReloadServer",
     "build_page",
     "get_context",
     "get_data",
     "get_toc",
-    "livereload_timestamp",
     "mkdocs_build",
     "populate_page",
     "resolve",
@@ -204,6 +200,19 @@ INTERNALS: tuple[Internal, ...] = (
         plain=True,
     ),
 )
+
+
+def __getattr__(name: str) -> Any:
+    """`exemplars serve`'s entries, imported on first use: MkDocs' live-reload server brings `ssl` and an HTTP server
+    with it, a tenth of a second of every build's start-up (`python -X importtime`) for a server a build never runs."""
+    if name in _LIVERELOAD:
+        from mkdocs import livereload
+
+        return getattr(livereload, _LIVERELOAD[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_LIVERELOAD = {"LiveReloadServer": "LiveReloadServer", "livereload_timestamp": "_timestamp"}
 
 
 def resolve(name: str) -> Any:

@@ -18,7 +18,7 @@ import signal
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
@@ -40,7 +40,7 @@ from ..site.cms import bundle_files
 from ..site.progress import resolve_content_date
 from . import ENGINE
 from .internals import get_data, get_toc, populate_page, write_file
-from .shell import ShellPlan, page_values, theme_renderer
+from .shell import GroupState, ShellPlan, page_values, theme_renderer
 from .unindent import BYTECODE_FOLDER, Unindent
 
 log = logging.getLogger(f"{ENGINE}.plugins.exemplars")  # counted by strict mode, as MkDocs' own warnings
@@ -103,6 +103,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         self._nav: Any = None
         self.direct: list[str] = []
         """Generated files other than pages that this plugin links into the site itself (see on_files)."""
+        self._direct_shares: list[int] = []
+        """Which renderer links each of `direct` (`_share_direct`)."""
         self.share = 0
         """Which share of the work this process renders (0 in the build's own process)."""
         self.generated: Collection[str] | None = None
@@ -113,6 +115,10 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         the navigation (`on_nav`) to the templates' environment (`on_env`), where they are rendered."""
         self._in_nav: set[int] = set()
         self._restoring = False
+        self._sources: dict[str, KeptPage] = {}
+        """Pages of this process's share grouped for shells, by site path: what the next build needs to group each
+        unread if its source has not changed (`_group_kept`)."""
+        self._shapes: dict[tuple[object, ...], tuple[object, ...]] = {}
 
     def start_rendering(
         self,
@@ -228,14 +234,20 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
             for file in files:
                 file.is_modified = _modified  # type: ignore[method-assign]
         self.share = 0
+        self._direct_shares = self._share_direct(files) if self.renderers > 1 else [0] * len(self.direct)
         if self.renderers > 1 and not self.serving:
             self._fork_renderers(files, config)
         return files
 
     def _link_direct(self, config: Any) -> None:
-        """This process's share of the generated files that are not pages, linked into the site."""
+        """This process's share of the generated files that are not pages, linked into the site: those in the
+        folders of its pages (a story's photos and card with the story), so that each folder is made by one
+        process (`_direct_shares`)."""
         generated = load_project(self._root(config)).generated_dir
-        for relative in self.direct[self.share :: self.renderers]:
+        shares = self._direct_shares
+        for number, relative in enumerate(self.direct):
+            if shares[number] != self.share:
+                continue
             target = os.path.join(config.site_dir, relative)
             _make_folder(os.path.dirname(target))
             link_or_copy(os.path.join(generated, relative), target)
@@ -267,6 +279,13 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         for index, file in enumerate(files):
             if index % self.renderers != share:
                 file.is_modified = _unmodified  # type: ignore[method-assign]
+
+    def _share_direct(self, files: Files) -> list[int]:
+        """Which renderer links each of `direct`: the one that writes the file in its folder (`_fork_renderers`),
+        else every n-th. A story's folder was made by two processes (its page by one, its photos by the other) that
+        waited on each other's `mkdir` in the same parent folder, 10,000 times at 10,000 stories."""
+        owner = {file.dest_uri.rpartition("/")[0]: index % self.renderers for index, file in enumerate(files)}
+        return [owner.get(path.rpartition("/")[0], number % self.renderers) for number, path in enumerate(self.direct)]
 
     @event_priority(100)  # before any other plugin's post-build step, which may read the whole site
     def on_post_build(self, *, config: Any) -> None:
@@ -320,7 +339,43 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         self._in_nav = {id(page) for page in nav.pages}
         shells = self.use_shells and not self.serving and self._only_page_plugin(config)
         self._plan = ShellPlan() if shells else None
+        self._sources, self._shapes = {}, {}
+        if self._plan is not None and self.rendered_cache is not None and self._reads_alone(config):
+            self._group_kept(files, self._plan, self.rendered_cache)
         return nav
+
+    def _group_kept(self, files: Files, plan: ShellPlan, cache: RenderedCache) -> None:
+        """Pages of this process's share whose source has the bytes the last build read, at the same addresses,
+        join their groups unread: MkDocs skips them (dirty mode: not "modified"), the shells are made and checked
+        from pages read again as before, and each such page is linked from the cache under the key of its shell and
+        the last build's digest of its values, or read again and filled if that key changed. At 10,000 stories, MkDocs
+        read every page on every build: most of the stage's time when one story was edited."""
+        states: dict[int, GroupState | None] = {}  # by the identity of a group's key: one object per group, unpickled
+        for file in files:
+            page = file.page
+            if page is None:  # not a page
+                continue
+            kept = cache.pages.get(file.dest_uri)
+            if kept is None or id(page) in self._in_nav or not file.is_modified():
+                continue
+            state = states.get(id(kept.group), _UNKNOWN)
+            if state is _UNKNOWN:
+                state = states[id(kept.group)] = cache.groups.get(kept.group)
+            if state is None or (kept.canonical_url, kept.abs_url) != (page.canonical_url, page.abs_url):
+                continue
+            if not isinstance(file, GeneratedFile) or file.source_digest_now() != kept.source:
+                continue
+            file.is_modified = _unmodified  # type: ignore[method-assign]
+            page.meta = {"title": kept.title} if kept.title is not None else {}
+            page.present_anchor_ids = set(kept.anchors)  # what links to its sections are checked against
+            plan.add_kept(page, kept.group, kept.values, state)
+            self._sources[file.dest_uri] = kept
+
+    def _reads_alone(self, config: Any) -> bool:
+        """A page's values come from its source alone only when no other plugin reads or changes pages."""
+        events = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context", "post_page")
+        hooks = [hook for event in events for hook in config.plugins.events[event]]
+        return all(getattr(hook, "__self__", None) is self for hook in hooks)
 
     @event_priority(-100)  # after any other plugin's change to the content: shells fill what MkDocs would render
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
@@ -331,7 +386,15 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         if plan is None or self._restoring or page.meta.get("html") is not True or id(page) in self._in_nav:
             return html
         page.content = html
-        plan.add(page)
+        group, values = plan.add(page)
+        source = getattr(page.file, "source_digest", None)
+        if source is not None:
+            group = self._shapes.setdefault(group, group)  # one object per shape: pickled once
+            anchors = tuple(sorted(page.present_anchor_ids or ()))
+            title = page.meta.get("title")
+            self._sources[page.file.dest_uri] = KeptPage(
+                source, page.canonical_url, page.abs_url, group, values, title, anchors
+            )
         _release(page)
         return ""
 
@@ -377,8 +440,11 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         cache = self.rendered_cache
         restore = functools.partial(self._restore, config, files)
+        if cache is not None:
+            cache.groups_made = plan.states()
         for page, shell, digest in plan.render(theme_renderer(config, doc_files, self._nav, env), restore, _release):
-            if shell is None:  # restored: MkDocs renders it
+            if shell is None:  # restored: MkDocs renders it (a page grouped unread included)
+                page.file.is_modified = _modified  # type: ignore[method-assign]
                 continue
             page.file.is_modified = _unmodified  # type: ignore[method-assign]
             target = page.file.abs_dest_path
@@ -394,6 +460,9 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
                 output = self._finish_page(shell.fill(page_values(page)[0]), page, config)
                 _release(page)
                 cache.link(page.file.dest_uri, output, target, key)
+            source = self._sources.get(page.file.dest_uri)
+            if source is not None:
+                cache.pages_made[page.file.dest_uri] = source
 
     @staticmethod
     def _finish_page(output: str, page: Page, config: Any) -> bytes:
@@ -444,6 +513,7 @@ class RenderedCache:
 
     _LISTING = ".pages"
     _KEYS = ".keys"
+    _SOURCES = ".sources"
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -451,18 +521,25 @@ class RenderedCache:
         """The last successful build's key of each page it kept."""
         self.made: dict[str, str] = {}
         """This process's pages of this build, with their keys."""
+        self.pages: dict[str, KeptPage] = {}
+        self.groups: dict[tuple[object, ...], GroupState] = {}
+        """The last successful build's source of each kept page and its groups (`ExemplarsPlugin._group_kept`)."""
+        self.pages_made: dict[str, KeptPage] = {}
+        self.groups_made: dict[tuple[object, ...], GroupState] = {}
+        """The same of this process's share of this build."""
 
     def open(self) -> None:
         """Before rendering, in the build's process (the renderers it forks inherit the keys)."""
-        self.made = {}
+        self.made, self.pages_made, self.groups_made = {}, {}, {}
         try:
             lines = (self.root / self._KEYS).read_text(encoding="utf-8").splitlines()
         except (FileNotFoundError, UnicodeDecodeError):
             lines = []
         self.keys = dict(line.split("\t", 1) for line in lines if "\t" in line)
+        self.pages, self.groups = _load_sources(self.root / self._SOURCES) if self.keys else ({}, {})
         if self.root.is_dir():
             for name in os.listdir(self.root):
-                if name == self._KEYS or name.startswith(self._KEYS + "."):
+                if any(name == kind or name.startswith(kind + ".") for kind in (self._KEYS, self._SOURCES)):
                     os.unlink(self.root / name)
 
     def reuse(self, relative: str, key: str, target: str) -> bool:
@@ -484,6 +561,8 @@ class RenderedCache:
     def hand_over(self, share: int) -> None:
         """In a forked renderer, its share done: the keys of its pages, for the build's process to keep."""
         write_tree_file(self.root, f"{self._KEYS}.{share}", self._lines(self.made))
+        sources = pickle.dumps((self.pages_made, self.groups_made), pickle.HIGHEST_PROTOCOL)
+        write_tree_file(self.root, f"{self._SOURCES}.{share}", sources)
 
     def finish(self, pages: Iterable[str], renderers: int) -> None:
         """In the build's process, every renderer done and the build good: forget the pages no longer in the site
@@ -491,13 +570,23 @@ class RenderedCache:
         current = set(pages)
         self.forget_all_but(current)
         made = dict(self.made)
+        pages, groups = dict(self.pages_made), dict(self.groups_made)
         for share in range(1, renderers):
             handed = self.root / f"{self._KEYS}.{share}"
             with contextlib.suppress(FileNotFoundError):  # none: its pages are rendered again next time
                 made.update(line.split("\t", 1) for line in handed.read_text(encoding="utf-8").splitlines() if line)
                 handed.unlink()
+            share_pages, share_groups = _load_sources(self.root / f"{self._SOURCES}.{share}")
+            (self.root / f"{self._SOURCES}.{share}").unlink(missing_ok=True)
+            pages.update(share_pages)
+            for shape, state in share_groups.items():
+                groups[shape] = groups[shape].merged(state) if shape in groups else state
         if self.root.is_dir():
             kept = {uri: key for uri, key in made.items() if uri in current}
+            # The sources first: a build stopped between the two leaves sources without keys, which are not read.
+            sources = {uri: page for uri, page in pages.items() if uri in kept}
+            data = pickle.dumps((sources, groups), pickle.HIGHEST_PROTOCOL)
+            write_tree_file(self.root, self._SOURCES, data)
             write_tree_file(self.root, self._KEYS, self._lines(kept))
 
     @staticmethod
@@ -518,6 +607,32 @@ class RenderedCache:
         if not self.root.is_dir():
             return
         write_tree_file(self.root, self._LISTING, "\n".join(sorted(current)))
+
+
+class KeptPage(NamedTuple):
+    """A page rendered through a shell, as its build read it: what the next build compares to group it unread."""
+
+    source: bytes
+    """Digest of its generated file's bytes."""
+    canonical_url: str | None
+    abs_url: str | None
+    group: tuple[object, ...]
+    """Its group's key (`shell._shape_key`)."""
+    values: bytes
+    """The digest of its values (`shell.values_digest`)."""
+    title: str | None
+    anchors: tuple[str, ...]
+
+
+def _load_sources(path: Path) -> tuple[dict[str, KeptPage], dict[tuple[object, ...], GroupState]]:
+    """What `RenderedCache.finish` kept, or nothing (none yet, unreadable, or of another version of this code)."""
+    try:
+        pages, groups = pickle.loads(path.read_bytes())
+    except Exception:
+        return {}, {}
+    if not isinstance(pages, dict) or not isinstance(groups, dict):
+        return {}, {}
+    return pages, groups
 
 
 @dataclass
@@ -543,10 +658,26 @@ class GeneratedFile(File):
         """MkDocs' own result (UTF-8, a leading byte-order mark dropped), read in one call rather than through an
         incremental text decoder: 13,000 pages at 10,000 stories."""
         if self._content is not None or self.abs_src_path is None:
+            self.source_digest = None
             return File.content_string.fget(self)  # type: ignore[attr-defined]
         with open(self.abs_src_path, "rb") as source:
-            text = source.read().decode("utf-8")
+            data = source.read()
+        self.source_digest = _source_digest(data)
+        text = data.decode("utf-8")
         return text[1:] if text.startswith("\ufeff") else text
+
+    source_digest: bytes | None = None
+    """Of the bytes last read (`content_string`): what a page's values were made from (`KeptPage`)."""
+
+    def source_digest_now(self) -> bytes | None:
+        """The digest of the file's bytes now, unless a plugin set its content."""
+        if self._content is not None or self.abs_src_path is None:
+            return None
+        try:
+            with open(self.abs_src_path, "rb") as source:
+                return _source_digest(source.read())
+        except OSError:
+            return None
 
     @content_string.setter
     def content_string(self, value: str) -> None:
@@ -567,6 +698,10 @@ class LinkedFile(GeneratedFile):
             _make_folder.cache_clear()
             os.makedirs(folder, exist_ok=True)
             link_or_copy(self.abs_src_path, self.abs_dest_path)
+
+
+def _source_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 @functools.cache
@@ -638,6 +773,7 @@ class GeneratedPage(PlainGeneratedPage):
 
 
 _FRONT_END = "\n---\n"
+_UNKNOWN = GroupState([], [])
 
 
 def _anchors(entries: Iterable[Any]) -> Iterator[str]:

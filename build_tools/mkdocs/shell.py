@@ -121,9 +121,35 @@ class _Group:
     page's values (`values_digest`)."""
 
     pages: list[Page]
-    first: list[str]
+    first: list[str] | None
+    """The values of the first page read in this build; None while the group holds only pages kept unread."""
     varying: list[bool]
     digests: list[bytes]
+    reference: list[bytes] | None = None
+    """A digest of each value of a page of the group's last build (`GroupState`), when the group holds pages kept
+    unread: a value read now that differs from it varies."""
+
+
+@dataclass(frozen=True)
+class GroupState:
+    """What a group of one build leaves for the next (plugin.RenderedCache), so that a page whose source did not
+    change need not be read to join it: a digest of each value of one of its pages, and which values varied. Which
+    vary may be more than vary now (a page since removed): a shell with a marker more fills the same bytes."""
+
+    reference: list[bytes]
+    varying: list[bool]
+
+    def merged(self, other: GroupState) -> GroupState:
+        """One group's state from two renderers' shares: a value varies if it did in either, or if they differ."""
+        varying = [
+            mine or theirs or a != b
+            for mine, theirs, a, b in zip(self.varying, other.varying, self.reference, other.reference, strict=True)
+        ]
+        return GroupState(self.reference, varying)
+
+
+def _value_digests(values: Sequence[str]) -> list[bytes]:
+    return [hashlib.blake2b(v.encode("utf-8", errors="surrogatepass"), digest_size=16).digest() for v in values]
 
 
 Render = Callable[[Page], str]
@@ -161,27 +187,66 @@ class ShellPlan:
 
     def __init__(self) -> None:
         self.groups: dict[tuple[object, ...], _Group] = {}
+        self._kept: dict[int, _Group] = {}
+        """Groups by the identity of the keys `add_kept` was given (one object per group): a key is a nested tuple,
+        hashed anew on every lookup."""
 
-    def add(self, page: Page) -> None:
-        """Group a page MkDocs has just read (its content, addresses and front matter set)."""
+    def add(self, page: Page) -> tuple[tuple[object, ...], bytes]:
+        """Group a page MkDocs has just read (its content, addresses and front matter set); its group's key and the
+        digest of its values, which the next build needs to group it unread (`add_kept`)."""
         values, shape = page_values(page)
         key = _shape_key(page, shape)
+        digest = values_digest(values)
         group = self.groups.get(key)
         if group is None:
-            self.groups[key] = _Group([page], values, [False] * len(values), [values_digest(values)])
-            return
+            self.groups[key] = _Group([page], values, [False] * len(values), [digest])
+            return key, digest
         group.pages.append(page)
-        group.digests.append(values_digest(values))
+        group.digests.append(digest)
         varying = group.varying
+        if group.first is None:  # the first page read of a group of pages kept unread: compared with the last build's
+            group.first = values
+            reference = group.reference or []
+            for number, (known, value) in enumerate(zip(reference, _value_digests(values), strict=True)):
+                if known != value:
+                    varying[number] = True
+            return key, digest
         for number, (first, value) in enumerate(zip(group.first, values, strict=True)):
             if not varying[number] and first != value:
                 varying[number] = True
+        return key, digest
+
+    def add_kept(self, page: Page, key: tuple[object, ...], digest: bytes, state: GroupState) -> None:
+        """Group a page MkDocs has not read, whose source is what the last build read: its group's key and the
+        digest of its values are the last build's, and so is what its group knew of the values (`GroupState`)."""
+        group = self._kept.get(id(key)) or self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Group([page], None, list(state.varying), [digest], list(state.reference))
+            self._kept[id(key)] = group
+            return
+        self._kept[id(key)] = group
+        group.pages.append(page)
+        group.digests.append(digest)
+        if group.reference is None and group.first is not None:  # begun by a page read: what the last build knew joins
+            group.reference = list(state.reference)
+            for number, (known, value) in enumerate(zip(state.reference, _value_digests(group.first), strict=True)):
+                if known != value or state.varying[number]:
+                    group.varying[number] = True
+
+    def states(self) -> dict[tuple[object, ...], GroupState]:
+        """What each group leaves for the next build, once every page of this build is grouped."""
+        return {
+            key: GroupState(
+                _value_digests(group.first) if group.first is not None else group.reference or [], list(group.varying)
+            )
+            for key, group in self.groups.items()
+        }
 
     def render(self, render: Render, restore: Restore, release: Release) -> Iterator[tuple[Page, Shell | None, bytes]]:
         """Each page with the verified shell that renders it (None: MkDocs must, and its text is restored) and the
         digest of its values, one at a time: the caller links a kept rendering by `Shell.key`, or restores the page
         and fills the shell with its `page_values`. Ten thousand pages of output need not sit in memory."""
-        groups, self.groups = self.groups, {}
+        groups, self.groups, self._kept = self.groups, {}, {}
         for group in groups.values():
             shell = _make_shell(group, render, restore, release) if len(group.pages) >= MIN_GROUP else None
             for page, digest in zip(group.pages, group.digests, strict=True):
@@ -198,7 +263,9 @@ def _make_shell(group: _Group, render: Render, restore: Restore, release: Releas
     try:
         stand_in = copy.copy(first)
         numbers = iter(range(len(varying)))
-        markers = [_marker(next(numbers)) if vary else value for vary, value in zip(varying, group.first, strict=True)]
+        # A value that does not vary is the same in every page of the group: the first page's own (read again).
+        values = page_values(first)[0]
+        markers = [_marker(next(numbers)) if vary else value for vary, value in zip(varying, values, strict=True)]
         if varying[_CONTENT] and "<h1" in first.content:
             markers[_CONTENT] = "<h1 " + markers[_CONTENT]  # Material adds a heading to content that has none
         stand_in.content, stand_in.canonical_url, stand_in.abs_url = markers[:3]

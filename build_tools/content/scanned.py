@@ -101,32 +101,33 @@ def remembered_scan(root: Path, path: str, memory: ScanMemory) -> Scan | None:
         digest = output_digest(path, b"")
         known = memory.findings.get(digest)
         return Scan(digest, known, None, False) if known is not None else None
+    place = _place(root, path)
+    last = memory.places.get(path)
+    if place is not None and last is not None and last[0] == place:
+        known = memory.findings.get(last[1])
+        return Scan(last[1], known, place, False) if known is not None else None
+    return None
+
+
+def _place(root: Path, path: str) -> Place | None:
     try:
         status = os.stat(os.path.join(root, path))
     except FileNotFoundError:
         return None
-    last = memory.places.get(path)
-    if last is not None and last[0] == (status.st_ino, status.st_size, status.st_mtime_ns):
-        known = memory.findings.get(last[1])
-        return Scan(last[1], known, last[0], False) if known is not None else None
-    return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def scan_output(root: Path, path: str, memory: ScanMemory) -> Scan:
     """One file of the generated folder: its findings from the memory when its path and bytes are there, else from
     the rules (`privacy.findings_in_output`)."""
+    known_here = remembered_scan(root, path, memory)
+    if known_here is not None:
+        return known_here
     place: Place | None = None
     data = b""
     if privacy.reads_content(path):
-        try:
-            status = os.stat(os.path.join(root, path))
-        except FileNotFoundError:
-            pass
-        else:
-            place = (status.st_ino, status.st_size, status.st_mtime_ns)
-            last = memory.places.get(path)
-            if last is not None and last[0] == place and last[1] in memory.findings:
-                return Scan(last[1], memory.findings[last[1]], place, False)
+        place = _place(root, path)
+        if place is not None:
             with open(os.path.join(root, path), "rb") as file:
                 data = file.read()
     digest = output_digest(path, data)

@@ -60,10 +60,19 @@ def _tier_weights(data: bytes, pos: int, n: int) -> tuple[list[int], int]:
     return _weights(data, pos, n, head - 1 if head else None)
 
 
-def _docs(data: bytes, pos: int, n: int, bitmap: bool) -> tuple[list[int], int]:
-    """n documents: a bitmap after the first one, or gaps."""
+def _docs(data: bytes, pos: int, n: int, layout: int) -> tuple[list[int], int]:
+    """n documents: gaps (layout 0), a bitmap after the first one (8), or a span but the documents listed (64)."""
     docs, doc = [], 0
-    if bitmap:
+    if layout & 64:
+        first, pos = _varint(data, pos)
+        span, pos = _varint(data, pos)
+        count, pos = _varint(data, pos)
+        gaps, pos = _docs(data, pos, count, 0)
+        missing = set(gaps)
+        docs = [first + i for i in range(span) if i not in missing]
+        assert len(docs) == n
+        return docs, pos
+    if layout & 8:
         first, pos = _varint(data, pos)
         length, pos = _varint(data, pos)
         bits = int.from_bytes(data[pos : pos + length], "little")
@@ -103,18 +112,18 @@ def read_shard(
         for _ in range(number):
             form, pos = _string(data, pos)
             head, pos = _varint(data, pos)
-            n, layout = head >> 6, head & 63
+            n, layout = head >> 7, head & 127
             weights: list[int | None]
             if layout & 32:  # a pair's best tier: its documents, the bound of the others, its weights
                 top, pos = _varint(data, pos)
-                docs, pos = _docs(data, pos, top, False)
+                docs, pos = _docs(data, pos, top, 0)
                 bound, pos = _varint(data, pos)
                 best, pos = _tier_weights(data, pos, top)
                 assert all(w > bound for w in best)
                 variants[form or term] = dict(zip(docs, best, strict=True))
                 tiered.append((term, form or term, n - top, True))
                 continue
-            docs, pos = _docs(data, pos, n, bool(layout & 8))
+            docs, pos = _docs(data, pos, n, layout)
             if layout & 16:  # the best tier: its places in the list, the bound of the others, its weights
                 top, pos = _varint(data, pos)
                 places, place = [], 0
@@ -143,8 +152,8 @@ def read_shard(
         for term, form, left, pair in tiered:
             postings = terms[term][form]
             if pair:  # the other documents and their weights
-                bitmap, pos = _varint(second, pos)
-                docs, pos = _docs(second, pos, left, bool(bitmap))
+                layout, pos = _varint(second, pos)
+                docs, pos = _docs(second, pos, left, layout)
                 others, pos = _tier_weights(second, pos, left)
                 assert not postings.keys() & set(docs)
                 terms[term][form] = dict(sorted({**postings, **dict(zip(docs, others, strict=True))}.items()))

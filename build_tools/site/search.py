@@ -904,27 +904,26 @@ class _Encoded:
         count = end - start
         gaps = self.gaps[self.offsets[start] : self.offsets[end]]
         if count < LAYOUT_MIN_POSTINGS:
-            _varint(count << 6, out)
+            _varint(count << 7, out)
             out += gaps
             out += self.weights[start:end]
             return
         docs = self.postings.docs[start:end]
         weights = self.postings.weights[start:end]
         if self.pairs and count >= PAIR_TIER_MIN_POSTINGS:
-            _varint(count << 6 | 1 << 5, out)
+            _varint(count << 7 | 1 << 5, out)
             _write_pair_tiers(docs, weights, out, rest)
             return
-        bitmap = _bitmap(docs)
-        as_bitmap = len(bitmap) < len(gaps)
+        layout, encoded = _documents(docs, gaps)
         if count >= TIER_MIN_POSTINGS:
-            _varint(count << 6 | 1 << 4 | as_bitmap << 3, out)
-            out += bitmap if as_bitmap else gaps
+            _varint(count << 7 | 1 << 4 | layout, out)
+            out += encoded
             _write_tiers(weights, out, rest)
             return
         palette, codes, bits = _palette(weights)
         packed = palette is not None and len(palette) + len(codes) < count
-        _varint(count << 6 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
-        out += bitmap if as_bitmap else gaps
+        _varint(count << 7 | layout | (bits + 1 if packed else 0), out)
+        out += encoded
         if packed and palette is not None:
             out += palette
             out += codes
@@ -981,9 +980,9 @@ def _write_pair_tiers(docs: np.ndarray, weights: np.ndarray, out: bytearray, res
     _write_weights(weights[best], out)
     gaps = bytearray()  # a tier is at most one in `TIER_SHARE`: some documents are always left out
     _deltas(docs[~best].tolist(), gaps)
-    bitmap = _bitmap(docs[~best])
-    _varint(len(bitmap) < len(gaps), rest)
-    rest += bitmap if len(bitmap) < len(gaps) else gaps
+    layout, encoded = _documents(docs[~best], bytes(gaps))
+    _varint(layout, rest)
+    rest += encoded
     _write_weights(weights[~best], rest)
 
 
@@ -1003,6 +1002,31 @@ OWN_PIECE_BYTES = 1_000
 """A term whose bytes in its shard reach this is a piece of its own (`s/<shard>-<k>`), which the shard names: a
 query fetching a rare word then no longer fetches the common words beside it, nor one fetching a common word the
 others (benchmarks/README.md, "Eighth session: search")."""
+
+
+def _documents(docs: np.ndarray, gaps: bytes) -> tuple[int, bytes]:
+    """A list's documents in the smallest of three layouts, with its layout bits (`_encode_term`): their gaps (0); a
+    bitmap (8); or, for a word in nearly every story, the span from the first to the last and the few documents of
+    it that do not hold the word (64: `_complement`). At 100,000 stories a bitmap is 12 kB, the complement of a word
+    found in every story a few bytes."""
+    choices = [(0, gaps), (8, _bitmap(docs))]
+    span = int(docs[-1] - docs[0]) + 1
+    if 2 * len(docs) > span:
+        choices.append((64, _complement(docs, span)))
+    return min(choices, key=lambda choice: len(choice[1]))
+
+
+def _complement(docs: np.ndarray, span: int) -> bytes:
+    """The first document, the span, how many documents of the span are left out, and their gaps from the first."""
+    left_out = np.ones(span, dtype=bool)
+    left_out[docs - docs[0]] = False
+    missing = np.flatnonzero(left_out)
+    out = bytearray()
+    _varint(int(docs[0]), out)
+    _varint(span, out)
+    _varint(len(missing), out)
+    _deltas(missing.tolist(), out)
+    return bytes(out)
 
 
 def _bitmap(docs: np.ndarray) -> bytes:
@@ -1043,11 +1067,12 @@ _Variant = tuple[str, _Encoded, int]
 def _encode_term(term: str, variants: list[_Variant], out: bytearray, rest: bytearray) -> None:
     """term, then per written form: form ("" when it is the term itself), its postings (`_Encoded.write`).
 
-    A form's postings start with one number, count × 64 + layout: layout bit 3 says whether the documents are
-    gaps (varints) or a bitmap (`_bitmap`); bit 4 that only the best tier's weights follow (`_write_tiers`), the
-    others being in `rest`; bit 5 (a pair) that only the best tier's documents and weights follow
-    (`_write_pair_tiers`); else bits 0–2 are 0 for one byte a weight, or 1 + the bits of each weight's place in a
-    palette (`_palette`). A term of no written forms is in a piece of its own, whose number and hash follow."""
+    A form's postings start with one number, count × 128 + layout: layout bits 3 and 6 say whether the documents
+    are gaps (varints), a bitmap (bit 3, `_bitmap`) or a span but a few (bit 6, `_complement`); bit 4 that only the
+    best tier's weights follow (`_write_tiers`), the others being in `rest`; bit 5 (a pair) that only the best
+    tier's documents and weights follow (`_write_pair_tiers`); else bits 0–2 are 0 for one byte a weight, or 1 +
+    the bits of each weight's place in a palette (`_palette`). A term of no written forms is in a piece of its own,
+    whose number and hash follow."""
     _string(term, out)
     _varint(len(variants), out)
     for written, postings, number in variants:

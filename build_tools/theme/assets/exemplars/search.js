@@ -140,7 +140,8 @@
     /** Weights on their own: 0 then a byte each, or 1 + bits then a palette and places. */
     tierWeights(n) { const head = this.varint(); return head ? this.palette(n, head - 1) : this.weights(n).slice(); }
     /**
-     * One written form's postings: count × 64 + layout, documents (gaps or a bitmap), weights (bytes or a palette).
+     * One written form's postings: count × 128 + layout, documents (gaps, a bitmap or a span but a few), weights
+     * (bytes or a palette).
      * A long list (layout bit 4) carries only its best tier's weights, at their places in the list; the others are
      * 0 here, each at most `bound`, until the piece's second piece fills them in (`fillRest`). A long pair's list
      * (layout bit 5) carries only its best tier, documents and weights (`partial`): any other document may hold the
@@ -148,14 +149,14 @@
      */
     postings() {
       const head = this.varint();
-      const n = Math.floor(head / 64), layout = head % 64;
+      const n = Math.floor(head / 128), layout = head % 128;
       if (layout & 32) {
         const top = this.varint();
         const docs = this.docs(top);
         const bound = this.varint();
         return { docs, weights: this.tierWeights(top), bound, rest: n - top, count: n, partial: true };
       }
-      const docs = layout & 8 ? this.bitmap(n) : this.docs(n);
+      const docs = this.documents(layout, n);
       if (!(layout & 16)) return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n), bound: 0, count: n };
       const top = this.varint();
       const places = this.docs(top);
@@ -164,6 +165,17 @@
       const weights = new Uint8Array(n);
       for (let i = 0; i < top; i++) weights[places[i]] = best[i];
       return { docs, weights, bound, rest: n - top, count: n };
+    }
+    documents(layout, n) { return layout & 64 ? this.complement(n) : layout & 8 ? this.bitmap(n) : this.docs(n); }
+    /** Every document of a span but a few, which are listed (a word in nearly every story). */
+    complement(n) {
+      const docs = new Uint32Array(n);
+      const first = this.varint(), span = this.varint(), missing = this.docs(this.varint());
+      for (let i = 0, j = 0, k = 0; i < span; i++) {
+        if (j < missing.length && missing[j] === i) j++;
+        else docs[k++] = first + i;
+      }
+      return docs;
     }
     bitmap(n) {
       const docs = new Uint32Array(n);
@@ -250,7 +262,7 @@
       terms.filling = binary(`w/${terms.name}.bin`, terms.rest).then((reader) => {
         for (const variant of terms.tiered) {
           if (variant.partial) {
-            const others = reader.varint() ? reader.bitmap(variant.rest) : reader.docs(variant.rest);
+            const others = reader.documents(reader.varint(), variant.rest);
             merge(variant, others, reader.tierWeights(variant.rest));
           } else {
             const others = reader.tierWeights(variant.rest);

@@ -993,8 +993,10 @@ TIER_MIN_POSTINGS = 4_096
 the rest of its weights are in the shard's second piece, `search/w/`, fetched only when the first ten results
 cannot be told without them, or when the reader asks for more. At 100,000 profiles a common folded word (`nguyen`) is
 in tens of thousands of stories, and its weights were most of a first search (benchmarks/README.md)."""
-TIER_SHARE = 8
-"""The best tier: the postings of the highest weights, at most one in this many of the list."""
+TIER_SHARE = 16
+"""The best tier: the postings of the highest weights, at most one in this many of the list. At 100,000 stories one
+in sixteen rather than eight: the first search's median 279 -> 236 kB, though "thanh hoa" and 4 other queries of 20
+then fetch second pieces (benchmarks/README.md, "Eighth session: search")."""
 PAIR_TIER_MIN_POSTINGS = 4_096
 """A pair's posting list this long keeps in its shard only its best tier, documents and weights
 (`_write_pair_tiers`)."""

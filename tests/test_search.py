@@ -60,37 +60,70 @@ def _tier_weights(data: bytes, pos: int, n: int) -> tuple[list[int], int]:
     return _weights(data, pos, n, head - 1 if head else None)
 
 
+def _docs(data: bytes, pos: int, n: int, layout: int) -> tuple[list[int], int]:
+    """n documents: gaps (layout 0), a bitmap after the first one (8), or a span but the documents listed (64)."""
+    docs, doc = [], 0
+    if layout & 64:
+        first, pos = _varint(data, pos)
+        span, pos = _varint(data, pos)
+        count, pos = _varint(data, pos)
+        gaps, pos = _docs(data, pos, count, 0)
+        missing = set(gaps)
+        docs = [first + i for i in range(span) if i not in missing]
+        assert len(docs) == n
+        return docs, pos
+    if layout & 8:
+        first, pos = _varint(data, pos)
+        length, pos = _varint(data, pos)
+        bits = int.from_bytes(data[pos : pos + length], "little")
+        return [first + bit for bit in range(8 * length) if bits >> bit & 1], pos + length
+    for _ in range(n):
+        gap, pos = _varint(data, pos)
+        doc += gap
+        docs.append(doc)
+    return docs, pos
+
+
 def read_shard(
-    data: bytes, version: str, rest: Callable[[str], bytes] | None = None
+    data: bytes,
+    version: str,
+    rest: Callable[[str], bytes] | None = None,
+    own: Callable[[int, str], bytes] | None = None,
 ) -> dict[str, dict[str, dict[int, int]]]:
-    """term → written form → {document: weight}, as search.js decodes it; `rest` gives the shard's second piece
-    (the weights its long lists leave out) by its hash, read once every list of the shard is."""
+    """term → written form → {document: weight}, as search.js decodes it; `rest` gives the piece's second piece
+    (what its long lists leave out) by its hash, read once every list of the piece is; `own` the piece of its own of
+    a common term, by its number and hash (without it, such a term is left out)."""
     start = 4 + len(version)
     assert data[:4] == FORMAT and data[4:start].decode() == version
     rest_hash, pos = _string(data, start)
     terms: dict[str, dict[str, dict[int, int]]] = {}
-    tiered: list[int] = []  # how many weights each long list leaves to the second piece
+    tiered: list[tuple[str, str, int, bool]] = []  # each long list: term, form, postings left out, whether a pair's
     count, pos = _varint(data, pos)
     for _ in range(count):
         term, pos = _string(data, pos)
         variants: dict[str, dict[int, int]] = {}
         number, pos = _varint(data, pos)
+        if not number:  # a piece of its own
+            piece, pos = _varint(data, pos)
+            piece_hash, pos = _string(data, pos)
+            if own is not None:
+                terms.update(read_shard(own(piece, piece_hash), piece_hash, rest, own))
+            continue
         for _ in range(number):
             form, pos = _string(data, pos)
             head, pos = _varint(data, pos)
-            n, layout = head >> 5, head & 31
-            docs, doc = [], 0
-            if layout & 8:  # a bitmap after the first document
-                first, pos = _varint(data, pos)
-                length, pos = _varint(data, pos)
-                bits = int.from_bytes(data[pos : pos + length], "little")
-                docs = [first + bit for bit in range(8 * length) if bits >> bit & 1]
-                pos += length
-            for _ in range(0 if layout & 8 else n):
-                gap, pos = _varint(data, pos)
-                doc += gap
-                docs.append(doc)
+            n, layout = head >> 7, head & 127
             weights: list[int | None]
+            if layout & 32:  # a pair's best tier: its documents, the bound of the others, its weights
+                top, pos = _varint(data, pos)
+                docs, pos = _docs(data, pos, top, 0)
+                bound, pos = _varint(data, pos)
+                best, pos = _tier_weights(data, pos, top)
+                assert all(w > bound for w in best)
+                variants[form or term] = dict(zip(docs, best, strict=True))
+                tiered.append((term, form or term, n - top, True))
+                continue
+            docs, pos = _docs(data, pos, n, layout)
             if layout & 16:  # the best tier: its places in the list, the bound of the others, its weights
                 top, pos = _varint(data, pos)
                 places, place = [], 0
@@ -104,7 +137,7 @@ def read_shard(
                 for place, weight in zip(places, best, strict=True):
                     weights[place] = weight
                 assert all(w is None or w > bound for w in weights)
-                tiered.append(n - top)
+                tiered.append((term, form or term, n - top, False))
             else:
                 weights, pos = _weights(data, pos, n, (layout & 7) - 1 if layout & 7 else None)  # type: ignore[assignment]
             assert len(docs) == n
@@ -112,20 +145,23 @@ def read_shard(
         terms[term] = variants
     assert bool(rest_hash) == bool(tiered)
     if tiered:
-        assert rest is not None, "a shard with long lists needs its second piece"
+        assert rest is not None, "a piece with long lists needs its second piece"
         second = rest(rest_hash)
         assert second[:4] == FORMAT and second[4 : 4 + len(rest_hash)].decode() == rest_hash
         pos = 4 + len(rest_hash)
-        filled: list[list[int]] = []
-        for left in tiered:
-            others, pos = _tier_weights(second, pos, left)
-            filled.append(others)
+        for term, form, left, pair in tiered:
+            postings = terms[term][form]
+            if pair:  # the other documents and their weights
+                layout, pos = _varint(second, pos)
+                docs, pos = _docs(second, pos, left, layout)
+                others, pos = _tier_weights(second, pos, left)
+                assert not postings.keys() & set(docs)
+                terms[term][form] = dict(sorted({**postings, **dict(zip(docs, others, strict=True))}.items()))
+            else:  # the other weights, in list order
+                others, pos = _tier_weights(second, pos, left)
+                weights = iter(others)
+                terms[term][form] = {d: next(weights) if w is None else w for d, w in postings.items()}
         assert pos == len(second)
-        for variants in terms.values():
-            for form, postings in variants.items():
-                if any(w is None for w in postings.values()):
-                    others = iter(filled.pop(0))
-                    variants[form] = {d: next(others) if w is None else w for d, w in postings.items()}
     return terms
 
 
@@ -150,9 +186,12 @@ class BuiltIndex:
         number = fnv1a(term) % self.manifest["k"]
         version = self.tabled("h", "s", self.manifest["j"], number)
         shard = (self.root / "s" / f"{number}.{version}.bin").read_bytes()
-        return read_shard(shard, version, lambda rest: (self.root / "w" / f"{number}.{rest}.bin").read_bytes()).get(
-            term, {}
-        )
+        return read_shard(
+            shard,
+            version,
+            lambda rest: next((self.root / "w").glob(f"{number}*.{rest}.bin")).read_bytes(),
+            lambda own, piece: (self.root / "s" / f"{number}-{own}.{piece}.bin").read_bytes(),
+        ).get(term, {})
 
     def documents_with(self, term: str) -> set[int]:
         return {doc for docs in self.term(term).values() for doc in docs}

@@ -78,6 +78,11 @@ def _results_in_a_browser(
     return answers, second_pieces
 
 
+def _own_pieces(site: Path, folder: str) -> set[str]:
+    """The pieces of `search/<folder>/` that hold one common term (`12-0`), not a shard (`12`)."""
+    return {name for path in site.glob(f"search/{folder}/*.bin") if "-" in (name := path.name.split(".")[0])}
+
+
 @pytest.fixture(scope="module")
 def packed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site as every build makes it: its lists are packed, none long enough for tiers."""
@@ -109,19 +114,24 @@ def test_common_words_packed_into_bits_find_and_rank_as_one_byte_a_weight(
 def test_long_lists_fetch_their_lesser_weights_only_when_the_first_page_needs_them(
     tmp_path_factory: pytest.TempPathFactory, packed_site: Path
 ) -> None:
-    """A word in tens of thousands of stories keeps in its shard the weights of its best postings only; the others
-    come from a second piece, fetched when the first ten results cannot be told without them or when the reader asks
-    for more. Either way the reader sees the same count and the same results, in the same order, page after page,
-    as from whole lists."""
+    """A word in tens of thousands of stories keeps in its shard the weights of its best postings only, a pair of
+    words its best postings only, and either is a piece of its own, away from the other words of its shard; the
+    rest comes from a second piece, fetched when the first ten results cannot be told without it or when the reader
+    asks for more. Either way the reader sees the same count and the same results, in the same order, page after
+    page, as from whole lists in shared shards."""
     _require_browser()
     from build_tools.site import search as index
 
     queries = ("máu", "hien mau", "Hiến máu tình nguyện", "giọt máu", "sẻ chia")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index, "TIER_MIN_POSTINGS", 16)  # thirty stories stand for tens of thousands
+        patch.setattr(index, "PAIR_TIER_MIN_POSTINGS", 16)
         patch.setattr(index, "TIER_SHARE", 2)
+        patch.setattr(index, "OWN_PIECE_BYTES", 24)
         tiered_site = build_site(_common_word_site(tmp_path_factory.mktemp("tiered") / "repo").project)
     assert list(tiered_site.glob("search/w/*.bin"))
+    own = _own_pieces(tiered_site, "s")
+    assert own and not _own_pieces(packed_site, "s") and _own_pieces(tiered_site, "w") <= own
     tiered, second_pieces = _results_in_a_browser(tiered_site, queries, more=True)
     whole, none = _results_in_a_browser(packed_site, queries, more=True)
     assert tiered == whole and not any(none)

@@ -12,8 +12,10 @@ keyed by syllable:
 - `search/h/<n>.<hash>.json`: the hashes of shards `n·j` to `n·j + j − 1` (`j` in the manifest), whose own hashes
   the manifest lists;
 - `search/s/<n>.<hash>.bin`: shards of the inverted index; a term lives in shard `fnv1a(term) % shards`, so a query
-  fetches one small file per word. A list of `TIER_MIN_POSTINGS` or more keeps there its documents and its best
-  weights; the rest of its weights are in `search/w/<n>.<hash>.bin`, which the shard names, fetched when needed.
+  fetches one small file per word; a term of `OWN_PIECE_BYTES` or more is in a piece of its own,
+  `search/s/<n>-<k>.<hash>.bin`, which the shard names. A list of `TIER_MIN_POSTINGS` or more keeps there its
+  documents and its best weights (a pair's, only its best tier); the rest are in the piece's second piece,
+  `search/w/<n>.<hash>.bin` or `search/w/<n>-<k>.<hash>.bin`, which the piece names, fetched when needed.
   Unigrams are keyed by their folded form (`người` → `nguoi`) with the postings split by the exact written form,
   so "người" and "nguoi" find the same words and an exact-diacritic match ranks first; folded bigrams (`nguoi tot`)
   rank phrases and names above scattered words;
@@ -58,7 +60,7 @@ from ..content.text import fold, nfc
 from ..engine.parallel import fork_map, shared
 from .pages import date_vi
 
-FORMAT = b"EXS4"
+FORMAT = b"EXS5"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
 
 SHARDS_PER_ROOT = 20
@@ -603,7 +605,7 @@ def _encode_raw(raw: _Raw, length_factors: np.ndarray, unigrams: bool) -> tuple[
     """Unigrams are grouped by folded form (`người` → `nguoi`), most frequent written form first; a bigram is
     its folded pair, with one unnamed form. Also each term's numbers in `raw.names` (its written forms)."""
     postings = _weigh(raw, length_factors)
-    encoded = _Encoded(postings)
+    encoded = _Encoded(postings, pairs=not unigrams)
     terms: dict[str, list[_Variant]] = defaultdict(list)
     forms: dict[str, list[int]] = defaultdict(list)
     for number, written in enumerate(postings.terms):
@@ -876,8 +878,10 @@ class _Encoded:
     """One kind of postings as the index stores them, encoded for all terms at once: a term's part is then two
     slices (its document gaps as varints, its weights)."""
 
-    def __init__(self, postings: _Postings) -> None:
+    def __init__(self, postings: _Postings, pairs: bool = False) -> None:
         self.postings = postings
+        self.pairs = pairs
+        """Bigrams: they only rank what the words found, so a long list's first piece need not hold every document."""
         starts, docs = postings.starts, postings.docs
         gaps = docs.copy()
         gaps[1:] -= docs[:-1]
@@ -894,28 +898,32 @@ class _Encoded:
     def write(self, term: int, out: bytearray, rest: bytearray) -> None:
         """count and layout, documents, weights (`_encode_term`): the smallest of the layouts, each exact. A list of
         `TIER_MIN_POSTINGS` or more writes the weights of its best tier only (`_write_tiers`), the others into
-        `rest`, the shard's second piece."""
+        `rest`, the shard's second piece; a pair's list of `PAIR_TIER_MIN_POSTINGS` or more writes only its best
+        tier's documents and weights, the others' into `rest` (`_write_pair_tiers`)."""
         start, end = int(self.postings.starts[term]), int(self.postings.starts[term + 1])
         count = end - start
         gaps = self.gaps[self.offsets[start] : self.offsets[end]]
         if count < LAYOUT_MIN_POSTINGS:
-            _varint(count << 5, out)
+            _varint(count << 7, out)
             out += gaps
             out += self.weights[start:end]
             return
         docs = self.postings.docs[start:end]
-        bitmap = _bitmap(docs)
-        as_bitmap = len(bitmap) < len(gaps)
         weights = self.postings.weights[start:end]
+        if self.pairs and count >= PAIR_TIER_MIN_POSTINGS:
+            _varint(count << 7 | 1 << 5, out)
+            _write_pair_tiers(docs, weights, out, rest)
+            return
+        layout, encoded = _documents(docs, gaps)
         if count >= TIER_MIN_POSTINGS:
-            _varint(count << 5 | 1 << 4 | as_bitmap << 3, out)
-            out += bitmap if as_bitmap else gaps
+            _varint(count << 7 | 1 << 4 | layout, out)
+            out += encoded
             _write_tiers(weights, out, rest)
             return
         palette, codes, bits = _palette(weights)
         packed = palette is not None and len(palette) + len(codes) < count
-        _varint(count << 5 | as_bitmap << 3 | (bits + 1 if packed else 0), out)
-        out += bitmap if as_bitmap else gaps
+        _varint(count << 7 | layout | (bits + 1 if packed else 0), out)
+        out += encoded
         if packed and palette is not None:
             out += palette
             out += codes
@@ -935,22 +943,46 @@ def _write_weights(weights: np.ndarray, out: bytearray) -> None:
         out += weights.astype(np.uint8).tobytes()
 
 
-def _write_tiers(weights: np.ndarray, out: bytearray, rest: bytearray) -> None:
-    """The best tier into the shard: how many, their places in the list (gaps), the highest weight left out (what
-    any other posting may weigh at most, which lets a client rank without it), their weights; the other weights,
-    in list order, into `rest`.
-
-    The tier is cut at a weight, so that every posting left out weighs less than every one kept."""
+def _best_tier(weights: np.ndarray) -> np.ndarray:
+    """Which postings are in the best tier: those of the highest weights, at most one in `TIER_SHARE`. The tier is
+    cut at a weight, so that every posting left out weighs less than every one kept."""
     values, counts = np.unique(weights, return_counts=True)
     above = np.cumsum(counts[::-1])[::-1]  # postings weighing each value or more
     fits = np.flatnonzero(above <= len(weights) // TIER_SHARE)
     cut = int(values[fits[0]]) if len(fits) else 256
-    best = weights >= cut
+    return weights >= cut
+
+
+def _write_tiers(weights: np.ndarray, out: bytearray, rest: bytearray) -> None:
+    """The best tier into the shard: how many, their places in the list (gaps), the highest weight left out (what
+    any other posting may weigh at most, which lets a client rank without it), their weights; the other weights,
+    in list order, into `rest`."""
+    best = _best_tier(weights)
     places = np.flatnonzero(best)
     _varint(len(places), out)
     _deltas(places.tolist(), out)
     _varint(int(weights[~best].max(initial=0)), out)
     _write_weights(weights[best], out)
+    _write_weights(weights[~best], rest)
+
+
+def _write_pair_tiers(docs: np.ndarray, weights: np.ndarray, out: bytearray, rest: bytearray) -> None:
+    """A pair's best tier into the shard: how many, their documents (gaps), the highest weight left out, their
+    weights; the other documents (gaps or a bitmap, after a 0 or a 1) and their weights into `rest`.
+
+    A pair only ranks the documents its words found (the count is the words'), so until `rest` is fetched a client
+    takes any document outside the tier to hold the pair at that highest weight: the first ten are told from the
+    tier alone when it is enough, without a common pair's every document (a bitmap of 12 kB at 100,000 stories)."""
+    best = _best_tier(weights)
+    _varint(int(best.sum()), out)
+    _deltas(docs[best].tolist(), out)
+    _varint(int(weights[~best].max(initial=0)), out)
+    _write_weights(weights[best], out)
+    gaps = bytearray()  # a tier is at most one in `TIER_SHARE`: some documents are always left out
+    _deltas(docs[~best].tolist(), gaps)
+    layout, encoded = _documents(docs[~best], bytes(gaps))
+    _varint(layout, rest)
+    rest += encoded
     _write_weights(weights[~best], rest)
 
 
@@ -961,8 +993,42 @@ TIER_MIN_POSTINGS = 4_096
 the rest of its weights are in the shard's second piece, `search/w/`, fetched only when the first ten results
 cannot be told without them, or when the reader asks for more. At 100,000 profiles a common folded word (`nguyen`) is
 in tens of thousands of stories, and its weights were most of a first search (benchmarks/README.md)."""
-TIER_SHARE = 8
-"""The best tier: the postings of the highest weights, at most one in this many of the list."""
+TIER_SHARE = 16
+"""The best tier: the postings of the highest weights, at most one in this many of the list. At 100,000 stories one
+in sixteen rather than eight: the first search's median 279 -> 236 kB, though "thanh hoa" and 4 other queries of 20
+then fetch second pieces (benchmarks/README.md, "Eighth session: search")."""
+PAIR_TIER_MIN_POSTINGS = 4_096
+"""A pair's posting list this long keeps in its shard only its best tier, documents and weights
+(`_write_pair_tiers`)."""
+OWN_PIECE_BYTES = 1_000
+"""A term whose bytes in its shard reach this is a piece of its own (`s/<shard>-<k>`), which the shard names: a
+query fetching a rare word then no longer fetches the common words beside it, nor one fetching a common word the
+others (benchmarks/README.md, "Eighth session: search")."""
+
+
+def _documents(docs: np.ndarray, gaps: bytes) -> tuple[int, bytes]:
+    """A list's documents in the smallest of three layouts, with its layout bits (`_encode_term`): their gaps (0); a
+    bitmap (8); or, for a word in nearly every story, the span from the first to the last and the few documents of
+    it that do not hold the word (64: `_complement`). At 100,000 stories a bitmap is 12 kB, the complement of a word
+    found in every story a few bytes."""
+    choices = [(0, gaps), (8, _bitmap(docs))]
+    span = int(docs[-1] - docs[0]) + 1
+    if 2 * len(docs) > span:
+        choices.append((64, _complement(docs, span)))
+    return min(choices, key=lambda choice: len(choice[1]))
+
+
+def _complement(docs: np.ndarray, span: int) -> bytes:
+    """The first document, the span, how many documents of the span are left out, and their gaps from the first."""
+    left_out = np.ones(span, dtype=bool)
+    left_out[docs - docs[0]] = False
+    missing = np.flatnonzero(left_out)
+    out = bytearray()
+    _varint(int(docs[0]), out)
+    _varint(span, out)
+    _varint(len(missing), out)
+    _deltas(missing.tolist(), out)
+    return bytes(out)
 
 
 def _bitmap(docs: np.ndarray) -> bytes:
@@ -1003,10 +1069,12 @@ _Variant = tuple[str, _Encoded, int]
 def _encode_term(term: str, variants: list[_Variant], out: bytearray, rest: bytearray) -> None:
     """term, then per written form: form ("" when it is the term itself), its postings (`_Encoded.write`).
 
-    A form's postings start with one number, count × 32 + layout: layout bit 3 says whether the documents are
-    gaps (varints) or a bitmap (`_bitmap`); bit 4 that only the best tier's weights follow (`_write_tiers`), the
-    others being in `rest`; else bits 0–2 are 0 for one byte a weight, or 1 + the bits of each weight's place in a
-    palette (`_palette`)."""
+    A form's postings start with one number, count × 128 + layout: layout bits 3 and 6 say whether the documents
+    are gaps (varints), a bitmap (bit 3, `_bitmap`) or a span but a few (bit 6, `_complement`); bit 4 that only the
+    best tier's weights follow (`_write_tiers`), the others being in `rest`; bit 5 (a pair) that only the best
+    tier's documents and weights follow (`_write_pair_tiers`); else bits 0–2 are 0 for one byte a weight, or 1 +
+    the bits of each weight's place in a palette (`_palette`). A term of no written forms is in a piece of its own,
+    whose number and hash follow."""
     _string(term, out)
     _varint(len(variants), out)
     for written, postings, number in variants:
@@ -1219,19 +1287,40 @@ def _fresh_state(
 
 
 def _write_shard(state: _State, shard: int) -> None:
-    """A shard's files from its terms: the shard, and its second piece (the weights its long lists leave out)."""
-    body, rest = bytearray(), bytearray()
+    """A shard's files from its terms: the shard, its terms of `OWN_PIECE_BYTES` or more each in a piece of its own
+    (`s/<shard>-<k>`, which the shard names), and each piece's second piece (the weights, and a pair's documents,
+    that its long lists leave out)."""
+    files: dict[str, bytes] = {}
+    entries: list[tuple[bytes, bytes]] = []
     terms = state.shards[shard]
-    _varint(len(terms), body)
+    own = 0
     for term in sorted(terms):
         kept, left = terms[term]
+        if len(kept) < OWN_PIECE_BYTES:
+            entries.append((kept, left))
+            continue
+        named = bytearray()  # no written forms here: the number and hash of the term's own piece
+        _string(term, named)
+        _varint(0, named)
+        _varint(own, named)
+        _string(_write_piece(files, f"{shard}-{own}", [(kept, left)]), named)
+        entries.append((bytes(named), b""))
+        own += 1
+    state.shard_hashes[shard] = _write_piece(files, str(shard), entries)
+    state.shard_files[shard] = files
+
+
+def _write_piece(files: dict[str, bytes], name: str, entries: Sequence[tuple[bytes, bytes]]) -> str:
+    """A piece of terms (`s/<name>`: their count, then each term's bytes) and its second piece (`w/<name>`, what
+    their long lists leave out, in the same order), which it names first ("" when none); its hash."""
+    body, rest = bytearray(), bytearray()
+    _varint(len(entries), body)
+    for kept, left in entries:
         body += kept
         rest += left
-    files: dict[str, bytes] = {}
-    out = bytearray()  # the shard names its second piece, "" when it has none
-    _string(_binary(files, f"w/{shard}", bytes(rest)) if rest else "", out)
-    state.shard_hashes[shard] = _binary(files, f"s/{shard}", bytes(out + body))
-    state.shard_files[shard] = files
+    out = bytearray()
+    _string(_binary(files, f"w/{name}", bytes(rest)) if rest else "", out)
+    return _binary(files, f"s/{name}", bytes(out + body))
 
 
 def _binary(files: dict[str, bytes], piece: str, payload: bytes) -> str:

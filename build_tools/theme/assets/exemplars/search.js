@@ -16,7 +16,7 @@
   const root = document.querySelector("[data-ex-search]");
   if (!root) return;
 
-  const FORMAT = "EXS4";
+  const FORMAT = "EXS5";
   const PAGE = 10;
   const MAX_CHIPS = 3;
   const EAGER_THUMBNAILS = 4; // results that fit on a phone's screen
@@ -41,7 +41,7 @@
   const encoder = new TextEncoder();
 
   let manifest = null; // Promise of the manifest
-  let shards = new Map(); // shard number → Promise<Map<term, variants>>
+  let shards = new Map(); // piece name ("12", "12-0") → Promise<Map<term, variants>>
   let files = new Map(); // path → Promise of JSON payload (fragments, dictionary pages, filter lists)
   let generation = 0; // the newest query; older answers are dropped
   let shown = null; // {hits, fragments, terms} of the list on screen
@@ -140,22 +140,42 @@
     /** Weights on their own: 0 then a byte each, or 1 + bits then a palette and places. */
     tierWeights(n) { const head = this.varint(); return head ? this.palette(n, head - 1) : this.weights(n).slice(); }
     /**
-     * One written form's postings: count × 32 + layout, documents (gaps or a bitmap), weights (bytes or a palette).
+     * One written form's postings: count × 128 + layout, documents (gaps, a bitmap or a span but a few), weights
+     * (bytes or a palette).
      * A long list (layout bit 4) carries only its best tier's weights, at their places in the list; the others are
-     * 0 here, each at most `bound`, until the shard's second piece fills them in (`fillRest`).
+     * 0 here, each at most `bound`, until the piece's second piece fills them in (`fillRest`). A long pair's list
+     * (layout bit 5) carries only its best tier, documents and weights (`partial`): any other document may hold the
+     * pair, at most at `bound`, until the second piece adds them.
      */
     postings() {
       const head = this.varint();
-      const n = Math.floor(head / 32), layout = head % 32;
-      const docs = layout & 8 ? this.bitmap(n) : this.docs(n);
-      if (!(layout & 16)) return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n), bound: 0 };
+      const n = Math.floor(head / 128), layout = head % 128;
+      if (layout & 32) {
+        const top = this.varint();
+        const docs = this.docs(top);
+        const bound = this.varint();
+        return { docs, weights: this.tierWeights(top), bound, rest: n - top, count: n, partial: true };
+      }
+      const docs = this.documents(layout, n);
+      if (!(layout & 16)) return { docs, weights: layout & 7 ? this.palette(n, (layout & 7) - 1) : this.weights(n), bound: 0, count: n };
       const top = this.varint();
       const places = this.docs(top);
       const bound = this.varint();
       const best = this.tierWeights(top);
       const weights = new Uint8Array(n);
       for (let i = 0; i < top; i++) weights[places[i]] = best[i];
-      return { docs, weights, bound, rest: n - top };
+      return { docs, weights, bound, rest: n - top, count: n };
+    }
+    documents(layout, n) { return layout & 64 ? this.complement(n) : layout & 8 ? this.bitmap(n) : this.docs(n); }
+    /** Every document of a span but a few, which are listed (a word in nearly every story). */
+    complement(n) {
+      const docs = new Uint32Array(n);
+      const first = this.varint(), span = this.varint(), missing = this.docs(this.varint());
+      for (let i = 0, j = 0, k = 0; i < span; i++) {
+        if (j < missing.length && missing[j] === i) j++;
+        else docs[k++] = first + i;
+      }
+      return docs;
     }
     bitmap(n) {
       const docs = new Uint32Array(n);
@@ -192,19 +212,25 @@
     return hashes.substr((number % size) * index.w, index.w);
   };
 
-  const shard = (number, index) => {
-    if (!shards.has(number)) {
-      const hash = tabledHash(index, "h", "s", index.j, number);
-      shards.set(number, hash.then((version) => binary(`s/${number}.bin`, version)).then(async (reader) => {
-        await pause(); // shards arrive together; decode each in a task of its own
+  /** A piece of terms (`s/<name>.bin`): term → its written forms' postings, or where its own piece is. */
+  const piece = (name, version) => {
+    if (!shards.has(name)) {
+      shards.set(name, Promise.resolve(version).then((hash) => binary(`s/${name}.bin`, hash)).then(async (reader) => {
+        await pause(); // pieces arrive together; decode each in a task of its own
         const terms = new Map();
-        terms.number = number;
-        terms.rest = reader.string(); // the hash of the weights its long lists leave out, "" if none
+        terms.name = name;
+        terms.rest = reader.string(); // the hash of what its long lists leave out, "" if none
         terms.tiered = []; // those lists, in the order of that piece
         for (let count = reader.varint(); count > 0; count--) {
           const term = reader.string();
+          const forms = reader.varint();
+          if (!forms) { // a common term, in a piece of its own
+            const own = reader.varint();
+            terms.set(term, { own: `${name}-${own}`, hash: reader.string() });
+            continue;
+          }
           const variants = [];
-          for (let v = reader.varint(); v > 0; v--) {
+          for (let v = forms; v > 0; v--) {
             const form = reader.string() || term;
             const variant = { form, ...reader.postings() };
             if (variant.rest) terms.tiered.push(variant);
@@ -214,23 +240,35 @@
         }
         return terms;
       }));
-      shards.get(number).catch(() => shards.delete(number));
+      shards.get(name).catch(() => shards.delete(name));
     }
-    return shards.get(number);
+    return shards.get(name);
   };
 
-  const lookup = async (term, index) => (await shard(fnv1a(term) % index.k, index)).get(term) || [];
+  /** The piece holding a term: its shard, or the piece of its own that the shard names. */
+  const holder = async (term, index) => {
+    const number = fnv1a(term) % index.k;
+    const terms = await piece(String(number), tabledHash(index, "h", "s", index.j, number));
+    const entry = terms.get(term);
+    return entry && entry.own ? piece(entry.own, entry.hash) : terms;
+  };
 
-  /** The weights a shard's long lists left out, from its second piece (`w/<n>.bin`), put in their places. */
-  const fillRest = async (number, index) => {
-    const terms = await shard(number, index);
+  const lookup = async (term, index) => (await holder(term, index)).get(term) || [];
+
+  /** What a piece's long lists left out, from its second piece (`w/<name>.bin`), put in place. */
+  const fillRest = async (terms) => {
     if (!terms.rest || !terms.tiered.some((v) => v.rest)) return;
     if (!terms.filling) {
-      terms.filling = binary(`w/${number}.bin`, terms.rest).then((reader) => {
+      terms.filling = binary(`w/${terms.name}.bin`, terms.rest).then((reader) => {
         for (const variant of terms.tiered) {
-          const others = reader.tierWeights(variant.rest);
-          const weights = variant.weights;
-          for (let i = 0, k = 0; k < others.length; i++) if (!weights[i]) weights[i] = others[k++];
+          if (variant.partial) {
+            const others = reader.documents(reader.varint(), variant.rest);
+            merge(variant, others, reader.tierWeights(variant.rest));
+          } else {
+            const others = reader.tierWeights(variant.rest);
+            const weights = variant.weights;
+            for (let i = 0, k = 0; k < others.length; i++) if (!weights[i]) weights[i] = others[k++];
+          }
           variant.rest = 0;
           variant.bound = 0;
         }
@@ -238,6 +276,22 @@
       terms.filling.catch(() => { terms.filling = null; });
     }
     return terms.filling;
+  };
+
+  /** A pair's best tier and its other documents, each in order, as one list in document order. */
+  const merge = (variant, others, weights) => {
+    const { docs: best, weights: bestWeights } = variant;
+    const docs = new Uint32Array(best.length + others.length), all = new Uint8Array(docs.length);
+    for (let i = 0, j = 0, k = 0; k < docs.length; k++) {
+      if (j >= others.length || (i < best.length && best[i] < others[j])) {
+        docs[k] = best[i]; all[k] = bestWeights[i++];
+      } else {
+        docs[k] = others[j]; all[k] = weights[j++];
+      }
+    }
+    variant.docs = docs;
+    variant.weights = all;
+    variant.partial = false;
   };
 
   const filterDocs = (facet, value, index) => {
@@ -348,8 +402,12 @@
     });
     await pause();
     for (const variants of pairs) {
-      for (const { docs, weights: w, bound, rest } of variants) {
-        const weight = PHRASE * idf(docs.length, index.n);
+      for (const { docs, weights: w, bound, rest, count, partial } of variants) {
+        const weight = PHRASE * idf(count, index.n);
+        if (partial) { // only the best tier is known: any other hit may hold the pair, at most at `bound`
+          const best = new Set(docs);
+          for (const hit of scored.values()) if (!best.has(hit.doc)) hit.high += (weight * bound) / 255;
+        }
         for (let i = 0; i < docs.length; i++) {
           const hit = scored.get(docs[i]);
           if (!hit) continue;
@@ -411,7 +469,7 @@
     }
     const words = [...terms.map((t) => t.folded), ...terms.flatMap((t) => t.completions), ...parsed.pairs];
     const everything = async () => {
-      await Promise.all([...new Set(words.map((w) => fnv1a(w) % index.k))].map((n) => fillRest(n, index)));
+      await Promise.all([...new Set(await Promise.all(words.map((w) => holder(w, index))))].map(fillRest));
       return rank(parsed, lists, pairs, allowed, index, true);
     };
     const ranked = (await rank(parsed, lists, pairs, allowed, index, false)) || (await everything());

@@ -2,12 +2,12 @@
 
     .venv/bin/python -m benchmarks.stories ROOT [--limit N] [--repeat R] [--profile OUT] [--digests FILE]
 
-ROOT is a project whose photos were made once (any build of it: `.cache/photos` is read, not redone). For the
-first N stories of the catalogue (all by default), it prints the process time (CPU) of `make_story` per story,
-the best of R runs, and what each part of a story costs when it is timed alone: Markdown and the sanitiser, the
-page templates, the search document (with its excerpt), the record and the feed item. `--profile` writes cProfile's
-statistics of one run; `--digests` writes one line per story, the hash of everything `make_story` returned, so two
-versions of the code can be compared story by story (`diff` the two files).
+ROOT is a project, best one built once: its photos are taken from `.cache/photos` (made there if missing, not
+timed). For the first N stories of the catalogue (all by default), it prints the process time (CPU) of `make_story`
+per story, the best of R runs, and what each part of a story costs when it is timed alone: Markdown and the
+sanitiser, the page templates, the search document (with its excerpt), the record and the feed item. `--profile`
+writes cProfile's statistics of one run; `--digests` writes one line per story, the hash of everything `make_story`
+returned, so two versions of the code can be compared story by story (`diff` the two files).
 """
 
 from __future__ import annotations

@@ -60,7 +60,11 @@ class Catalogue:
         """Other exemplars sharing fields or today's province, the closest first, then the newest.
 
         Only the newest `window` of each group is considered, which keeps this linear in the collection size.
+        A story asks twice in a row (its key, then its page): the last answer is kept for that.
         """
+        last = self._last_related
+        if last and last[0] is exemplar and last[1] == (limit, window):
+            return list(last[2])
         today = self.today(exemplar.province).id
         # Positions in the collection (newest first) stand for the stories: counted by C loops, ten thousand times.
         scores: Counter[int] = Counter()
@@ -71,7 +75,14 @@ class Catalogue:
         scores.update(self._province_positions.get(today, ())[:window])
         scores.pop(self._positions[exemplar.slug], None)
         best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-        return [self.exemplars[position] for position, _ in best]
+        related = [self.exemplars[position] for position, _ in best]
+        last[:] = [exemplar, (limit, window), tuple(related)]
+        return related
+
+    @cached_property
+    def _last_related(self) -> list[object]:
+        """The last exemplar `related` was asked about, with its arguments and answer."""
+        return []
 
     @cached_property
     def _positions(self) -> dict[str, int]:

@@ -370,7 +370,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
             page.meta = {"title": kept.title} if kept.title is not None else {}
             page.present_anchor_ids = set(kept.anchors)  # what links to its sections are checked against
             plan.add_kept(page, kept.group, kept.values, state)
-            self._sources[file.dest_uri] = kept
+            self._sources[file.dest_uri] = kept._replace(place=file.source_place)
 
     def _reads_alone(self, config: Any) -> bool:
         """A page's values come from its source alone only when no other plugin reads or changes pages."""
@@ -678,13 +678,17 @@ class GeneratedFile(File):
 
     def source_digest_now(self, kept: KeptPage) -> bytes | None:
         """The digest of the file's bytes now, unless a plugin set its content: `kept`'s when the file is the very
-        one whose bytes it digested, at the same place and untouched since (`_place`), else read and digested."""
+        one whose bytes it digested, at the same place and untouched since (`_place`), else read and digested
+        (the place then noted for the next build: `source_place`)."""
         if self._content is not None or self.abs_src_path is None:
             return None
         try:
-            if kept.place is not None and _place(os.stat(self.abs_src_path)) == kept.place:
+            place = _place(os.stat(self.abs_src_path))
+            if place is not None and place == kept.place:
+                self.source_place = place
                 return kept.source
             with open(self.abs_src_path, "rb") as source:
+                self.source_place = _place(os.fstat(source.fileno()))  # before the bytes, as `content_string`
                 return _source_digest(source.read())
         except OSError:
             return None

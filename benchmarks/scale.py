@@ -125,6 +125,7 @@ CI_RESTORES = (
     "stories",
     "products",
     "lists",
+    "feeds",
     "templates",
     "checked",
     "scanned.pickle",
@@ -132,10 +133,11 @@ CI_RESTORES = (
     "search",
 )
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
-(site/story.py's `kept_story`), list pages (`collection.list_key`), compiled page templates, checked profiles, the
-outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
-site address included, and its values), and the search index (`search.build_search_index`, each document known by
-its digest). tests/test_privacy_scan_cache.py checks the two lists agree."""
+(site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), compiled page
+templates, checked profiles, the outputs already scanned for personal data, the pages rendered through shells (each
+kept under a key of its shell, site address included, and its values), and the search index
+(`search.build_search_index`, each document known by its digest). tests/test_privacy_scan_cache.py checks the two
+lists agree."""
 
 
 def keep_only_ci_cache(cache: Path, aside: Path) -> None:

@@ -88,8 +88,8 @@ def _generate_all(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
             stories = executor.stories(context, _kept(project, "products", drafts), stage)
-        lists, search = _kept(project, "lists", drafts), _kept(project, "search", drafts)
-        for warning in site_files(context, stories, executor, timings, lists, search):
+        lists, search, feeds = (_kept(project, kind, drafts) for kind in ("lists", "search", "feeds"))
+        for warning in site_files(context, stories, executor, timings, lists, search, feeds):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
@@ -99,9 +99,10 @@ def _generate_all(
 
 
 def _kept(project: Project, kind: str, drafts: bool) -> Path:
-    """Where stories (`products`) or list pages (`lists`) are kept between builds: a preview with drafts (`serve`)
-    keeps its own, since each build keeps only what it made and drafts change every key (their stamp): sharing one
-    folder, a preview would throw away the published build's stories and the next build would render them again."""
+    """Where stories (`products`), list pages (`lists`) or feeds (`feeds`) are kept between builds: a preview with
+    drafts (`serve`) keeps its own, since each build keeps only what it made and drafts change every key (their
+    stamp): sharing one folder, a preview would throw away the published build's stories and the next build would
+    render them again."""
     return project.cache_dir / (f"{kind}-drafts" if drafts else kind)
 
 

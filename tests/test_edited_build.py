@@ -211,3 +211,103 @@ def test_stories_that_did_not_change_are_not_read_again_by_mkdocs_and_the_site_i
         profile.write_text(original, encoding="utf-8")
     same_as_a_fresh_build("undone")
     assert "Người thầy của làng chài." not in site.built("guong/guong-3/index.html")
+
+
+def test_feeds_kept_between_builds_change_only_when_a_story_they_carry_does(site: SiteFixture, tmp_path: Path) -> None:
+    """A newsroom's feed holds the newest stories of its group (`feed_items`): a feed is kept under those stories'
+    digests (`collection.feed_key`), so an edit to an older story leaves every feed file as the last build made it
+    (the very same file), and an edit to a story a feed carries makes that feed and only the feeds carrying the
+    story again. After each, the site is a fresh build's."""
+    site.feed_items = 2
+    site.write_config()
+    for number in range(5):
+        site.profile(
+            f"guong-{number}",
+            name=f"Nguyễn Văn {number}",
+            published=f"2024-03-1{number}",
+            fields=["y-te"] if number % 2 else ["day-tot-hoc-tot"],
+        )
+    build_site(site.project, workers=1)
+    generated = site.project.generated_dir
+
+    def feeds() -> dict[str, int]:
+        return {str(path.relative_to(generated)): path.stat().st_ino for path in generated.rglob("feed.xml")}
+
+    def same_as_a_fresh_build(step: str) -> None:
+        edited = build_site(site.project, workers=1)
+        fresh_root = tmp_path / step
+        shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+        assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1)), step
+
+    def edit(slug: str, old: str, new: str) -> None:
+        profile = site.root / "exemplars" / slug / "index.md"
+        profile.write_text(profile.read_text(encoding="utf-8").replace(old, new), "utf-8")
+
+    before = {**feeds(), "atom.xml": (generated / "atom.xml").stat().st_ino}
+    edit("guong-0", "Nguyễn Văn 0", "Trần Văn Không")  # the oldest: no feed carries it
+    same_as_a_fresh_build("older")
+    assert {**feeds(), "atom.xml": (generated / "atom.xml").stat().st_ino} == before
+    assert "Trần Văn Không" not in site.built("feed.xml")
+
+    edit("guong-4", "Nguyễn Văn 4", "Lê Thị Bốn")  # the newest, of đạy tốt - học tốt
+    same_as_a_fresh_build("newest")
+    assert "Lê Thị Bốn" in site.built("feed.xml") and "Lê Thị Bốn" in site.built("linh-vuc/day-tot-hoc-tot/feed.xml")
+    after = feeds()
+    assert after["linh-vuc/y-te/feed.xml"] == before["linh-vuc/y-te/feed.xml"]
+    assert after["feed.xml"] != before["feed.xml"]
+    assert len(list((site.project.cache_dir / "feeds").iterdir())) == len(after) + 2  # atom.xml, feed.json
+
+
+def test_unchanged_pages_are_known_by_their_place_and_not_read_again_and_the_site_is_a_fresh_builds(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs groups a page unread when its generated file is the one the last build read (`plugin._place`: the
+    same file, untouched since); that file's bytes are not even read for their digest. Files changed moments
+    ago are always read (a second write in the same clock tick would not show): here every file counts as old,
+    as it would be a build later. A page edited since is read, and the site is a fresh build's."""
+    for number in range(6):
+        site.profile(
+            f"guong-{number}",
+            name=f"Nguyễn Văn {number}",
+            published=f"2024-03-1{number}",
+            fields=[["y-te", "quoc-phong", "giam-ngheo", "dan-van-kheo", "nong-thon-moi", "chuyen-doi-so"][number]],
+            province=["an-giang", "bac-ninh", "ca-mau", "cao-bang", "can-tho", "da-nang"][number],
+        )
+    build_site(site.project, workers=1)  # every file just written: none known by its place
+    monkeypatch.setattr(plugin, "_RECENT_NS", -3_600_000_000_000)  # every file as if written an hour ago
+    build_site(site.project, workers=1)  # each page read once more, grouped unread, its place noted
+    digested: list[int] = []
+    source_digest = plugin._source_digest
+
+    def count(data: bytes) -> bytes:
+        digested.append(len(data))
+        return source_digest(data)
+
+    monkeypatch.setattr(plugin, "_source_digest", count)
+    compared: list[str] = []
+    read: list[str] = []  # the pages whose generated file was read to compare it with the last build's
+    source_digest_now = plugin.GeneratedFile.source_digest_now
+
+    def now(file: plugin.GeneratedFile, kept: plugin.KeptPage) -> bytes | None:
+        before = len(digested)
+        found = source_digest_now(file, kept)
+        compared.append(file.src_uri)
+        if len(digested) > before:
+            read.append(file.src_uri)
+        return found
+
+    monkeypatch.setattr(plugin.GeneratedFile, "source_digest_now", now)
+    build_site(site.project, workers=1)
+    assert len(compared) >= 2 and read == []  # stories grouped unread, their files not read either
+
+    compared.clear()
+    profile = site.root / "exemplars" / "guong-2" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nChị còn mở lớp học tình thương.\n", "utf-8")
+    edited = build_site(site.project, workers=1)
+    assert "lớp học tình thương" in (edited / "guong" / "guong-2" / "index.html").read_text(encoding="utf-8")
+    # The edited story, and the pages made again because they show its card (lists kept under its digest).
+    assert len(compared) >= 10 and {path for path in read if path.startswith("guong/")} <= {"guong/guong-2/index.md"}
+    assert len(read) <= 3
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1))

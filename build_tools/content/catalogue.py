@@ -28,6 +28,9 @@ class Catalogue:
     by_kind: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
     by_plan: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
     by_year: Mapping[int, tuple[Exemplar, ...]] = field(default_factory=dict)
+    source_digests: Mapping[str, bytes] = field(default_factory=dict)
+    """Each profile's bytes as `check` read them, digested, by slug (`checked.Stamp.content`); empty when whoever
+    built the catalogue did not read the files (then a story's key reads its profile itself: `story.profile_digest`)."""
 
     @cached_property
     def published_samples(self) -> tuple[Exemplar, ...]:
@@ -110,8 +113,10 @@ def build_catalogue(
     plans: Mapping[str, Plan],
     fields: Mapping[str, Field],
     provinces: Mapping[str, Province],
+    source_digests: Mapping[str, bytes] | None = None,
 ) -> tuple[Catalogue, list[Problem]]:
-    """Index everything and check what no single file can: unique slugs and aliases across the tree."""
+    """Index everything and check what no single file can: unique slugs and aliases across the tree.
+    `source_digests`: each profile's bytes digested as they were read (by slug), for the stories' keys."""
     problems: list[Problem] = []
     ordered = sorted(exemplars, key=lambda e: (e.published, e.slug), reverse=True)
     claimed: dict[str, Exemplar] = {}
@@ -169,6 +174,7 @@ def build_catalogue(
         by_kind={kind: tuple(e for e in ordered if e.kind == kind) for kind in KINDS},
         by_plan=_group(ordered, lambda e: e.plans),
         by_year=_group(ordered, lambda e: [e.year]),
+        source_digests=source_digests or {},
     )
     return catalogue, problems
 

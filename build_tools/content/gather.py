@@ -31,6 +31,9 @@ class Content:
     provinces: dict[str, Province]
     plans: dict[str, Plan]
     exemplars: list[Exemplar]
+    digests: dict[str, bytes]
+    """Each profile's bytes as `check` read them (`checked.Stamp.content`), by slug: a story's key takes its profile
+    from here rather than reading the file again (`story.profile_digest`)."""
 
 
 def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
@@ -119,6 +122,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
     scope = scope_stamp(vocabulary)
     remembered = load_checked(project.cache_dir, scope)
     exemplars: list[Exemplar] = []
+    digests: dict[str, bytes] = {}
     checked: dict[str, tuple[Stamp, Exemplar]] = {}
     loaded = fork_map(
         _load_profiles, paths, shared=(project, vocabulary, remembered), workers=workers, progress=progress
@@ -129,6 +133,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
             exemplar = remembered.entries[str(path)][1]
         if isinstance(exemplar, Exemplar):
             exemplars.append(exemplar)
+            digests[exemplar.slug] = stamp.content
             if not profile_problems:
                 checked[str(path)] = (stamp, exemplar)
     save_checked(project.cache_dir, remembered, checked)
@@ -137,7 +142,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
         checkable = [e for e in exemplars if all(plan in plans for plan in e.plans)]
         problems += build_catalogue(checkable, plans, fields, provinces)[1]
         raise ContentError(problems)
-    return Content(fields, provinces, plans, exemplars)
+    return Content(fields, provinces, plans, exemplars, digests)
 
 
 _REMEMBERED = "remembered"
@@ -178,10 +183,12 @@ def check(project: Project, workers: int | None = None, timings: Timings | None 
 def gather(project: Project, drafts: bool = False, workers: int = 1, progress: Stage | None = None) -> Catalogue:
     content = load_content(project, workers, progress)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
-    catalogue, problems = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
+    catalogue, problems = build_catalogue(
+        content.exemplars, content.plans, content.fields, content.provinces, content.digests
+    )
     if problems:
         raise ContentError(problems)
     published = [e for e in content.exemplars if drafts or not e.draft]
     if len(published) < len(content.exemplars):
-        catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces)
+        catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces, content.digests)
     return catalogue

@@ -21,7 +21,7 @@ from ..content.catalogue import Catalogue
 from ..content.model import Exemplar
 from ..engine.timings import Stage, Timings, optional_stage
 from ..engine.write import replace_file
-from .feeds import FeedItem, list_feeds, render_feeds
+from .feeds import MAX_FEED_BYTES, FeedItem, FeedSpec, list_feeds, newest_fed, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect
 from .search import SearchDocument, build_search_index, document_key, page_documents
@@ -90,10 +90,11 @@ def site_files(
     timings: Timings | None = None,
     kept: Path | None = None,
     search_kept: Path | None = None,
+    feeds_kept: Path | None = None,
 ) -> list[str]:
     """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit).
     The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`), the search
-    index in `search_kept` (`build_search_index`)."""
+    index in `search_kept` (`build_search_index`), the feeds in `feeds_kept` (`feed_key`)."""
     cat = context.catalogue
     with optional_stage(timings, "pages") as stage:
         run.write(redirect_pages(cat))
@@ -110,7 +111,7 @@ def site_files(
         run.write(build_search_index(cat, documents, run.workers, kept_index, keys).files)
     with optional_stage(timings, "feeds_data") as stage:
         # Two halves of about equal cost, side by side when there are two cores.
-        newsroom = partial(newsroom_files, context=context, stories=stories)
+        newsroom = partial(newsroom_files, context=context, stories=stories, kept=feeds_kept)
         warnings = run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1, progress=stage)
         run.write(render_statistics_csv(build_statistics(cat, context.common["as_of"])))  # type: ignore[arg-type]
     return warnings
@@ -200,13 +201,55 @@ NEWSROOM_PARTS = ("feeds", "data")
 """The two halves of the newsroom's files."""
 
 
-def newsroom_files(part: str, context: StoryContext, stories: Stories) -> FileSet:
+def newsroom_files(part: str, context: StoryContext, stories: Stories, kept: Path | None = None) -> FileSet:
     """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
-    pages (which list the feeds). Drafts never reach any of them."""
+    pages (which list the feeds). Drafts never reach any of them. Feeds are kept in `kept` between builds."""
     cat, settings = context.catalogue, context.settings
     if part == "feeds":
-        feeds = render_feeds(cat, settings, stories.feed_items)
-        return FileSet(feeds.files, tuple(feeds.warnings))
+        return feed_files(context, stories, kept)
     data = render_open_data(cat, settings, stories.records, stories.scratch / "data")
     pages = render_newsroom_pages(context.inputs, list_feeds(cat, settings), data)
     return FileSet({**data.outputs(), **pages})
+
+
+def feed_key(spec: FeedSpec, context: StoryContext, digests: Mapping[str, bytes]) -> str | None:
+    """What a feed holds, hashed: the story context's stamp (the code, the settings, the vocabulary an item names),
+    the feed's own description, its size limit, and each story it carries as its item shows it (its profile and
+    images, as the story's own key reads them: `story.profile_digest`). None: a story whose digest this build did
+    not make. A feed that came to read more of the catalogue must add it here (tests/test_edited_build.py)."""
+    carried = newest_fed(spec, context.settings)
+    if any(e.slug not in digests for e in carried):
+        return None
+    described = (spec.path, spec.format, spec.group, spec.label, spec.title, spec.description, spec.page)
+    digest = hashlib.blake2b(context.stamp, digest_size=20)
+    digest.update(repr((described, MAX_FEED_BYTES)).encode("utf-8", errors="surrogatepass"))
+    for exemplar in carried:
+        digest.update(digests[exemplar.slug])
+    return digest.hexdigest()
+
+
+def feed_files(context: StoryContext, stories: Stories, kept: Path | None) -> FileSet:
+    """Every feed, each taken from `kept` when an earlier build made it under the same `feed_key`: after one edit
+    only the feeds that carry the edited story are made again (none when it is not among any feed's newest), and
+    the other stories' items are not even read. A feed cut to its size limit is made every time, with its warning."""
+    cat, settings = context.catalogue, context.settings
+    specs = list_feeds(cat, settings)
+    if kept is None:
+        feeds = render_feeds(cat, settings, stories.feed_items, specs=specs)
+        return FileSet(feeds.files, feeds.warnings)
+    keys = {spec.path: feed_key(spec, context, stories.digests) for spec in specs}
+    found: dict[str, Path] = {}
+    for spec in specs:
+        key = keys[spec.path]
+        if key is not None and (kept / key).is_file():
+            found[spec.path] = kept / key
+    feeds = render_feeds(cat, settings, stories.feed_items, specs=[spec for spec in specs if spec.path not in found])
+    made: dict[str, bytes | Path] = dict(feeds.files)
+    for path, content in feeds.files.items():
+        key = keys[path]
+        if key is not None and path not in feeds.cut:
+            kept.mkdir(parents=True, exist_ok=True)
+            replace_file(kept / key, content)
+            made[path] = kept / key
+    _forget_lists_but(kept, {key for key in keys.values() if key is not None})
+    return FileSet({spec.path: found.get(spec.path) or made[spec.path] for spec in specs}, feeds.warnings)

@@ -137,6 +137,8 @@ class FeedResult:
     files: dict[str, bytes]
     warnings: tuple[str, ...]
     """Vietnamese build warnings (a feed cut to stay under the size limit)."""
+    cut: frozenset[str] = frozenset()
+    """The paths of the feeds cut (each with its warning)."""
 
 
 def item_guid(exemplar: Exemplar, domain: str) -> str:
@@ -230,7 +232,7 @@ _STORY_SLOT = "⟦câu chuyện⟧"
 
 def fed_slugs(cat: Catalogue, settings: Settings) -> set[str]:
     """The stories some feed carries (each feed's newest `feed_items`): only their items are ever built."""
-    return {e.slug for spec in list_feeds(cat, settings) for e in spec.exemplars[: max(settings.feed_items, 0)]}
+    return {e.slug for spec in list_feeds(cat, settings) for e in newest_fed(spec, settings)}
 
 
 def build_item(
@@ -328,21 +330,31 @@ def channel_rights(settings: Settings) -> str:
     )
 
 
+def newest_fed(spec: FeedSpec, settings: Settings) -> tuple[Exemplar, ...]:
+    """The stories a feed carries: its `feed_items` newest (before any cut to its size limit)."""
+    return spec.exemplars[: max(settings.feed_items, 0)]
+
+
 def render_feeds(
-    cat: Catalogue, settings: Settings, items: Mapping[str, FeedItem], max_bytes: int = MAX_FEED_BYTES
+    cat: Catalogue,
+    settings: Settings,
+    items: Mapping[str, FeedItem],
+    max_bytes: int = MAX_FEED_BYTES,
+    specs: Sequence[FeedSpec] | None = None,
 ) -> FeedResult:
-    """Every feed file, newest items first, `feed_items` per feed, each cut to stay under `max_bytes`.
+    """Every feed file (or those of `specs`), newest items first, `feed_items` per feed, each cut to stay under
+    `max_bytes`.
 
     `items`: the feed item of each story some feed carries (`build_item`, made with the story: `story.make_story`).
     """
-    specs = list_feeds(cat, settings)
-    newest = {spec.path: spec.exemplars[: max(settings.feed_items, 0)] for spec in specs}
+    specs = list_feeds(cat, settings) if specs is None else specs
     # One feedgen entry per story and format, shared by every feed that carries the story.
     entries: dict[tuple[str, str], FeedEntry] = {}
     files: dict[str, bytes] = {}
     warnings: list[str] = []
+    cut: set[str] = set()
     for spec in specs:
-        chosen = [items[e.slug] for e in newest[spec.path]]
+        chosen = [items[e.slug] for e in newest_fed(spec, settings)]
         render = partial(_render_newest, spec, chosen, settings, entries)
         content, kept = _fit(render, len(chosen), max_bytes)
         if kept < len(chosen):
@@ -351,8 +363,9 @@ def render_feeds(
                 f"nên feed chỉ giữ {kept} câu chuyện mới nhất ({_megabytes(len(content))}). "
                 "Hãy giảm `feed_items` trong mkdocs.yml hoặc rút gọn những câu chuyện quá dài."
             )
+            cut.add(spec.path)
         files[spec.path] = content
-    return FeedResult(files, tuple(warnings))
+    return FeedResult(files, tuple(warnings), frozenset(cut))
 
 
 def _render_newest(

@@ -41,6 +41,7 @@ from ..site.cms import bundle_files
 from ..site.progress import resolve_content_date
 from . import ENGINE
 from .internals import get_data, get_toc, populate_page, write_file
+from .lean_blocks import FILTERS as LEAN_BLOCK_FILTERS
 from .shell import GroupState, ShellPlan, page_values, theme_renderer
 from .unindent import BYTECODE_FOLDER, Unindent
 
@@ -411,6 +412,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Theme blocks shared by every story page (main.html): a fresh store for each build.
         env.globals["exemplars_blocks"] = {}
+        env.filters.update(LEAN_BLOCK_FILTERS)  # how main.html makes those blocks lean (lean_blocks.py)
         # reader.js builds parts of every page (the search box, the drawer's sections): its address changes with its
         # bytes, so no browser or service worker (sw.js keeps scripts and answers with the kept copy first) pairs a
         # new page with an old copy.

@@ -4,7 +4,8 @@ disk is touched only for the workers' spool and the index kept between builds (`
 Why our own index rather than Material's or Pagefind's (measured at 10,000 profiles, benchmarks/README.md): Material's
 client downloads the whole index (115 MiB) before the first result and matches no query typed without diacritics;
 Pagefind fetched 0.4–3.1 MB per query because common Vietnamese syllables land in large chunks, and needed 3 GiB of
-memory to index. Ours: 63–256 KiB per query, 362 MiB. Vietnamese has only a few thousand syllables, so the index is
+memory to index. Ours: a first search fetched 135 kB at the median of 20 queries (170 kB at most), and 237 kB at
+100,000 profiles (benchmarks/README.md). Vietnamese has only a few thousand syllables, so the index is
 keyed by syllable:
 
 - `search/index.json`: the manifest (counts, filter values with their Vietnamese names, and the hashes of the pieces

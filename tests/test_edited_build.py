@@ -249,7 +249,7 @@ def test_feeds_kept_between_builds_change_only_when_a_story_they_carry_does(site
     assert {**feeds(), "atom.xml": (generated / "atom.xml").stat().st_ino} == before
     assert "Trần Văn Không" not in site.built("feed.xml")
 
-    edit("guong-4", "Nguyễn Văn 4", "Lê Thị Bốn")  # the newest, of đạy tốt - học tốt
+    edit("guong-4", "Nguyễn Văn 4", "Lê Thị Bốn")  # the newest, of "Dạy tốt - học tốt"
     same_as_a_fresh_build("newest")
     assert "Lê Thị Bốn" in site.built("feed.xml") and "Lê Thị Bốn" in site.built("linh-vuc/day-tot-hoc-tot/feed.xml")
     after = feeds()

@@ -3,8 +3,9 @@
 The theme (theme/main.html) renders these blocks once per depth and section and reuses them (`exemplars_blocks`);
 these filters shape that one rendering. They know Material's markup (the drawer's list, title and repository link,
 the hidden table of contents' sidebar), so they live beside the other uses of Material's internals, in `mkdocs/`:
-a markup that moved is left as it is, never cut in the wrong place (tests/test_lean_output.py and the goldens say
-what a reader gets). Registered as Jinja filters by the plugin (`plugin.on_env`), in plain mode too.
+a markup that moved is left as it is, never cut in the wrong place (tests/test_lean_blocks.py; what a reader then
+sees: tests/test_lean_output.py, tests/test_phone_reader.py). Registered as Jinja filters by the plugin
+(`plugin.on_env`), in plain mode too.
 """
 
 from __future__ import annotations

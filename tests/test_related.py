@@ -17,7 +17,7 @@ def _related_names(page: str) -> list[str]:
 
 def test_each_story_shows_its_own_related_stories_same_field_first_then_same_province(site: SiteFixture) -> None:
     """Each story's page is made in turn by one process, which asks for its related stories twice (for the page
-    and for the key it is kept under): whatever it remembers of the story before, each page shows its own."""
+    and for the key it is kept under): each page shows its own."""
     layout = {
         "giao-vien-nam-dinh": (["day-tot-hoc-tot"], "nam-dinh", "2024-05-01"),
         "giao-vien-ha-noi": (["day-tot-hoc-tot"], "ha-noi", "2024-04-01"),

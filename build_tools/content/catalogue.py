@@ -63,11 +63,7 @@ class Catalogue:
         """Other exemplars sharing fields or today's province, the closest first, then the newest.
 
         Only the newest `window` of each group is considered, which keeps this linear in the collection size.
-        A story asks twice in a row (its key, then its page): the last answer is kept for that.
         """
-        last = self._last_related
-        if last and last[0] is exemplar and last[1] == (limit, window):
-            return list(last[2])
         today = self.today(exemplar.province).id
         # Positions in the collection (newest first) stand for the stories: counted by C loops, ten thousand times.
         scores: Counter[int] = Counter()
@@ -78,14 +74,7 @@ class Catalogue:
         scores.update(self._province_positions.get(today, ())[:window])
         scores.pop(self._positions[exemplar.slug], None)
         best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-        related = [self.exemplars[position] for position, _ in best]
-        last[:] = [exemplar, (limit, window), tuple(related)]
-        return related
-
-    @cached_property
-    def _last_related(self) -> list[object]:
-        """The last exemplar `related` was asked about, with its arguments and answer."""
-        return []
+        return [self.exemplars[position] for position, _ in best]
 
     @cached_property
     def _positions(self) -> dict[str, int]:

@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import logging
 import pickle
 import re
 import shutil
 import tempfile
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -49,7 +46,16 @@ from .site.photos import Original, PhotoSet, Variant, process_photo, process_thu
 from .site.search import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
-from .site.story import Images, StoryContext, forget_stories_but, kept_story, profile_digest, story_context
+from .site.story import (
+    Images,
+    StoryContext,
+    forget_stories_but,
+    kept_document,
+    kept_item,
+    kept_story,
+    profile_digest,
+    story_context,
+)
 
 log = logging.getLogger("exemplars")
 
@@ -172,9 +178,9 @@ class Executor:
     """Runs the site's work in this process or across `workers` forked ones (`engine.parallel.fork_map`: results
     in input order, so the site is the same on one core or many), each file written where it is made.
 
-    Stories leave their search documents, open-data records and feed items in a spool folder: the records and items
-    are read back only by the process that makes the data or the feeds, the documents a spool file at a time by the
-    search index. None is held here all at once."""
+    Stories leave their open-data records in a spool folder, read back only by the process that makes the data; their
+    search documents and feed items stay in the kept products (`story.KeptStory`), read from there by the search
+    index and the feeds when they need them. None is held here all at once."""
 
     def __init__(self, writer: TreeWriter, workers: int) -> None:
         self.writer = writer
@@ -189,24 +195,20 @@ class Executor:
 
     def stories(self, context: StoryContext, kept: Path, progress: Stage | None = None) -> Stories:
         """`make_story` on every story of the catalogue whose products `kept` does not hold from an earlier build
-        (`story.kept_story`): pages written, records and items spooled. `kept` then holds this build's only."""
+        (`story.kept_story`): pages written, records spooled. `kept` then holds this build's only."""
         exemplars = context.catalogue.exemplars
         shared = (context, self.writer.root, self.spool, kept)
         made = fork_map(_story_share, exemplars, shared=shared, workers=self.workers, progress=progress)
         forget_stories_but(kept, {summary.key for summary in made})
-        pieces: list[tuple[Path, int]] = []  # each spooled file of search documents and how many it holds, in order
         for summary in made:
             self.writer.claim(summary.page_path, summary.written)
-            if pieces and pieces[-1][0].name == summary.documents:
-                pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
-            else:
-                pieces.append((self.spool / summary.documents, 1))
-        shares = [path.name.removeprefix("documents-") for path, _ in pieces]  # each share's spool files, in order
-        records = _SpooledRecords([self.spool / f"records-{share}" for share in shares])
-        items = _SpooledItems([self.spool / f"items-{share}" for share in shares])
+        spooled = dict.fromkeys(summary.spooled for summary in made)  # each share's spool file, in order
+        records = _SpooledRecords([self.spool / name for name in spooled])
+        keys = [summary.key for summary in made]
+        items = _KeptItems(kept, {e.slug: key for e, key in zip(exemplars, keys, strict=True) if e.slug in context.fed})
         digests = {e.slug: summary.digest for e, summary in zip(exemplars, made, strict=True)}
-        keys = [summary.document_key for summary in made]
-        return Stories(_SpooledDocuments(pieces), records, items, self.spool, digests, keys)
+        document_keys = [summary.document_key for summary in made]
+        return Stories(_KeptDocuments(kept, keys), records, items, self.spool, digests, document_keys)
 
     def write_each(
         self,
@@ -237,11 +239,11 @@ class Executor:
 @dataclass(frozen=True)
 class _StorySummary:
     """What travels back from a story's worker: its page's path, whether the file changed, the spool file that
-    holds its search document, and the key its products are kept under. The products themselves stay on disk."""
+    holds its record, and the key its products are kept under. The products themselves stay on disk."""
 
     page_path: str
     written: bool
-    documents: str
+    spooled: str
     key: str
     digest: bytes
     """The story's profile as its key read it (`story.profile_digest`): what the lists showing its card are kept
@@ -252,26 +254,21 @@ class _StorySummary:
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
     """A share of the stories (in a worker process when there are several): each page written on the spot, the
-    search documents, records and feed items spooled (a file of each per share, named by its first story), copied
-    as the kept products hold them, each pickled on its own (`story.KeptStory`): nothing is unpickled here."""
+    records spooled (a file per share, named by its first story) as the kept products hold them, pickled
+    (`story.KeptStory`): nothing is unpickled here."""
     context, root, spool, kept = shared()
     made: list[_StorySummary] = []
-    documents, records, items = bytearray(), bytearray(), bytearray()
-    name = f"documents-{exemplars[0].slug}.pickle" if exemplars else ""
+    records = bytearray()
+    name = f"records-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
             written = write_file(root, story.page_path, story.page)
             digest = profile_digest(exemplar, context)
-            document_key = hashlib.blake2b(story.document, digest_size=16).digest()
-            made.append(_StorySummary(story.page_path, written, name, key, digest, document_key))
-        documents += story.document
+            made.append(_StorySummary(story.page_path, written, name, key, digest, story.document_key))
         records += story.record  # None for a draft, left out when read
-        if exemplar.slug in context.fed:
-            items += pickle.dumps(exemplar.slug, pickle.HIGHEST_PROTOCOL) + story.item
     if exemplars:
-        for kind, spooled in (("records", records), ("items", items), ("documents", documents)):
-            (spool / f"{kind}-{exemplars[0].slug}.pickle").write_bytes(spooled)
+        (spool / name).write_bytes(records)
     return made
 
 
@@ -282,20 +279,14 @@ def _pickled(path: Path) -> Iterator[Any]:
             yield pickle.load(stream)
 
 
-class _SpooledDocuments(Sequence[SearchDocument]):
-    """The stories' search documents, in catalogue order, read from the spool a file at a time as they are read
-    (the search index reads them in order): at 10,000 stories they are 70 MB, held by no process all at once."""
+class _KeptDocuments(Sequence[SearchDocument]):
+    """The stories' search documents, in catalogue order, each read from its kept products when asked for: after one
+    edit the kept search index asks for the edited story's alone; a fresh index reads them in order (at 10,000
+    stories they are 70 MB, held by no process all at once)."""
 
-    def __init__(self, pieces: Sequence[tuple[Path, int]]) -> None:
-        self.pieces = pieces
-        self.starts = [0, *accumulate(count for _, count in pieces)]
-        self._loaded: tuple[int, list[SearchDocument]] = (-1, [])
-
-    def _piece(self, number: int) -> list[SearchDocument]:
-        if self._loaded[0] != number:
-            self._loaded = (-1, [])  # the previous piece freed before the next is read
-            self._loaded = (number, list(_pickled(self.pieces[number][0])))
-        return self._loaded[1]
+    def __init__(self, kept: Path, keys: Sequence[str]) -> None:
+        self.kept = kept
+        self.keys = keys
 
     @overload
     def __getitem__(self, index: int) -> SearchDocument: ...
@@ -303,20 +294,15 @@ class _SpooledDocuments(Sequence[SearchDocument]):
     def __getitem__(self, index: slice) -> Sequence[SearchDocument]: ...
     def __getitem__(self, index: int | slice) -> SearchDocument | Sequence[SearchDocument]:
         if isinstance(index, slice):
-            return list(self)[index]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        number = bisect_right(self.starts, index) - 1
-        return self._piece(number)[index - self.starts[number]]
+            return [kept_document(self.kept, key) for key in self.keys[index]]
+        return kept_document(self.kept, self.keys[index])
 
     def __len__(self) -> int:
-        return self.starts[-1]
+        return len(self.keys)
 
     def __iter__(self) -> Iterator[SearchDocument]:
-        for number in range(len(self.pieces)):
-            yield from self._piece(number)
+        for key in self.keys:
+            yield kept_document(self.kept, key)
 
 
 class _SpooledRecords(Iterable[Record]):
@@ -331,29 +317,26 @@ class _SpooledRecords(Iterable[Record]):
             yield from (record for record in _pickled(path) if record is not None)
 
 
-class _SpooledItems(Mapping[str, FeedItem]):
-    """The fed stories' feed items by slug, read on first use by the process that makes the feeds."""
+class _KeptItems(Mapping[str, FeedItem]):
+    """The fed stories' feed items by slug, each read from its kept products the first time a feed asks for it: after
+    one edit, only the feeds that carry the edited story are made, and only their items are read."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths = paths
-        self._found: dict[str, FeedItem] | None = None
-
-    def _load(self) -> dict[str, FeedItem]:
-        if self._found is None:
-            self._found = {}
-            for path in self.paths:
-                pickled = _pickled(path)
-                self._found.update(zip(pickled, pickled, strict=True))  # each slug, then its item
-        return self._found
+    def __init__(self, kept: Path, keys: Mapping[str, str]) -> None:
+        self.kept = kept
+        self.keys = keys
+        self._read: dict[str, FeedItem] = {}
 
     def __getitem__(self, slug: str) -> FeedItem:
-        return self._load()[slug]
+        item = self._read.get(slug)
+        if item is None:
+            item = self._read[slug] = kept_item(self.kept, self.keys[slug])
+        return item
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
+        return iter(self.keys)
 
     def __len__(self) -> int:
-        return len(self._load())
+        return len(self.keys)
 
 
 def _write_share(items: Sequence[Any]) -> list[tuple[list[tuple[str, bool]], tuple[str, ...]]]:

@@ -147,37 +147,83 @@ def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
 
 @dataclass(frozen=True)
 class KeptStory:
-    """A story's products as kept between builds: its page a file, to be linked into the generated folder (a page
-    linked by the last build is then neither read nor written again); its search document, open-data record and
-    feed item each pickled on its own as `make_story` made it (None where it has none), to be copied into the
-    build's spool as they are: a kept story's products are unpickled only where they are used."""
+    """A story's products as kept between builds (`.cache/products/`): its page a file, to be linked into the
+    generated folder (a page linked by the last build is then neither read nor written again); its search document,
+    open-data record and feed item each pickled on its own in `<key>.pickle`, as `make_story` made them. Only the
+    record travels on from the story's worker (every build's open data reads every record); the search index and
+    the feeds read a document or an item from the kept file when they need it (`kept_document`, `kept_item`):
+    after one edit, one document and no item."""
 
     page_path: str
     page: Path
-    document: bytes
+    document_key: bytes
+    """The digest of its search document's pickle: what the kept search index knows it by (`build_search_index`)."""
     record: bytes
-    item: bytes
+    """Its open-data record, pickled (None pickled for a draft)."""
 
 
 def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple[KeptStory, str]:
     """`make_story`, or its products as a build made them from the same `story_key` (with that key): the page in
     `<key>.md`, the rest in `<key>.pickle` (so trusted as the checkout is, like the other caches)."""
     key = story_key(exemplar, context)
-    page, rest = folder / key[:2] / f"{key}.md", folder / key[:2] / f"{key}.pickle"
+    page, rest = _kept_file(folder, key, ".md"), _kept_file(folder, key, ".pickle")
     try:
-        page_path, document, record, item = pickle.loads(rest.read_bytes())
+        page_path, document_key, record, _, _ = _read_kept(rest)
         if page.is_file():
-            return KeptStory(page_path, page, document, record, item), key
+            return KeptStory(page_path, page, document_key, record), key
     except Exception:  # none yet, or unreadable (each file is written whole and renamed, but a disk may fail)
         pass
-    products = make_story(exemplar, context)
-    parts = [pickle.dumps(part, pickle.HIGHEST_PROTOCOL) for part in (products.search_document, products.record)]
-    parts.append(pickle.dumps(products.feed_item, pickle.HIGHEST_PROTOCOL))
-    made = pickle.dumps((products.page_path, *parts), pickle.HIGHEST_PROTOCOL)
+    return keep_products(make_story(exemplar, context), folder, key), key
+
+
+def keep_products(products: StoryProducts, folder: Path, key: str) -> KeptStory:
+    """A story's products kept under `key`: the page in `<key>.md`, the rest in `<key>.pickle`."""
+    record, item, document = (
+        pickle.dumps(part, pickle.HIGHEST_PROTOCOL)
+        for part in (products.record, products.feed_item, products.search_document)
+    )
+    document_key = hashlib.blake2b(document, digest_size=16).digest()
+    made = pickle.dumps((products.page_path, document_key, record, item, document), pickle.HIGHEST_PROTOCOL)
+    page = _kept_file(folder, key, ".md")
     page.parent.mkdir(parents=True, exist_ok=True)
     replace_file(page, products.page.encode("utf-8"))
-    replace_file(rest, made)
-    return KeptStory(products.page_path, page, *parts), key
+    replace_file(_kept_file(folder, key, ".pickle"), made)
+    return KeptStory(products.page_path, page, document_key, record)
+
+
+def _kept_file(folder: Path, key: str, suffix: str) -> Path:
+    return folder / key[:2] / f"{key}{suffix}"
+
+
+def _read_kept(path: Path) -> tuple[str, bytes, bytes, bytes, bytes]:
+    """A story's kept products: page path, document key, then its record, item and document, each still pickled.
+    Read without Python's file objects: a build whose stories were kept reads one such file per story."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        data = b""
+        while more := os.read(descriptor, _KEPT_READ):
+            data += more
+    finally:
+        os.close(descriptor)
+    return pickle.loads(data)  # type: ignore[no-any-return]
+
+
+_KEPT_READ = 1 << 16
+"""Bytes asked for at once: a story's kept products are about 11 kB at the synthetic corpus's 10,000."""
+
+
+def kept_document(folder: Path, key: str) -> SearchDocument:
+    """The search document of the story kept under `key` (`kept_story`)."""
+    document: SearchDocument = pickle.loads(_read_kept(_kept_file(folder, key, ".pickle"))[4])
+    return document
+
+
+def kept_item(folder: Path, key: str) -> FeedItem:
+    """The feed item of the story kept under `key`, one some feed carries (`StoryContext.fed`)."""
+    item: FeedItem | None = pickle.loads(_read_kept(_kept_file(folder, key, ".pickle"))[3])
+    if item is None:
+        raise ValueError(f"the story kept under {key} has no feed item")
+    return item
 
 
 def forget_stories_but(folder: Path, keys: Collection[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -83,8 +82,10 @@ class Catalogue:
                 scores.update(newest)
                 scores.update(newest)  # a shared field weighs two
             scores.update(self._province_positions.get(today, ())[:window])
-            best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-            found = self._closest_by_signature[signature] = tuple(position for position, _ in best)
+            # Highest score first, then the newest (lowest position), as one integer each: sorted by C comparisons.
+            size = len(self.exemplars)
+            best = sorted([position - score * size for position, score in scores.items()])[:limit]
+            found = self._closest_by_signature[signature] = tuple(value % size for value in best)
         return found
 
     @cached_property

@@ -166,11 +166,11 @@ def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple
     """`make_story`, or its products as a build made them from the same `story_key` (with that key): the page in
     `<key>.md`, the rest in `<key>.pickle` (so trusted as the checkout is, like the other caches)."""
     key = story_key(exemplar, context)
-    page, rest = _kept_file(folder, key, ".md"), _kept_file(folder, key, ".pickle")
+    stem = _kept_stem(folder, key)
     try:
-        page_path, document_key, record, _, _ = _read_kept(rest)
-        if page.is_file():
-            return KeptStory(page_path, page, document_key, record), key
+        page_path, document_key, record, _, _ = _read_kept(f"{stem}.pickle")
+        if os.path.isfile(f"{stem}.md"):
+            return KeptStory(page_path, Path(f"{stem}.md"), document_key, record), key
     except Exception:  # none yet, or unreadable (each file is written whole and renamed, but a disk may fail)
         pass
     return keep_products(make_story(exemplar, context), folder, key), key
@@ -184,18 +184,21 @@ def keep_products(products: StoryProducts, folder: Path, key: str) -> KeptStory:
     )
     document_key = hashlib.blake2b(document, digest_size=16).digest()
     made = pickle.dumps((products.page_path, document_key, record, item, document), pickle.HIGHEST_PROTOCOL)
-    page = _kept_file(folder, key, ".md")
+    stem = _kept_stem(folder, key)
+    page = Path(f"{stem}.md")
     page.parent.mkdir(parents=True, exist_ok=True)
     replace_file(page, products.page.encode("utf-8"))
-    replace_file(_kept_file(folder, key, ".pickle"), made)
+    replace_file(Path(f"{stem}.pickle"), made)
     return KeptStory(products.page_path, page, document_key, record)
 
 
-def _kept_file(folder: Path, key: str, suffix: str) -> Path:
-    return folder / key[:2] / f"{key}{suffix}"
+def _kept_stem(folder: Path, key: str) -> str:
+    """Where a story's products are kept, without the suffix: strings, since every build asks for every story's
+    (`Path`s cost more than the reads)."""
+    return f"{folder}/{key[:2]}/{key}"
 
 
-def _read_kept(path: Path) -> tuple[str, bytes, bytes, bytes, bytes]:
+def _read_kept(path: str) -> tuple[str, bytes, bytes, bytes, bytes]:
     """A story's kept products: page path, document key, then its record, item and document, each still pickled.
     Read without Python's file objects: a build whose stories were kept reads one such file per story."""
     descriptor = os.open(path, os.O_RDONLY)
@@ -214,13 +217,13 @@ _KEPT_READ = 1 << 16
 
 def kept_document(folder: Path, key: str) -> SearchDocument:
     """The search document of the story kept under `key` (`kept_story`)."""
-    document: SearchDocument = pickle.loads(_read_kept(_kept_file(folder, key, ".pickle"))[4])
+    document: SearchDocument = pickle.loads(_read_kept(f"{_kept_stem(folder, key)}.pickle")[4])
     return document
 
 
 def kept_item(folder: Path, key: str) -> FeedItem:
     """The feed item of the story kept under `key`, one some feed carries (`StoryContext.fed`)."""
-    item: FeedItem | None = pickle.loads(_read_kept(_kept_file(folder, key, ".pickle"))[3])
+    item: FeedItem | None = pickle.loads(_read_kept(f"{_kept_stem(folder, key)}.pickle")[3])
     if item is None:
         raise ValueError(f"the story kept under {key} has no feed item")
     return item

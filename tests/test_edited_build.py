@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from build_tools import generate as generate_module
 from build_tools.build import build_site
 from build_tools.content.config import load_project
 from build_tools.generate import generate
@@ -311,3 +312,62 @@ def test_unchanged_pages_are_known_by_their_place_and_not_read_again_and_the_sit
     fresh_root = tmp_path / "fresh"
     shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
     assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1))
+
+
+def test_after_one_edit_the_search_and_the_feeds_read_only_the_changed_stories_from_the_kept_products(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each story's search document and feed item stay in its kept products (`story.KeptStory`) rather than being
+    copied for every build: the kept search index reads only the edited story's document; the feeds read items only
+    when one they carry changed. A story whose kept products were lost is made again. Each time the site is a fresh
+    build's, byte for byte."""
+    site.feed_items = 2
+    site.write_config()
+    for number in range(5):
+        site.profile(
+            f"guong-{number}",
+            name=f"Nguyễn Văn {number}",
+            published=f"2024-03-1{number}",
+            fields=["y-te"] if number % 2 else ["day-tot-hoc-tot"],
+        )
+    build_site(site.project, workers=1)
+    reads = tmp_path / "reads.txt"  # appended to by whichever process reads (the search index may be forked)
+
+    def counted(name: str) -> None:
+        read = getattr(generate_module, name)
+
+        def reading(folder: Path, key: str) -> object:
+            with reads.open("a", encoding="utf-8") as log:
+                log.write(f"{name} {key}\n")
+            return read(folder, key)
+
+        monkeypatch.setattr(generate_module, name, reading)
+
+    counted("kept_document")
+    counted("kept_item")
+
+    def build_and_compare(step: str) -> list[str]:
+        reads.write_text("", encoding="utf-8")
+        edited = build_site(site.project, workers=1)
+        read = [line.split()[0] for line in reads.read_text(encoding="utf-8").splitlines()]
+        fresh_root = tmp_path / step
+        shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+        assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1)), step
+        return read
+
+    def edit(slug: str, old: str, new: str) -> None:
+        profile = site.root / "exemplars" / slug / "index.md"
+        profile.write_text(profile.read_text(encoding="utf-8").replace(old, new), "utf-8")
+
+    edit("guong-0", "Nguyễn Văn 0", "Trần Văn Không")  # the oldest: no feed carries it
+    assert build_and_compare("older") == ["kept_document"]
+    assert "Trần Văn Không" in site.built("guong/guong-0/index.html")
+
+    edit("guong-4", "Nguyễn Văn 4", "Lê Thị Bốn")  # the newest: the feeds that carry it are made again
+    read = build_and_compare("newest")
+    assert read.count("kept_document") == 1 and 1 <= read.count("kept_item") <= 2 * 2
+    assert "Lê Thị Bốn" in site.built("feed.xml")
+
+    for kept in (site.project.cache_dir / "products").rglob("*.pickle"):
+        kept.unlink()  # a cache restored in part: every story made again from its profile
+    build_and_compare("lost")

@@ -216,7 +216,7 @@ def test_the_data_are_written_as_the_records_come_not_held_whole(site: SiteFixtu
     def records() -> Iterator[Record]:
         for e in cat.exemplars:
             consumed.append(len(consumed))
-            yield Record(json.dumps({"slug": e.slug, "story_html": story}, ensure_ascii=False), (e.slug, e.name))
+            yield Record.of(json.dumps({"slug": e.slug, "story_html": story}, ensure_ascii=False), (e.slug, e.name))
 
     tracemalloc.start()
     data = render_open_data(cat, site.project.settings, records(), tmp_path / "scratch")

@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal
 
 from .parallel import fork_map, shared
 from .publish import checkpoint
@@ -138,15 +138,6 @@ def replace_file(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
-
-
-@contextlib.contextmanager
-def scratch_text(path: Path) -> Iterator[TextIO]:
-    """A text file too large to hold in memory (the open data at 100,000 stories), written piece by piece in UTF-8,
-    line ends as given; then published like any output, `write_file(root, relative, path)`, which links it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        yield stream
 
 
 def _replace_with_link(source: Path, target: Path) -> None:

@@ -1,0 +1,89 @@
+"""Benchmark: what the story stage and the open data cost in a build whose stories were kept (one profile edited,
+or none), in this one process.
+
+    .venv/bin/python -m benchmarks.kept_stories ROOT [--repeat R]
+
+ROOT is a project built once by this code (`exemplars --root ROOT build`), so that `.cache/products/` holds every
+story's products under its current key. It prints the process time (CPU) of the best of R runs of:
+- every story's related stories (`Catalogue.related`, its memory of each signature emptied before each run);
+- every story's key (`story.story_key`, the profile digests made anew);
+- the story stage's work on every story (`generate._story_share`: key, kept products, page linked, record
+  spooled), as one worker does it on its share;
+- the open data written from that spool (`opendata.render_open_data`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from build_tools.content.config import load_project
+from build_tools.content.gather import gather
+from build_tools.engine.parallel import fork_map
+from build_tools.engine.write import TreeWriter
+from build_tools.generate import _SpooledRecords, _story_share, make_images
+from build_tools.site.opendata import render_open_data
+from build_tools.site.story import story_context, story_key
+
+
+def _best(label: str, work: Callable[[], object], repeat: int) -> None:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    print(f"{label}: {min(times):.3f} s of CPU (runs: {', '.join(f'{t:.3f}' for t in times)})", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    project = load_project(args.root)
+    catalogue = gather(project)
+    scratch = Path(tempfile.mkdtemp(prefix="kept-stories-"))
+    try:
+        images = make_images(project, catalogue, TreeWriter(scratch / "images"), workers=1)
+        context = story_context(catalogue, project.settings, images, False, project.cache_dir / "stories", project.root)
+        exemplars = catalogue.exemplars
+        print(f"{len(exemplars):,} stories")
+
+        def related() -> None:
+            catalogue.__dict__.pop("_closest_by_signature", None)
+            for exemplar in exemplars:
+                catalogue.related(exemplar)
+
+        def keys() -> None:
+            context.digests.clear()
+            for exemplar in exemplars:
+                story_key(exemplar, context)
+
+        spool = scratch / "spool"
+
+        def stories() -> None:
+            context.digests.clear()
+            shutil.rmtree(spool, ignore_errors=True)
+            spool.mkdir()
+            shared = (context, project.generated_dir, spool, project.cache_dir / "products")
+            fork_map(_story_share, exemplars, shared=shared, workers=1)
+
+        def data() -> None:
+            records = _SpooledRecords(sorted(spool.glob("records-*.pickle")))
+            render_open_data(catalogue, project.settings, records, scratch / "data")
+
+        _best("related stories", related, args.repeat)
+        _best("stories' keys", keys, args.repeat)
+        _best("the story stage's work (one share of all)", stories, args.repeat)
+        _best("the open data from the spool", data, args.repeat)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

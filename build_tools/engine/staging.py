@@ -22,6 +22,7 @@ from pathlib import Path
 from .publish import _libc_function
 
 _PR_SET_PDEATHSIG = 1
+_MAX_DESCRIPTORS = 1 << 16
 _prctl = _libc_function("prctl", *([ctypes.c_ulong] * 5))
 
 
@@ -67,7 +68,9 @@ class FolderMaker:
 
 def _quiet_child(parent: int) -> None:
     """The folder maker yields every core to the build (lowest priority), takes Ctrl+C as the build does, and ends
-    with the build's process should that be killed (a killed build must leave nothing running in its folder)."""
+    with the build's process should that be killed (a killed build must leave nothing running in its folder). It
+    holds none of the build's files: a lock it kept open would refuse the next build."""
+    os.closerange(3, _MAX_DESCRIPTORS)
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_DFL)
     if _prctl is not None:

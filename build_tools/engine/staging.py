@@ -1,9 +1,10 @@
 """The staging site's folders made ahead of MkDocs, by a forked process, while the build's one-core stages run.
 
 A new site folder needs a folder per story (`guong/<slug>/`: 9,900 of the 11,300 at 10,000 stories). Making them
-was most of the MkDocs stage of an edited build (1–2 s of 1.2–2): on this machine's `ext4` without a journal, the
-kernel skips every recently deleted inode of a group when it allocates one (`recently_deleted`), so a `mkdir` costs
-40–250 µs of system CPU, most of it after large deletions. Made serially before MkDocs it bought nothing; made here,
+was most of the MkDocs stage of an edited build (0.9 s of each renderer's 1.3–2 s): on the benchmark machine's
+`ext4` without a journal, the kernel skips every recently deleted inode of a group when it allocates one
+(`recently_deleted`), so a `mkdir` costs 40–250 µs of system CPU after large deletions (benchmarks/README.md, ninth
+session). Made serially before MkDocs it bought nothing; made here,
 in a process of lowest priority started as soon as the stories are known, it runs on the core the one-core stages
 (lists, search, feeds, the scan) leave idle, and MkDocs later finds each folder there. The folders are exactly those
 MkDocs would make (a story's page is `guong/<slug>/index.html`), so the site is the same; what the process has not

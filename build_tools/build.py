@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .content.catalogue import Catalogue
 from .content.config import Project, with_site_url
 from .engine.parallel import worker_count
 from .engine.publish import build_lock, checkpoint, discard, publish, recover, staging_dir, tree_lock
+from .engine.staging import FolderMaker
 from .engine.timings import Timings, optional_stage
 from .generate import _generate, generate
 from .mkdocs.render import content_epoch, plain_requested, render_site, source_date_epoch
@@ -41,18 +43,38 @@ def build_site(
     workers = worker_count(workers)
     with tree_lock(project.root), build_lock(site_dir):
         recover(site_dir)
-        catalogue, report = _generate(project, False, workers, timings)
-        checkpoint("generate")
         staging = staging_dir(site_dir)
         discard(staging)
+        # The new site's story folders are made while the rest is generated (engine/staging.py); not in plain mode,
+        # where MkDocs empties its site folder first.
+        folders = FolderMaker(staging)
         try:
+            checked = None if plain else lambda catalogue: folders.start(story_folders(catalogue))
+            catalogue, report = _generate(project, False, workers, timings, checked)
+            checkpoint("generate")
+            folders.stop()
             with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
                 render_site(
-                    project, staging, workers, generated=report.kept, site_url=site_url, preview=preview, plain=plain
+                    project,
+                    staging,
+                    workers,
+                    generated=report.kept,
+                    site_url=site_url,
+                    preview=preview,
+                    plain=plain,
+                    keep_folders=not plain,
                 )
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:
+            folders.stop()
             discard(staging)
             raise
     return site_dir
+
+
+def story_folders(catalogue: Catalogue) -> list[str]:
+    """The folder of each story in the site (its page is `<Exemplar.url>index.html`), each parent before them."""
+    folders = sorted({exemplar.url.rstrip("/") for exemplar in catalogue.exemplars})
+    parents = sorted({folder.rpartition("/")[0] for folder in folders} - {""})
+    return [*parents, *folders]

@@ -69,20 +69,29 @@ def generate(
     return _generate(project, drafts, worker_count(workers), timings)[1]
 
 
-def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
+def _generate(
+    project: Project,
+    drafts: bool,
+    workers: int,
+    timings: Timings | None,
+    checked: Callable[[Catalogue], None] | None = None,
+) -> tuple[Catalogue, WriteReport]:
     """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
-    what spans the collection (lists, search index, feeds, data) is done once the stories are in."""
+    what spans the collection (lists, search index, feeds, data) is done once the stories are in. `checked`: told
+    the catalogue as soon as it is known (build.py starts making the new site's folders then)."""
     try:
-        return _generate_all(project, drafts, workers, timings)
+        return _generate_all(project, drafts, workers, timings, checked)
     except ProfileFailure as failure:
         raise ContentError([failure.problem()]) from failure
 
 
 def _generate_all(
-    project: Project, drafts: bool, workers: int, timings: Timings | None
+    project: Project, drafts: bool, workers: int, timings: Timings | None, checked: Callable[[Catalogue], None] | None
 ) -> tuple[Catalogue, WriteReport]:
     with optional_stage(timings, "check") as stage:
         catalogue = gather(project, drafts=drafts, workers=workers, progress=stage)
+    if checked is not None:
+        checked(catalogue)
     shutil.rmtree(project.former_generated_dir, ignore_errors=True)  # MkDocs would walk it, hidden or not
     writer = TreeWriter(project.generated_dir)
     with optional_stage(timings, "photos") as stage:

@@ -3,6 +3,7 @@ same site, byte for byte, as a build of the corrected repository from nothing.""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -371,3 +372,43 @@ def test_after_one_edit_the_search_and_the_feeds_read_only_the_changed_stories_f
     for kept in (site.project.cache_dir / "products").rglob("*.pickle"):
         kept.unlink()  # a cache restored in part: every story made again from its profile
     build_and_compare("lost")
+
+
+def test_the_new_sites_story_folders_made_while_the_rest_is_generated_are_the_folders_mkdocs_makes(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new site's story folders are made by a forked process while the stories, lists, search and feeds are
+    generated (`engine/staging.py`); MkDocs finds them there. The site is folder for folder and byte for byte what
+    plain MkDocs makes: no folder for a draft, one for a renamed story's former address, none left empty."""
+    from build_tools.engine import staging
+
+    site.profile("co-giao-huong", name="Nguyễn Thị Hương", aliases=["ten-cu"])
+    site.photo("co-giao-huong")
+    site.profile("htx-dong-dang", name="Hợp tác xã Đồng Đăng", kind="tap-the", consent=None)
+    site.profile("ban-nhap", name="Trần Văn Nháp", draft=True)
+    made_ahead: list[set[str]] = []
+    stop = staging.FolderMaker.stop
+
+    def wait_then_stop(maker: staging.FolderMaker) -> None:
+        if maker.pid:  # let it finish, to see all it made before MkDocs starts
+            _, status = os.waitpid(maker.pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+            maker.pid = 0
+            made_ahead.append({path.relative_to(maker.root).as_posix() for path in maker.root.rglob("*")})
+        stop(maker)
+
+    monkeypatch.setattr(staging.FolderMaker, "stop", wait_then_stop)
+    fast = build_site(site.project, tmp_path / "fast", workers=2)
+    assert made_ahead == [{"guong", "guong/co-giao-huong", "guong/htx-dong-dang"}]
+    plain = build_site(site.project, tmp_path / "plain", workers=1, plain=True)
+    assert made_ahead[1:] == []  # plain mode: MkDocs as designed, which empties its folder first
+
+    def tree(folder: Path) -> dict[str, str]:
+        return {
+            path.relative_to(folder).as_posix(): "folder" if path.is_dir() else path.read_bytes().hex()
+            for path in folder.rglob("*")
+        }
+
+    assert tree(fast) == tree(plain)
+    assert (fast / "guong" / "ten-cu" / "index.html").is_file() and not (fast / "guong" / "ban-nhap").exists()
+    assert all(any(folder.iterdir()) for folder in fast.rglob("*") if folder.is_dir())

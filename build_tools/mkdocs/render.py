@@ -41,6 +41,7 @@ def render_site(
     generated: Collection[str] | None = None,
     preview: bool = False,
     plain: bool = False,
+    keep_folders: bool = False,
 ) -> RenderState | None:
     """MkDocs renders the generated and hand-written pages into `staging` (strict: any warning fails the build).
 
@@ -53,11 +54,13 @@ def render_site(
     gathered (files, navigation, templates), with which `exemplars serve` re-renders single pages.
     `shells`: stories go through one theme shell per shape of page (shell.py); off, MkDocs renders each. Pages
     rendered through shells are kept in `.cache/rendered/` and linked into the site (plugin.RenderedCache).
-    `generated`: every file of the generated folder, when the caller has just written it.
+    `generated`: every file of the generated folder, when the caller has just written it. `keep_folders`: `staging`
+    holds only folders made for this site (build.py's `FolderMaker`), kept rather than emptied.
     """
     from mkdocs.config import load_config
 
-    shutil.rmtree(staging, ignore_errors=True)
+    if not keep_folders:
+        shutil.rmtree(staging, ignore_errors=True)
     config = load_config(str(project.config_file), site_dir=str(staging), strict=strict)
     if site_url is not None:
         config.site_url = site_url

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from .stages import describe_beside, describe_count, format_seconds, label_of
+from .stages import describe_count, format_seconds, label_of
 from .timings import Stage, StageTiming
 
 
@@ -92,8 +92,8 @@ class LiveDisplay:
             else:
                 total = stage.total if stage.total is not None else 1
                 completed = total if stage.total is None else stage.done
-                beside = describe_beside(timing)
-                label = f"{label_of(stage.name).label} ({beside})" if beside else label_of(stage.name).label
+                # The rows of the stages beside it are in sight: a short mark keeps the row within the terminal.
+                label = label_of(stage.name).label + (" (song song)" if timing.beside else "")
                 self.progress.update(task, total=total, completed=completed, description=label, wall=timing.wall_s)
             self.progress.stop_task(task)
             self.progress.refresh()

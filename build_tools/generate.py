@@ -20,11 +20,9 @@ import pickle
 import re
 import shutil
 import tempfile
-import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -41,7 +39,7 @@ from .content.problems import ContentError, Problem
 from .content.scanned import Scan, load_scanned, remembered_scan, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
 from .engine.parallel import Beside, fork_map, shared, worker_count
-from .engine.timings import Effort, Stage, Timings, optional_stage
+from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
@@ -240,23 +238,12 @@ class Executor:
         """`make` as the stage `name` in a forked process, its files written there, while the block runs here
         (`engine.parallel.Beside`; with one worker, in this process before the block); then its files claimed and
         its warnings added to the list yielded. After an edit the search index is one core's work (0.8 s at 10,000
-        stories) that the lists, feeds and data (two workers' work) need not wait for.
-
-        The stage's wall, CPU and peak are those of the process that did the work (`Beside.effort`); the stages
-        run meanwhile name it as beside them (`timings.StageTiming.beside`)."""
-        stage = timings.begin(name) if timings is not None else None
+        stories) that the lists, feeds and data (two workers' work) need not wait for."""
         warnings: list[str] = []
-        made: _Made | None = None
-        try:
-            with Beside(partial(_made_and_written, make, self.writer.root, self.workers), self.workers) as making:
-                if not making.forked:  # made already, here: the stage ends before the block begins
-                    made = _joined(making, timings, stage)
-                yield warnings
-                if made is None:
-                    made = _joined(making, timings, stage)
-        finally:
-            if made is None and timings is not None and stage is not None:
-                timings.end(stage, Effort(stage.started, time.perf_counter(), 0.0, 0.0), done=False)
+        root, workers = self.writer.root, self.workers
+        with Beside(lambda: _made_and_written(make, root, workers), workers, timings, name) as making:
+            yield warnings
+            made = making.join()
         for path, written in made.written:
             self.writer.claim(path, written)
         warnings += made.warnings
@@ -269,13 +256,6 @@ class _Made:
 
     written: list[tuple[str, bool]]
     warnings: tuple[str, ...]
-
-
-def _joined(making: Beside[_Made], timings: Timings | None, stage: Stage | None) -> _Made:
-    made = making.join()
-    if timings is not None and stage is not None and making.effort is not None:
-        timings.end(stage, making.effort)
-    return made
 
 
 def _made_and_written(make: Callable[[], FileSet], root: Path, workers: int) -> _Made:

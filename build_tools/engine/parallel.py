@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 from .timings import Effort, cpu_seconds, peak_mib
 
 if TYPE_CHECKING:
-    from .timings import Stage
+    from .timings import Stage, Timings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -160,34 +160,50 @@ class Beside(Generic[Result]):
     """`function()` in a forked process while this one goes on, its result (or its exception) taken by `join`.
 
     ```
-    with Beside(make_index, workers) as index:
+    with Beside(make_index, workers, timings, "search") as index:
         ...                       # other work, here and in this process's own workers
         files = index.join()      # waits; the forked process's exception is raised here, as it was raised there
     ```
 
     With one worker (or no fork on this system) `function` runs here when the block starts, so the results are the
     same and only the order of the work differs. Leaving the block on an error stops the forked process (SIGTERM)
-    and waits for it, so nothing it does outlives the build. `effort` is what the work cost where it ran (its own
-    clock times, and its CPU and peak memory with its own workers'), for timings.py.
+    and waits for it, so nothing it does outlives the build.
+
+    With `timings`, the work is the stage `stage`: begun with the block, ended when its result is taken (here, at
+    once), timed as the process that did the work measured itself (`effort`: its own clock times, its CPU and peak
+    memory with its own workers'), so the stages run here meanwhile keep their own times.
 
     Forked with `os.fork`, not `multiprocessing.Process`: every `Process.start` (a pool of `fork_map`) first reaps
     the finished children `multiprocessing` knows of, which would count this process's CPU in whatever stage
     started that pool. The result travels back pickled through a file (not a pipe a full result would block).
     """
 
-    def __init__(self, function: Callable[[], Result], workers: int) -> None:
+    def __init__(
+        self, function: Callable[[], Result], workers: int, timings: Timings | None = None, stage: str = ""
+    ) -> None:
         self.function = function
         self.forked = workers > 1 and hasattr(os, "fork")
+        self.timings = timings
+        self.stage_name = stage
+        self.stage: Stage | None = None
         self.effort: Effort | None = None
         self._pid = 0
         self._outcome = Path()
         self._result: Result | None = None
 
     def __enter__(self) -> Beside[Result]:
+        if self.timings is not None:
+            self.stage = self.timings.begin(self.stage_name)
         if not self.forked:
             started, cpu = time.perf_counter(), cpu_seconds()
-            self._result = self.function()
-            self.effort = Effort(started, time.perf_counter(), cpu_seconds() - cpu, peak_mib())
+            failed: type[BaseException] | None = None
+            try:
+                self._result = self.function()
+            except BaseException as error:
+                failed = type(error)
+                raise
+            finally:
+                self._end(Effort(started, time.perf_counter(), cpu_seconds() - cpu, peak_mib()), failed)
             return self
         descriptor, name = tempfile.mkstemp(prefix="exemplars-beside-", suffix=".pickle")
         os.close(descriptor)
@@ -208,10 +224,12 @@ class Beside(Generic[Result]):
         self._pid = 0
         try:
             if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
+                self._end(None, LostProcess)
                 raise LostProcess(_lost(status))
-            kind, value, self.effort = pickle.loads(self._outcome.read_bytes())
+            kind, value, effort = pickle.loads(self._outcome.read_bytes())
         finally:
             self._outcome.unlink(missing_ok=True)
+        self._end(effort, None if kind == "returned" else Exception)
         if kind == "raised":
             error, remote = value
             error.__cause__ = _RemoteTraceback(remote)
@@ -227,6 +245,17 @@ class Beside(Generic[Result]):
                 os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
             self._outcome.unlink(missing_ok=True)
+            self._end(None, kind or Exception)
+
+    def _end(self, effort: Effort | None, failed: type[BaseException] | None) -> None:
+        """The stage ended, once: timed by `effort`, or (stopped or lost) from its start until now."""
+        stage, self.stage = self.stage, None
+        if self.timings is None or stage is None:
+            return
+        self.effort = effort
+        if effort is None:
+            effort = Effort(stage.started, time.perf_counter(), 0.0, peak_mib())
+        self.timings.end(stage, effort, done=failed is None)
 
 
 def _run_beside(function: Callable[[], Any], outcome: Path, started: float) -> NoReturn:

@@ -8,7 +8,7 @@ from .content.config import Project, with_site_url
 from .engine.parallel import worker_count
 from .engine.publish import build_lock, checkpoint, discard, publish, recover, staging_dir, tree_lock
 from .engine.timings import Timings, optional_stage
-from .generate import _generate, generate
+from .generate import _generate, generate, scan_beside
 from .mkdocs.render import content_epoch, plain_requested, render_site, source_date_epoch
 
 __all__ = ["build_site", "content_epoch", "generate", "source_date_epoch"]
@@ -41,15 +41,24 @@ def build_site(
     workers = worker_count(workers)
     with tree_lock(project.root), build_lock(site_dir):
         recover(site_dir)
-        catalogue, report = _generate(project, False, workers, timings)
+        catalogue, report = _generate(project, False, workers, timings, scan=False)
         checkpoint("generate")
         staging = staging_dir(site_dir)
         discard(staging)
         try:
-            with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
-                render_site(
-                    project, staging, workers, generated=report.kept, site_url=site_url, preview=preview, plain=plain
-                )
+            # The privacy scan of the generated files beside MkDocs; what it finds fails the build before publishing.
+            with scan_beside(project, catalogue, report, workers, timings) as scanning:
+                with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
+                    render_site(
+                        project,
+                        staging,
+                        workers,
+                        generated=report.kept,
+                        site_url=site_url,
+                        preview=preview,
+                        plain=plain,
+                    )
+                scanning.join()
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:

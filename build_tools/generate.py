@@ -8,7 +8,8 @@
    feeds, data, statistics; the search index in a forked process beside the others: `Executor.beside`);
 5. stale files removed, and every file written scanned for personal data.
 
-MkDocs renders that folder afterwards (mkdocs/render.py); `build.build_site` runs both, then publishes."""
+MkDocs renders that folder afterwards (mkdocs/render.py); `build.build_site` runs both, then publishes. There the
+scan runs beside MkDocs (`scan_beside`), and both are done before anything is published."""
 
 from __future__ import annotations
 
@@ -63,17 +64,20 @@ def generate(
     return _generate(project, drafts, worker_count(workers), timings)[1]
 
 
-def _generate(project: Project, drafts: bool, workers: int, timings: Timings | None) -> tuple[Catalogue, WriteReport]:
+def _generate(
+    project: Project, drafts: bool, workers: int, timings: Timings | None, *, scan: bool = True
+) -> tuple[Catalogue, WriteReport]:
     """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
-    what spans the collection (lists, search index, feeds, data) is done once the stories are in."""
+    what spans the collection (lists, search index, feeds, data) is done once the stories are in. `scan`: every
+    file written is scanned for personal data here; else the caller does it (`scan_beside`) before publishing."""
     try:
-        return _generate_all(project, drafts, workers, timings)
+        return _generate_all(project, drafts, workers, timings, scan)
     except ProfileFailure as failure:
         raise ContentError([failure.problem()]) from failure
 
 
 def _generate_all(
-    project: Project, drafts: bool, workers: int, timings: Timings | None
+    project: Project, drafts: bool, workers: int, timings: Timings | None, scan: bool
 ) -> tuple[Catalogue, WriteReport]:
     with optional_stage(timings, "check") as stage:
         catalogue = gather(project, drafts=drafts, workers=workers, progress=stage)
@@ -93,9 +97,20 @@ def _generate_all(
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
-    with optional_stage(timings, "privacy") as stage:
-        scan_outputs(project, catalogue, report, workers, stage)
+    if scan:
+        with optional_stage(timings, "privacy") as stage:
+            scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
+
+
+def scan_beside(
+    project: Project, catalogue: Catalogue, report: WriteReport, workers: int, timings: Timings | None
+) -> Beside[None]:
+    """`scan_outputs` as the stage "privacy" in a forked process while MkDocs renders (`build.build_site`), which
+    reads the generated files and writes only its staging site; `join` before publishing raises what it found.
+    MkDocs leaves a core idle for part of its stage (forked renderers, folders made one by one), where the scan's
+    one core fits. With one worker, the scan runs here when the block begins, before MkDocs, as it always did."""
+    return Beside(lambda stage: scan_outputs(project, catalogue, report, workers, stage), workers, timings, "privacy")
 
 
 def _kept(project: Project, kind: str, drafts: bool) -> Path:
@@ -241,7 +256,7 @@ class Executor:
         stories) that the lists, feeds and data (two workers' work) need not wait for."""
         warnings: list[str] = []
         root, workers = self.writer.root, self.workers
-        with Beside(lambda: _made_and_written(make, root, workers), workers, timings, name) as making:
+        with Beside(lambda _: _made_and_written(make, root, workers), workers, timings, name) as making:
             yield warnings
             made = making.join()
         for path, written in made.written:
@@ -452,7 +467,7 @@ def scan_outputs(
 ) -> None:
     """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
     file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
-    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was.
+    naming the profile (or plan) and line the text came from, before anything is published: `site/` stays as it was.
 
     Files whose path and bytes were scanned under the same rules before (content/scanned.py) are not scanned again:
     only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan. The files

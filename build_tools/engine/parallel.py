@@ -28,10 +28,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
-from .timings import Effort, cpu_seconds, peak_mib
+from .timings import Effort, Stage, cpu_seconds, peak_mib
 
 if TYPE_CHECKING:
-    from .timings import Stage, Timings
+    from .timings import Timings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -157,7 +157,7 @@ class LostProcess(RuntimeError):
 
 
 class Beside(Generic[Result]):
-    """`function()` in a forked process while this one goes on, its result (or its exception) taken by `join`.
+    """`function(stage)` in a forked process while this one goes on, its result (or its exception) taken by `join`.
 
     ```
     with Beside(make_index, workers, timings, "search") as index:
@@ -171,7 +171,8 @@ class Beside(Generic[Result]):
 
     With `timings`, the work is the stage `stage`: begun with the block, ended when its result is taken (here, at
     once), timed as the process that did the work measured itself (`effort`: its own clock times, its CPU and peak
-    memory with its own workers'), so the stages run here meanwhile keep their own times.
+    memory with its own workers'), so the stages run here meanwhile keep their own times. `function` counts its
+    work on the `Stage` it is given; a forked process's count is taken in with its result.
 
     Forked with `os.fork`, not `multiprocessing.Process`: every `Process.start` (a pool of `fork_map`) first reaps
     the finished children `multiprocessing` knows of, which would count this process's CPU in whatever stage
@@ -179,13 +180,14 @@ class Beside(Generic[Result]):
     """
 
     def __init__(
-        self, function: Callable[[], Result], workers: int, timings: Timings | None = None, stage: str = ""
+        self, function: Callable[[Stage], Result], workers: int, timings: Timings | None = None, stage: str = ""
     ) -> None:
         self.function = function
         self.forked = workers > 1 and hasattr(os, "fork")
         self.timings = timings
         self.stage_name = stage
-        self.stage: Stage | None = None
+        self.stage = Stage(stage)
+        self._ended = False
         self.effort: Effort | None = None
         self._pid = 0
         self._outcome = Path()
@@ -198,7 +200,7 @@ class Beside(Generic[Result]):
             started, cpu = time.perf_counter(), cpu_seconds()
             failed: type[BaseException] | None = None
             try:
-                self._result = self.function()
+                self._result = self.function(self.stage)
             except BaseException as error:
                 failed = type(error)
                 raise
@@ -212,7 +214,7 @@ class Beside(Generic[Result]):
         started = time.perf_counter()
         pid = os.fork()
         if pid == 0:
-            _run_beside(self.function, self._outcome, started)
+            _run_beside(self.function, self.stage, self._outcome, started)
         self._pid = pid
         return self
 
@@ -226,7 +228,7 @@ class Beside(Generic[Result]):
             if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
                 self._end(None, LostProcess)
                 raise LostProcess(_lost(status))
-            kind, value, effort = pickle.loads(self._outcome.read_bytes())
+            kind, value, effort, (self.stage.total, self.stage.done) = pickle.loads(self._outcome.read_bytes())
         finally:
             self._outcome.unlink(missing_ok=True)
         self._end(effort, None if kind == "returned" else Exception)
@@ -249,31 +251,33 @@ class Beside(Generic[Result]):
 
     def _end(self, effort: Effort | None, failed: type[BaseException] | None) -> None:
         """The stage ended, once: timed by `effort`, or (stopped or lost) from its start until now."""
-        stage, self.stage = self.stage, None
-        if self.timings is None or stage is None:
-            return
         self.effort = effort
+        if self.timings is None or self._ended:
+            return
+        self._ended = True
         if effort is None:
-            effort = Effort(stage.started, time.perf_counter(), 0.0, peak_mib())
-        self.timings.end(stage, effort, done=failed is None)
+            effort = Effort(self.stage.started, time.perf_counter(), 0.0, peak_mib())
+        self.timings.end(self.stage, effort, done=failed is None)
 
 
-def _run_beside(function: Callable[[], Any], outcome: Path, started: float) -> NoReturn:
+def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: Path, started: float) -> NoReturn:
     """In the forked process: run, write what happened, and leave at once (`os._exit`), never returning into the
     parent's code (its `finally` blocks would remove folders the parent still uses)."""
     code = 1
     try:
         quiet_worker()
         try:
-            kept: tuple[str, Any] = ("returned", function())
+            kept: tuple[str, Any] = ("returned", function(stage))
         except Exception as error:
             kept = ("raised", (error, traceback.format_exc()))
         effort = Effort(started, time.perf_counter(), cpu_seconds(), peak_mib())
+        count = (stage.total, stage.done)
         try:
-            data = pickle.dumps((*kept, effort), pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((*kept, effort, count), pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # an exception that cannot be pickled travels as its text
             unpicklable = RuntimeError(f"{type(error).__name__}: {error}")
-            data = pickle.dumps(("raised", (unpicklable, traceback.format_exc()), effort), pickle.HIGHEST_PROTOCOL)
+            failed = ("raised", (unpicklable, traceback.format_exc()), effort, count)
+            data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
         outcome.write_bytes(data)
         code = 0
     finally:

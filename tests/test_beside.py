@@ -1,7 +1,7 @@
 """A maintainer's story: after an officer's edit, the search index is made in a process of its own while the lists,
-the feeds and the data are made beside it. Readers get the very same site, byte for byte, as when one process does
-everything in turn; and when that process fails or is killed, the build fails with the message the maintainer would
-have read without it, and the published site stays as it was."""
+the feeds and the data are made beside it, and the privacy scan in its own while MkDocs renders. Readers get the very
+same site, byte for byte, as when one process does everything in turn; and when such a process fails or is killed,
+the build fails with the message the maintainer would have read without it, and the published site stays as it was."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ from build_tools.site import collection
 
 from .conftest import SiteFixture
 from .test_reproducible import digests
+
+ALONGSIDE = {"pages", "feeds_data", "mkdocs"}
+"""The stages this process runs while the search index or the privacy scan runs in its own."""
 
 
 @pytest.fixture
@@ -91,7 +94,9 @@ def test_two_workers_say_which_stages_ran_side_by_side_and_for_how_long(stories:
         for other, seconds in stage["beside"].items():
             assert stages[other]["beside"][name] == pytest.approx(seconds)  # told both ways, the same time
             assert 0 < seconds <= min(stage["wall_s"], stages[other]["wall_s"]) + 1e-9
-            assert "search" in (name, other)  # nothing else leaves this process's turn
+            # Only these leave this process's turn: the search index (beside the lists, feeds and data) and the
+            # privacy scan (beside MkDocs), each in a process of its own.
+            assert {name, other} & {"search", "privacy"} and {name, other} <= {*ALONGSIDE, "search", "privacy"}
         ends = {other: stages[other]["start_s"] + stages[other]["wall_s"] for other in stages}
         overlapping = {
             other
@@ -181,3 +186,30 @@ def test_when_the_lists_fail_the_search_process_is_stopped_not_left_running(
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text(encoding="utf-8")), 0)  # stopped and reaped
     assert digests(stories.root / "site") == published
+
+
+def test_personal_data_the_scan_beside_mkdocs_finds_fails_the_build_before_anything_is_published(
+    site: SiteFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The privacy scan runs in its own process while MkDocs renders: a number only a plan's page shows still stops
+    the build with the plan's line, MkDocs' half-made site is thrown away, and the published site stays."""
+    stories = site
+    stories.plan("nam-dinh-2022-2025")
+    stories.profile("co-giao-huong", plans=["nam-dinh-2022-2025"])
+    assert build(stories, 2) == 0
+    published = digests(stories.root / "site")
+    capsys.readouterr()
+    plan = stories.root / "plans" / "nam-dinh-2022-2025.yml"
+    lines = plan.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith("issuer:"))
+    lines[number] = 'issuer: "Ủy ban nhân dân thành phố Nam Định, ĐT 0912 345 678"'
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert build(stories, 2) == 1
+    said = capsys.readouterr().err
+    assert said.startswith(
+        f"plans/nam-dinh-2022-2025.yml:{number + 1}: dòng này có số điện thoại `0912 345 678`. Không đăng số điện "
+        "thoại cá nhân"
+    )
+    assert said.rstrip().endswith(KEPT)
+    assert digests(stories.root / "site") == published
+    assert not (stories.root / ".site.building").exists()  # MkDocs' staging site, thrown away

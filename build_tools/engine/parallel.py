@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import multiprocessing
 import os
 import pickle
@@ -172,7 +173,7 @@ class Beside(Generic[Result]):
     With `timings`, the work is the stage `stage`: begun with the block, ended when its result is taken (here, at
     once), timed as the process that did the work measured itself (`effort`: its own clock times, its CPU and peak
     memory with its own workers'), so the stages run here meanwhile keep their own times. `function` counts its
-    work on the `Stage` it is given; a forked process's count is taken in with its result.
+    work on the `Stage` it is given; a forked process's count, and what it logged, are taken in with its result.
 
     Forked with `os.fork`, not `multiprocessing.Process`: every `Process.start` (a pool of `fork_map`) first reaps
     the finished children `multiprocessing` knows of, which would count this process's CPU in whatever stage
@@ -228,9 +229,11 @@ class Beside(Generic[Result]):
             if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
                 self._end(None, LostProcess)
                 raise LostProcess(_lost(status))
-            kind, value, effort, (self.stage.total, self.stage.done) = pickle.loads(self._outcome.read_bytes())
+            kind, value, effort, (self.stage.total, self.stage.done, records) = pickle.loads(self._outcome.read_bytes())
         finally:
             self._outcome.unlink(missing_ok=True)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
         self._end(effort, None if kind == "returned" else Exception)
         if kind == "raised":
             error, remote = value
@@ -266,17 +269,19 @@ def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: Path, s
     code = 1
     try:
         quiet_worker()
+        logged = _LogRecords()
+        logging.getLogger().handlers = [logged]  # told here, shown by the parent's handlers when it joins
         try:
             kept: tuple[str, Any] = ("returned", function(stage))
         except Exception as error:
             kept = ("raised", (error, traceback.format_exc()))
         effort = Effort(started, time.perf_counter(), cpu_seconds(), peak_mib())
-        count = (stage.total, stage.done)
+        said = (stage.total, stage.done, logged.records)
         try:
-            data = pickle.dumps((*kept, effort, count), pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((*kept, effort, said), pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # an exception that cannot be pickled travels as its text
             unpicklable = RuntimeError(f"{type(error).__name__}: {error}")
-            failed = ("raised", (unpicklable, traceback.format_exc()), effort, count)
+            failed = ("raised", (unpicklable, traceback.format_exc()), effort, said)
             data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
         outcome.write_bytes(data)
         code = 0
@@ -285,6 +290,22 @@ def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: Path, s
             with contextlib.suppress(Exception):  # leaving, whatever the streams say
                 stream.flush()
         os._exit(code)
+
+
+class _LogRecords(logging.Handler):
+    """What the forked process logs, kept to be handled by the parent's loggers (a terminal's display, a test's
+    capture), as if logged there; formatted here, since their arguments need not pickle (`QueueHandler` does so)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
 
 
 class _RemoteTraceback(Exception):

@@ -25,9 +25,8 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from .timings import Effort, Stage, cpu_seconds, peak_mib
 
@@ -177,7 +176,8 @@ class Beside(Generic[Result]):
 
     Forked with `os.fork`, not `multiprocessing.Process`: every `Process.start` (a pool of `fork_map`) first reaps
     the finished children `multiprocessing` knows of, which would count this process's CPU in whatever stage
-    started that pool. The result travels back pickled through a file (not a pipe a full result would block).
+    started that pool. The result travels back pickled through a file without a name (not a pipe, which a large
+    result would fill and block), so nothing is left on disk whatever happens to either process.
     """
 
     def __init__(
@@ -191,7 +191,7 @@ class Beside(Generic[Result]):
         self._ended = False
         self.effort: Effort | None = None
         self._pid = 0
-        self._outcome = Path()
+        self._outcome: IO[bytes] | None = None
         self._result: Result | None = None
 
     def __enter__(self) -> Beside[Result]:
@@ -208,9 +208,7 @@ class Beside(Generic[Result]):
             finally:
                 self._end(Effort(started, time.perf_counter(), cpu_seconds() - cpu, peak_mib()), failed)
             return self
-        descriptor, name = tempfile.mkstemp(prefix="exemplars-beside-", suffix=".pickle")
-        os.close(descriptor)
-        self._outcome = Path(name)
+        self._outcome = tempfile.TemporaryFile()  # shared with the child, which writes it
         gc.freeze()  # as in `fork_map`: the child's collector leaves the parent's objects (and pages) alone
         started = time.perf_counter()
         pid = os.fork()
@@ -225,13 +223,13 @@ class Beside(Generic[Result]):
             return self._result  # type: ignore[return-value]  # run here, in __enter__
         _, status = os.waitpid(self._pid, 0)  # interrupted (Ctrl+C), `__exit__` stops the process
         self._pid = 0
-        try:
+        assert self._outcome is not None
+        with self._outcome as outcome:
             if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
                 self._end(None, LostProcess)
                 raise LostProcess(_lost(status))
-            kind, value, effort, (self.stage.total, self.stage.done, records) = pickle.loads(self._outcome.read_bytes())
-        finally:
-            self._outcome.unlink(missing_ok=True)
+            outcome.seek(0)
+            kind, value, effort, (self.stage.total, self.stage.done, records) = pickle.load(outcome)
         for record in records:
             logging.getLogger(record.name).handle(record)
         self._end(effort, None if kind == "returned" else Exception)
@@ -249,7 +247,8 @@ class Beside(Generic[Result]):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
-            self._outcome.unlink(missing_ok=True)
+            if self._outcome is not None:
+                self._outcome.close()
             self._end(None, kind or Exception)
 
     def _end(self, effort: Effort | None, failed: type[BaseException] | None) -> None:
@@ -263,7 +262,7 @@ class Beside(Generic[Result]):
         self.timings.end(self.stage, effort, done=failed is None)
 
 
-def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: Path, started: float) -> NoReturn:
+def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: IO[bytes], started: float) -> NoReturn:
     """In the forked process: run, write what happened, and leave at once (`os._exit`), never returning into the
     parent's code (its `finally` blocks would remove folders the parent still uses)."""
     code = 1
@@ -283,7 +282,8 @@ def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: Path, s
             unpicklable = RuntimeError(f"{type(error).__name__}: {error}")
             failed = ("raised", (unpicklable, traceback.format_exc()), effort, said)
             data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
-        outcome.write_bytes(data)
+        outcome.write(data)
+        outcome.flush()
         code = 0
     finally:
         for stream in (sys.stdout, sys.stderr):

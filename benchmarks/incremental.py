@@ -27,10 +27,14 @@ from benchmarks.scale import Run, keep_only_ci_cache, measure_edited_build, run_
 
 
 def _line(name: str, run: Run, timings: Path | None) -> str:
+    """Each stage as `name wall/CPU`, and `∥` with the seconds it ran beside other stages (the search index, in a
+    process of its own, beside the lists, feeds and data: the stages' walls then add up to more than the build's)."""
     stages = ""
     if timings is not None:
         stages = " | " + " ".join(
-            f"{stage['name']} {stage['wall_s']:.1f}/{stage['cpu_s']:.1f}" for stage in json.loads(timings.read_text())
+            f"{stage['name']} {stage['wall_s']:.1f}/{stage['cpu_s']:.1f}"
+            + (f"∥{sum(stage['beside'].values()):.1f}" if stage.get("beside") else "")
+            for stage in json.loads(timings.read_text())
         )
     return f"{name}: wall {run.wall_s:.1f} s, CPU {run.cpu_s:.1f} s, load {run.load_before:.1f}{stages}"
 

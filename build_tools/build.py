@@ -10,7 +10,7 @@ from .engine.parallel import worker_count
 from .engine.publish import build_lock, checkpoint, discard, publish, recover, staging_dir, tree_lock
 from .engine.staging import FolderMaker
 from .engine.timings import Timings, optional_stage
-from .generate import _generate, generate
+from .generate import _generate, generate, scan_beside
 from .mkdocs.render import content_epoch, plain_requested, render_site, source_date_epoch
 
 __all__ = ["build_site", "content_epoch", "generate", "source_date_epoch"]
@@ -50,20 +50,23 @@ def build_site(
         folders = FolderMaker(staging)
         try:
             checked = None if plain else lambda catalogue: folders.start(story_folders(catalogue))
-            catalogue, report = _generate(project, False, workers, timings, checked)
+            catalogue, report = _generate(project, False, workers, timings, checked, scan=False)
             checkpoint("generate")
             folders.stop()
-            with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
-                render_site(
-                    project,
-                    staging,
-                    workers,
-                    generated=report.kept,
-                    site_url=site_url,
-                    preview=preview,
-                    plain=plain,
-                    keep_folders=not plain,
-                )
+            # The privacy scan of the generated files beside MkDocs; what it finds fails the build before publishing.
+            with scan_beside(project, catalogue, report, workers, timings) as scanning:
+                with source_date_epoch(content_epoch(project, catalogue)), optional_stage(timings, "mkdocs"):
+                    render_site(
+                        project,
+                        staging,
+                        workers,
+                        generated=report.kept,
+                        site_url=site_url,
+                        preview=preview,
+                        plain=plain,
+                        keep_folders=not plain,
+                    )
+                scanning.join()
             with optional_stage(timings, "publish"):
                 publish(staging, site_dir)
         except BaseException:

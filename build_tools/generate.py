@@ -5,10 +5,11 @@
 3. the stories: `site.story.make_story` on each (or its products kept from an earlier build), in worker processes,
    each page written where it is made;
 4. the collection: `site.collection.site_files` from the catalogue and the stories' products (lists, search index,
-   feeds, data, statistics);
+   feeds, data, statistics; the search index in a forked process beside the others: `Executor.beside`);
 5. stale files removed, and every file written scanned for personal data.
 
-MkDocs renders that folder afterwards (mkdocs/render.py); `build.build_site` runs both, then publishes."""
+MkDocs renders that folder afterwards (mkdocs/render.py); `build.build_site` runs both, then publishes. There the
+scan runs beside MkDocs (`scan_beside`), and both are done before anything is published."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from .content.model import Exemplar
 from .content.problems import ContentError, Problem
 from .content.scanned import Scan, load_scanned, remembered_scan, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
-from .engine.parallel import fork_map, shared, worker_count
+from .engine.parallel import Beside, fork_map, shared, worker_count
 from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file
 from .site.collection import FileSet, Stories, site_files
@@ -75,18 +76,26 @@ def _generate(
     workers: int,
     timings: Timings | None,
     checked: Callable[[Catalogue], None] | None = None,
+    *,
+    scan: bool = True,
 ) -> tuple[Catalogue, WriteReport]:
     """The work on each story (and each photo, and each profile's checks) is spread over `workers` processes;
     what spans the collection (lists, search index, feeds, data) is done once the stories are in. `checked`: told
-    the catalogue as soon as it is known (build.py starts making the new site's folders then)."""
+    the catalogue as soon as it is known (build.py starts making the new site's folders then). `scan`: every file
+    written is scanned for personal data here; else the caller does it (`scan_beside`) before publishing."""
     try:
-        return _generate_all(project, drafts, workers, timings, checked)
+        return _generate_all(project, drafts, workers, timings, checked, scan)
     except ProfileFailure as failure:
         raise ContentError([failure.problem()]) from failure
 
 
 def _generate_all(
-    project: Project, drafts: bool, workers: int, timings: Timings | None, checked: Callable[[Catalogue], None] | None
+    project: Project,
+    drafts: bool,
+    workers: int,
+    timings: Timings | None,
+    checked: Callable[[Catalogue], None] | None,
+    scan: bool,
 ) -> tuple[Catalogue, WriteReport]:
     with optional_stage(timings, "check") as stage:
         catalogue = gather(project, drafts=drafts, workers=workers, progress=stage)
@@ -108,9 +117,20 @@ def _generate_all(
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
-    with optional_stage(timings, "privacy") as stage:
-        scan_outputs(project, catalogue, report, workers, stage)
+    if scan:
+        with optional_stage(timings, "privacy") as stage:
+            scan_outputs(project, catalogue, report, workers, stage)
     return catalogue, report
+
+
+def scan_beside(
+    project: Project, catalogue: Catalogue, report: WriteReport, workers: int, timings: Timings | None
+) -> Beside[None]:
+    """`scan_outputs` as the stage "privacy" in a forked process while MkDocs renders (`build.build_site`), which
+    reads the generated files and writes only its staging site; `join` before publishing raises what it found.
+    MkDocs leaves a core idle for part of its stage (forked renderers, folders made one by one), where the scan's
+    one core fits. With one worker, the scan runs here when the block begins, before MkDocs, as it always did."""
+    return Beside(lambda stage: scan_outputs(project, catalogue, report, workers, stage), workers, timings, "privacy")
 
 
 def _kept(project: Project, kind: str, drafts: bool) -> Path:
@@ -243,6 +263,45 @@ class Executor:
 
     def write(self, files: Mapping[str, str | bytes | Path]) -> None:
         self.writer.update(files, self.workers)
+
+    @contextlib.contextmanager
+    def beside(self, make: Callable[[], FileSet], timings: Timings | None, name: str) -> Iterator[list[str]]:
+        """`make` as the stage `name` in a forked process, its files written there, while the block runs here
+        (`engine.parallel.Beside`; with one worker, in this process before the block); then its files claimed and
+        its warnings added to the list yielded. After an edit the search index is one core's work (0.8 s at 10,000
+        stories) that the lists, feeds and data (two workers' work) need not wait for."""
+        warnings: list[str] = []
+        root, workers = self.writer.root, self.workers
+        with Beside(lambda _: _made_and_written(make, root, workers), workers, timings, name) as making:
+            yield warnings
+            made = making.join()
+        for path, written in made.written:
+            self.writer.claim(path, written)
+        warnings += made.warnings
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What travels back from `Executor.beside`'s process: each file's path and whether it was written (rather
+    than found as it was), and the warnings."""
+
+    written: list[tuple[str, bool]]
+    warnings: tuple[str, ...]
+
+
+def _made_and_written(make: Callable[[], FileSet], root: Path, workers: int) -> _Made:
+    """`make`'s files written where it ran (each compared first, as `TreeWriter.update` does, over `workers` when
+    they are many: the search index's 6,800 files at 10,000 stories in a CI-like build)."""
+    made = make()
+    paths = list(made.files)
+    if workers <= 1 or len(paths) < 1000:
+        return _Made([(path, write_file(root, path, made.files[path])) for path in paths], made.warnings)
+    return _Made(fork_map(_write_files, paths, shared=(root, made.files), workers=workers), made.warnings)
+
+
+def _write_files(paths: Sequence[str]) -> list[tuple[str, bool]]:
+    root, files = shared()
+    return [(path, write_file(root, path, files[path])) for path in paths]
 
 
 @dataclass(frozen=True)
@@ -405,7 +464,7 @@ def scan_outputs(
 ) -> None:
     """Personal data checked where it is published: every file written (pages, feeds, data, search index) and every
     file and folder name, read as their readers read them (privacy.findings_in_output). A hit fails the build,
-    naming the profile (or plan) and line the text came from, before MkDocs runs: `site/` stays as it was.
+    naming the profile (or plan) and line the text came from, before anything is published: `site/` stays as it was.
 
     Files whose path and bytes were scanned under the same rules before (content/scanned.py) are not scanned again:
     only a digest of them is made, so a new generated folder (CI) costs a read of each file, not a scan. The files

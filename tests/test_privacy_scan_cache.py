@@ -116,7 +116,7 @@ def test_after_one_edit_the_scan_reads_only_the_files_the_build_wrote_anew(
     monkeypatch.setattr(generate, "scan_output", lambda *args: read.append(args[1]) or scan_output(*args))
 
     profile.write_text(story + "\nBà còn mở lớp sơ cứu cho học sinh.\n", "utf-8")
-    build_site(site.project)
+    build_site(site.project, workers=1)  # the scan in this process, where `read` sees it (not beside MkDocs)
     now = {p.relative_to(generated).as_posix(): p.stat().st_ino for p in generated.rglob("*") if p.is_file()}
     written_anew = [p for p, inode in now.items() if p not in places or (inode != places[p] and reads_content(p))]
     assert "guong/bac-si-lan/index.md" in read
@@ -127,7 +127,7 @@ def test_after_one_edit_the_scan_reads_only_the_files_the_build_wrote_anew(
     profile.write_text(story + "\nBà còn mở lớp sơ cứu cho học sinh, điện thoại 0912&#32;345&#32;678.\n", "utf-8")
     monkeypatch.setattr(profile_rules, "validate_privacy", lambda *args, **kwargs: iter(()))  # as if `check` missed it
     with pytest.raises(ContentError) as built:
-        build_site(site.project)
+        build_site(site.project, workers=1)
     [problem] = built.value.problems
     assert problem.path == "exemplars/bac-si-lan/index.md"
     assert problem.message.startswith("dòng này có số điện thoại `0912 345 678`.")

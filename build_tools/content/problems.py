@@ -58,3 +58,8 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(format_problems(problems))
         self.problems = problems
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        """Pickled as its problems (it travels back from a forked process: `engine.parallel.Beside`), not as the
+        message they were formatted into, which `__init__` would take for a list of problems."""
+        return type(self), (self.problems,)

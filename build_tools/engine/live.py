@@ -91,7 +91,10 @@ class LiveDisplay:
                 self.progress.update(task, description=f"{label_of(stage.name).label} (dừng)", completed=stage.done)
             else:
                 total = stage.total if stage.total is not None else 1
-                self.progress.update(task, total=total, completed=total if stage.total is None else stage.done)
+                completed = total if stage.total is None else stage.done
+                # The rows of the stages beside it are in sight: a short mark keeps the row within the terminal.
+                label = label_of(stage.name).label + (" (song song)" if timing.beside else "")
+                self.progress.update(task, total=total, completed=completed, description=label, wall=timing.wall_s)
             self.progress.stop_task(task)
             self.progress.refresh()
 
@@ -122,7 +125,8 @@ class TimeColumn(ProgressColumn):
     """Time spent ("2,3 giây"), and time left ("còn khoảng 1 phút 20 giây") once the stage's pace is known."""
 
     def render(self, task: Task) -> Text:
-        spent = task.finished_time if task.finished_time is not None else task.elapsed
+        # A finished stage shows its own wall (a stage run in another process ends before this one takes it in).
+        spent = task.fields.get("wall", task.finished_time if task.finished_time is not None else task.elapsed)
         text = format_seconds(spent or 0.0)
         remaining = task.time_remaining
         if not task.finished and task.total is not None and remaining is not None and task.completed > 0:

@@ -4,20 +4,34 @@ Why fork: the workers need the whole catalogue (related stories, field names, ph
 as it is, where a spawned one would have to unpickle ten thousand profiles first. Where fork does not exist
 (Windows) or one worker is asked for, the same function runs in this process: results are identical either way,
 so the output of a build never depends on the number of cores (tests/test_parallel.py checks it).
+
+Two shapes: `fork_map` spreads one function over many items and waits; `Beside` runs one function in a forked
+process while this one goes on with other work (the search index, one core's work after an edit, beside the lists,
+the feeds and the data), until `join`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import logging
 import multiprocessing
 import os
+import pickle
 import signal
+import sys
+import tempfile
+import time
+import traceback
 from collections.abc import Callable, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, TypeVar
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+
+from .timings import Effort, Stage, cpu_seconds, peak_mib
 
 if TYPE_CHECKING:
-    from .timings import Stage
+    from .timings import Timings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -135,3 +149,177 @@ def _run(chunk: tuple[int, tuple[int, int]]) -> tuple[int, list[Any]]:
     assert _function is not None
     number, (start, end) = chunk
     return number, _function(_items[start:end])
+
+
+class LostProcess(RuntimeError):
+    """A forked process ended without its result: killed (by the system when memory ran out, or by someone), or
+    stopped before it could report. The build fails; the published site stays as it was."""
+
+
+class Beside(Generic[Result]):
+    """`function(stage)` in a forked process while this one goes on, its result (or its exception) taken by `join`.
+
+    ```
+    with Beside(make_index, workers, timings, "search") as index:
+        ...                       # other work, here and in this process's own workers
+        files = index.join()      # waits; the forked process's exception is raised here, as it was raised there
+    ```
+
+    With one worker (or no fork on this system) `function` runs here when the block starts, so the results are the
+    same and only the order of the work differs. Leaving the block on an error stops the forked process (SIGTERM)
+    and waits for it, so nothing it does outlives the build.
+
+    With `timings`, the work is the stage `stage`: begun with the block, ended when its result is taken (here, at
+    once), timed as the process that did the work measured itself (`effort`: its own clock times, its CPU and peak
+    memory with its own workers'), so the stages run here meanwhile keep their own times. `function` counts its
+    work on the `Stage` it is given; a forked process's count, and what it logged, are taken in with its result.
+
+    Forked with `os.fork`, not `multiprocessing.Process`: every `Process.start` (a pool of `fork_map`) first reaps
+    the finished children `multiprocessing` knows of, which would count this process's CPU in whatever stage
+    started that pool. The result travels back pickled through a file without a name (not a pipe, which a large
+    result would fill and block), so nothing is left on disk whatever happens to either process.
+    """
+
+    def __init__(
+        self, function: Callable[[Stage], Result], workers: int, timings: Timings | None = None, stage: str = ""
+    ) -> None:
+        self.function = function
+        self.forked = workers > 1 and hasattr(os, "fork")
+        self.timings = timings
+        self.stage_name = stage
+        self.stage = Stage(stage)
+        self._ended = False
+        self.effort: Effort | None = None
+        self._pid = 0
+        self._outcome: IO[bytes] | None = None
+        self._result: Result | None = None
+
+    def __enter__(self) -> Beside[Result]:
+        if self.timings is not None:
+            self.stage = self.timings.begin(self.stage_name)
+        if not self.forked:
+            started, cpu = time.perf_counter(), cpu_seconds()
+            failed: type[BaseException] | None = None
+            try:
+                self._result = self.function(self.stage)
+            except BaseException as error:
+                failed = type(error)
+                raise
+            finally:
+                self._end(Effort(started, time.perf_counter(), cpu_seconds() - cpu, peak_mib()), failed)
+            return self
+        self._outcome = tempfile.TemporaryFile()  # shared with the child, which writes it
+        gc.freeze()  # as in `fork_map`: the child's collector leaves the parent's objects (and pages) alone
+        started = time.perf_counter()
+        pid = os.fork()
+        if pid == 0:
+            _run_beside(self.function, self.stage, self._outcome, started)
+        self._pid = pid
+        return self
+
+    def join(self) -> Result:
+        """The function's result, once its process ended; its exception, raised again here, if it raised one."""
+        if not self._pid:
+            return self._result  # type: ignore[return-value]  # run here, in __enter__
+        _, status = os.waitpid(self._pid, 0)  # interrupted (Ctrl+C), `__exit__` stops the process
+        self._pid = 0
+        assert self._outcome is not None
+        with self._outcome as outcome:
+            if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
+                self._end(None, LostProcess)
+                raise LostProcess(_lost(status))
+            outcome.seek(0)
+            kind, value, effort, (self.stage.total, self.stage.done, records) = pickle.load(outcome)
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        self._end(effort, None if kind == "returned" else Exception)
+        if kind == "raised":
+            error, remote = value
+            error.__cause__ = _RemoteTraceback(remote)
+            raise error
+        return value  # type: ignore[no-any-return]
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._pid:  # left early, on an error: the forked process is stopped, not left to run on
+            pid, self._pid = self._pid, 0
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            if self._outcome is not None:
+                self._outcome.close()
+            self._end(None, kind or Exception)
+
+    def _end(self, effort: Effort | None, failed: type[BaseException] | None) -> None:
+        """The stage ended, once: timed by `effort`, or (stopped or lost) from its start until now."""
+        self.effort = effort
+        if self.timings is None or self._ended:
+            return
+        self._ended = True
+        if effort is None:
+            effort = Effort(self.stage.started, time.perf_counter(), 0.0, peak_mib())
+        self.timings.end(self.stage, effort, done=failed is None)
+
+
+def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: IO[bytes], started: float) -> NoReturn:
+    """In the forked process: run, write what happened, and leave at once (`os._exit`), never returning into the
+    parent's code (its `finally` blocks would remove folders the parent still uses)."""
+    code = 1
+    try:
+        quiet_worker()
+        logged = _LogRecords()
+        logging.getLogger().handlers = [logged]  # told here, shown by the parent's handlers when it joins
+        try:
+            kept: tuple[str, Any] = ("returned", function(stage))
+        except Exception as error:
+            kept = ("raised", (error, traceback.format_exc()))
+        effort = Effort(started, time.perf_counter(), cpu_seconds(), peak_mib())
+        said = (stage.total, stage.done, logged.records)
+        try:
+            data = pickle.dumps((*kept, effort, said), pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # an exception that cannot be pickled travels as its text
+            unpicklable = RuntimeError(f"{type(error).__name__}: {error}")
+            failed = ("raised", (unpicklable, traceback.format_exc()), effort, said)
+            data = pickle.dumps(failed, pickle.HIGHEST_PROTOCOL)
+        outcome.write(data)
+        outcome.flush()
+        code = 0
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # leaving, whatever the streams say
+                stream.flush()
+        os._exit(code)
+
+
+class _LogRecords(logging.Handler):
+    """What the forked process logs, kept to be handled by the parent's loggers (a terminal's display, a test's
+    capture), as if logged there; formatted here, since their arguments need not pickle (`QueueHandler` does so)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+class _RemoteTraceback(Exception):
+    """Where the forked process raised, as its traceback's text (shown under the error raised again here)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _lost(status: int) -> str:
+    """What the user reads (after cli.py's "Lỗi không mong đợi…"): which way the process ended."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        cause = "có thể do hết bộ nhớ" if number == signal.SIGKILL else "bị dừng từ bên ngoài"
+        return f"một tiến trình con của lệnh tạo trang đã dừng giữa chừng (tín hiệu {number}, {cause})"
+    code = os.waitstatus_to_exitcode(status)
+    return f"một tiến trình con của lệnh tạo trang đã dừng mà không báo kết quả (mã thoát {code})"

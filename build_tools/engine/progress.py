@@ -9,7 +9,9 @@ Three modes, chosen by `output_mode` for `exemplars build`, `check` and `serve`'
   time left, drawn by `rich` (engine/live.py; chosen over tqdm, which redraws only when a count moves, for a
   display that keeps every stage's row, a clock that runs through stages that count nothing, such as MkDocs, and
   log lines printed above the rows rather than through them);
-- CI logs and pipes: one plain line per finished stage, its count and its time, no control characters;
+- CI logs and pipes: one plain line per finished stage, its count and its time (and the stages it ran beside, when
+  one ran in a process of its own: "Chỉ mục tìm kiếm: 0,8 giây, song song với Trang danh sách, …"), no control
+  characters;
 - `--quiet`: nothing (problems are still printed, and the exit status says the rest).
 
 Both modes listen to the stages of `engine/timings.py` (`optional_stage(timings, "<name>")`), so the display, these
@@ -25,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, Literal
 
-from .stages import describe_count, format_seconds, label_of
+from .stages import describe_beside, describe_count, format_seconds, label_of
 from .timings import Stage, StageListener, StageTiming, Timings
 
 Mode = Literal["quiet", "lines", "live"]
@@ -82,7 +84,6 @@ class StageLines:
     def stage_finished(self, stage: Stage, timing: StageTiming | None) -> None:
         if timing is None:  # stopped on an error, whose message follows
             return
-        count = describe_count(stage)
-        parts = [count] if count else []
-        self.stream.write(f"{label_of(stage.name).label}: {', '.join([*parts, format_seconds(timing.wall_s)])}\n")
+        parts = [describe_count(stage), format_seconds(timing.wall_s), describe_beside(timing)]
+        self.stream.write(f"{label_of(stage.name).label}: {', '.join(part for part in parts if part)}\n")
         self.stream.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .timings import Stage
+from .timings import Stage, StageTiming
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,12 @@ def describe_count(stage: Stage, of_total: bool = False) -> str:
     if done == stage.total and not of_total:
         return f"{format_count(done)} {unit}"
     return f"{format_count(done)}/{format_count(stage.total)} {unit}"
+
+
+def describe_beside(timing: StageTiming) -> str:
+    """The stages that ran at the same time as this one ("song song với Trang danh sách, Nguồn tin và dữ liệu": the
+    search index's process beside the lists, feeds and data), so that their times are not read as added up; empty
+    for a stage that ran alone."""
+    if not timing.beside:
+        return ""
+    return "song song với " + ", ".join(label_of(name).label for name in timing.beside)

@@ -3,7 +3,8 @@ pages that list stories, the search index, the feeds, the open data and the stat
 
 `site_files` is the one place these are made, for `exemplars build` and `exemplars serve` alike; a `Runner` (the
 generation flow's executor) runs each piece in this process or in worker processes, writing files where they
-are made.
+are made. The search index, one core's work after an edit, is made in a process of its own beside the lists, the
+feeds and the data (`Runner.beside`), which read the same catalogue and stories and write other files.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -82,6 +84,14 @@ class Runner(Protocol):
         """Files made here."""
         ...
 
+    def beside(
+        self, make: Callable[[], FileSet], timings: Timings | None, name: str
+    ) -> AbstractContextManager[list[str]]:
+        """`make` as the stage `name`, in a forked process while the block runs (in this process before it, with
+        one worker), its files written there; they are claimed, and its warnings added to the list given, once the
+        block is done. An error in either fails the build, the other stopped."""
+        ...
+
 
 def site_files(
     context: StoryContext,
@@ -96,25 +106,30 @@ def site_files(
     The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`), the search
     index in `search_kept` (`build_search_index`), the feeds in `feeds_kept` (`feed_key`)."""
     cat = context.catalogue
-    with optional_stage(timings, "pages") as stage:
-        run.write(redirect_pages(cat))
-        specs = list_pages(context.inputs, context.common)
-        listed = [(spec, list_key(spec, context, stories.digests)) for spec in specs]
-        run.write_each(partial(_list_page, common=context.common, kept=kept), listed, progress=stage)
-        if kept is not None:
-            _forget_lists_but(kept, {f"{key}.md" for _, key in listed if key is not None})
-    with optional_stage(timings, "search"):
-        pages = page_documents(cat)
-        documents = Joined(stories.search_documents, pages)
-        keys = [*stories.search_keys, *map(document_key, pages)] if stories.search_keys else None
-        kept_index = search_kept if keys is not None else None
-        run.write(build_search_index(cat, documents, run.workers, kept_index, keys).files)
-    with optional_stage(timings, "feeds_data") as stage:
-        # Two halves of about equal cost, side by side when there are two cores.
-        newsroom = partial(newsroom_files, context=context, stories=stories, kept=feeds_kept)
-        warnings = run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1, progress=stage)
-        run.write(render_statistics_csv(build_statistics(cat, context.common["as_of"])))  # type: ignore[arg-type]
+    with run.beside(partial(search_files, cat, stories, run.workers, search_kept), timings, "search") as warnings:
+        with optional_stage(timings, "pages") as stage:
+            run.write(redirect_pages(cat))
+            specs = list_pages(context.inputs, context.common)
+            listed = [(spec, list_key(spec, context, stories.digests)) for spec in specs]
+            run.write_each(partial(_list_page, common=context.common, kept=kept), listed, progress=stage)
+            if kept is not None:
+                _forget_lists_but(kept, {f"{key}.md" for _, key in listed if key is not None})
+        with optional_stage(timings, "feeds_data") as stage:
+            # Two halves of about equal cost, side by side when there are two cores.
+            newsroom = partial(newsroom_files, context=context, stories=stories, kept=feeds_kept)
+            warnings += run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1, progress=stage)
+            run.write(render_statistics_csv(build_statistics(cat, context.common["as_of"])))  # type: ignore[arg-type]
     return warnings
+
+
+def search_files(cat: Catalogue, stories: Stories, workers: int, kept: Path | None) -> FileSet:
+    """The search index (`build_search_index`), kept in `kept` between builds when the stories say what each
+    document is (`Stories.search_keys`)."""
+    pages = page_documents(cat)
+    documents = Joined(stories.search_documents, pages)
+    keys = [*stories.search_keys, *map(document_key, pages)] if stories.search_keys else None
+    kept_index = kept if keys is not None else None
+    return FileSet(build_search_index(cat, documents, workers, kept_index, keys).files)
 
 
 class Joined(Sequence[Item]):

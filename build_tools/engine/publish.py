@@ -166,7 +166,7 @@ def checkpoint(name: str) -> None:
     sys.stdin.readline()
 
 
-def _libc_function(name: str, *argtypes: type) -> Callable[..., int] | None:
+def libc_function(name: str, *argtypes: type) -> Callable[..., int] | None:
     """A Linux libc function through ctypes, or None where this libc has no such function."""
     if not sys.platform.startswith("linux"):
         return None
@@ -180,10 +180,10 @@ def _libc_function(name: str, *argtypes: type) -> Callable[..., int] | None:
 
 
 # renameat2: glibc 2.28+, musl 1.2.3+; syncfs: glibc 2.14+.
-_rename_function = _libc_function(
+_rename_function = libc_function(
     "renameat2", ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
 )
-_syncfs = _libc_function("syncfs", ctypes.c_int)
+_syncfs = libc_function("syncfs", ctypes.c_int)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -20,11 +20,11 @@ import signal
 from collections.abc import Iterable
 from pathlib import Path
 
-from .publish import _libc_function
+from .publish import libc_function
 
 _PR_SET_PDEATHSIG = 1
 _MAX_DESCRIPTORS = 1 << 16
-_prctl = _libc_function("prctl", *([ctypes.c_ulong] * 5))
+_prctl = libc_function("prctl", *([ctypes.c_ulong] * 5))
 
 
 class FolderMaker:

@@ -38,7 +38,7 @@ from .content.scanned import Scan, load_scanned, remembered_scan, save_scanned, 
 from .content.schema.profile import personal_data_in
 from .engine.parallel import Beside, fork_map, shared, worker_count
 from .engine.timings import Stage, Timings, optional_stage
-from .engine.write import TreeWriter, WriteReport, write_file
+from .engine.write import TreeWriter, WriteReport, write_file, write_files
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
 from .site.opendata import Record
@@ -290,18 +290,9 @@ class _Made:
 
 
 def _made_and_written(make: Callable[[], FileSet], root: Path, workers: int) -> _Made:
-    """`make`'s files written where it ran (each compared first, as `TreeWriter.update` does, over `workers` when
-    they are many: the search index's 6,800 files at 10,000 stories in a CI-like build)."""
+    """`make`'s files written where it ran, each compared first (`engine.write.write_files`, as the writer does)."""
     made = make()
-    paths = list(made.files)
-    if workers <= 1 or len(paths) < 1000:
-        return _Made([(path, write_file(root, path, made.files[path])) for path in paths], made.warnings)
-    return _Made(fork_map(_write_files, paths, shared=(root, made.files), workers=workers), made.warnings)
-
-
-def _write_files(paths: Sequence[str]) -> list[tuple[str, bool]]:
-    root, files = shared()
-    return [(path, write_file(root, path, files[path])) for path in paths]
+    return _Made(write_files(root, made.files, workers), made.warnings)
 
 
 @dataclass(frozen=True)

@@ -215,11 +215,9 @@ def test_stories_that_did_not_change_are_not_read_again_by_mkdocs_and_the_site_i
     assert "Người thầy của làng chài." not in site.built("guong/guong-3/index.html")
 
 
-def test_feeds_kept_between_builds_change_only_when_a_story_they_carry_does(site: SiteFixture, tmp_path: Path) -> None:
-    """A newsroom's feed holds the newest stories of its group (`feed_items`): a feed is kept under those stories'
-    digests (`collection.feed_key`), so an edit to an older story leaves every feed file as the last build made it
-    (the very same file), and an edit to a story a feed carries makes that feed and only the feeds carrying the
-    story again. After each, the site is a fresh build's."""
+def five_stories_in_feeds_of_two(site: SiteFixture) -> None:
+    """Five stories a day apart, in two fields by turns, and feeds of two items: the newest stories are in a feed,
+    the oldest in none."""
     site.feed_items = 2
     site.write_config()
     for number in range(5):
@@ -229,6 +227,14 @@ def test_feeds_kept_between_builds_change_only_when_a_story_they_carry_does(site
             published=f"2024-03-1{number}",
             fields=["y-te"] if number % 2 else ["day-tot-hoc-tot"],
         )
+
+
+def test_feeds_kept_between_builds_change_only_when_a_story_they_carry_does(site: SiteFixture, tmp_path: Path) -> None:
+    """A newsroom's feed holds the newest stories of its group (`feed_items`): a feed is kept under those stories'
+    digests (`collection.feed_key`), so an edit to an older story leaves every feed file as the last build made it
+    (the very same file), and an edit to a story a feed carries makes that feed and only the feeds carrying the
+    story again. After each, the site is a fresh build's."""
+    five_stories_in_feeds_of_two(site)
     build_site(site.project, workers=1)
     generated = site.project.generated_dir
 
@@ -322,15 +328,7 @@ def test_after_one_edit_the_search_and_the_feeds_read_only_the_changed_stories_f
     copied for every build: the kept search index reads only the edited story's document; the feeds read items only
     when one they carry changed. A story whose kept products were lost is made again. Each time the site is a fresh
     build's, byte for byte."""
-    site.feed_items = 2
-    site.write_config()
-    for number in range(5):
-        site.profile(
-            f"guong-{number}",
-            name=f"Nguyễn Văn {number}",
-            published=f"2024-03-1{number}",
-            fields=["y-te"] if number % 2 else ["day-tot-hoc-tot"],
-        )
+    five_stories_in_feeds_of_two(site)
     build_site(site.project, workers=1)
     reads = tmp_path / "reads.txt"  # appended to by whichever process reads (the search index may be forked)
 

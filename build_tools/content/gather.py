@@ -184,11 +184,8 @@ def gather(project: Project, drafts: bool = False, workers: int = 1, progress: S
     content = load_content(project, workers, progress)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     catalogue, problems = build_catalogue(
-        content.exemplars, content.plans, content.fields, content.provinces, content.digests
+        content.exemplars, content.plans, content.fields, content.provinces, content.digests, drafts=drafts
     )
     if problems:
         raise ContentError(problems)
-    published = [e for e in content.exemplars if drafts or not e.draft]
-    if len(published) < len(content.exemplars):
-        catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces, content.digests)
     return catalogue

@@ -45,6 +45,10 @@ setup_python() {
     "$PY" -c 'import build_tools, mkdocs, material, feedgen, nh3, PIL'
     rm -f "$VENV"/.installed-* && touch "$stamp"
   fi
+  # The build tools' bytecode, which an editable install does not compile and Python does not write where
+  # PYTHONDONTWRITEBYTECODE is set (containers, CI images): compiling them again cost every `exemplars` run 0.13 s.
+  # Checked by the hash of each source on import, so an edited module is never run from stale bytecode.
+  "$PY" -m compileall -q --invalidation-mode checked-hash build_tools
 }
 
 setup_fonts() {

@@ -438,18 +438,20 @@ def test_a_page_made_from_the_same_shell_and_values_is_linked_without_being_rend
 
 
 def test_a_kept_page_that_no_longer_matches_its_key_is_never_published(site: SiteFixture) -> None:
-    """The keys leave the disk while a build renders: a build stopped half way, or a cache tampered with, makes
-    the next build render and compare every page rather than trust what it finds."""
+    """The keys leave the disk while a build renders: a build stopped half way (its keys handed over by the
+    renderers, never committed), or a cache tampered with, makes the next build render and compare every page
+    rather than trust what it finds."""
     _site_with_stories(site)
     build_site(site.project, workers=1)
     rendered = site.root / ".cache" / "rendered"
-    keys = (rendered / ".keys").read_text(encoding="utf-8")
+    keys = (rendered / ".keys.0").read_text(encoding="utf-8")
     assert "guong/guong-2/index.html\t" in keys
     good = site.built("guong/guong-2/index.html")
     kept = rendered / "guong" / "guong-2" / "index.html"
     kept.unlink()
     kept.write_text("<p>left by a build that stopped</p>", encoding="utf-8")
-    (rendered / ".keys").unlink()
+    (rendered / ".keys.0").rename(rendered / ".keys.0.new")  # as the renderer handed them over
+    (rendered / ".sources.0").rename(rendered / ".sources.0.new")
     build_site(site.project, workers=1)
     assert site.built("guong/guong-2/index.html") == good
     # A kept page removed by hand is rendered again, its key notwithstanding.
@@ -458,18 +460,38 @@ def test_a_kept_page_that_no_longer_matches_its_key_is_never_published(site: Sit
     assert site.built("guong/guong-2/index.html") == good
 
 
-def test_renderers_sharing_a_build_hand_their_keys_to_the_build(site: SiteFixture) -> None:
+def test_renderers_sharing_a_build_hand_their_keys_to_the_build(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each renderer hands its share's keys over; the build, every renderer done, commits them as they are (one
+    file per share, not merged and written again), and the next build reads them all."""
     _site_with_stories(site)
     for number in range(7, 15):  # enough stories of one shape for each of two renderers to make a shell
         site.profile(f"guong-{number}", name=f"Trần Thị {number}", province="ca-mau", published="2024-04-01")
     build_site(site.project, workers=2)
     rendered = site.root / ".cache" / "rendered"
-    assert sorted(path.name for path in rendered.glob(".keys*")) == [".keys"]
-    keys = dict(line.split("\t") for line in (rendered / ".keys").read_text(encoding="utf-8").splitlines())
-    assert {f"guong/guong-{number}/index.html" for number in range(7, 15)} <= set(keys)
+    assert sorted(path.name for path in rendered.glob(".keys*")) == [".keys.0", ".keys.1"]
+    shares = [
+        dict(line.split("\t") for line in (rendered / f".keys.{share}").read_text(encoding="utf-8").splitlines())
+        for share in (0, 1)
+    ]
+    assert all(shares) and not set(shares[0]) & set(shares[1])
+    assert {f"guong/guong-{number}/index.html" for number in range(7, 15)} <= {*shares[0], *shares[1]}
     first = digests(site.root / "site")
+    # The second build's shells know which values vary in either share (a marker more, the same bytes): settled.
+    build_site(site.project, workers=2)
+    written = tmp_path / "rendered-again.txt"  # by either renderer: each is a forked process
+    link = plugin.RenderedCache.link
+
+    def record(self: plugin.RenderedCache, relative: str, *args: object) -> None:
+        with written.open("a", encoding="utf-8") as out:
+            out.write(f"{relative}\n")
+        link(self, relative, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plugin.RenderedCache, "link", record)
     build_site(site.project, workers=2)
     assert digests(site.root / "site") == first
+    assert not written.exists()  # every page linked under its key, from either share
 
 
 @pytest.mark.parametrize(

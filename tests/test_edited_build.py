@@ -73,6 +73,31 @@ def test_a_renamed_story_is_renamed_in_the_related_stories_under_the_stories_kep
     assert digests(edited) == digests(fresh)
 
 
+def test_a_story_moved_into_a_group_folder_unchanged_is_made_again_for_its_new_place(
+    site: SiteFixture, tmp_path: Path
+) -> None:
+    """A story's key takes its profile from what `check` built it from (`checked.made_from`: its path, its folder's
+    listing, its bytes), not from the exemplar: a profile moved into a group folder with its photo, not a byte of
+    either changed, is another file: the link on its page for reporting a mistake names its new place, as a fresh
+    build's does."""
+    photo = {"src": "anh.jpg", "alt": "Anh Một trên công trường", "credit": "Báo Nam Định"}
+    for number in range(3):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}", photo=photo)
+        site.photo(f"guong-{number}")
+    build_site(site.project, workers=1)
+    assert "ho-so=exemplars/guong-1/index.md" in site.built("guong/guong-1/index.html")
+
+    (site.root / "exemplars" / "2023").mkdir()
+    (site.root / "exemplars" / "guong-1").rename(site.root / "exemplars" / "2023" / "guong-1")
+    edited = build_site(site.project, workers=1)
+    page = (edited / "guong" / "guong-1" / "index.html").read_text(encoding="utf-8")
+    assert "ho-so=exemplars/2023/guong-1/index.md" in page and "ho-so=exemplars/guong-1/" not in page
+
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1))
+
+
 def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: SiteFixture) -> None:
     """`exemplars serve` shows drafts, which every story's key depends on: it keeps its own stories, so the next
     build takes each story from the last one (the very same page file) rather than rendering it again."""

@@ -28,8 +28,9 @@ class Catalogue:
     by_plan: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
     by_year: Mapping[int, tuple[Exemplar, ...]] = field(default_factory=dict)
     source_digests: Mapping[str, bytes] = field(default_factory=dict)
-    """Each profile's bytes as `check` read them, digested, by slug (`checked.Stamp.content`); empty when whoever
-    built the catalogue did not read the files (then a story's key reads its profile itself: `story.profile_digest`)."""
+    """What each profile was built from as `check` found it (its path, folder and bytes: `checked.made_from`), by
+    slug; empty when whoever built the catalogue did not read the files (then a story's key digests the exemplar and
+    reads its profile itself: `story.profile_digest`)."""
 
     @cached_property
     def published_samples(self) -> tuple[Exemplar, ...]:
@@ -119,9 +120,13 @@ def build_catalogue(
     fields: Mapping[str, Field],
     provinces: Mapping[str, Province],
     source_digests: Mapping[str, bytes] | None = None,
+    *,
+    drafts: bool = True,
 ) -> tuple[Catalogue, list[Problem]]:
     """Index everything and check what no single file can: unique slugs and aliases across the tree.
-    `source_digests`: each profile's bytes digested as they were read (by slug), for the stories' keys."""
+    `source_digests`: what each profile was built from, digested (by slug), for the stories' keys. `drafts`:
+    False leaves drafts out of the catalogue, not out of the rules (a draft's slug is taken): one sort and one
+    indexing, not a second catalogue of the published stories (0.07 s of every build at 10,000 profiles)."""
     problems: list[Problem] = []
     ordered = sorted(exemplars, key=lambda e: (e.published, e.slug), reverse=True)
     claimed: dict[str, Exemplar] = {}
@@ -168,6 +173,8 @@ def build_catalogue(
                         "Kiểm tra lại trường province hoặc plans.",
                     )
                 )
+    if not drafts:
+        ordered = [e for e in ordered if not e.draft]  # in the same order: the sort is stable
     catalogue = Catalogue(
         exemplars=tuple(ordered),
         plans=dict(sorted(plans.items(), key=lambda item: (item[1].date, item[0]), reverse=True)),

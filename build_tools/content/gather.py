@@ -10,7 +10,7 @@ from pathlib import Path
 from ..engine.parallel import fork_map, shared, worker_count
 from ..engine.timings import Stage, Timings, optional_stage
 from .catalogue import Catalogue, build_catalogue
-from .checked import Stamp, load_checked, save_checked, scope_stamp
+from .checked import Stamp, load_checked, made_from, save_checked, scope_stamp
 from .config import Project
 from .discover import find_profiles
 from .load import link_problem, load_profile, load_yaml_file
@@ -32,8 +32,9 @@ class Content:
     plans: dict[str, Plan]
     exemplars: list[Exemplar]
     digests: dict[str, bytes]
-    """Each profile's bytes as `check` read them (`checked.Stamp.content`), by slug: a story's key takes its profile
-    from here rather than reading the file again (`story.profile_digest`)."""
+    """What each profile was built from as `check` found it (`checked.made_from`: its path, folder and bytes), by
+    slug: a story's key takes its profile from here rather than from the exemplar and the file again
+    (`story.profile_digest`)."""
 
 
 def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
@@ -133,7 +134,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
             exemplar = remembered.entries[str(path)][1]
         if isinstance(exemplar, Exemplar):
             exemplars.append(exemplar)
-            digests[exemplar.slug] = stamp.content
+            digests[exemplar.slug] = made_from(path, stamp)
             if not profile_problems:
                 checked[str(path)] = (stamp, exemplar)
     save_checked(project.cache_dir, remembered, checked)
@@ -184,11 +185,8 @@ def gather(project: Project, drafts: bool = False, workers: int = 1, progress: S
     content = load_content(project, workers, progress)
     # Drafts are checked like any profile, so errors surface before publication, but only `serve` shows them.
     catalogue, problems = build_catalogue(
-        content.exemplars, content.plans, content.fields, content.provinces, content.digests
+        content.exemplars, content.plans, content.fields, content.provinces, content.digests, drafts=drafts
     )
     if problems:
         raise ContentError(problems)
-    published = [e for e in content.exemplars if drafts or not e.draft]
-    if len(published) < len(content.exemplars):
-        catalogue, _ = build_catalogue(published, content.plans, content.fields, content.provinces, content.digests)
     return catalogue

@@ -124,12 +124,38 @@ def site_files(
 
 def search_files(cat: Catalogue, stories: Stories, workers: int, kept: Path | None) -> FileSet:
     """The search index (`build_search_index`), kept in `kept` between builds when the stories say what each
-    document is (`Stories.search_keys`)."""
+    document is (`Stories.search_keys`); its files too (`kept_files`), linked from there into the generated
+    folder."""
     pages = page_documents(cat)
     documents = Joined(stories.search_documents, pages)
     keys = [*stories.search_keys, *map(document_key, pages)] if stories.search_keys else None
-    kept_index = kept if keys is not None else None
-    return FileSet(build_search_index(cat, documents, workers, kept_index, keys).files)
+    if kept is None or keys is None:
+        return FileSet(build_search_index(cat, documents, workers).files)
+    index = build_search_index(cat, documents, workers, kept, keys)
+    return FileSet(kept_files(index.files, kept / KEPT_FILES))
+
+
+KEPT_FILES = "files"
+"""The folder of the kept search index that holds its files, each named by the digest of its bytes."""
+
+
+def kept_files(files: Mapping[str, bytes], store: Path) -> dict[str, Path]:
+    """Each file as a file of `store` named by the digest of its bytes, written there only when no earlier build
+    did; the generated folder links to it. A build without a generated folder (CI, with its cache restored) then
+    links 6,800 files at 10,000 stories instead of creating them, which cost more (system time: a new inode each)
+    than making the index (benchmarks/README.md, tenth session). Files no index holds any more leave the store."""
+    store.mkdir(parents=True, exist_ok=True)
+    present = {entry.name for entry in os.scandir(store)}
+    linked: dict[str, Path] = {}
+    for path, data in files.items():
+        name = hashlib.blake2b(data, digest_size=20).hexdigest()
+        if name not in present:
+            replace_file(store / name, data)
+            present.add(name)
+        linked[path] = store / name
+    for name in present - {kept.name for kept in linked.values()}:
+        os.unlink(store / name)  # an earlier index's, or a build's stopped before its rename
+    return linked
 
 
 class Joined(Sequence[Item]):

@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from ..content.catalogue import Catalogue
 from ..content.config import Option, Project, load_project, plugin_options
 from ..content.problems import ContentError
-from ..engine.parallel import quiet_worker
+from ..engine.parallel import LostProcess, fork_child, quiet_worker
 from ..engine.publish import checkpoint
 from ..engine.write import link_or_copy
 from ..engine.write import write_file as write_tree_file
@@ -266,7 +266,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         last = self.renderers - 1
         for number in range(1, self.renderers):
             reader, writer = os.pipe()
-            pid = os.fork()
+            pid = fork_child()  # ends with the build's process, should that be killed
             if pid == 0:
                 quiet_worker()
                 os.close(reader)
@@ -335,8 +335,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
             _, status = os.waitpid(pid, 0)
             if report:
                 errors.append(pickle.loads(report))
-            elif os.waitstatus_to_exitcode(status) != 0:
-                errors.append(PluginError("một tiến trình dựng trang dừng giữa chừng (xem thông báo phía trên)."))
+            elif os.waitstatus_to_exitcode(status) != 0:  # killed, or it failed before it could report
+                errors.append(LostProcess("mkdocs", status))
         self.forked = []
         return errors
 

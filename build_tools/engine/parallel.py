@@ -109,7 +109,7 @@ def fork_map(
         gc.freeze()
         chunks: list[list[Any]] = [[] for _ in range(count)]
         with _Pool(min(workers, count), progress.name if progress is not None else "") as pool:
-            futures = [pool.submit(_run, chunk) for chunk in enumerate(pairwise(bounds))]
+            futures = pool.submit_all(_run, list(enumerate(pairwise(bounds))))
             if watched:  # in the order chunks finish, so the count moves as soon as any worker is done
                 for future in as_completed(futures):
                     number, chunk = pool.result(future)
@@ -157,12 +157,41 @@ _prctl = libc_function("prctl", *([ctypes.c_ulong] * 5))
 
 
 def fork_child() -> int:
-    """`os.fork()`, the child bound to end with this process (`ends_with`): 0 in the child, its id here."""
+    """`os.fork()`, the child bound to end with this process (`ends_with`) and quiet (`quiet_worker`): 0 in the
+    child, its id here. Ctrl+C or SIGTERM arriving meanwhile stops the build once the child is known, and the child
+    with it."""
     parent = os.getpid()
+    held = _hold_stops()
     pid = os.fork()
     if pid == 0:
         ends_with(parent)
+        quiet_worker()
+        _release_stops(held)
+        return 0
+    try:
+        _release_stops(held)  # a Ctrl+C held meanwhile is raised here
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     return pid
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_stops() -> set[signal.Signals]:
+    """Ctrl+C and SIGTERM held back (in this thread) while processes are forked; the signals blocked before.
+
+    Their handlers raise KeyboardInterrupt (cli.py) wherever Python is, and a fork runs hooks (logging's, the live
+    display's) in which an exception is dropped ("Exception ignored in…"): the build then ran on as if never told,
+    a lock of logging's held for good. Held, a signal arrives once the fork is done. Threads started meanwhile (a
+    pool's) keep them held, as do forked processes until they have set their own handlers."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+
+
+def _release_stops(held: set[signal.Signals]) -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def ends_with(parent: int) -> None:
@@ -179,10 +208,11 @@ def ends_with(parent: int) -> None:
         os._exit(1)
 
 
-def _pool_worker(parent: int) -> None:
+def _pool_worker(parent: int, held: set[signal.Signals]) -> None:
     """How each of `fork_map`'s workers starts: bound to end with the build's process, Ctrl+C left to it."""
     ends_with(parent)
     quiet_worker()
+    _release_stops(held)
 
 
 class _Pool:
@@ -195,14 +225,21 @@ class _Pool:
     def __init__(self, workers: int, stage: str) -> None:
         self.stage = stage
         self.before = set(multiprocessing.active_children())
+        self.held = signal.pthread_sigmask(signal.SIG_BLOCK, set())  # what a worker restores (`_pool_worker`)
         context = multiprocessing.get_context("fork")
-        self.executor = ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=(os.getpid(),))
+        initargs = (os.getpid(), self.held)
+        self.executor = ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=initargs)
 
     def __enter__(self) -> _Pool:
         return self
 
-    def submit(self, function: Callable[[Item], Result], item: Item) -> Future[Result]:
-        return self.executor.submit(function, item)
+    def submit_all(self, function: Callable[[Item], Result], items: Sequence[Item]) -> list[Future[Result]]:
+        """`function` on each item; the workers are forked at the first (`fork_child` says why stops are held)."""
+        held = _hold_stops()
+        try:
+            return [self.executor.submit(function, item) for item in items]
+        finally:
+            _release_stops(held)
 
     def result(self, future: Future[Result]) -> Result:
         """The chunk's results, or the exception its function raised there; `LostProcess` if a worker was lost."""
@@ -359,7 +396,6 @@ def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: IO[byte
     parent's code (its `finally` blocks would remove folders the parent still uses)."""
     code = 1
     try:
-        quiet_worker()
         logged = _LogRecords()
         logging.getLogger().handlers = [logged]  # told here, shown by the parent's handlers when it joins
         try:

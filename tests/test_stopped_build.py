@@ -24,6 +24,7 @@ from .conftest import SiteFixture
 from .test_publishing import leftovers, snapshot
 
 EXEMPLARS = Path(sys.executable).with_name("exemplars")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; prctl is Linux's")
 
 HOLD = """
 import os, signal, sys

@@ -196,9 +196,9 @@ def _release_stops(held: set[signal.Signals]) -> None:
 
 def ends_with(parent: int) -> None:
     """In a process just forked from `parent`: the kernel kills it (SIGKILL) as soon as `parent` ends, however it
-    ends. A build killed outright cannot stop its children itself; without this they ran on for minutes (the search
-    index at 100,000 stories) or for ever (a pool's idle workers wait for work), holding the build's lock, so that
-    the next build was refused as busy. Linux only (`prctl`); elsewhere only Ctrl+C and SIGTERM stop them.
+    ends. A build killed outright cannot stop its children itself; without this they ran on to the end of their
+    work (minutes for the search index at 100,000 stories), holding the build's lock, so that the next build was
+    refused as busy. Linux only (`prctl`); elsewhere only Ctrl+C and SIGTERM stop them.
 
     The kernel watches the thread that forked, not its process: fork from the thread that waits for the child (as
     everything in build_tools does), never from a thread that may end first."""

@@ -347,6 +347,7 @@ def run_build(
     from jinja2 import TemplateError
 
     from .build import build_site
+    from .engine.parallel import LostProcess
     from .engine.progress import output_mode, showing_progress
     from .engine.publish import BuildBusy
     from .engine.timings import Timings
@@ -384,6 +385,10 @@ def run_build(
         return EXIT_BUILD
     except MkDocsException as error:
         print(f"MkDocs báo lỗi: {error}", file=sys.stderr)
+        print(KEPT, file=sys.stderr)
+        return EXIT_BUILD
+    except LostProcess as error:  # killed (memory ran out, someone): which stage, what to do
+        print(error, file=sys.stderr)
         print(KEPT, file=sys.stderr)
         return EXIT_BUILD
     except OSError as error:

@@ -8,11 +8,18 @@ so the output of a build never depends on the number of cores (tests/test_parall
 Two shapes: `fork_map` spreads one function over many items and waits; `Beside` runs one function in a forked
 process while this one goes on with other work (the search index, one core's work after an edit, beside the lists,
 the feeds and the data), until `join`.
+
+Every process forked here (and the MkDocs renderers and the folder maker, through `fork_child`) ends with the
+process that forked it, however that ends: killed outright (SIGKILL, the system's out-of-memory killer), it leaves
+nothing running that would hold the build's lock (engine/publish.py) or go on writing. Ctrl+C and SIGTERM reach the
+build's own process, which stops its children and waits for them; a child lost midway fails the build
+(`LostProcess`) instead of leaving it waiting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -24,10 +31,14 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from itertools import pairwise
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from .publish import libc_function
+from .stages import label_of
 from .timings import Effort, Stage, cpu_seconds, peak_mib
 
 if TYPE_CHECKING:
@@ -96,25 +107,21 @@ def fork_map(
         # What exists now is shared with the workers page by page until written to; the collector of a worker
         # would write to every object it visits (copying the parent's memory), so it leaves these alone.
         gc.freeze()
-        pool = multiprocessing.get_context("fork").Pool(min(workers, count), initializer=quiet_worker)
         chunks: list[list[Any]] = [[] for _ in range(count)]
-        try:
-            if progress is not None and progress.watched:
-                # In the order chunks finish, so the count moves as soon as any worker is done; put back in order.
-                for number, chunk in pool.imap_unordered(_run, enumerate(pairwise(bounds)), chunksize=1):
+        with _Pool(min(workers, count), progress.name if progress is not None else "") as pool:
+            futures = pool.submit_all(_run, list(enumerate(pairwise(bounds))))
+            if watched:  # in the order chunks finish, so the count moves as soon as any worker is done
+                for future in as_completed(futures):
+                    number, chunk = pool.result(future)
                     chunks[number] = chunk
+                    assert progress is not None
                     progress.advance(len(chunk))
-            else:  # a count read only at the stage's end (a line in CI): all at once, as before
-                for number, chunk in pool.map(_run, enumerate(pairwise(bounds)), chunksize=1):
+            else:  # a count read only at the stage's end (a line in CI): all at once
+                for future in futures:
+                    number, chunk = pool.result(future)
                     chunks[number] = chunk
                 if progress is not None:
                     progress.advance(len(items))
-            pool.close()  # workers finish and leave; terminate() would stop them in the middle
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
         return [result for chunk in chunks for result in chunk]
     finally:
         _shared, _function, _items = None, None, ()
@@ -145,6 +152,109 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+_PR_SET_PDEATHSIG = 1
+_prctl = libc_function("prctl", *([ctypes.c_ulong] * 5))
+
+
+def fork_child() -> int:
+    """`os.fork()`, the child bound to end with this process (`ends_with`) and quiet (`quiet_worker`): 0 in the
+    child, its id here. Ctrl+C or SIGTERM arriving meanwhile stops the build once the child is known, and the child
+    with it."""
+    parent = os.getpid()
+    held = _hold_stops()
+    pid = os.fork()
+    if pid == 0:
+        ends_with(parent)
+        quiet_worker()
+        _release_stops(held)
+        return 0
+    try:
+        _release_stops(held)  # a Ctrl+C held meanwhile is raised here
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    return pid
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_stops() -> set[signal.Signals]:
+    """Ctrl+C and SIGTERM held back (in this thread) while processes are forked; the signals blocked before.
+
+    Their handlers raise KeyboardInterrupt (cli.py) wherever Python is, and a fork runs hooks (logging's, the live
+    display's) in which an exception is dropped ("Exception ignored in…"): the build then ran on as if never told,
+    a lock of logging's held for good. Held, a signal arrives once the fork is done. Threads started meanwhile (a
+    pool's) keep them held, as do forked processes until they have set their own handlers."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+
+
+def _release_stops(held: set[signal.Signals]) -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def ends_with(parent: int) -> None:
+    """In a process just forked from `parent`: the kernel kills it (SIGKILL) as soon as `parent` ends, however it
+    ends. A build killed outright cannot stop its children itself; without this they ran on to the end of their
+    work (minutes for the search index at 100,000 stories), holding the build's lock, so that the next build was
+    refused as busy. Linux only (`prctl`); elsewhere only Ctrl+C and SIGTERM stop them.
+
+    The kernel watches the thread that forked, not its process: fork from the thread that waits for the child (as
+    everything in build_tools does), never from a thread that may end first."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the line above, so nobody will send the signal
+        os._exit(1)
+
+
+def _pool_worker(parent: int, held: set[signal.Signals]) -> None:
+    """How each of `fork_map`'s workers starts: bound to end with the build's process, Ctrl+C left to it."""
+    ends_with(parent)
+    quiet_worker()
+    _release_stops(held)
+
+
+class _Pool:
+    """`fork_map`'s forked workers, in `concurrent.futures`' pool rather than `multiprocessing.Pool`: a killed worker
+    (the out-of-memory killer, someone) breaks it, and every chunk not yet back fails at once (`BrokenProcessPool`,
+    raised as `LostProcess`), where `multiprocessing.Pool` replaced the worker and waited for ever for the chunk it
+    had. Leaving the block on any error (a worker's exception, Ctrl+C, SIGTERM) stops the workers (SIGTERM) and reaps
+    them, so none goes on once the build has given up."""
+
+    def __init__(self, workers: int, stage: str) -> None:
+        self.stage = stage
+        self.before = set(multiprocessing.active_children())
+        self.held = signal.pthread_sigmask(signal.SIG_BLOCK, set())  # what a worker restores (`_pool_worker`)
+        context = multiprocessing.get_context("fork")
+        initargs = (os.getpid(), self.held)
+        self.executor = ProcessPoolExecutor(workers, context, initializer=_pool_worker, initargs=initargs)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def submit_all(self, function: Callable[[Item], Result], items: Sequence[Item]) -> list[Future[Result]]:
+        """`function` on each item; the workers are forked at the first (`fork_child` says why stops are held)."""
+        held = _hold_stops()
+        try:
+            return [self.executor.submit(function, item) for item in items]
+        finally:
+            _release_stops(held)
+
+    def result(self, future: Future[Result]) -> Result:
+        """The chunk's results, or the exception its function raised there; `LostProcess` if a worker was lost."""
+        try:
+            return future.result()
+        except BrokenProcessPool as error:
+            raise LostProcess(self.stage) from error
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:  # the workers' processes: those `multiprocessing` started since this pool began
+            for process in set(multiprocessing.active_children()) - self.before:
+                process.terminate()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
 def _run(chunk: tuple[int, tuple[int, int]]) -> tuple[int, list[Any]]:
     assert _function is not None
     number, (start, end) = chunk
@@ -153,7 +263,23 @@ def _run(chunk: tuple[int, tuple[int, int]]) -> tuple[int, list[Any]]:
 
 class LostProcess(RuntimeError):
     """A forked process ended without its result: killed (by the system when memory ran out, or by someone), or
-    stopped before it could report. The build fails; the published site stays as it was."""
+    stopped before it could report. The build fails; the published site stays as it was. Its text is what the user
+    reads (cli.py): which stage, how the process ended, what to do."""
+
+    def __init__(self, stage: str = "", status: int | None = None) -> None:
+        super().__init__(stage, status)
+        self.stage, self.status = stage, status
+        """The stage's name (engine/stages.py); the process's wait status, when it is known (`os.waitpid`)."""
+
+    def in_stage(self, stage: str) -> LostProcess:
+        """This error, said of `stage` unless it names one already (lost in a pool inside a forked stage)."""
+        if not self.stage:
+            self.stage = stage
+            self.args = (stage, self.status)
+        return self
+
+    def __str__(self) -> str:
+        return _lost(self.stage, self.status)
 
 
 class Beside(Generic[Result]):
@@ -211,7 +337,7 @@ class Beside(Generic[Result]):
         self._outcome = tempfile.TemporaryFile()  # shared with the child, which writes it
         gc.freeze()  # as in `fork_map`: the child's collector leaves the parent's objects (and pages) alone
         started = time.perf_counter()
-        pid = os.fork()
+        pid = fork_child()
         if pid == 0:
             _run_beside(self.function, self.stage, self._outcome, started)
         self._pid = pid
@@ -227,7 +353,7 @@ class Beside(Generic[Result]):
         with self._outcome as outcome:
             if os.waitstatus_to_exitcode(status) != 0:  # it leaves with 0 only once its outcome is written whole
                 self._end(None, LostProcess)
-                raise LostProcess(_lost(status))
+                raise LostProcess(self.stage_name, status)
             outcome.seek(0)
             kind, value, effort, (self.stage.total, self.stage.done, records) = pickle.load(outcome)
         for record in records:
@@ -236,6 +362,8 @@ class Beside(Generic[Result]):
         if kind == "raised":
             error, remote = value
             error.__cause__ = _RemoteTraceback(remote)
+            if isinstance(error, LostProcess):  # one of its own workers was lost
+                error.in_stage(self.stage_name)
             raise error
         return value  # type: ignore[no-any-return]
 
@@ -246,7 +374,8 @@ class Beside(Generic[Result]):
             pid, self._pid = self._pid, 0
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
             if self._outcome is not None:
                 self._outcome.close()
             self._end(None, kind or Exception)
@@ -267,7 +396,6 @@ def _run_beside(function: Callable[[Stage], Any], stage: Stage, outcome: IO[byte
     parent's code (its `finally` blocks would remove folders the parent still uses)."""
     code = 1
     try:
-        quiet_worker()
         logged = _LogRecords()
         logging.getLogger().handlers = [logged]  # told here, shown by the parent's handlers when it joins
         try:
@@ -315,11 +443,19 @@ class _RemoteTraceback(Exception):
         return str(self.args[0])
 
 
-def _lost(status: int) -> str:
-    """What the user reads (after cli.py's "Lỗi không mong đợi…"): which way the process ended."""
-    if os.WIFSIGNALED(status):
+def _lost(stage: str, status: int | None) -> str:
+    """What the user reads (cli.py): where the process was lost, how (when known), likely why, and what to do."""
+    where = f" ở bước “{label_of(stage).label}”" if stage else ""
+    if status is not None and os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
-        cause = "có thể do hết bộ nhớ" if number == signal.SIGKILL else "bị dừng từ bên ngoài"
-        return f"một tiến trình con của lệnh tạo trang đã dừng giữa chừng (tín hiệu {number}, {cause})"
-    code = os.waitstatus_to_exitcode(status)
-    return f"một tiến trình con của lệnh tạo trang đã dừng mà không báo kết quả (mã thoát {code})"
+        cause = "thường do máy hết bộ nhớ" if number == signal.SIGKILL else "có người hoặc chương trình khác đã dừng nó"
+        how = f"đã bị dừng giữa chừng (tín hiệu {number}: {cause})"
+    elif status is not None:
+        how = f"đã dừng mà không báo kết quả (mã thoát {os.waitstatus_to_exitcode(status)})"
+    else:
+        how = "đã bị dừng giữa chừng (thường do máy hết bộ nhớ, hoặc có người đã dừng nó)"
+    return (
+        f"Một tiến trình con của lệnh tạo trang{where} {how}. Đây không phải lỗi của hồ sơ. Hãy chạy lại lệnh; nếu "
+        "lần nào cũng dừng như vậy, hãy đóng bớt chương trình khác hoặc chạy với ít tiến trình hơn (--workers 1) để "
+        "dùng ít bộ nhớ hơn."
+    )

@@ -14,17 +14,14 @@ made when MkDocs starts, MkDocs makes (`stop`). A failed build discards the stag
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 from collections.abc import Iterable
 from pathlib import Path
 
-from .publish import libc_function
+from .parallel import fork_child
 
-_PR_SET_PDEATHSIG = 1
 _MAX_DESCRIPTORS = 1 << 16
-_prctl = libc_function("prctl", *([ctypes.c_ulong] * 5))
 
 
 class FolderMaker:
@@ -40,14 +37,13 @@ class FolderMaker:
         if self.pid or not hasattr(os, "fork"):
             return
         paths = [os.fspath(self.root), *(os.path.join(self.root, folder) for folder in folders)]
-        parent = os.getpid()
-        pid = os.fork()
+        pid = fork_child()  # ends with the build's process, should that be killed
         if pid:
             self.pid = pid
             return
         code = 1
         try:
-            _quiet_child(parent)
+            _quiet_child()
             for path in paths:
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(path)
@@ -67,16 +63,11 @@ class FolderMaker:
         self.pid = 0
 
 
-def _quiet_child(parent: int) -> None:
-    """The folder maker yields every core to the build (lowest priority), takes Ctrl+C as the build does, and ends
-    with the build's process should that be killed (a killed build must leave nothing running in its folder). It
+def _quiet_child() -> None:
+    """The folder maker yields every core to the build (lowest priority) and takes Ctrl+C as the build does. It
     holds none of the build's files: a lock it kept open would refuse the next build."""
     os.closerange(3, _MAX_DESCRIPTORS)
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, signal.SIG_DFL)
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the build's process ended before the line above
-        os._exit(1)
     with contextlib.suppress(OSError):
         os.nice(19)

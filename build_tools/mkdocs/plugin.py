@@ -33,7 +33,7 @@ from mkdocs.structure.pages import Page
 from ..content.catalogue import Catalogue
 from ..content.config import Option, Project, load_project, plugin_options
 from ..content.problems import ContentError
-from ..engine.parallel import quiet_worker
+from ..engine.parallel import LostProcess, fork_child
 from ..engine.publish import checkpoint
 from ..engine.write import link_or_copy
 from ..engine.write import write_file as write_tree_file
@@ -266,9 +266,8 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         last = self.renderers - 1
         for number in range(1, self.renderers):
             reader, writer = os.pipe()
-            pid = os.fork()
+            pid = fork_child()  # quiet, and ends with the build's process should that be killed
             if pid == 0:
-                quiet_worker()
                 os.close(reader)
                 for _, other in self.forked:
                     os.close(other)
@@ -328,16 +327,24 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         self._wait_for_renderers()
 
     def _wait_for_renderers(self) -> list[BaseException]:
+        """Each renderer's report and end, in turn. Interrupted (Ctrl+C), it leaves in `forked` only what it has not
+        taken in, its pipe marked closed, so that `stop_renderers` stops and reaps the rest."""
         errors: list[BaseException] = []
-        for pid, reader in self.forked:
-            with open(reader, "rb") as pipe:
-                report = pipe.read()
-            _, status = os.waitpid(pid, 0)
+        while self.forked:
+            pid, reader = self.forked[0]
+            self.forked[0] = (pid, -1)  # its pipe is closed below, whatever happens
+            report = b""
+            if reader >= 0:
+                with open(reader, "rb") as pipe:
+                    report = pipe.read()
+            status = 0
+            with contextlib.suppress(ChildProcessError):  # reaped already, when interrupted right after
+                _, status = os.waitpid(pid, 0)
+            self.forked.pop(0)
             if report:
                 errors.append(pickle.loads(report))
-            elif os.waitstatus_to_exitcode(status) != 0:
-                errors.append(PluginError("một tiến trình dựng trang dừng giữa chừng (xem thông báo phía trên)."))
-        self.forked = []
+            elif os.waitstatus_to_exitcode(status) != 0:  # killed, or it failed before it could report
+                errors.append(LostProcess("mkdocs", status))
         return errors
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:

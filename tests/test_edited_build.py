@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,9 @@ def test_a_renamed_story_is_renamed_in_the_related_stories_under_the_stories_kep
 def test_a_story_moved_into_a_group_folder_unchanged_is_made_again_for_its_new_place(
     site: SiteFixture, tmp_path: Path
 ) -> None:
-    """A story's key takes its profile from what `check` built it from (`checked.made_from`: its path, its folder's
-    listing, its bytes), not from the exemplar: a profile moved into a group folder with its photo, not a byte of
-    either changed, is another file: the link on its page for reporting a mistake names its new place, as a fresh
-    build's does."""
+    """A profile moved into a group folder with its photo, not a byte of either changed, is another file: the link on
+    its page for reporting a mistake names its new place, as a fresh build's does (a story's key holds the profile's
+    path)."""
     photo = {"src": "anh.jpg", "alt": "Anh Một trên công trường", "credit": "Báo Nam Định"}
     for number in range(3):
         site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}", photo=photo)
@@ -96,6 +96,31 @@ def test_a_story_moved_into_a_group_folder_unchanged_is_made_again_for_its_new_p
     fresh_root = tmp_path / "fresh"
     shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
     assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1))
+
+
+def test_a_fresh_checkout_of_the_same_profiles_keeps_every_story_made_by_the_last_build(site: SiteFixture) -> None:
+    """CI builds from a fresh checkout, every file's modification time new, with the cache of the last build
+    restored: not one story is made again for that (a story's key holds what its profile says, not when the file
+    was written), while a changed profile still is."""
+    photo = {"src": "anh.jpg", "alt": "Anh Một trên công trường", "credit": "Báo Nam Định"}
+    for number in range(3):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}", photo=photo)
+        site.photo(f"guong-{number}")
+    build_site(site.project, workers=1)
+    products = site.project.cache_dir / "products"
+    kept = {path: path.stat().st_ino for path in products.rglob("*.md")}
+    assert len(kept) == 3
+
+    checkout = time.time() + 3600
+    for path in (site.root / "exemplars").rglob("*"):
+        os.utime(path, (checkout, checkout))
+    build_site(site.project, workers=1)
+    assert {path: path.stat().st_ino for path in products.rglob("*.md")} == kept
+
+    profile = site.root / "exemplars" / "guong-1" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Văn 1", "Trần Thị Hai"), "utf-8")
+    build_site(site.project, workers=1)
+    assert {path for path in products.rglob("*.md")} != set(kept)  # its story and those showing its card made again
 
 
 def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: SiteFixture) -> None:

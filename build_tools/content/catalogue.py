@@ -28,9 +28,8 @@ class Catalogue:
     by_plan: Mapping[str, tuple[Exemplar, ...]] = field(default_factory=dict)
     by_year: Mapping[int, tuple[Exemplar, ...]] = field(default_factory=dict)
     source_digests: Mapping[str, bytes] = field(default_factory=dict)
-    """What each profile was built from as `check` found it (its path, folder and bytes: `checked.made_from`), by
-    slug; empty when whoever built the catalogue did not read the files (then a story's key digests the exemplar and
-    reads its profile itself: `story.profile_digest`)."""
+    """Each profile's bytes as `check` read them, digested, by slug (`checked.Stamp.content`); empty when whoever
+    built the catalogue did not read the files (then a story's key reads its profile itself: `story.profile_digest`)."""
 
     @cached_property
     def published_samples(self) -> tuple[Exemplar, ...]:
@@ -124,7 +123,7 @@ def build_catalogue(
     drafts: bool = True,
 ) -> tuple[Catalogue, list[Problem]]:
     """Index everything and check what no single file can: unique slugs and aliases across the tree.
-    `source_digests`: what each profile was built from, digested (by slug), for the stories' keys. `drafts`:
+    `source_digests`: each profile's bytes digested as they were read (by slug), for the stories' keys. `drafts`:
     False leaves drafts out of the catalogue, not out of the rules (a draft's slug is taken): one sort and one
     indexing, not a second catalogue of the published stories (0.07 s of every build at 10,000 profiles)."""
     problems: list[Problem] = []

@@ -70,13 +70,6 @@ class CheckedProfiles:
         return stamp, None
 
 
-def made_from(path: Path, stamp: Stamp) -> bytes:
-    """What the profile at `path` was built from, digested: its path, its folder's listing and its bytes. Under one
-    scope (the rules and the vocabulary) that is all `build_exemplar` reads, and all this cache compares before it
-    hands back a remembered profile: a story's key takes it rather than the exemplar's `repr` (story.profile_digest)."""
-    return hashlib.blake2b(os.fsencode(path) + b"\0" + stamp.listing + stamp.content, digest_size=16).digest()
-
-
 def scope_stamp(vocabulary: Vocabulary) -> bytes:
     """The rules (this package's source) and what profiles may refer to (fields, provinces, plans)."""
     digest = hashlib.blake2b(_code_stamp(), digest_size=16)

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..engine.parallel import fork_map, shared, worker_count
 from ..engine.timings import Stage, Timings, optional_stage
 from .catalogue import Catalogue, build_catalogue
-from .checked import Stamp, load_checked, made_from, save_checked, scope_stamp
+from .checked import Stamp, load_checked, save_checked, scope_stamp
 from .config import Project
 from .discover import find_profiles
 from .load import link_problem, load_profile, load_yaml_file
@@ -32,9 +32,8 @@ class Content:
     plans: dict[str, Plan]
     exemplars: list[Exemplar]
     digests: dict[str, bytes]
-    """What each profile was built from as `check` found it (`checked.made_from`: its path, folder and bytes), by
-    slug: a story's key takes its profile from here rather than from the exemplar and the file again
-    (`story.profile_digest`)."""
+    """Each profile's bytes as `check` read them (`checked.Stamp.content`), by slug: a story's key takes its profile
+    from here rather than reading the file again (`story.profile_digest`)."""
 
 
 def load_taxonomies(project: Project) -> tuple[dict[str, Field], dict[str, Province], list[Problem]]:
@@ -134,7 +133,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
             exemplar = remembered.entries[str(path)][1]
         if isinstance(exemplar, Exemplar):
             exemplars.append(exemplar)
-            digests[exemplar.slug] = made_from(path, stamp)
+            digests[exemplar.slug] = stamp.content
             if not profile_problems:
                 checked[str(path)] = (stamp, exemplar)
     save_checked(project.cache_dir, remembered, checked)

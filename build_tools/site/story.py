@@ -130,21 +130,18 @@ def story_key(exemplar: Exemplar, context: StoryContext) -> str:
 
 def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
     """A profile as a story or a card shows it, with its images; each made once per process (a story's key reads
-    it and four others'). The profile is what `check` built it from (`Catalogue.source_digests`: its path, folder
-    and bytes, the story's included), where `check` made the catalogue: `repr` of every exemplar was two thirds of
-    the digests' cost. Else the exemplar's `repr`, and its story's bytes read again when the exemplar holds none."""
+    it and four others': `repr` of them all was a quarter of a build whose stories were kept). Not `check`'s stamp
+    of the profile's folder: that holds each file's modification time, which a fresh checkout (CI) sets anew, and
+    every story would be made again there."""
     found = context.digests.get(exemplar.slug)
     if found is None:
         images, slug = context.images, exemplar.slug
-        shown = (images.photos.get(slug), images.thumbnails.get(slug), images.cards.get(slug))
+        shown = (exemplar, images.photos.get(slug), images.thumbnails.get(slug), images.cards.get(slug))
         digest = hashlib.blake2b(repr(shown).encode("utf-8", errors="surrogatepass"), digest_size=20)
-        checked = context.catalogue.source_digests.get(slug)
-        if checked is not None:
-            digest.update(checked)
-        else:
-            digest.update(repr(exemplar).encode("utf-8", errors="surrogatepass"))
-            if exemplar.body_markdown is None and context.root is not None:  # the story: the catalogue holds none
-                digest.update((context.root / exemplar.source_path).read_bytes())
+        if exemplar.body_markdown is None and context.root is not None:  # the story: the catalogue holds none
+            # As `check` read it when it did (a quarter of a build's story stage was reading every profile again).
+            read = context.catalogue.source_digests.get(slug)
+            digest.update(read if read is not None else (context.root / exemplar.source_path).read_bytes())
         found = digest.digest()
         context.digests[slug] = found
     return found

@@ -151,6 +151,22 @@ class SiteFixture:
         return (self.root / "site" / path).read_text(encoding="utf-8")
 
 
+def eight_stories(site: SiteFixture, details: str = "") -> SiteFixture:
+    """Eight stories in two fields and two provinces: every list, feed, data file and the search index hold some.
+    `details` is added to each story's body."""
+    site.keep_only({"day-tot-hoc-tot", "y-te"}, {"ha-noi", "lang-son"})
+    for number in range(8):
+        site.profile(
+            f"guong-{number}",
+            body=f"Câu chuyện số {number} về người tốt, việc tốt.{details.format(number=number)}",
+            name=f"Trần Văn {number}",
+            province="ha-noi" if number % 2 else "lang-son",
+            fields=["y-te"] if number % 3 else ["day-tot-hoc-tot"],
+            published=f"2024-05-{number + 1:02d}",
+        )
+    return site
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> SiteFixture:
     return SiteFixture(tmp_path / "repo")

@@ -21,7 +21,7 @@ from build_tools.content.config import load_project
 from build_tools.content.problems import ContentError, Problem
 from build_tools.site import collection
 
-from .conftest import SiteFixture
+from .conftest import SiteFixture, eight_stories
 from .test_reproducible import digests
 
 ALONGSIDE = {"pages", "feeds_data", "mkdocs"}
@@ -31,17 +31,7 @@ ALONGSIDE = {"pages", "feeds_data", "mkdocs"}
 @pytest.fixture
 def stories(site: SiteFixture) -> SiteFixture:
     """Eight stories in two fields and two provinces: lists, feeds, data and a search index with something in each."""
-    site.keep_only({"day-tot-hoc-tot", "y-te"}, {"ha-noi", "lang-son"})
-    for number in range(8):
-        site.profile(
-            f"guong-{number}",
-            body=f"Câu chuyện số {number} về người tốt, việc tốt.\n\n## Việc làm\n\nChi tiết {number}.",
-            name=f"Trần Văn {number}",
-            province="ha-noi" if number % 2 else "lang-son",
-            fields=["y-te"] if number % 3 else ["day-tot-hoc-tot"],
-            published=f"2024-05-{number + 1:02d}",
-        )
-    return site
+    return eight_stories(site, "\n\n## Việc làm\n\nChi tiết {number}.")
 
 
 def build(site: SiteFixture, workers: int, timings: Path | None = None) -> int:

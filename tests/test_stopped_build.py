@@ -20,7 +20,7 @@ import pytest
 
 from build_tools.cli import EXIT_BUILD, EXIT_INTERRUPTED, KEPT
 
-from .conftest import SiteFixture
+from .conftest import SiteFixture, eight_stories
 from .test_publishing import leftovers, snapshot
 
 EXEMPLARS = Path(sys.executable).with_name("exemplars")
@@ -66,16 +66,7 @@ STAGES = {"search": "Chỉ mục tìm kiếm", "stories": "Trang câu chuyện",
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """Eight stories published by a build in several processes, then one of them corrected (not yet published)."""
     site = SiteFixture(tmp_path_factory.mktemp("stopped") / "repo")
-    site.keep_only({"day-tot-hoc-tot", "y-te"}, {"ha-noi", "lang-son"})
-    for number in range(8):
-        site.profile(
-            f"guong-{number}",
-            body=f"Câu chuyện số {number} về người tốt, việc tốt.",
-            name=f"Trần Văn {number}",
-            province="ha-noi" if number % 2 else "lang-son",
-            fields=["y-te"] if number % 3 else ["day-tot-hoc-tot"],
-            published=f"2024-05-{number + 1:02d}",
-        )
+    eight_stories(site)
     result = subprocess.run([EXEMPLARS, "--root", site.root, "build", "-q", "--workers", "2"], capture_output=True)
     assert result.returncode == 0, result.stderr
     profile = site.root / "exemplars" / "guong-3" / "index.md"

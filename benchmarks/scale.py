@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import fnmatch
 import gzip
 import hashlib
 import json
@@ -136,6 +137,7 @@ CI_RESTORES = (
     "lists",
     "feeds",
     "templates",
+    "templates-*",
     "checked",
     "scanned.pickle",
     "rendered",
@@ -143,17 +145,22 @@ CI_RESTORES = (
 )
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), compiled page
-templates, checked profiles, the outputs already scanned for personal data, the pages rendered through shells (each
-kept under a key of its shell, site address included, and its values), and the search index
-(`search.build_search_index`, each document known by its digest). tests/test_privacy_scan_cache.py checks the two
-lists agree."""
+templates and the theme's (`templates-<hash>`: a pattern, as `actions/cache` takes it), checked profiles, the
+outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
+site address included, and its values), and the search index (`search.build_search_index`, each document known by
+its digest). tests/test_privacy_scan_cache.py checks the two lists agree."""
+
+
+def restored_by_ci(name: str) -> bool:
+    """Whether `deploy.yml` restores the entry of `.cache/` of that name (`CI_RESTORES`, patterns included)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in CI_RESTORES)
 
 
 def keep_only_ci_cache(cache: Path, aside: Path) -> None:
     """Leave in `cache` only what CI restores; the rest is renamed into `aside` (instant), deleted after the run."""
     aside.mkdir(parents=True, exist_ok=True)
     for entry in cache.iterdir():
-        if entry.name not in CI_RESTORES:
+        if not restored_by_ci(entry.name):
             entry.rename(aside / entry.name)
 
 

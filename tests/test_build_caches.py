@@ -15,6 +15,7 @@ import json
 import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -333,6 +334,80 @@ def test_a_profile_whose_status_time_moved_without_an_edit_is_compared_by_its_by
     monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
     assert sorted(e.slug for e in check(site.project, workers=1).exemplars) == ["bac-si-minh", "co-giao-huong"]
     assert read == []
+
+
+def _fresh_checkout(root: Path, last: Path) -> None:
+    """What CI's checkout makes of the same profiles in the same folder: every file new (new inode, new status and
+    modification times), its bytes the same; the last checkout's files moved to `last` (so no inode is reused)."""
+    exemplars = root / "exemplars"
+    exemplars.rename(last)
+    shutil.copytree(last, exemplars, copy_function=shutil.copyfile)
+    later = time.time() + 3600
+    for path in exemplars.rglob("*"):
+        os.utime(path, (later, later))
+
+
+def test_a_fresh_checkout_of_the_same_profiles_checks_none_of_them_again(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """CI builds a fresh clone with the last build's `.cache/` restored: every file is new, with the same bytes.
+    Not one profile is checked again (its photo not decoded again), and the site is the same; the build after it,
+    nothing having moved, reads no file of any profile's folder at all."""
+    from build_tools.content import checked
+
+    _checked_site(site)
+    before = digests(build_site(site.project, workers=1))
+    _fresh_checkout(site.root, tmp_path / "last-checkout")
+    monkeypatch.setattr(checked, "_RECENT_NS", 0)  # no file counts as changed moments ago, as in CI
+    read: list[Path] = []
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    assert digests(build_site(site.project, workers=1)) == before
+    assert read == []
+
+    folders_read: list[str] = []
+    read_folder = checked._read
+    monkeypatch.setattr(checked, "_read", lambda *args: folders_read.append(args[1]) or read_folder(*args))
+    assert digests(build_site(site.project, workers=1)) == before
+    assert (read, folders_read) == ([], [])
+
+
+def _replace_photo_keeping_its_size_and_time(photo: Path) -> None:
+    status = photo.stat()
+    photo.write_bytes(b"\0" * status.st_size)  # another file of the same size: not a photo at all
+    os.utime(photo, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        (_replace_photo_keeping_its_size_and_time, "không phải là ảnh hoặc đã bị hỏng"),
+        (Path.unlink, "không tìm thấy tệp ảnh `anh.jpg`"),
+        (lambda photo: photo.with_name("ghi-chu.txt").write_text("Ảnh do phóng viên gửi.", "utf-8"), None),
+    ],
+    ids=["photo replaced, same size and time", "photo removed", "file added"],
+)
+def test_a_profile_whose_folder_changed_is_checked_again_whatever_its_times_say(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: Any, reported: str | None
+) -> None:
+    """A profile is remembered by its folder's files and their bytes: a photo replaced (even by a file of the same
+    size, its old modification time set back), a photo removed, a file added is checked again, also after a fresh
+    checkout, and only that profile."""
+    from build_tools.content import checked
+
+    monkeypatch.setattr(checked, "_RECENT_NS", 0)  # every file's place trusted: the times alone would say "same"
+    _checked_site(site)
+    _fresh_checkout(site.root, tmp_path / "last-checkout")
+    check(site.project, workers=1)  # remembers each folder's files where they are now
+    change(site.root / "exemplars" / "co-giao-huong" / "anh.jpg")
+    read: list[Path] = []
+    real = generation.load_profile
+    monkeypatch.setattr(generation, "load_profile", lambda path, shown: read.append(path) or real(path, shown))
+    if reported is None:
+        assert len(check(site.project, workers=1).exemplars) == 2
+    else:
+        assert reported in _problems(site)
+    assert {path.parent.name for path in read} == {"co-giao-huong"}
 
 
 def test_an_unreadable_cache_is_ignored(site: SiteFixture) -> None:

@@ -4,6 +4,7 @@ phone number is caught the same way whatever the cache holds."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import logging
 import re
@@ -37,9 +38,9 @@ def _as_in_ci(site: SiteFixture) -> None:
     project = site.project
     for folder in (project.generated_dir, site.root / "site"):
         shutil.rmtree(folder, ignore_errors=True)
-    kept = set(_restored_by_ci())
+    kept = _restored_by_ci()
     for entry in project.cache_dir.iterdir():
-        if entry.name not in kept:
+        if not any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in kept):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 

@@ -1,18 +1,25 @@
 """Profiles that passed every per-file rule, remembered in `.cache/` with what they were checked against.
 
 At 10,000 profiles, reading and checking every file is two seconds of each build (YAML, rules, photos verified),
-and the next build sees almost all of them unchanged. A profile is taken from here only when its `index.md` is the
-same file unchanged since (same inode and status-change time) or has the same bytes, its folder
-holds the same files (name, size, modification time: a photo replaced or removed shows), and the vocabulary and
-the rules are the same (the build tools' own source is part of the stamp). The rules across files (duplicate
-slugs, aliases, related stories) run on every build regardless.
+and the next build sees almost all of them unchanged. A profile is taken from here only when its folder holds the
+same files with the same bytes (its `index.md`, its photo: a photo replaced, removed or added shows; so does any
+other file, whatever it is), and the vocabulary and the rules are the same (the build tools' own source is part of
+the stamp). The rules across files (duplicate slugs, aliases, related stories) run on every build regardless.
+
+What a file's bytes are is known without reading them when every entry of the folder is where and as it was when
+they were read (same device, inode, size and status-change time: git's index trusts the same), so a build after an
+edit reads only the edited folders. A fresh checkout (CI's, with `.cache/` restored) gives every file a new inode
+and new times: there each file is read and hashed (the photo too: hashing it is far cheaper than decoding it, which
+the rules do), and a profile whose bytes are the ones checked is not checked again. Modification times decide
+nothing: a tool may set them back (`touch`, `rsync -t`, a restore), no tool sets back the status-change time.
 
 Only profiles without problems are remembered: a broken one is read again until it is fixed, so its messages are
 always those of the current rules. The cache is kept in `.cache/checked/` as 256 files, each profile in the one its
 path's digest names: a build after one edit rewrites one of them, not the whole (69 MB at 100,000 profiles, four
-seconds to write), and a file that cannot be read costs only its own profiles a second reading. The cache is
-pickled and so trusted as the checkout is: it is the build's own working state, restored in CI from the build's own
-previous runs, never from elsewhere.
+seconds to write), and a file that cannot be read costs only its own profiles a second reading. Profiles are known
+by their path, which holds the checkout's folder (a remembered profile's photo is a path too): CI's folder is the
+same in every run. The cache is pickled and so trusted as the checkout is: it is the build's own working state,
+restored in CI from the build's own previous runs, never from elsewhere.
 """
 
 from __future__ import annotations
@@ -33,18 +40,20 @@ from ..engine.write import write_file
 from .model import Exemplar
 from .schema.vocabulary import Vocabulary
 
-_FORMAT = 3
+_FORMAT = 4
+"""4: a folder is known by its files' bytes, no longer by their modification times (3)."""
 
 
 class Stamp(NamedTuple):
     """What a profile was when it was checked."""
 
-    listing: bytes
-    """Digest of its folder's listing: name, size and modification time of every entry."""
-    place: tuple[int, int] | None
-    """Its inode and status-change time; None when they cannot be trusted (changed moments ago, or Windows)."""
+    folder: bytes
+    """Digest of what its folder holds: each entry's name and kind, and each file's bytes."""
+    place: bytes | None
+    """Digest of where and when each entry of its folder was as `folder` was read (`_place`); None when that cannot
+    be trusted (an entry changed moments ago, or Windows)."""
     content: bytes
-    """Digest of its bytes."""
+    """Digest of the profile's own bytes."""
 
 
 @dataclass
@@ -56,16 +65,17 @@ class CheckedProfiles:
     entries: dict[str, tuple[Stamp, Exemplar]] = field(default_factory=dict)
 
     def stamp(self, path: Path) -> tuple[Stamp, Exemplar | None]:
-        """The profile's stamp now and, when it is what was checked, the profile built then. Its bytes are read
-        only when its inode or status-change time moved since (every write moves them; so do a hard link or a
-        change of permissions, and then the bytes decide)."""
-        listing, place = _listing(path)
+        """The profile's stamp now and, when its folder holds what was checked, the profile built then. The
+        folder's files are read only when an entry moved since (every write moves it; so do a fresh checkout, a
+        hard link or a change of permissions, and then the bytes decide)."""
+        with os.scandir(path.parent) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        place = _place(entries)
         entry = self.entries.get(str(path))
-        if entry is not None and place is not None and entry[0].listing == listing and entry[0].place == place:
+        if entry is not None and place is not None and entry[0].place == place:
             return entry
-        with open(path, "rb") as file:
-            stamp = Stamp(listing, place, hashlib.blake2b(file.read(), digest_size=16).digest())
-        if entry is not None and entry[0].listing == listing and entry[0].content == stamp.content:
+        stamp = _read(entries, path.name, place)
+        if entry is not None and entry[0].folder == stamp.folder:
             return stamp, entry[1]
         return stamp, None
 
@@ -88,21 +98,57 @@ def _code_stamp() -> bytes:
     return digest.digest()
 
 
-def _listing(path: Path) -> tuple[bytes, tuple[int, int] | None]:
-    """The digest of the profile's folder listing, and the profile's inode and status-change time where they can be
-    trusted: git's index trusts them too (no tool sets the status time back, as `touch` and `rsync -t` do the
-    modification time), which spares reading the bytes of every profile (60 % of the stamps' time at 10,000). Not
-    for a file changed in the last seconds (a second edit in the same clock tick would not move its time), nor on
+def _place(entries: list[os.DirEntry[str]]) -> bytes | None:
+    """Where and when each entry of a folder is (device, inode, size, status-change time), digested, where that
+    can be trusted: no tool sets the status-change time back, as `touch` and `rsync -t` do the modification time,
+    which spares reading every profile and photo (60 % of the stamps' time at 10,000). Not for a folder with an
+    entry changed in the last seconds (a second edit in the same clock tick would not move its time), nor on
     Windows, where that time is the creation time."""
-    with os.scandir(path.parent) as entries:
-        listing = sorted((entry.name, entry.stat()) for entry in entries)
+    if os.name == "nt":
+        return None
     digest = hashlib.blake2b(digest_size=16)
-    place = None
-    for name, status in listing:
-        digest.update(f"\0{name}\0{status.st_size}\0{status.st_mtime_ns}".encode())
-        if name == path.name and os.name != "nt" and status.st_ctime_ns < time.time_ns() - _RECENT_NS:
-            place = (status.st_ino, status.st_ctime_ns)
-    return digest.digest(), place
+    recent = time.time_ns() - _RECENT_NS
+    for entry in entries:
+        try:
+            status = entry.stat(follow_symlinks=False)
+        except OSError:  # gone since the listing
+            return None
+        if status.st_ctime_ns >= recent:
+            return None
+        digest.update(
+            b"\0%s\0%d %d %d %d"
+            % (os.fsencode(entry.name), status.st_dev, status.st_ino, status.st_size, status.st_ctime_ns)
+        )
+    return digest.digest()
+
+
+def _read(entries: list[os.DirEntry[str]], profile: str, place: bytes | None) -> Stamp:
+    """The stamp of a folder read now: each file's bytes digested, a link known by its target, a folder by its name
+    (the rules read no file in it)."""
+    digest = hashlib.blake2b(digest_size=16)
+    content = b""
+    for entry in entries:
+        if entry.is_symlink():
+            what = b"link " + os.fsencode(os.readlink(entry.path))
+        elif entry.is_dir(follow_symlinks=False):
+            what = b"folder"
+        elif entry.is_file(follow_symlinks=False):
+            try:
+                with open(entry.path, "rb") as file:
+                    found = hashlib.file_digest(file, _FILE_DIGEST).digest()
+            except OSError:  # gone since the listing, or not readable: the rules say so if it is the profile's
+                what = b"unreadable"
+            else:
+                content = found if entry.name == profile else content
+                what = b"file " + found
+        else:
+            what = b"other"
+        digest.update(b"\0%s\0%s" % (os.fsencode(entry.name), what))
+    return Stamp(digest.digest(), place, content)
+
+
+_FILE_DIGEST = functools.partial(hashlib.blake2b, digest_size=16)
+"""A file's digest, a profile's the same as a story's key takes (`Content.digests`)."""
 
 
 _RECENT_NS = 3_000_000_000

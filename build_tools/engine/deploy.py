@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parallel import bound_command
 from .publish import build_lock
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -485,7 +487,7 @@ def _listing(
 
 def _run(arguments: list[str], what: str, secrets: _Secrets) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(arguments, capture_output=True, text=True, check=False)
+        return subprocess.run(_bound(arguments), capture_output=True, text=True, check=False)
     except OSError as error:
         raise DeployError(f"Không chạy được rclone ({arguments[0]}) khi {what}: {error.strerror or error}.") from None
 
@@ -497,7 +499,7 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
     errors: list[str] = []
     final = ""
     try:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(_bound(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise DeployError(f"Không chạy được rclone ({rclone}) khi {what}: {error.strerror or error}.") from None
     assert process.stderr is not None
@@ -527,6 +529,12 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
     if process.returncode != 0:
         raise _failure(what, final or (errors[0] if errors else ""), secrets)
     return done
+
+
+def _bound(command: list[str]) -> list[str]:
+    """rclone ends with the deploy however the deploy ends: killed outright (CI's timeout, someone), it no longer
+    uploads on alone. SIGTERM, which rclone handles (it stops its transfers), rather than SIGKILL."""
+    return bound_command(command, signal.SIGTERM)
 
 
 _NOISE = ("Fatal error received", "Cancelling sync due to fatal error", "Attempt ")

@@ -318,3 +318,73 @@ with scratch_folder(Path(sys.argv[1]), "build-") as folder:
     os.kill(os.getpid(), signal.SIGKILL)
 """
 """A build killed outright in its working folder, one of its workers left running: its id is printed."""
+
+
+CATCHING_UP = """
+import os, sys, time
+from pathlib import Path
+from build_tools.content.config import load_project
+from build_tools.engine import publish
+from build_tools.mkdocs.preview import Preview
+
+root, served = Path(sys.argv[1]), Path(sys.argv[2])
+preview = Preview(load_project(root), served, "http://127.0.0.1:8000/", workers=2)
+preview.build_all()
+os.environ[publish.PAUSE_VARIABLE] = "writing"  # the catch-up waits where it writes, for a line that never comes
+edited = root / "exemplars" / "guong-3" / "index.md"
+edited.write_text(edited.read_text(encoding="utf-8") + "\\nAnh còn dạy bơi cho người lớn.\\n", encoding="utf-8")
+preview.update({edited})
+while preview.catch_up_process is None:
+    time.sleep(0.05)
+print(preview.catch_up_process.pid, flush=True)
+time.sleep(120)
+"""
+"""`exemplars serve` as the server drives it: the first build, then a profile saved, the rest regenerated in the
+background (the catch-up, a process of its own) and held there; the catch-up's id is printed."""
+
+
+def test_a_preview_killed_outright_takes_its_background_regeneration_with_it(repo: Path, tmp_path: Path) -> None:
+    """`exemplars serve` killed (the terminal closed, the system out of memory) while it regenerates the lists and
+    the search index after an edit: that work ends with it, and writes no more into the generated pages, which the
+    next build (no longer refused by the preview's lock) reads."""
+    serve = subprocess.Popen(
+        [sys.executable, "-c", CATCHING_UP, str(repo), str(tmp_path / "served")],
+        stdin=subprocess.PIPE,  # held open: the catch-up never gets its line
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    watchdog = threading.Timer(120, serve.kill)
+    watchdog.start()
+    try:
+        assert serve.stdout is not None
+        catch_up = int(serve.stdout.readline())
+        waiting_for_its_line(catch_up)
+        assert {serve.pid, catch_up} <= processes_in(serve.pid)
+        os.kill(serve.pid, signal.SIGKILL)
+        assert serve.wait() == -signal.SIGKILL
+        deadline = time.monotonic() + 2
+        while processes_in(serve.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert processes_in(serve.pid) == set(), "the catch-up ran on after the preview was killed"
+    finally:
+        watchdog.cancel()
+        for pid in processes_in(serve.pid):
+            os.kill(pid, signal.SIGKILL)
+        serve.wait()
+
+
+def waiting_for_its_line(pid: int, seconds: float = 60) -> None:
+    """Once the process waits at its checkpoint (`publish.checkpoint`: reading a line from the pipe on its stdin),
+    where it would stay for ever. Killed before, it may end on its own: it writes to a pipe nobody reads any more."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        wchan = Path(f"/proc/{pid}/wchan").read_text(encoding="ascii")
+        if wchan == "0":  # the kernel does not say where a process waits
+            time.sleep(5)
+            return
+        if wchan.endswith("pipe_read"):
+            return
+        time.sleep(0.05)
+    pytest.fail("the catch-up never reached its checkpoint")

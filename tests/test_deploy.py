@@ -462,6 +462,19 @@ def test_a_deploy_killed_outright_takes_its_rclone_with_it(storage: Storage, bui
         deploying.wait()
 
 
+def test_the_compressed_copy_a_killed_deploy_left_is_removed_by_the_next(builds: Builds, tmp_path: Path) -> None:
+    """`--compress gzip` sends a compressed copy of the site made beside it: a deploy killed outright leaves it
+    (as large as the site's text), and the next deploy of that site removes it before making its own."""
+    site = tmp_path / "site"
+    shutil.copytree(builds.first, site)
+    left = tmp_path / ".site.deploy-bi-dung"
+    shutil.copytree(builds.first, left)
+    with deploy.source_tree(site, "gzip") as source:
+        assert not left.exists()
+        assert source.parent == tmp_path and source.name.startswith(".site.deploy-")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
 def _command_line(pid: int) -> bytes:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()

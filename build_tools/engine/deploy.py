@@ -322,7 +322,8 @@ def source_tree(site_dir: Path, compression: str = "none") -> Iterator[Path]:
     A build swaps `site/` and deletes the old tree; a deploy reading it meanwhile would send half of each, so the
     build's own lock is held. With gzip, text files are compressed into a temporary sibling (a fixed timestamp:
     the same file gives the same bytes, so its hash does not change from one deploy to the next), the rest
-    hard-linked.
+    hard-linked. A deploy killed outright leaves that copy; the next one removes it (under the lock, so never a
+    running deploy's).
     """
     if not (site_dir / "index.html").is_file():
         raise DeployError(
@@ -330,6 +331,8 @@ def source_tree(site_dir: Path, compression: str = "none") -> Iterator[Path]:
             "(hoặc `bash tasks.sh build`) trước, rồi chạy lại."
         )
     with build_lock(site_dir):
+        for leftover in site_dir.parent.glob(f".{site_dir.name}.deploy-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         if compression != "gzip":
             yield site_dir
             return

@@ -536,7 +536,7 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
 
 def _bound(command: list[str]) -> list[str]:
     """rclone ends with the deploy however the deploy ends: killed outright (CI's timeout, someone), it no longer
-    uploads on alone. SIGTERM, which rclone handles (it stops its transfers), rather than SIGKILL."""
+    uploads on alone. SIGTERM rather than SIGKILL: rclone ends on it as on a `kill` (within 2 s in the tests)."""
     return bound_command(command, signal.SIGTERM)
 
 

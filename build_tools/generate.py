@@ -19,7 +19,6 @@ import logging
 import pickle
 import re
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from .content.problems import ContentError, Problem
 from .content.scanned import Scan, load_scanned, remembered_scan, save_scanned, scan_output
 from .content.schema.profile import personal_data_in
 from .engine.parallel import Beside, fork_map, shared, worker_count
+from .engine.scratch import scratch_folder
 from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file, write_files
 from .site.collection import FileSet, Stories, site_files
@@ -105,7 +105,7 @@ def _generate_all(
     writer = TreeWriter(project.generated_dir)
     with optional_stage(timings, "photos") as stage:
         images = make_images(project, catalogue, writer, workers, stage)
-    with Executor(writer, workers) as executor:
+    with Executor(writer, workers, project.cache_dir) as executor:
         with optional_stage(timings, "stories") as stage:
             keep_compiled_templates(project.cache_dir / "templates")
             context = story_context(
@@ -209,18 +209,23 @@ class Executor:
 
     Stories leave their open-data records in a spool folder, read back only by the process that makes the data; their
     search documents and feed items stay in the kept products (`story.KeptStory`), read from there by the search
-    index and the feeds when they need them. None is held here all at once."""
+    index and the feeds when they need them. None is held here all at once. The spool is the build's working folder
+    in `.cache/scratch/` (engine/scratch.py: removed at the end, or by the next build if this one is killed), which
+    also takes the open data as it is written and the search index's postings."""
 
-    def __init__(self, writer: TreeWriter, workers: int) -> None:
+    def __init__(self, writer: TreeWriter, workers: int, cache_dir: Path) -> None:
         self.writer = writer
         self.workers = workers
-        self.spool = Path(tempfile.mkdtemp(prefix="exemplars-spool-"))
+        self.cache_dir = cache_dir
+        self.spool = Path()
+        self._folder = contextlib.ExitStack()
 
     def __enter__(self) -> Executor:
+        self.spool = self._folder.enter_context(scratch_folder(self.cache_dir, "build-"))
         return self
 
     def __exit__(self, *_: object) -> None:
-        shutil.rmtree(self.spool, ignore_errors=True)
+        self._folder.close()
 
     def stories(self, context: StoryContext, kept: Path, progress: Stage | None = None) -> Stories:
         """`make_story` on every story of the catalogue whose products `kept` does not hold from an earlier build

@@ -33,6 +33,7 @@ from build_tools.engine.deploy import IMMUTABLE, REVALIDATE, SHORT, STATIC, Depl
 
 from .conftest import SiteFixture
 from .test_links import Link, html_links, xml_links
+from .test_stopped_build import processes_in
 
 RCLONE = deploy.find_rclone()
 ACCESS_KEY = "khoa-truy-cap-kiem-thu"
@@ -424,6 +425,61 @@ def test_a_deploy_killed_midway_leaves_the_published_site_whole_and_a_rerun_fini
     stored = storage.listing("dut-giua")
     assert {path: entry["Hashes"]["md5"] for path, entry in stored.items()} == digests(builds.reworked)
     assert broken_references(storage.download("dut-giua", tmp_path / "xong")) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="binds rclone with prctl, reads /proc")
+def test_a_deploy_killed_outright_takes_its_rclone_with_it(storage: Storage, builds: Builds, tmp_path: Path) -> None:
+    """CI's timeout, or someone, kills `exemplars deploy` mid-upload: rclone, which does the uploading, stops with
+    it, rather than uploading on alone (and meanwhile racing the deploy run again to finish the job)."""
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<!doctype html><title>Gương</title>", encoding="utf-8")
+    # A large photo, slowly: rclone says nothing until it is sent (were it to write a line to the pipe the killed
+    # deploy read, it would end then).
+    (site / "assets" / "anh-lon.jpg").write_bytes(os.urandom(4 << 20))
+    command = [sys.executable, "-m", "build_tools.cli", "--root", str(builds.first.parent / "repo")]
+    command += ["deploy", "kho:rclone-cung-dung", "--site-dir", str(site)]
+    slow = {**storage.environment, "RCLONE_BWLIMIT": "16k", "RCLONE_TRANSFERS": "1"}
+    deploying = subprocess.Popen(
+        command, env=slow, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(b"\0copy\0" in _command_line(pid) for pid in processes_in(deploying.pid)):
+            assert deploying.poll() is None, "the deploy ended before it uploaded"
+            assert time.monotonic() < deadline, "the deploy never started uploading"
+            time.sleep(0.05)
+        time.sleep(1)  # the upload under way
+        os.kill(deploying.pid, signal.SIGKILL)  # the deploy alone, not its process group
+        assert deploying.wait() == -signal.SIGKILL
+        deadline = time.monotonic() + 2
+        while processes_in(deploying.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert processes_in(deploying.pid) == set(), "rclone uploaded on after the deploy was killed"
+    finally:
+        for pid in processes_in(deploying.pid):
+            os.kill(pid, signal.SIGKILL)
+        deploying.wait()
+
+
+def test_the_compressed_copy_a_killed_deploy_left_is_removed_by_the_next(builds: Builds, tmp_path: Path) -> None:
+    """`--compress gzip` sends a compressed copy of the site made beside it: a deploy killed outright leaves it
+    (as large as the site's text), and the next deploy of that site removes it before making its own."""
+    site = tmp_path / "site"
+    shutil.copytree(builds.first, site)
+    left = tmp_path / ".site.deploy-bi-dung"
+    shutil.copytree(builds.first, left)
+    with deploy.source_tree(site, "gzip") as source:
+        assert not left.exists()
+        assert source.parent == tmp_path and source.name.startswith(".site.deploy-")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
 
 
 def test_a_dry_run_lists_the_plan_in_vietnamese_and_changes_nothing(

@@ -26,11 +26,19 @@ from .conftest import BASE_PROFILE, REPO, SiteFixture, profile_text
 
 EXEMPLARS = Path(sys.executable).with_name("exemplars")
 KEPT = "thư mục site/ được giữ nguyên như lần tạo thành công trước"
-# The same command with the two-rename fallback, as on a kernel or filesystem without RENAME_EXCHANGE.
-FALLBACK = (
-    "import sys; import build_tools.engine.publish as p; p._rename_function = None; "
-    "from build_tools.cli import main; sys.exit(main(sys.argv[1:]))"
-)
+AS_FROM_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+"""The build takes Ctrl+C (SIGINT) as from a terminal, whoever runs this suite. A suite started in the background
+of a shell without job control (`pytest … &` in a script, two suites at once) has SIGINT ignored, as has every
+process it starts (an ignored signal stays ignored across exec): the build never saw the test's Ctrl+C, went on and
+published (exit 0), as a build in the background of a script should."""
+FALLBACK = "import build_tools.engine.publish as p; p._rename_function = None; "
+"""The two-rename fallback, as on a kernel or filesystem without RENAME_EXCHANGE."""
+
+
+def exemplars_command(fallback: bool = False) -> list[str]:
+    """The `exemplars` command (`cli.run`), its Ctrl+C as from a terminal; with `fallback`, without the exchange."""
+    setup = AS_FROM_A_TERMINAL + (FALLBACK if fallback else "")
+    return [sys.executable, "-c", f"{setup}from build_tools.cli import run; run()"]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -88,9 +96,8 @@ def repo(tmp_path: Path, published: tuple[Path, dict[str, str], dict[str, str]])
 
 def run_and_stop(root: Path, point: str, signal_number: int, fallback: bool = False) -> tuple[int, str]:
     """Run `exemplars build`, wait until it reaches `point`, send `signal_number`, let it go on, and report."""
-    command = [sys.executable, "-c", FALLBACK] if fallback else [str(EXEMPLARS)]
     process = subprocess.Popen(
-        [*command, "--root", str(root), "build"],
+        [*exemplars_command(fallback), "--root", str(root), "build"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parallel import bound_command
 from .publish import build_lock
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -320,7 +322,8 @@ def source_tree(site_dir: Path, compression: str = "none") -> Iterator[Path]:
     A build swaps `site/` and deletes the old tree; a deploy reading it meanwhile would send half of each, so the
     build's own lock is held. With gzip, text files are compressed into a temporary sibling (a fixed timestamp:
     the same file gives the same bytes, so its hash does not change from one deploy to the next), the rest
-    hard-linked.
+    hard-linked. A deploy killed outright leaves that copy; the next one removes it (under the lock, so never a
+    running deploy's).
     """
     if not (site_dir / "index.html").is_file():
         raise DeployError(
@@ -328,6 +331,8 @@ def source_tree(site_dir: Path, compression: str = "none") -> Iterator[Path]:
             "(hoặc `bash tasks.sh build`) trước, rồi chạy lại."
         )
     with build_lock(site_dir):
+        for leftover in site_dir.parent.glob(f".{site_dir.name}.deploy-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         if compression != "gzip":
             yield site_dir
             return
@@ -485,7 +490,7 @@ def _listing(
 
 def _run(arguments: list[str], what: str, secrets: _Secrets) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(arguments, capture_output=True, text=True, check=False)
+        return subprocess.run(_bound(arguments), capture_output=True, text=True, check=False)
     except OSError as error:
         raise DeployError(f"Không chạy được rclone ({arguments[0]}) khi {what}: {error.strerror or error}.") from None
 
@@ -497,7 +502,7 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
     errors: list[str] = []
     final = ""
     try:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(_bound(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise DeployError(f"Không chạy được rclone ({rclone}) khi {what}: {error.strerror or error}.") from None
     assert process.stderr is not None
@@ -527,6 +532,12 @@ def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) 
     if process.returncode != 0:
         raise _failure(what, final or (errors[0] if errors else ""), secrets)
     return done
+
+
+def _bound(command: list[str]) -> list[str]:
+    """rclone ends with the deploy however the deploy ends: killed outright (CI's timeout, someone), it no longer
+    uploads on alone. SIGTERM rather than SIGKILL: rclone ends on it as on a `kill` (within 2 s in the tests)."""
+    return bound_command(command, signal.SIGTERM)
 
 
 _NOISE = ("Fatal error received", "Cancelling sync due to fatal error", "Attempt ")

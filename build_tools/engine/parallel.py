@@ -208,6 +208,32 @@ def ends_with(parent: int) -> None:
         os._exit(1)
 
 
+_BIND = """
+import ctypes, os, sys
+parent, number, program = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctypes.CDLL(None).prctl(1, number, 0, 0, 0)
+if os.getppid() != parent:
+    sys.exit(1)
+try:
+    os.execvp(program, sys.argv[3:])
+except OSError as error:
+    sys.exit(f"{program}: {error.strerror}")
+"""
+"""`ends_with` for a program run by `bound_command`: bound, then replaced by the program (the binding outlives exec)."""
+
+
+def bound_command(command: Sequence[str], death_signal: int = signal.SIGKILL) -> list[str]:
+    """`command` to run with `subprocess`, bound to end (`death_signal`) with the thread that starts it, as
+    `ends_with` binds a forked process: `serve`'s catch-up, `deploy`'s rclone ran on after their parent was killed.
+
+    A few lines of Python bind it, then become it (`os.execvp`): the binding outlives exec. `preexec_fn` would do it
+    without a second interpreter's start (30-100 ms), but may deadlock in a process with threads (`serve`'s). The
+    thread that starts it must wait for it (`ends_with`). Linux only; elsewhere, `command` as it is."""
+    if _prctl is None:
+        return list(command)
+    return [sys.executable, "-I", "-S", "-c", _BIND, str(os.getpid()), str(int(death_signal)), *command]
+
+
 def _pool_worker(parent: int, held: set[signal.Signals]) -> None:
     """How each of `fork_map`'s workers starts: bound to end with the build's process, Ctrl+C left to it."""
     ends_with(parent)

@@ -19,14 +19,13 @@ When the very first build fails, every address answers the list, and the next ch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -47,9 +46,10 @@ from ..content.problems import ContentError, Problem, format_problems
 from ..content.schema.builders import build_exemplar
 from ..content.schema.profile import validate_profile
 from ..content.schema.vocabulary import Vocabulary
-from ..engine.parallel import worker_count
+from ..engine.parallel import bound_command, worker_count
 from ..engine.progress import Mode, showing_progress
 from ..engine.publish import BuildBusy, hold_tree_lock
+from ..engine.scratch import scratch_folder
 from ..engine.timings import Stage, Timings, optional_stage
 from ..engine.write import write_file
 from ..generate import field_cards, generate
@@ -271,10 +271,13 @@ class Preview:
 
     def _catch_up(self) -> None:
         """Regenerate everything in a child process (it may fork workers; this one serves HTTP on threads), then
-        render what it changed."""
+        render what it changed. The child ends with this process however it ends (`bound_command`): a preview killed
+        outright left it writing the generated pages that a build, no longer refused by the preview's lock, reads."""
         while True:
             command = [sys.executable, "-m", "build_tools.mkdocs.preview", "--regenerate", str(self.project.root)]
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(
+                bound_command(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
             self.catch_up_process = process
             stdout, stderr = process.communicate()
             with self.lock:
@@ -391,7 +394,10 @@ def serve(
     except BuildBusy as error:
         print(f"Chưa mở bản xem trước: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-    site_dir = Path(tempfile.mkdtemp(prefix="exemplars-preview-"))
+    # The served site, in the repository's working folders (engine/scratch.py): a preview killed outright leaves it
+    # there, and the next build or preview removes it.
+    folder = contextlib.ExitStack()
+    site_dir = folder.enter_context(scratch_folder(project.cache_dir, "preview-"))
     preview = Preview(project, site_dir, site_url, worker_count(workers))
     try:
         if progress != "quiet":
@@ -430,7 +436,7 @@ def serve(
             server.shutdown()
             preview.stop()
     finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
+        folder.close()
         lock.close()
 
 

@@ -47,7 +47,8 @@ class Stories:
     """Each fed story's item, by slug (only the stories some feed carries), read from disk by the process that
     makes the feeds."""
     scratch: Path
-    """A folder for files too large to hold (the open data), linked from there into the generated folder."""
+    """The build's working folder (engine/scratch.py), for files too large to hold: the open data, linked from there
+    into the generated folder, and the search index's postings."""
     digests: Mapping[str, bytes] = field(default_factory=dict)
     """Each story's profile as its key read it (`story.profile_digest`), by slug: what the lists that show its
     card are kept under (`list_key`). Empty: no list page is kept."""
@@ -130,8 +131,8 @@ def search_files(cat: Catalogue, stories: Stories, workers: int, kept: Path | No
     documents = Joined(stories.search_documents, pages)
     keys = [*stories.search_keys, *map(document_key, pages)] if stories.search_keys else None
     if kept is None or keys is None:
-        return FileSet(build_search_index(cat, documents, workers).files)
-    index = build_search_index(cat, documents, workers, kept, keys)
+        return FileSet(build_search_index(cat, documents, workers, scratch=stories.scratch).files)
+    index = build_search_index(cat, documents, workers, kept, keys, stories.scratch)
     return FileSet(kept_files(index.files, kept / KEPT_FILES))
 
 

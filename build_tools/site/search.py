@@ -521,19 +521,25 @@ def _reference_of(lengths: Sequence[int]) -> float:
 
 
 def _encode_terms(
-    documents: Sequence[SearchDocument], length_factors: np.ndarray, workers: int = 1, parts: Path | None = None
+    documents: Sequence[SearchDocument],
+    length_factors: np.ndarray,
+    workers: int = 1,
+    parts: Path | None = None,
+    scratch: Path | None = None,
 ) -> tuple[_Terms, int]:
     """Read every document, then join and encode unigrams and bigrams; and into how many parts the terms were cut.
     With several workers each reads pieces of contiguous documents in a forked process, then each joins parts of
     the unigrams and bigrams (terms split by a hash); pieces are joined in document order, so the index is the same
-    however it is cut or spread. Each part's postings before weighing go into `parts` when given (`_update_part`)."""
+    however it is cut or spread. Each part's postings before weighing go into `parts` when given (`_update_part`).
+    The pieces' postings are spooled in a folder made in `scratch` (a build's working folder, engine/scratch.py,
+    which the next build removes should this one be killed), else in the system's temporary folder."""
     if len(documents) >= 1 << _DOC_BITS:
         raise ValueError("too many documents for the search index's packed postings")
     count = max(1, min(workers, len(documents) // 500))  # forking pays only for a few hundred documents
     characters = sum(len(document.body) for document in documents)
     pieces = max(count, math.ceil(characters / PIECE_CHARS))
     shares = [(i, range(len(documents) * i // pieces, len(documents) * (i + 1) // pieces)) for i in range(pieces)]
-    with tempfile.TemporaryDirectory(prefix="exemplars-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix="search-" if scratch else "exemplars-search-", dir=scratch) as folder:
         spool = Path(folder)
         fragments = fork_map(_index_shares, shares, shared=(documents, spool, pieces), workers=count)
         # The bigrams alone take longer than the unigrams: each worker takes parts of both kinds.
@@ -1258,12 +1264,16 @@ def _stamp() -> bytes:
 
 
 def _fresh_state(
-    documents: Sequence[SearchDocument], keys: Sequence[bytes], workers: int, parts: Path | None
+    documents: Sequence[SearchDocument],
+    keys: Sequence[bytes],
+    workers: int,
+    parts: Path | None,
+    scratch: Path | None = None,
 ) -> _State:
     """Every document read, every term encoded."""
     lengths = [len(document.body) for document in documents]
     reference = _reference_of(lengths)
-    terms, pieces = _encode_terms(documents, _length_factors(lengths, reference), workers, parts)
+    terms, pieces = _encode_terms(documents, _length_factors(lengths, reference), workers, parts, scratch)
     shards: list[dict[str, tuple[bytes, bytes]]] = [{} for _ in range(_shard_count(len(documents)))]
     # Each stage takes its bytes from the one before (pop), so the index is held about once.
     for term in sorted(terms.encoded):
@@ -1447,6 +1457,7 @@ def build_search_index(
     workers: int = 1,
     kept: Path | None = None,
     keys: Sequence[bytes] | None = None,
+    scratch: Path | None = None,
 ) -> SearchIndex:
     """Every file of the index; identical input gives byte-identical files.
 
@@ -1461,15 +1472,16 @@ def build_search_index(
     in order, a few times over, never all held at once here. With `kept` (a folder) and `keys` (each document's
     `document_key`), the index is kept there between builds, and a build where a few documents are new, changed or
     gone reads only those (`_kept_state`): a story corrected costs 0.7 s of CPU at 10,000 stories, 8 s otherwise.
-    The files are the same either way (tests/test_search_edit.py).
+    The files are the same either way (tests/test_search_edit.py). `scratch`: the build's working folder, for the
+    postings of a fresh index (`_encode_terms`).
     """
     if kept is None or keys is None:
-        return _index_files(catalogue, _fresh_state(documents, [], workers, None))
+        return _index_files(catalogue, _fresh_state(documents, [], workers, None, scratch))
     found = _kept_state(kept, documents, keys, workers)
     if found is None:
         shutil.rmtree(kept, ignore_errors=True)
         (kept / _PARTS).mkdir(parents=True)
-        found = _fresh_state(documents, keys, workers, kept / _PARTS), True
+        found = _fresh_state(documents, keys, workers, kept / _PARTS, scratch), True
     state, changed = found
     files = _index_files(catalogue, state)
     if changed:

@@ -430,7 +430,8 @@ def test_a_deploy_killed_midway_leaves_the_published_site_whole_and_a_rerun_fini
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="binds rclone with prctl, reads /proc")
 def test_a_deploy_killed_outright_takes_its_rclone_with_it(storage: Storage, builds: Builds, tmp_path: Path) -> None:
     """CI's timeout, or someone, kills `exemplars deploy` mid-upload: rclone, which does the uploading, stops with
-    it, rather than uploading on alone (and meanwhile racing the deploy run again to finish the job)."""
+    it, rather than uploading on alone (and meanwhile racing the deploy run again to finish the job), and nothing of
+    the deploy is left in the temporary folder."""
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
     (site / "index.html").write_text("<!doctype html><title>Gương</title>", encoding="utf-8")
@@ -439,7 +440,9 @@ def test_a_deploy_killed_outright_takes_its_rclone_with_it(storage: Storage, bui
     (site / "assets" / "anh-lon.jpg").write_bytes(os.urandom(4 << 20))
     command = [sys.executable, "-m", "build_tools.cli", "--root", str(builds.first.parent / "repo")]
     command += ["deploy", "kho:rclone-cung-dung", "--site-dir", str(site)]
-    slow = {**storage.environment, "RCLONE_BWLIMIT": "16k", "RCLONE_TRANSFERS": "1"}
+    scratch = tmp_path / "tam"  # the system's temporary folder, as the deploy sees it
+    scratch.mkdir()
+    slow = {**storage.environment, "RCLONE_BWLIMIT": "16k", "RCLONE_TRANSFERS": "1", "TMPDIR": str(scratch)}
     deploying = subprocess.Popen(
         command, env=slow, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -456,6 +459,7 @@ def test_a_deploy_killed_outright_takes_its_rclone_with_it(storage: Storage, bui
         while processes_in(deploying.pid) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert processes_in(deploying.pid) == set(), "rclone uploaded on after the deploy was killed"
+        assert list(scratch.iterdir()) == [], "the killed deploy left its lists of files behind"
     finally:
         for pid in processes_in(deploying.pid):
             os.kill(pid, signal.SIGKILL)

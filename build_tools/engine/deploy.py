@@ -396,25 +396,29 @@ def run_deploy(
     uploaded: list[Transfer] = []
     deleted: list[Transfer] = []
     phases = plan.phases()
-    with tempfile.TemporaryDirectory(prefix="exemplars-deploy-") as scratch:
-        listing = Path(scratch) / "files.txt"
-        for phase in phases:
-            say(f"Tải lên {len(phase.uploads)} {phase.label}")
-            for headers, batch in phase.batches():
-                listing.write_text("".join(f"{path}\n" for path in batch), encoding="utf-8")
-                arguments = ["copy", str(source), remote, "--files-from-raw", str(listing), "--no-traverse"]
-                events = _rclone(
-                    rclone, [*arguments, "--checksum", *headers.flags()], secrets, what=f"tải lên {phase.label}"
-                )
-                uploaded += [Transfer(path, time, phase.number) for action, path, time in events if action == "copy"]
-        if plan.deletions:
-            say(f"Cuối cùng: {DELETION_LABEL}, {len(plan.deletions)} tệp")
-            listing.write_text("".join(f"{path}\n" for path in plan.deletions), encoding="utf-8")
+    for phase in phases:
+        say(f"Tải lên {len(phase.uploads)} {phase.label}")
+        for headers, batch in phase.batches():
+            arguments = ["copy", str(source), remote, "--files-from-raw", "-", "--no-traverse"]
             events = _rclone(
-                rclone, ["delete", remote, "--files-from-raw", str(listing)], secrets, what="xóa tệp cũ trên kho"
+                rclone,
+                [*arguments, "--checksum", *headers.flags()],
+                secrets,
+                what=f"tải lên {phase.label}",
+                files=batch,
             )
-            last = len(phases) + 1
-            deleted += [Transfer(path, time, last) for action, path, time in events if action == "delete"]
+            uploaded += [Transfer(path, time, phase.number) for action, path, time in events if action == "copy"]
+    if plan.deletions:
+        say(f"Cuối cùng: {DELETION_LABEL}, {len(plan.deletions)} tệp")
+        events = _rclone(
+            rclone,
+            ["delete", remote, "--files-from-raw", "-"],
+            secrets,
+            what="xóa tệp cũ trên kho",
+            files=plan.deletions,
+        )
+        last = len(phases) + 1
+        deleted += [Transfer(path, time, last) for action, path, time in events if action == "delete"]
     return DeployReport(plan, tuple(uploaded), tuple(deleted))
 
 
@@ -495,25 +499,31 @@ def _run(arguments: list[str], what: str, secrets: _Secrets) -> subprocess.Compl
         raise DeployError(f"Không chạy được rclone ({arguments[0]}) khi {what}: {error.strerror or error}.") from None
 
 
-def _rclone(rclone: str, arguments: list[str], secrets: _Secrets, *, what: str) -> list[tuple[str, str, str]]:
-    """Run one rclone command with its JSON log; (copy | delete, path, time) for each file it reports done."""
+def _rclone(
+    rclone: str, arguments: list[str], secrets: _Secrets, *, what: str, files: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """Run one rclone command with its JSON log; (copy | delete, path, time) for each file it reports done. The
+    files it acts on go through its standard input (`--files-from-raw -`): no list is left on disk by a deploy
+    killed outright."""
     command = [rclone, *arguments, "--use-json-log", "--verbose", "--stats", "0"]
     done: list[tuple[str, str, str]] = []
     errors: list[str] = []
     final = ""
     try:
-        process = subprocess.Popen(_bound(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            _bound(command), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
     except OSError as error:
         raise DeployError(f"Không chạy được rclone ({rclone}) khi {what}: {error.strerror or error}.") from None
-    assert process.stderr is not None
     with process:
         try:
-            lines = process.stderr.readlines()
+            # Both pipes at once: a long list written while rclone logs would otherwise fill one and stop both.
+            _, log = process.communicate("".join(f"{path}\n" for path in files))
         except BaseException:
             # Ctrl+C or CI's SIGTERM reached us, maybe not rclone (another process group): stop it before leaving.
             process.terminate()
             raise
-    for line in lines:
+    for line in log.splitlines():
         try:
             event = json.loads(line)
         except json.JSONDecodeError:

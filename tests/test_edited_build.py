@@ -4,6 +4,7 @@ same site, byte for byte, as a build of the corrected repository from nothing.""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from build_tools.build import build_site
 from build_tools.content.config import load_project
 from build_tools.generate import generate
 from build_tools.mkdocs import plugin
+from build_tools.site import story as story_module
 
 from .conftest import BASE_PROFILE, SiteFixture
 from .test_reproducible import digests
@@ -417,9 +419,88 @@ def test_after_one_edit_the_search_and_the_feeds_read_only_the_changed_stories_f
     assert read.count("kept_document") == 1 and 1 <= read.count("kept_item") <= 2 * 2
     assert "Lê Thị Bốn" in site.built("feed.xml")
 
-    for kept in (site.project.cache_dir / "products").rglob("*.pickle"):
+    for kept in (site.project.cache_dir / "products").rglob("*.head"):
         kept.unlink()  # a cache restored in part: every story made again from its profile
     build_and_compare("lost")
+    products = site.project.cache_dir / "products"
+    assert len(list(products.rglob("*.head"))) == len(list(products.rglob("*.tail"))) == 5
+
+    for kept in products.rglob("*.tail"):  # a disk that failed while writing: cut short, so made again
+        kept.write_bytes(kept.read_bytes()[:-1])
+    build_and_compare("cut short")
+    assert not any(kept.stat().st_size < 10 for kept in products.rglob("*.tail"))
+
+
+def test_after_one_edit_the_story_stage_reads_of_each_kept_story_only_what_it_passes_on(
+    site: SiteFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build after one edit takes every other story from its kept products; of those it needs the page's path, the
+    search document's key and the open-data record, not the feed item or the search document (`story.KeptStory`):
+    at 100,000 stories the products no longer stay in the page cache, and reading them whole was half of that
+    build's story stage. Counted as the bytes read from the files the first build kept, against what they hold
+    beside the pages."""
+    site.feed_items = 2  # the edited story is in no feed: no feed made again, no feed item read
+    site.write_config()
+    body = "Câu chuyện của một người thầy.\n\n## Việc làm\n\nMỗi tối thầy dạy thêm cho học trò nghèo trong xóm."
+    for number in range(8):
+        site.profile(f"guong-{number}", body=body, name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}")
+    # Its own field and province: no other story shows it as a related card, so every other story is kept.
+    site.profile("guong-sua", body=body, fields=["y-te"], province="ha-noi", published="2024-01-01")
+    build_site(site.project, workers=1)
+    products = site.project.cache_dir / "products"
+    before = {path: path.stat().st_size for path in products.rglob("*") if path.is_file() and path.suffix != ".md"}
+    opened: dict[int, str] = {}
+    read: list[int] = []
+
+    class Counting:
+        """`os` as `site.story` sees it, counting the bytes read from the files the first build kept."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        def open(self, path: str, flags: int, *args: int) -> int:
+            descriptor = os.open(path, flags, *args)
+            opened[descriptor] = str(path)
+            return descriptor
+
+        def read(self, descriptor: int, size: int) -> bytes:
+            data = os.read(descriptor, size)
+            if Path(opened.get(descriptor, "")) in before:
+                read.append(len(data))
+            return data
+
+    monkeypatch.setattr(story_module, "os", Counting())
+    profile = site.root / "exemplars" / "guong-sua" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nAnh còn dạy bơi cho trẻ em.\n", "utf-8")
+    build_site(site.project, workers=1)
+    assert "dạy bơi" in site.built("guong/guong-sua/index.html")
+    held = sum(size for path, size in before.items() if path.exists())  # the eight stories kept
+    assert 0 < sum(read) < held * 0.6, (sum(read), held)
+
+
+def test_stories_kept_by_an_older_build_in_another_layout_are_made_again_and_forgotten(
+    site: SiteFixture, tmp_path: Path
+) -> None:
+    """A `.cache/` restored from a build of the code before the products were split (each story's page path,
+    document key, record, item and document in one `<key>.pickle`), even under the very keys this build computes:
+    never read, every story made again, the site a fresh build's, and the old files removed."""
+    five_stories_in_feeds_of_two(site)
+    build_site(site.project, workers=1)
+    products = site.project.cache_dir / "products"
+    for head in list(products.rglob("*.head")):
+        page_path, document_key, record, _ = pickle.loads(head.read_bytes())
+        tail = head.with_suffix(".tail")
+        item, document = pickle.loads(tail.read_bytes())
+        old = (page_path, document_key, record, item, document)
+        head.with_suffix(".pickle").write_bytes(pickle.dumps(old, pickle.HIGHEST_PROTOCOL))
+        head.unlink()
+        tail.unlink()
+    edited = build_site(site.project, workers=1)
+    assert not list(products.rglob("*.pickle"))
+    assert len(list(products.rglob("*.head"))) == len(list(products.rglob("*.tail"))) == 5
+    fresh_root = tmp_path / "fresh"
+    shutil.copytree(site.root, fresh_root, ignore=shutil.ignore_patterns(".cache", ".generated", "site"))
+    assert digests(edited) == digests(build_site(load_project(fresh_root), workers=1))
 
 
 def test_the_new_sites_story_folders_made_while_the_rest_is_generated_are_the_folders_mkdocs_makes(

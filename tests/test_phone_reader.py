@@ -123,6 +123,22 @@ def test_back_closes_the_drawer_and_the_search_before_leaving_the_page(phone: Ph
     assert _state(page)["path"] == "/nguoi-tot-viec-tot/" and _state(page)["query"] == ""
 
 
+def test_a_search_closed_as_soon_as_it_opened_stays_closed(phone: Phone) -> None:
+    """A reader who taps the search button, then the arrow at once (a mistaken tap), is left with the page: the focus
+    the opened box was due a moment later must not open it again."""
+    page = phone.open("nguoi-tot-viec-tot/")
+    page.evaluate(
+        """() => {
+            document.querySelector('label.md-header__button[for=__search]').click();
+            document.querySelector('.md-search__form label.md-search__icon').click();
+        }"""
+    )
+    page.wait_for_timeout(600)  # past the moment the box would take the focus
+    state = _state(page)
+    assert not state["search"] and state["query"] == ""
+    assert page.evaluate("document.activeElement === document.querySelector('.md-search__input')") is False
+
+
 def test_the_search_query_and_its_filters_live_in_the_address(phone: Phone) -> None:
     page = phone.open(STORY)
     page.locator("label.md-header__button[for=__search]").tap()

@@ -756,9 +756,13 @@
     timer = setTimeout(run, 150);
   });
   input.addEventListener("focus", open);
+  // The box gets the focus once it has slid in, if it is still open then: a reader who closed it at once (a quick
+  // tap on the arrow) would otherwise have it opened again by the focus.
   toggle.addEventListener("change", () => {
     if (!toggle.checked) input.blur();
-    else if (document.activeElement !== input) setTimeout(() => input.focus(), 250);
+    else if (document.activeElement !== input) {
+      setTimeout(() => { if (toggle.checked && document.activeElement !== input) input.focus(); }, 250);
+    }
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

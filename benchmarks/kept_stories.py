@@ -78,7 +78,7 @@ def main() -> None:
         _best("related stories", related, args.repeat)
         _best("stories' keys", keys, args.repeat)
         _best("the story stage's work (one share of all)", stories, args.repeat)
-        _best("the open data from the spool", data, args.repeat)
+        _best("the open data from the kept heads", data, args.repeat)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -7,9 +7,9 @@ ROOT is a project built once by this code (`exemplars --root ROOT build`), so th
 story's products under its current key. It prints the process time (CPU) of the best of R runs of:
 - every story's related stories (`Catalogue.related`, its memory of each signature emptied before each run);
 - every story's key (`story.story_key`, the profile digests made anew);
-- the story stage's work on every story (`generate._story_share`: key, kept products, page linked, record
-  spooled), as one worker does it on its share;
-- the open data written from that spool (`opendata.render_open_data`).
+- the story stage's work on every story (`generate._story_share`: key, kept products, page linked), as one worker
+  does it on its share;
+- the open data written from the records in the kept products (`opendata.render_open_data`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from build_tools.content.config import load_project
 from build_tools.content.gather import gather
 from build_tools.engine.parallel import fork_map
 from build_tools.engine.write import TreeWriter
-from build_tools.generate import _SpooledRecords, _story_share, make_images
+from build_tools.generate import _KeptRecords, _story_share, make_images
 from build_tools.site.opendata import render_open_data
 from build_tools.site.story import story_context, story_key
 
@@ -64,23 +64,21 @@ def main() -> None:
             for exemplar in exemplars:
                 story_key(exemplar, context)
 
-        spool = scratch / "spool"
+        kept = project.cache_dir / "products"
+        kept_keys: list[str] = []
 
         def stories() -> None:
             context.digests.clear()
-            shutil.rmtree(spool, ignore_errors=True)
-            spool.mkdir()
-            shared = (context, project.generated_dir, spool, project.cache_dir / "products")
-            fork_map(_story_share, exemplars, shared=shared, workers=1)
+            made = fork_map(_story_share, exemplars, shared=(context, project.generated_dir, kept), workers=1)
+            kept_keys[:] = [summary.key for summary in made]
 
         def data() -> None:
-            records = _SpooledRecords(sorted(spool.glob("records-*.pickle")))
-            render_open_data(catalogue, project.settings, records, scratch / "data")
+            render_open_data(catalogue, project.settings, _KeptRecords(kept, kept_keys), scratch / "data")
 
         _best("related stories", related, args.repeat)
         _best("stories' keys", keys, args.repeat)
         _best("the story stage's work (one share of all)", stories, args.repeat)
-        _best("the open data from the spool", data, args.repeat)
+        _best("the open data from the kept heads", data, args.repeat)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

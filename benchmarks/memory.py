@@ -6,11 +6,11 @@
 A cold build at 100,000 profiles draws 90,000 share cards first (over an hour on a loaded 2-core machine); this
 measures what matters for memory without them. In this process, as in the build's: the catalogue (`gather`, from the
 corpus's checked cache when the code is the same). Then, as the story workers do, each published story's open-data
-record and search document are made, the records spooled a share at a time and the documents kept with their
-story's products (`story.keep_products`), with the story's Markdown standing in for its HTML (the same length
-within a few per cent: the records and documents carry the text, not the markup). Then, each in a process forked
-from this one (so inheriting the catalogue, as the build's workers do): the open data written from the spool
-(`render_open_data`), and the search index built from the documents, read from the kept products one at a time.
+record and search document are made and kept with its story's products (`story.keep_products`), with the story's
+Markdown standing in for its HTML (the same length within a few per cent: the records and documents carry the text,
+not the markup). Then, each in a process forked from this one (so inheriting the catalogue, as the build's workers
+do): the open data written from the records read from the kept products one at a time (`render_open_data`), and the
+search index built from the documents, read the same way.
 Prints the peak RSS of each, in MiB; `wait4`'s figures, as `exemplars build --timings` reports them.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import resource
 import shutil
 import sys
@@ -35,7 +34,7 @@ from build_tools.content.gather import gather  # noqa: E402
 from build_tools.content.load import read_story  # noqa: E402
 from build_tools.content.model import Exemplar  # noqa: E402
 from build_tools.engine.parallel import fork_map, shared  # noqa: E402
-from build_tools.generate import _KeptDocuments, _SpooledRecords  # noqa: E402
+from build_tools.generate import _KeptDocuments, _KeptRecords  # noqa: E402
 from build_tools.site.collection import Joined  # noqa: E402
 from build_tools.site.opendata import RowContext, exemplar_record, render_open_data  # noqa: E402
 from build_tools.site.search import build_search_index, page_documents, story_document  # noqa: E402
@@ -68,22 +67,18 @@ def in_child(work: Callable[[], object]) -> tuple[float, float, float]:
     return own, children, time.perf_counter() - started
 
 
-def _spool_share(exemplars: Sequence[Exemplar]) -> list[tuple[str, str]]:
-    """As `generate._story_share` spools a share: records pickled in turn into one file; each document kept with its
-    story's products (the key here is the slug's: one per story, as the build's)."""
+def _keep_share(exemplars: Sequence[Exemplar]) -> list[str]:
+    """As `generate._story_share` keeps a share: each story's record and document kept with its products (the key
+    here is the slug's: one per story, as the build's)."""
     project, cat, spool = shared()
-    records = bytearray()
-    name = f"records-{exemplars[0].slug}.pickle"
     keys = []
     for e in exemplars:
         story = read_story(project.root / e.source_path, e.source_path)
         record = exemplar_record(e, RowContext(cat, project.settings, {e.slug: story}, {}))
-        records += pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
         products = StoryProducts(e.url, "", story_document(cat, e, story, None), record, None, "")
         key = hashlib.blake2b(e.slug.encode(), digest_size=20).hexdigest()
         keep_products(products, spool / "kept", key)
-        keys.append((name, key))
-    (spool / name).write_bytes(records)
+        keys.append(key)
     return keys
 
 
@@ -98,19 +93,17 @@ def main() -> None:
     spool = Path(tempfile.mkdtemp(prefix="memory-bench-"))
     try:
         started = time.perf_counter()
-        spooled = fork_map(_spool_share, cat.exemplars, shared=(project, cat, spool), workers=2, chunks_per_worker=4)
-        shares = list(dict.fromkeys(name for name, _ in spooled))
+        keys = fork_map(_keep_share, cat.exemplars, shared=(project, cat, spool), workers=2, chunks_per_worker=4)
         print(
-            f"records spooled and documents kept: {len(shares)} shares, {time.perf_counter() - started:.0f} s; "
-            f"largest worker {peak_mib()[1]:.0f} MiB"
+            f"records and documents kept: {time.perf_counter() - started:.0f} s; largest worker {peak_mib()[1]:.0f} MiB"
         )
-        records = _SpooledRecords([spool / name for name in shares])
+        records = _KeptRecords(spool / "kept", keys)
         data = in_child(lambda: render_open_data(cat, project.settings, records, spool / "data"))
         print(
             f"open data: {data[0]:.0f} MiB, {data[2]:.0f} s; exemplars.json "
             f"{(spool / 'data' / 'exemplars.json').stat().st_size / 1e6:.0f} MB"
         )
-        documents = Joined(_KeptDocuments(spool / "kept", [key for _, key in spooled]), page_documents(cat))
+        documents = Joined(_KeptDocuments(spool / "kept", keys), page_documents(cat))
         search = in_child(lambda: build_search_index(cat, documents, workers=2).files)
         print(f"search index: {search[0]:.0f} MiB (its joining workers {search[1]:.0f} MiB), {search[2]:.0f} s")
     finally:

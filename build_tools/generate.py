@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
-import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -53,6 +52,7 @@ from .site.story import (
     forget_stories_but,
     kept_document,
     kept_item,
+    kept_record,
     kept_story,
     profile_digest,
     story_context,
@@ -207,21 +207,21 @@ class Executor:
     """Runs the site's work in this process or across `workers` forked ones (`engine.parallel.fork_map`: results
     in input order, so the site is the same on one core or many), each file written where it is made.
 
-    Stories leave their open-data records in a spool folder, read back only by the process that makes the data; their
-    search documents and feed items stay in the kept products (`story.KeptStory`), read from there by the search
-    index and the feeds when they need them. None is held here all at once. The spool is the build's working folder
-    in `.cache/scratch/` (engine/scratch.py: removed at the end, or by the next build if this one is killed), which
-    also takes the open data as it is written and the search index's postings."""
+    Stories leave their products in the kept folder (`story.KeptStory`) and hand back only a summary: the open data,
+    the search index and the feeds read each story's record, document or item from there when they need it. None is
+    held here all at once, and no product is written twice. The build's working folder in `.cache/scratch/`
+    (engine/scratch.py: removed at the end, or by the next build if this one is killed) takes the open data as it is
+    written and the search index's postings."""
 
     def __init__(self, writer: TreeWriter, workers: int, cache_dir: Path) -> None:
         self.writer = writer
         self.workers = workers
         self.cache_dir = cache_dir
-        self.spool = Path()
+        self.scratch = Path()
         self._folder = contextlib.ExitStack()
 
     def __enter__(self) -> Executor:
-        self.spool = self._folder.enter_context(scratch_folder(self.cache_dir, "build-"))
+        self.scratch = self._folder.enter_context(scratch_folder(self.cache_dir, "build-"))
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -229,20 +229,19 @@ class Executor:
 
     def stories(self, context: StoryContext, kept: Path, progress: Stage | None = None) -> Stories:
         """`make_story` on every story of the catalogue whose products `kept` does not hold from an earlier build
-        (`story.kept_story`): pages written, records spooled. `kept` then holds this build's only."""
+        (`story.kept_story`): pages written, products kept. `kept` then holds this build's only."""
         exemplars = context.catalogue.exemplars
-        shared = (context, self.writer.root, self.spool, kept)
+        shared = (context, self.writer.root, kept)
         made = fork_map(_story_share, exemplars, shared=shared, workers=self.workers, progress=progress)
         forget_stories_but(kept, {summary.key for summary in made})
         for summary in made:
             self.writer.claim(summary.page_path, summary.written)
-        spooled = dict.fromkeys(summary.spooled for summary in made)  # each share's spool file, in order
-        records = _SpooledRecords([self.spool / name for name in spooled])
         keys = [summary.key for summary in made]
+        records = _KeptRecords(kept, [key for e, key in zip(exemplars, keys, strict=True) if not e.draft])
         items = _KeptItems(kept, {e.slug: key for e, key in zip(exemplars, keys, strict=True) if e.slug in context.fed})
         digests = {e.slug: summary.digest for e, summary in zip(exemplars, made, strict=True)}
         document_keys = [summary.document_key for summary in made]
-        return Stories(_KeptDocuments(kept, keys), records, items, self.spool, digests, document_keys)
+        return Stories(_KeptDocuments(kept, keys), records, items, self.scratch, digests, document_keys)
 
     def write_each(
         self,
@@ -302,12 +301,11 @@ def _made_and_written(make: Callable[[], FileSet], root: Path, workers: int) -> 
 
 @dataclass(frozen=True)
 class _StorySummary:
-    """What travels back from a story's worker: its page's path, whether the file changed, the spool file that
-    holds its record, and the key its products are kept under. The products themselves stay on disk."""
+    """What travels back from a story's worker: its page's path, whether the file changed, and the key its products
+    are kept under. The products themselves stay on disk."""
 
     page_path: str
     written: bool
-    spooled: str
     key: str
     digest: bytes
     """The story's profile as its key read it (`story.profile_digest`): what the lists showing its card are kept
@@ -317,30 +315,17 @@ class _StorySummary:
 
 
 def _story_share(exemplars: Sequence[Exemplar]) -> list[_StorySummary]:
-    """A share of the stories (in a worker process when there are several): each page written on the spot, the
-    records spooled (a file per share, named by its first story) as the kept products hold them, pickled
-    (`story.KeptStory`): nothing is unpickled here."""
-    context, root, spool, kept = shared()
+    """A share of the stories (in a worker process when there are several): each page written on the spot, its
+    products kept (`story.kept_story`), read from there later by whoever needs them."""
+    context, root, kept = shared()
     made: list[_StorySummary] = []
-    records = bytearray()
-    name = f"records-{exemplars[0].slug}.pickle" if exemplars else ""
     for exemplar in exemplars:
         with processing(exemplar.source_path):
             story, key = kept_story(exemplar, context, kept)
             written = write_file(root, story.page_path, story.page)
             digest = profile_digest(exemplar, context)
-            made.append(_StorySummary(story.page_path, written, name, key, digest, story.document_key))
-        records += story.record  # None for a draft, left out when read
-    if exemplars:
-        (spool / name).write_bytes(records)
+            made.append(_StorySummary(story.page_path, written, key, digest, story.document_key))
     return made
-
-
-def _pickled(path: Path) -> Iterator[Any]:
-    """Each object of a spool file, in order: the story workers write them one after another."""
-    with path.open("rb") as stream:
-        while stream.peek(1):
-            yield pickle.load(stream)
 
 
 class _KeptDocuments(Sequence[SearchDocument]):
@@ -369,16 +354,21 @@ class _KeptDocuments(Sequence[SearchDocument]):
             yield kept_document(self.kept, key)
 
 
-class _SpooledRecords(Iterable[Record]):
-    """The published stories' open-data records, in catalogue order, read from the spool a story at a time as the
-    data are written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole)."""
+class _KeptRecords(Iterable[Record]):
+    """The published stories' open-data records, in catalogue order, each read from its kept head as the data are
+    written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole). The heads are
+    this build's (`keys`: a story made again is kept under its new key), so the data carry every edit."""
 
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.paths = paths
+    def __init__(self, kept: Path, keys: Sequence[str]) -> None:
+        self.kept = kept
+        self.keys = keys
 
     def __iter__(self) -> Iterator[Record]:
-        for path in self.paths:
-            yield from (record for record in _pickled(path) if record is not None)
+        for key in self.keys:
+            record = kept_record(self.kept, key)
+            if record is None:
+                raise ValueError(f"the story kept under {key} has no open-data record")
+            yield record
 
 
 class _KeptItems(Mapping[str, FeedItem]):

@@ -1,5 +1,5 @@
-"""A build's working folder (the stories' spool, the open data as it is written, the search index's postings), in
-`.cache/scratch/`, and what a killed build left there removed by the next one.
+"""A build's working folder (the open data as it is written, the search index's postings), in `.cache/scratch/`,
+and what a killed build left there removed by the next one.
 
 In the system's temporary folder (`/tmp/exemplars-spool-*`, `/tmp/exemplars-search-*`) these stayed for ever after a
 build killed outright (the out-of-memory killer, a CI timeout: no clean-up runs), gigabytes at 100,000 stories. Here

@@ -41,8 +41,8 @@ class Stories:
     """In a build, read from disk as the search index reads them: at 100,000 stories they would be some 700 MB."""
     records: Iterable[Record]
     """Each published story's line of the open data, in catalogue order (newest first, as the data list them). In
-    a build read from disk a spool file at a time as the data are written: at 100,000 stories they are 400 MB of
-    story HTML, held by no process."""
+    a build read from each story's kept head as the data are written: at 100,000 stories they are 400 MB of story
+    HTML, held by no process."""
     feed_items: Mapping[str, FeedItem]
     """Each fed story's item, by slug (only the stories some feed carries), read from disk by the process that
     makes the feeds."""

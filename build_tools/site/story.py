@@ -152,20 +152,18 @@ def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
 class KeptStory:
     """A story's products as kept between builds (`.cache/products/`): its page a file, to be linked into the
     generated folder (a page linked by the last build is then neither read nor written again); what every build's
-    story stage needs in `<key>.head` (the page's path, the search document's key, the open-data record); what only a
-    changed story's feeds or search entry need in `<key>.tail` (feed item, search document), each pickled on its own
-    as `make_story` made it. Only the record travels on from the story's worker (every build's open data reads every
-    record); the search index and the feeds read a document or an item from the tail when they need it
-    (`kept_document`, `kept_item`): after one edit, one document and no item. Split so that a build reads half the
-    bytes: at 100,000 stories the kept products (1.1 GB) no longer stayed in the page cache, and reading them whole
-    was half the edited build's story stage."""
+    story stage needs in `<key>.head` (the page's path, the search document's key) with what every build's open data
+    needs (the open-data record); what only a changed story's feeds or search entry need in `<key>.tail` (feed item,
+    search document), each pickled on its own as `make_story` made it. Nothing but this summary travels on from the
+    story's worker: the open data reads each record from the head (`kept_record`), the search index and the feeds a
+    document or an item from the tail when they need it (`kept_document`, `kept_item`): after one edit, one document
+    and no item. Split so that a build reads half the bytes: at 100,000 stories the kept products (1.1 GB) no longer
+    stayed in the page cache, and reading them whole was half the edited build's story stage."""
 
     page_path: str
     page: Path
     document_key: bytes
     """The digest of its search document's pickle: what the kept search index knows it by (`build_search_index`)."""
-    record: bytes
-    """Its open-data record, pickled (None pickled for a draft)."""
 
 
 def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple[KeptStory, str]:
@@ -175,9 +173,9 @@ def kept_story(exemplar: Exemplar, context: StoryContext, folder: Path) -> tuple
     key = story_key(exemplar, context)
     stem = _kept_stem(folder, key)
     try:
-        page_path, document_key, record, tail_size = _read_kept(f"{stem}.head")
+        page_path, document_key, _, tail_size = _read_kept(f"{stem}.head")
         if os.stat(f"{stem}.tail").st_size == tail_size and os.path.isfile(f"{stem}.md"):
-            return KeptStory(page_path, Path(f"{stem}.md"), document_key, record), key
+            return KeptStory(page_path, Path(f"{stem}.md"), document_key), key
     except Exception:  # none yet, unreadable, or of an older layout (each written whole and renamed; a disk may fail)
         pass
     return keep_products(make_story(exemplar, context), folder, key), key
@@ -199,7 +197,7 @@ def keep_products(products: StoryProducts, folder: Path, key: str) -> KeptStory:
     replace_file(page, products.page.encode("utf-8"))
     replace_file(Path(f"{stem}.tail"), tail)
     replace_file(Path(f"{stem}.head"), head)
-    return KeptStory(products.page_path, page, document_key, record)
+    return KeptStory(products.page_path, page, document_key)
 
 
 KEPT_SUFFIXES = (".md", ".head", ".tail")
@@ -227,6 +225,12 @@ def _read_kept(path: str) -> Any:
 
 _KEPT_READ = 1 << 16
 """Bytes asked for at once: a story's head is about 5 kB, its tail about 6 kB at the synthetic corpus's 10,000."""
+
+
+def kept_record(folder: Path, key: str) -> Record | None:
+    """The open-data record of the story kept under `key` (`kept_story`), from its head; None for a draft."""
+    record: Record | None = pickle.loads(_read_kept(f"{_kept_stem(folder, key)}.head")[2])
+    return record
 
 
 def kept_document(folder: Path, key: str) -> SearchDocument:

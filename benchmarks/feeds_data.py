@@ -68,7 +68,7 @@ def synthetic_corpus(n: int, fields: list[str], provinces: list[str], photo: Pat
                     Award("Bằng khen của Chủ tịch UBND tỉnh", f"Quyết định số {index}/QĐ-UBND", published)
                     for _ in range(rng.randint(0, 2))
                 ),
-                photo=Photo("anh.jpg", "Ảnh minh họa", "Ban biên tập", photo) if index % 5 == 0 else None,
+                photo=Photo("anh.jpg", "Ảnh minh họa", "Ban biên tập", photo.as_posix()) if index % 5 == 0 else None,
                 consent=True,
             )
         )

@@ -177,8 +177,8 @@ class Checkout:
 
 @contextlib.contextmanager
 def fresh_checkout(corpus: Path, aside: Path) -> Iterator[Checkout]:
-    """The corpus as CI's checkout makes it, in the corpus's own folder (story keys hold the photos' absolute paths,
-    check's cache the profiles': CI's folder is the same in every run): every file copied anew (new inode, new times),
+    """The corpus as CI's checkout makes it, in the corpus's own folder (as CI's is the same in every run; nothing
+    the build keeps depends on the folder since the twelfth session): every file copied anew (new inode, new times),
     with the corpus's `.cache/` and `.generated/` moved in. The corpus itself is set aside meanwhile (a rename: its
     files keep their inodes and times) and put back after, with the cache and generated folder the build left, but
     check's own stamps of the corpus (`.cache/checked`, which hold where its files are), so the warm builds that

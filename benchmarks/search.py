@@ -128,7 +128,7 @@ def measure_index(root: Path) -> None:
     thumbnails_by_slug: dict[str, str] = {}
     for exemplar in catalogue.exemplars:  # photos are encoded once and cached; timed apart from the index
         if exemplar.photo is not None:
-            thumbnail = process_thumbnail(exemplar.photo.path, project.cache_dir / "photos")
+            thumbnail = process_thumbnail(project.root / exemplar.photo.source_path, project.cache_dir / "photos")
             thumbnails_by_slug[exemplar.slug] = f"{exemplar.url}{thumbnail.name}"
     thumbnails = time.perf_counter()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -198,7 +198,8 @@ def _process_photos(exemplars: Sequence[Exemplar]) -> list[tuple[PhotoSet, Varia
             made.append(None)
             continue
         with processing(e.source_path, e.photo.src):
-            original = Original(e.photo.path)  # read and decoded once for the variants and the thumbnail
+            # Read and decoded once for the variants and the thumbnail.
+            original = Original(project.root / e.photo.source_path)
             made.append((process_photo(original, photos), process_thumbnail(original, photos)))
     return made
 

@@ -167,6 +167,39 @@ def test_html_made_under_other_rules_is_not_reused(tmp_path: Path, monkeypatch: 
     assert len(list(tmp_path.rglob("*.html"))) == 2
 
 
+def test_templates_compiled_in_one_folder_are_not_compiled_again_when_the_build_tools_move(tmp_path: Path) -> None:
+    """CI that checks the repository out into another folder (a fork's runner, a preview built in a folder of its
+    own) moves the build tools, and their templates, with it: with `.cache/` restored, a template whose source is
+    the same is not compiled again; one whose source changed is, and renders the new source."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from build_tools.engine.compiled import CompiledTemplates
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    compiled: list[str] = []
+
+    def render(folder: str, source: str) -> str:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "trang.html").write_text(source, encoding="utf-8")
+        kept = CompiledTemplates(str(cache))
+        environment = Environment(loader=FileSystemLoader(tmp_path / folder), bytecode_cache=kept)
+        compile_source = environment.compile
+
+        def counted(source: str, name: str | None = None, filename: str | None = None) -> Any:
+            compiled.append(folder)
+            return compile_source(source, name, filename)
+
+        environment.compile = counted  # type: ignore[method-assign]
+        return environment.get_template("trang.html").render(ten="Lan")
+
+    assert render("kho-cu", "Xin chào {{ ten }}") == "Xin chào Lan"
+    assert render("kho-moi", "Xin chào {{ ten }}") == "Xin chào Lan"
+    assert compiled == ["kho-cu"]
+    assert render("kho-khac", "Chào cô {{ ten }}") == "Chào cô Lan"
+    assert compiled == ["kho-cu", "kho-khac"]
+
+
 def test_front_matter_reads_the_same_as_yaml_and_as_json() -> None:
     """Generated pages carry JSON front matter (fast to read); MkDocs alone reads it as YAML: the same values,
     even with characters YAML takes for line breaks or refuses."""

@@ -16,6 +16,8 @@ import pytest
 
 from build_tools import generate as generate_module
 from build_tools.build import build_site
+from build_tools.content import checked
+from build_tools.content import gather as gathering
 from build_tools.content.config import load_project
 from build_tools.generate import generate
 from build_tools.mkdocs import plugin
@@ -124,6 +126,48 @@ def test_a_fresh_checkout_of_the_same_profiles_keeps_every_story_made_by_the_las
     profile.write_text(profile.read_text(encoding="utf-8").replace("Nguyễn Văn 1", "Trần Thị Hai"), "utf-8")
     build_site(site.project, workers=1)
     assert {path for path in products.rglob("*.md")} != set(kept)  # its story and those showing its card made again
+
+
+def test_a_repository_moved_to_another_folder_with_its_cache_makes_no_story_and_checks_no_profile_again(
+    site: SiteFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contributor moves their clone to another folder, `.cache/` and `.generated/` with it (so does CI whose
+    checkout folder changes: a fork's runner, a renamed repository, a preview built in a folder of its own). What the
+    last build kept names no folder of the machine: not one profile is read and checked again, not one story made
+    again, no kept file rewritten, and the site is the same, byte for byte. A story edited there is the one made
+    again."""
+    monkeypatch.setattr(checked, "_RECENT_NS", 0)  # no file counts as changed moments ago, as a build later
+    photo = {"src": "anh.jpg", "alt": "Anh Một trên công trường", "credit": "Báo Nam Định"}
+    for number in range(3):
+        site.profile(f"guong-{number}", name=f"Nguyễn Văn {number}", published=f"2024-03-1{number}", photo=photo)
+        site.photo(f"guong-{number}")
+    site.profile("guong-3", name="Nguyễn Văn 3", published="2024-03-13")  # without a photo: a field's card
+    # Its own field and province: no other story shows it as a related card.
+    site.profile("guong-sua", name="Lê Thị Sửa", fields=["y-te"], province="ha-noi", published="2024-01-01")
+    before = digests(build_site(site.project, workers=1))
+    cache = site.project.cache_dir
+    kept = {path.relative_to(cache): path.stat().st_mtime_ns for path in cache.rglob("*") if path.is_file()}
+    kept = {path: stamp for path, stamp in kept.items() if path.parts[0] in ("checked", "products", "templates")}
+
+    moved = tmp_path / "thư mục mới" / "kho"
+    moved.parent.mkdir()
+    site.root = site.root.rename(moved)
+    read: list[str] = []
+    load_profile = gathering.load_profile
+    monkeypatch.setattr(gathering, "load_profile", lambda path, shown: read.append(shown) or load_profile(path, shown))
+    made: list[str] = []
+    make_story = story_module.make_story
+    monkeypatch.setattr(story_module, "make_story", lambda e, context: made.append(e.slug) or make_story(e, context))
+    assert digests(build_site(site.project, workers=1)) == before
+    assert (read, made) == ([], [])
+    cache = site.project.cache_dir
+    assert {path: (cache / path).stat().st_mtime_ns for path in kept} == kept  # none written again
+
+    profile = site.root / "exemplars" / "guong-sua" / "index.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + "\nChị còn dạy bơi cho trẻ em.\n", "utf-8")
+    build_site(site.project, workers=1)
+    assert (read, made) == (["exemplars/guong-sua/index.md"], ["guong-sua"])
+    assert "dạy bơi" in site.built("guong/guong-sua/index.html")
 
 
 def test_a_preview_with_drafts_leaves_the_published_builds_stories_kept(site: SiteFixture) -> None:

@@ -17,9 +17,11 @@ Only profiles without problems are remembered: a broken one is read again until 
 always those of the current rules. The cache is kept in `.cache/checked/` as 256 files, each profile in the one its
 path's digest names: a build after one edit rewrites one of them, not the whole (69 MB at 100,000 profiles, four
 seconds to write), and a file that cannot be read costs only its own profiles a second reading. Profiles are known
-by their path, which holds the checkout's folder (a remembered profile's photo is a path too): CI's folder is the
-same in every run. The cache is pickled and so trusted as the checkout is: it is the build's own working state,
-restored in CI from the build's own previous runs, never from elsewhere.
+by their path relative to the repository, and a remembered profile names its photo so too (`Photo.source_path`): a
+repository moved or cloned to another folder with its `.cache/` checks none of them again (moved, every stamp's
+place is the same; cloned, the bytes decide, as after a fresh checkout). The cache is pickled and so trusted as the
+checkout is: it is the build's own working state, restored in CI from the build's own previous runs, never from
+elsewhere.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ from ..engine.write import write_file
 from .model import Exemplar
 from .schema.vocabulary import Vocabulary
 
-_FORMAT = 4
-"""4: a folder is known by its files' bytes, no longer by their modification times (3)."""
+_FORMAT = 5
+"""5: profiles known by their path relative to the repository, their photos too (4: absolute paths, so a repository
+moved elsewhere had every profile checked again); 4: a folder known by its files' bytes, no longer by their
+modification times (3)."""
 
 
 class Stamp(NamedTuple):
@@ -58,11 +62,22 @@ class Stamp(NamedTuple):
 
 @dataclass
 class CheckedProfiles:
-    """Profile path (as a string) → (its stamp, the profile built from it)."""
+    """Profile path, relative to the repository (`key`) → (its stamp, the profile built from it)."""
 
     scope: bytes
     """Stamp of the rules and the vocabulary; a cache made under another scope is empty."""
+    root: str
+    """The repository's folder, as every profile's path begins (`discover.find_profiles`)."""
     entries: dict[str, tuple[Stamp, Exemplar]] = field(default_factory=dict)
+
+    def key(self, path: Path) -> str:
+        """What a profile is known by: its path relative to the repository, as the string it begins with cut off
+        (`Path.relative_to` was a tenth of a second of each build at 10,000 profiles)."""
+        text = os.fspath(path)
+        start = len(self.root) + 1
+        if not text.startswith(self.root) or text[start - 1 : start] != os.sep:
+            raise ValueError(f"{text} is not in {self.root}")
+        return text[start:]
 
     def stamp(self, path: Path) -> tuple[Stamp, Exemplar | None]:
         """The profile's stamp now and, when its folder holds what was checked, the profile built then. The
@@ -71,7 +86,7 @@ class CheckedProfiles:
         with os.scandir(path.parent) as found:
             entries = sorted(found, key=lambda entry: entry.name)
         place = _place(entries)
-        entry = self.entries.get(str(path))
+        entry = self.entries.get(self.key(path))
         if entry is not None and place is not None and entry[0].place == place:
             return entry
         stamp = _read(entries, path.name, place)
@@ -156,20 +171,22 @@ _RECENT_NS = 3_000_000_000
 
 
 FOLDER = "checked"
-"""In the cache folder: one file per shard, named by the first byte of the digest of its profiles' paths."""
+"""In the cache folder: one file per shard, named by the first byte of the digest of its profiles' paths
+(`CheckedProfiles.key`)."""
 
 
 def _shard(path: str) -> str:
     return hashlib.blake2b(path.encode(), digest_size=1).hexdigest() + ".pickle"
 
 
-def load_checked(cache_dir: Path, scope: bytes) -> CheckedProfiles:
-    """What the last build remembered, or nothing: each shard made under another scope, or unreadable, is empty."""
+def load_checked(root: Path, cache_dir: Path, scope: bytes) -> CheckedProfiles:
+    """What the last build remembered of the profiles under `root`, or nothing: each shard made under another scope
+    or format, or unreadable, is empty."""
     entries: dict[str, tuple[Stamp, Exemplar]] = {}
     try:
         names = sorted(os.listdir(cache_dir / FOLDER))
     except OSError:
-        return CheckedProfiles(scope)
+        return CheckedProfiles(scope, os.fspath(root))
     # Unpickling 100,000 profiles makes millions of objects, none of them garbage: the collector would walk them
     # again and again for nothing (2.2 s of CPU at 100,000, 0.9 s without it).
     collecting = gc.isenabled()
@@ -180,7 +197,7 @@ def load_checked(cache_dir: Path, scope: bytes) -> CheckedProfiles:
     finally:
         if collecting:
             gc.enable()
-    return CheckedProfiles(scope, entries)
+    return CheckedProfiles(scope, os.fspath(root), entries)
 
 
 def _load_shard(path: Path, scope: bytes) -> dict[str, tuple[Stamp, Exemplar]]:

@@ -120,7 +120,7 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
     paths, found = find_profiles(project)
     problems += found
     scope = scope_stamp(vocabulary)
-    remembered = load_checked(project.cache_dir, scope)
+    remembered = load_checked(project.root, project.cache_dir, scope)
     exemplars: list[Exemplar] = []
     digests: dict[str, bytes] = {}
     checked: dict[str, tuple[Stamp, Exemplar]] = {}
@@ -129,13 +129,14 @@ def load_content(project: Project, workers: int = 1, progress: Stage | None = No
     )
     for path, (profile_problems, exemplar, stamp) in zip(paths, loaded, strict=True):
         problems += profile_problems
+        key = remembered.key(path)
         if exemplar == _REMEMBERED:  # a string, pickled back from a worker
-            exemplar = remembered.entries[str(path)][1]
+            exemplar = remembered.entries[key][1]
         if isinstance(exemplar, Exemplar):
             exemplars.append(exemplar)
             digests[exemplar.slug] = stamp.content
             if not profile_problems:
-                checked[str(path)] = (stamp, exemplar)
+                checked[key] = (stamp, exemplar)
     save_checked(project.cache_dir, remembered, checked)
     if problems:
         # The rules across files too (duplicate slugs, aliases), so one run reports all that can be known now.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 KINDS: dict[str, str] = {"ca-nhan": "Cá nhân", "tap-the": "Tập thể", "ho-gia-dinh": "Hộ gia đình"}
 """Kind id → Vietnamese label; ids are the contract, labels are what readers see."""
@@ -74,8 +73,10 @@ class Photo:
     src: str
     alt: str
     credit: str
-    path: Path
-    """Absolute path of the original file beside the profile."""
+    source_path: str
+    """The original file beside the profile, relative to the repository like `Exemplar.source_path`: what a build
+    remembers of a profile (`content/checked.py`, a story's key and kept products) names no folder of the machine,
+    so a repository moved or cloned elsewhere keeps it."""
 
     @property
     def credit_text(self) -> str:

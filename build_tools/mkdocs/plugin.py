@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -33,6 +32,7 @@ from mkdocs.structure.pages import Page
 from ..content.catalogue import Catalogue
 from ..content.config import Option, Project, load_project, plugin_options
 from ..content.problems import ContentError
+from ..engine.compiled import CompiledTemplates
 from ..engine.parallel import LostProcess, fork_child
 from ..engine.publish import checkpoint
 from ..engine.write import link_or_copy
@@ -433,7 +433,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
         env.add_extension(Unindent)  # unindent.py: the same bytes through MkDocs, shells and plain mode
         folder = load_project(self._root(config)).cache_dir / BYTECODE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = CompiledTemplates(str(folder))
         self.rendered = RenderState(config, files, self._nav, env)
         plan, self._plan = self._plan, None
         if plan is not None:

@@ -139,7 +139,7 @@ class Preview:
         for path in find_profiles(self.project)[0]:
             exemplar = by_source.get(self.project.shown(path))
             if exemplar is not None:
-                self.profiles[path] = ProfileState(exemplar, _signature(exemplar, path))
+                self.profiles[path] = ProfileState(exemplar, _signature(exemplar, path, self.project.root))
         self.catalogue, _ = build_catalogue(content.exemplars, content.plans, content.fields, content.provinces)
         self.photos, self.cards = {}, {}
         for exemplar in self.catalogue.exemplars:
@@ -178,13 +178,13 @@ class Preview:
         changed: list[Exemplar] = []
         for path in paths:
             known = self.profiles.get(path)
-            if known is not None and known.signature == _signature(known.exemplar, path):
+            if known is not None and known.signature == _signature(known.exemplar, path, self.project.root):
                 profiles[path] = known
                 continue
             exemplar, found = self._check_profile(path)
             problems += found
             if exemplar is not None:
-                profiles[path] = ProfileState(exemplar, _signature(exemplar, path))
+                profiles[path] = ProfileState(exemplar, _signature(exemplar, path, self.project.root))
                 changed.append(exemplar)
         catalogue = self.catalogue
         if not problems:
@@ -213,7 +213,8 @@ class Preview:
         assert self.catalogue is not None
         self.photos.pop(exemplar.slug, None)
         if exemplar.photo is not None:
-            self.photos[exemplar.slug] = process_photo(exemplar.photo.path, self.project.cache_dir / "photos")
+            original = self.project.root / exemplar.photo.source_path
+            self.photos[exemplar.slug] = process_photo(original, self.project.cache_dir / "photos")
         else:  # drawn again should a build have removed it from the cache since
             self.cards.update(field_cards(self.project, self.catalogue, [exemplar]))
 
@@ -357,8 +358,8 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.key or ""))
 
 
-def _signature(exemplar: Exemplar, path: Path) -> tuple[Signature, ...]:
-    paths = [path] + ([exemplar.photo.path] if exemplar.photo is not None else [])
+def _signature(exemplar: Exemplar, path: Path, root: Path) -> tuple[Signature, ...]:
+    paths = [path] + ([root / exemplar.photo.source_path] if exemplar.photo is not None else [])
     signatures = []
     for item in paths:
         try:

@@ -3,7 +3,6 @@ templates kept between builds (`keep_compiled_templates`)."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -15,8 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
-from jinja2.bccache import Bucket
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown.extensions.toc import nest_toc_tokens, strip_tags, unique
 from markupsafe import Markup, escape
 
@@ -24,6 +22,7 @@ from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import KINDS, Exemplar, Plan
 from ..content.text import anchor_slugify, nfc, unicode_escape
+from ..engine.compiled import CompiledTemplates
 from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
 from .compare import FieldComparison, build_comparisons
 from .contributing import CORRECTION_FILE_FIELD, CORRECTION_FORM
@@ -226,22 +225,7 @@ def keep_compiled_templates(folder: Path) -> None:
     """Compiled page templates kept in `folder` between builds (Jinja's bytecode cache, each checked against its
     template's source, never by a file date): compiling them was a third of a second of CPU in every build."""
     folder.mkdir(parents=True, exist_ok=True)
-    _ENV.bytecode_cache = _CompiledTemplates(str(folder))
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's bytecode cache, but a damaged file (cut short by a full disk, say) is compiled again rather than
-    failing the build, as with the other caches."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):  # its folder gone (`.cache` cleared while serving): compiled next time
-            super().dump_bytecode(bucket)
+    _ENV.bytecode_cache = CompiledTemplates(str(folder))
 
 
 def _page(template: str, url: str, meta: dict[str, object], **context: object) -> str:

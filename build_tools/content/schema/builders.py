@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,7 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         plans=tuple(data.get("plans") or ()),
         awards=tuple(Award(a["title"], a.get("decision"), parse_date(a.get("date"))) for a in data.get("awards") or ()),
         updated=parse_date(data.get("updated")),
-        photo=Photo(
-            photo["src"], photo["alt"], photo["credit"], find_photo(folder, photo["src"]) or folder / photo["src"]
-        )
+        photo=Photo(photo["src"], photo["alt"], photo["credit"], _photo_path(source, folder, photo["src"]))
         if photo
         else None,
         sources=tuple(Link(s["title"], s["url"]) for s in data.get("sources") or ()),
@@ -69,6 +68,13 @@ def build_exemplar(source: Source, slug: str, folder: Path) -> Exemplar:
         ),
         public_contacts=tuple(" ".join(c.split()) for c in data.get("public_contacts") or ()),
     )
+
+
+def _photo_path(source: Source, folder: Path, src: str) -> str:
+    """The photo's file beside the profile, relative to the repository (`Photo.source_path`): named as it is on disk
+    (`find_photo`: a name saved decomposed on macOS), `src` being a bare file name (`keys.validate_photo`)."""
+    found = find_photo(folder, src)
+    return posixpath.join(posixpath.dirname(source.path), found.name if found is not None else src)
 
 
 def _date(value: str) -> dt.date:

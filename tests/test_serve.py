@@ -28,13 +28,9 @@ def _fetch_until(url: str, needle: str, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                last = response.read().decode("utf-8")
-            if needle in last:
-                return last
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        last = _fetch_once(url) or last
+        if needle in last:
+            return last
         time.sleep(0.3)
     raise AssertionError(f"{needle!r} never appeared at {url}; last page:\n{last[:500]}")
 

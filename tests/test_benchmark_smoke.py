@@ -23,6 +23,8 @@ def test_scale_benchmark_runs_at_one_hundred_profiles(tmp_path: Path) -> None:
             str(tmp_path),
             "--json",
             str(report_path),
+            "--repeat",  # two of each repeated build: enough to check the alternation and the median
+            "2",
         ],
         capture_output=True,
         text=True,
@@ -64,8 +66,8 @@ def test_scale_benchmark_runs_at_one_hundred_profiles(tmp_path: Path) -> None:
     assert Path(checkout["path"]) == (tmp_path / "corpus-100").resolve()
     assert checkout["corpus_untouched"] is True and checkout["site_identical"] is True
     assert not (tmp_path / "corpus-100.kept").exists()
-    # Warm builds and Hugo's alternate; the median of each is the one reported.
-    assert len(result["warm_samples"]) == len(result["ci_like_samples"]) == len(result["hugo_samples"]) == 3
+    # Warm builds and Hugo's alternate; the median of each (of two, the slower) is the one reported.
+    assert len(result["warm_samples"]) == len(result["ci_like_samples"]) == len(result["hugo_samples"]) == 2
     assert result["warm"]["wall_s"] == sorted(result["warm_samples"])[1]
     assert result["hugo"]["wall_s"] == sorted(result["hugo_samples"])[1]
     assert "| **ours ÷ Hugo**, wall (CPU) |" in done.stdout

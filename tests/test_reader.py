@@ -17,8 +17,10 @@ from build_tools.site.pages import relative_url
 from .conftest import SiteFixture
 
 
-@pytest.fixture
-def small_site(site: SiteFixture) -> SiteFixture:
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> SiteFixture:
+    """Three stories, one plan: built once, read by every test that only looks."""
+    site = SiteFixture(tmp_path_factory.mktemp("small") / "repo")
     site.plan("nam-dinh-2022-2025")
     site.profile(
         "nguyen-thi-huong-nam-dinh",

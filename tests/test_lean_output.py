@@ -19,6 +19,7 @@ import pytest
 from tools.icon_sprite import SPRITE, render_sprite
 
 from .browser import StaticServer, browser  # noqa: F401 (the fixture)
+from .conftest import SiteFixture
 
 PAGES = (
     "guong/chi-hoi-phu-nu-thon-hoa-binh-bac-giang/index.html",
@@ -259,3 +260,26 @@ def test_a_card_s_parts_its_chips_and_the_tabs_carry_no_class_and_keep_their_loo
     assert look["kind"][0] == "rgb(183, 28, 28)" and look["kind"][1] == "rgb(255, 255, 255)"
     assert look["kind"][2] == look["field"][1] == "none" and look["field"][0] != look["kind"][0]
     assert look["tab"] == home_tab == [48, "12px"]
+
+
+def test_the_site_carries_none_of_materials_own_search_nor_its_source_maps(real_site: Path) -> None:
+    """Material's search worker and lunr's language files serve its search plugin, which is off (the search is ours),
+    and source maps only a browser's developer tools read: a newsroom's copy, a deploy and every build do without
+    them, while Material's script and style stay."""
+    assets = {path.relative_to(real_site).as_posix() for path in (real_site / "assets").rglob("*") if path.is_file()}
+    assert not [a for a in assets if a.endswith(".map") or "/lunr/" in a or "/workers/" in a]
+    assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", a) for a in assets)
+    assert any(re.fullmatch(r"assets/stylesheets/main\.[0-9a-f]+\.min\.css", a) for a in assets)
+    assert "assets/exemplars/search.js" in assets
+
+
+def test_a_site_that_turns_materials_search_on_keeps_its_files(site: SiteFixture) -> None:
+    from build_tools.build import build_site
+
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), "utf-8")
+    site.profile("nguyen-thi-huong-nam-dinh")
+    built = build_site(site.project)
+    assert list(built.glob("assets/javascripts/workers/search.*.min.js"))
+    assert (built / "assets/javascripts/lunr/min/lunr.vi.min.js").is_file()
+    assert (built / "search/search_index.json").is_file()

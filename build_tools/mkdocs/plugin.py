@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import signal
 import time
 from collections.abc import Collection, Iterable, Iterator
@@ -206,6 +207,7 @@ class ExemplarsPlugin(BasePlugin[ExemplarsConfig]):  # type: ignore[valid-type]
             raise PluginError(
                 "Chưa có các trang được tạo từ hồ sơ. Hãy chạy `exemplars build` (hoặc `exemplars serve`)."
             )
+        _drop_unused_theme_files(files, config)
         nav_pages = set(_nav_paths(config.nav))
         hand_written = files.src_uris
         # Into the emptied folder of `render.render_site`, the bulk of the files other than pages (the search index
@@ -635,6 +637,23 @@ class KeptPage(NamedTuple):
     anchors: tuple[str, ...]
     place: tuple[int, int, int, int] | None = None
     """Where its generated file was when read (`_place`): the same file, untouched, is not read again."""
+
+
+# What Material ships that no page of this site reads: its own search (the worker and lunr's language files), which
+# only its search plugin turns on (the site's search is `assets/exemplars/search.js`), and the source maps of its
+# minified files, which only a browser's developer tools ask for. 2.3 MB and 38 files of every build's output.
+_UNUSED_THEME_FILE = re.compile(r"^assets/javascripts/(?:workers/search\.[^/]*|lunr/.*)$|\.map$")
+_MATERIAL_SEARCH = ("search", "material/search")
+
+
+def _drop_unused_theme_files(files: Files, config: Any) -> None:
+    """Material's search files are kept if its search plugin is on; a file a site keeps in `docs_dir` is its own."""
+    if any(name in config.plugins for name in _MATERIAL_SEARCH):
+        return
+    theme_dirs = {os.path.normpath(folder) for folder in config.theme.dirs}
+    for file in [f for f in files if _UNUSED_THEME_FILE.search(f.src_uri)]:
+        if file.src_dir is not None and os.path.normpath(file.src_dir) in theme_dirs:
+            files.remove(file)
 
 
 _HANDED = ".new"

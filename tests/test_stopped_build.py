@@ -270,7 +270,8 @@ def test_a_build_killed_outright_leaves_its_working_folder_to_the_next_build_and
         assert build.none_left()
     finally:
         build.close()
-    assert working_folders(repo) == left  # nothing ran to remove them
+    # Nothing ran to remove them (the open data, written beside the held search, may have gone on until the kill).
+    assert set(left) <= set(working_folders(repo))
     next_build_publishes(repo, published[1], env)
     assert working_folders(repo) == []
     assert sorted(system_tmp.iterdir()) == []

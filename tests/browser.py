@@ -36,14 +36,22 @@ def _missing(what: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def require_browser() -> None:
+    """Skips (or in CI fails) a test whose site is built before it asks for the `browser` fixture."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         _missing("the playwright Python package")
     if not CHROMIUM.exists():
         _missing(f"Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for a test module; each test opens contexts of its own (a fresh cache and storage each)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield instance

@@ -5,55 +5,21 @@ In CI (CI=true) a missing Chromium or Playwright fails the run; on a developer's
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from build_tools.build import build_site
 
+from .browser import StaticServer, browser, require_browser  # noqa: F401 (the fixture)
 from .conftest import SiteFixture
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _require_browser() -> None:
-    missing = []
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the `playwright` Python package (pip install -e '.[test]')")
-    if not shutil.which(CHROMIUM):
-        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    if missing:
-        message = "browser tests need " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
+    require_browser()
     site = SiteFixture(tmp_path_factory.mktemp("browser") / "repo")
     site.profile(
         "nguyen-thi-huong-nam-dinh",
@@ -91,34 +57,22 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         sample=True,
     )
     site.profile("ban-nhap", name="Bản nháp Quýtxanh", summary="Chưa duyệt.", draft=True)
-    site_dir = build_site(site.project)
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join()
+    server = StaticServer(build_site(site.project))
+    yield server.url()
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def phone(served: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
-        page.goto(served + "guong/tran-van-huong-ha-noi/")
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        context.close()
-        browser.close()
+def phone(served: str, browser: Any) -> Iterator[Any]:  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    page.goto(served + "guong/tran-van-huong-ha-noi/")
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
 
 
 def search(page, query: str, filters: str = "") -> list[str]:  # type: ignore[no-untyped-def]

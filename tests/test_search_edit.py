@@ -11,6 +11,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,10 @@ from build_tools.generate import generate
 from build_tools.site import search as search_module
 from build_tools.site.search import fnv1a, tokens
 
+from .browser import browser, require_browser  # noqa: F401 (the fixture)
 from .conftest import SiteFixture
 from .test_search import BuiltIndex, read_shard
-from .test_search_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser, search
+from .test_search_browser import search
 
 OLD_WORD, NEW_WORD = "Quýtcam", "Mậnhồng"
 """The word corrected: of the same length, as a typo's fix is, so the story's length is unchanged too."""
@@ -167,7 +169,7 @@ def test_one_corrected_word_changes_only_the_pieces_holding_the_story(
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteFixture, list[str], str]]:
-    _require_browser()
+    require_browser()
     site = _site(tmp_path_factory.mktemp("edit-browser") / "repo")
     site_dir = build_site(site.project)
     requests: list[str] = []
@@ -184,52 +186,48 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteFixtu
 
 def test_a_reader_finds_the_corrected_word_even_with_the_old_index_cached(
     reader: tuple[SiteFixture, list[str], str],
+    browser: Any,  # noqa: F811
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     site, requests, base = reader
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        errors: list[str] = []
-        contexts, pages = [], []
-        for _ in ("kept open", "coming back"):  # two readers, each with a browser cache of their own
-            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            page = context.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(base + "guong/tran-van-huong-ha-noi/")
-            assert search(page, OLD_WORD) == ["Trần Thị Loan"]
-            contexts.append(context)
-            pages.append(page)
-        old_files = set(_search_files(site.root / "site"))
+    errors: list[str] = []
+    contexts, pages = [], []
+    for _ in ("kept open", "coming back"):  # two readers, each with a browser cache of their own
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "guong/tran-van-huong-ha-noi/")
+        assert search(page, OLD_WORD) == ["Trần Thị Loan"]
+        contexts.append(context)
+        pages.append(page)
+    old_files = set(_search_files(site.root / "site"))
 
-        _loan(site, NEW_WORD)  # corrected and rebuilt (deployed) while the readers hold the old index
-        build_site(site.project)
-        new_files = set(_search_files(site.root / "site"))
+    _loan(site, NEW_WORD)  # corrected and rebuilt (deployed) while the readers hold the old index
+    build_site(site.project)
+    new_files = set(_search_files(site.root / "site"))
 
-        # The first reader's page is still open, with the old manifest: the pieces it names for the new word are
-        # gone, so it fetches the manifest again and finds the corrected story.
-        open_page = pages[0]
-        assert search(open_page, NEW_WORD) == ["Trần Thị Loan"]
-        assert search(open_page, OLD_WORD) == []
-        assert "Không tìm thấy" in open_page.inner_text(".md-search-result__meta")
+    # The first reader's page is still open, with the old manifest: the pieces it names for the new word are
+    # gone, so it fetches the manifest again and finds the corrected story.
+    open_page = pages[0]
+    assert search(open_page, NEW_WORD) == ["Trần Thị Loan"]
+    assert search(open_page, OLD_WORD) == []
+    assert "Không tìm thấy" in open_page.inner_text(".md-search-result__meta")
 
-        # The second comes back the next day, with yesterday's pieces in the browser cache: the manifest is asked
-        # for again; the pieces it names that were cached are used as they are (named by their content, they cannot
-        # be stale), and only the changed ones are fetched.
-        requests.clear()
-        returning = contexts[1].new_page()
-        returning.on("pageerror", lambda error: errors.append(str(error)))
-        returning.goto(base + "guong/nguyen-thi-huong-nam-dinh/")
-        assert search(returning, NEW_WORD) == ["Trần Thị Loan"]
-        assert search(returning, OLD_WORD) == []
-        fetched = {path for path in requests if path.startswith("search/")}
-        assert "search/index.json" in fetched
-        assert fetched - {"search/index.json"} <= new_files - old_files
-        assert fetched - {"search/index.json"}, "the corrected story's pieces come from the server"
-        assert errors == []
-        for context in contexts:
-            context.close()
-        browser.close()
+    # The second comes back the next day, with yesterday's pieces in the browser cache: the manifest is asked
+    # for again; the pieces it names that were cached are used as they are (named by their content, they cannot
+    # be stale), and only the changed ones are fetched.
+    requests.clear()
+    returning = contexts[1].new_page()
+    returning.on("pageerror", lambda error: errors.append(str(error)))
+    returning.goto(base + "guong/nguyen-thi-huong-nam-dinh/")
+    assert search(returning, NEW_WORD) == ["Trần Thị Loan"]
+    assert search(returning, OLD_WORD) == []
+    fetched = {path for path in requests if path.startswith("search/")}
+    assert "search/index.json" in fetched
+    assert fetched - {"search/index.json"} <= new_files - old_files
+    assert fetched - {"search/index.json"}, "the corrected story's pieces come from the server"
+    assert errors == []
+    for context in contexts:
+        context.close()
 
 
 STORIES = (

@@ -10,7 +10,8 @@ stage's stamp now covers what can change that stage's output, found rather than 
   resolved, a name imported from a package taken as its module when it is one, and every package's `__init__` on the
   way (Python runs it); a string naming a module of the package counts too (`importlib.import_module`);
 - the package's data folders its modules name in a string (`PackageLoader("build_tools", "templates")`: every
-  template, since templates are looked up by names made at run time and include each other);
+  template, since templates are looked up by names made at run time and include each other), and any file other
+  than a module beside one of its modules (`Path(__file__).with_name(…)`; none today);
 - Python's version (the standard library and the interpreter), and the version of each installed library its
   modules import and of the libraries those require (Markdown, nh3, Jinja2 and MarkupSafe, Pillow, NumPy…).
 
@@ -55,6 +56,8 @@ def code_stamp(*entries: str) -> bytes:
     paths = [modules[name] for name in closure]
     for name in sorted({folder for module in closure for folder in _facts(module).strings}):
         paths += (path for path in (PACKAGE / name).rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    for folder in {modules[name].parent for name in closure}:  # a module may read a file beside it
+        paths += (path for path in folder.iterdir() if path.is_file() and path.suffix != ".py")
     for path in sorted(set(paths)):
         digest.update(b"\0%s\0%s" % (path.relative_to(PACKAGE).as_posix().encode(), path.read_bytes()))
     libraries = sorted(_library_versions({library for module in closure for library in _facts(module).libraries}))

@@ -125,7 +125,16 @@ def _facts(name: str) -> _Facts:
 
 
 def _source_key(source: bytes) -> bytes:
-    return hashlib.blake2b(_FORMAT + b"\0" + source, digest_size=16).digest()
+    """What a module's facts are a function of: its source, and the package's layout its imports and strings are
+    resolved against (a module or data folder added or removed: every module read again)."""
+    digest = hashlib.blake2b(_layout(), digest_size=16)
+    digest.update(source)
+    return digest.digest()
+
+
+@functools.cache
+def _layout() -> bytes:
+    return repr((_FORMAT, sorted(_package_modules()), sorted(_data_entries()))).encode()
 
 
 def _parsed(name: str, path: Path, source: bytes) -> _Facts:

@@ -142,13 +142,15 @@ CI_RESTORES = (
     "scanned.pickle",
     "rendered",
     "search",
+    "codestamp.pickle",
 )
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
 (site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), compiled page
 templates and the theme's (`templates-<hash>`: a pattern, as `actions/cache` takes it), checked profiles, the
 outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
 site address included, and its values), and the search index (`search.build_search_index`, each document known by
-its digest). tests/test_privacy_scan_cache.py checks the two lists agree."""
+its digest), and what the code stamps know of each module (`engine.codestamp.keep_facts_in`).
+tests/test_privacy_scan_cache.py checks the two lists agree."""
 
 
 def restored_by_ci(name: str) -> bool:

@@ -1,10 +1,10 @@
 """Profiles that passed every per-file rule, remembered in `.cache/` with what they were checked against.
 
-At 10,000 profiles, reading and checking every file is two seconds of each build (YAML, rules, photos verified),
-and the next build sees almost all of them unchanged. A profile is taken from here only when its folder holds the
-same files with the same bytes (its `index.md`, its photo: a photo replaced, removed or added shows; so does any
-other file, whatever it is), and the vocabulary and the rules are the same (the build tools' own source is part of
-the stamp). The rules across files (duplicate slugs, aliases, related stories) run on every build regardless.
+At 10,000 profiles, reading and checking every file is two seconds of each build (YAML, rules, photos verified), and the
+next build sees almost all of them unchanged. A profile is taken from here only when its folder holds the same files
+with the same bytes (its `index.md`, its photo: a photo replaced, removed or added shows; so does any other file,
+whatever it is), and the vocabulary and the rules are the same (the code that checks a profile is part of the stamp:
+`RULES`). The rules across files (duplicate slugs, aliases, related stories) run on every build regardless.
 
 What a file's bytes are is known without reading them when every entry of the folder is where and as it was when
 they were read (same device, inode, size and status-change time: git's index trusts the same), so a build after an
@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from ..engine.codestamp import code_stamp
 from ..engine.write import write_file
 from .model import Exemplar
 from .schema.vocabulary import Vocabulary
@@ -96,7 +97,8 @@ class CheckedProfiles:
 
 
 def scope_stamp(vocabulary: Vocabulary) -> bytes:
-    """The rules (this package's source) and what profiles may refer to (fields, provinces, plans)."""
+    """The rules (the code that reads, checks and builds a profile: `RULES`) and what profiles may refer to (fields,
+    provinces, plans)."""
     digest = hashlib.blake2b(_code_stamp(), digest_size=16)
     digest.update(
         repr((vocabulary.fields, vocabulary.provinces, sorted(vocabulary.plans), vocabulary.content_date)).encode()
@@ -104,13 +106,14 @@ def scope_stamp(vocabulary: Vocabulary) -> bytes:
     return digest.digest()
 
 
+RULES = "build_tools.content.gather"
+"""The module whose `_load_profiles` reads, checks and builds each profile remembered here: what it imports is all
+the code a remembered profile depends on (`engine.codestamp`); the rendering of the site is not."""
+
+
 @functools.cache
 def _code_stamp() -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).parents[1]  # all of build_tools: any rule or renderer may change what is checked
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
+    return code_stamp(RULES)
 
 
 def _place(entries: list[os.DirEntry[str]]) -> bytes | None:

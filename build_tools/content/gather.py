@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..engine.codestamp import keep_facts_in
 from ..engine.parallel import fork_map, shared, worker_count
 from ..engine.timings import Stage, Timings, optional_stage
 from .catalogue import Catalogue, build_catalogue
@@ -111,6 +112,7 @@ def _plan_source_problem(project: Project, name: str) -> str | None:
 
 def load_content(project: Project, workers: int = 1, progress: Stage | None = None) -> Content:
     """Read and check everything; raise `ContentError` with every problem found, across all files."""
+    keep_facts_in(project.cache_dir)  # every stamp of the build's caches reads the code's facts from there
     fields, provinces, problems = load_taxonomies(project)
     if problems:
         raise ContentError(problems)

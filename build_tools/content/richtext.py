@@ -10,13 +10,13 @@ import hashlib
 import os
 import re
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
 
+from ..engine.codestamp import code_stamp
 from .text import anchor_slugify
 
 ALLOWED_TAGS = {
@@ -82,8 +82,9 @@ def cached_story(text: str, cache_dir: Path) -> str:
     """`render_story`, kept in `cache_dir` by the hash of the text and of the code that makes it safe.
 
     At 10,000 stories, Markdown is half of a story's cost; a build with the cache in place (CI restores it)
-    converts only what changed. The key covers this module, text.py (heading anchors) and the versions of
-    Python-Markdown and nh3, so a change to the allow-list or an upgrade never serves HTML made under old rules.
+    converts only what changed. The key covers this module and its imports (text.py: heading anchors) and the
+    versions of Python-Markdown and nh3 (`engine.codestamp`), so a change to the allow-list or an upgrade never
+    serves HTML made under old rules.
     """
     key = hashlib.sha256(_recipe() + text.encode("utf-8")).hexdigest()
     path = cache_dir / key[:2] / f"{key}.html"
@@ -101,11 +102,7 @@ def cached_story(text: str, cache_dir: Path) -> str:
 
 @cache
 def _recipe() -> bytes:
-    digest = hashlib.sha256()
-    for module in (Path(__file__), Path(__file__).with_name("text.py")):
-        digest.update(module.read_bytes())
-    digest.update(f"markdown {version('markdown')} nh3 {version('nh3')}\0".encode())
-    return digest.digest()
+    return code_stamp(__name__)
 
 
 def sanitise(html: str, base_url: str | None = None) -> str:

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.codestamp import code_stamp
 from ..engine.write import write_file
 from . import privacy
 
@@ -79,8 +80,9 @@ class Scan:
 
 @functools.cache
 def rules_stamp() -> bytes:
-    """The rules: their source, and the Python and Unicode versions their regular expressions and NFKC follow."""
-    digest = hashlib.blake2b(Path(privacy.__file__).read_bytes(), digest_size=16)
+    """The rules: their code (`privacy.py` and its imports, `engine.codestamp`), and the Python and Unicode versions
+    their regular expressions and NFKC follow."""
+    digest = hashlib.blake2b(code_stamp(privacy.__name__), digest_size=16)
     digest.update(f"\0{sys.version}\0{unicodedata.unidata_version}\0{_FORMAT}".encode())
     return digest.digest()
 

@@ -22,6 +22,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.structure.pages import Page
 
+from ..engine.codestamp import code_stamp
 from .internals import get_context
 
 MIN_GROUP = 3
@@ -74,8 +75,9 @@ class Shell:
 
     @functools.cached_property
     def fingerprint(self) -> bytes:
-        """Identifies what this shell makes of any values: two shells with one fingerprint fill alike."""
-        digest = hashlib.sha256()
+        """Identifies what this shell makes of any values: two shells with one fingerprint fill alike. The code that
+        fills it is part of it (`_code_stamp`): a page kept by a build whose filling differed is filled again."""
+        digest = hashlib.sha256(_code_stamp())
         for piece in self.pieces:
             _update(digest, piece)
         for number, form in self.slots:
@@ -94,6 +96,12 @@ class Shell:
             out.append(form(values[number]))
             out.append(piece)
         return "".join(out)
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    """This module and its imports (`engine.codestamp`): how a shell is filled and a page's values are taken."""
+    return code_stamp(__name__)
 
 
 def _update(digest: Any, text: str) -> None:

@@ -9,6 +9,7 @@ feeds and the data (`Runner.beside`), which read the same catalogue and stories 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -21,6 +22,7 @@ from typing import Protocol, TypeVar, overload
 
 from ..content.catalogue import Catalogue
 from ..content.model import Exemplar
+from ..engine.codestamp import code_stamp
 from ..engine.timings import Stage, Timings, optional_stage
 from ..engine.write import replace_file
 from .feeds import MAX_FEED_BYTES, FeedItem, FeedSpec, list_feeds, newest_fed, render_feeds
@@ -202,21 +204,28 @@ of a field or province, every page of a kind and of the archive, nine in ten of 
 
 
 def list_key(spec: PageSpec, context: StoryContext, digests: Mapping[str, bytes]) -> str | None:
-    """What a page of `KEPT_LISTS` shows, hashed: the story context's stamp (the code and templates, the settings,
-    the vocabulary a card names), the page's own path, front matter and context, the years, and each story it lists
-    as its card shows it (its profile and images, as the story's own key reads them). None: the page is not kept
-    (another template, or a story whose digest this build did not make). A template of `KEPT_LISTS` that came to
-    read more of the catalogue must add it here (tests/test_edited_build.py)."""
+    """What a page of `KEPT_LISTS` shows, hashed: the story context's stamp (the settings, the vocabulary a card names),
+    the code that makes it (`_code_stamp`), the page's own path, front matter and context, the years, and each story it
+    lists as its card shows it (its profile and images, as the story's own key reads them). None: the page is not kept
+    (another template, or a story whose digest this build did not make). A template of `KEPT_LISTS` that came to read
+    more of the catalogue must add it here (tests/test_edited_build.py)."""
     members: Sequence[Exemplar] = spec.context.get("exemplars", ())  # type: ignore[assignment]
     if spec.template not in KEPT_LISTS or any(e.slug not in digests for e in members):
         return None
     shown = {name: value for name, value in spec.context.items() if name != "exemplars"}
     page = (spec.path, spec.template, spec.meta, shown, context.catalogue.years)
-    digest = hashlib.blake2b(context.stamp, digest_size=20)
+    digest = hashlib.blake2b(context.stamp + _code_stamp(), digest_size=20)
     digest.update(repr(page).encode("utf-8", errors="surrogatepass"))
     for exemplar in members:
         digest.update(digests[exemplar.slug])
     return digest.hexdigest()
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    """The code that makes a kept list page or feed: this module's imports (the stories' code among them), the
+    templates, the libraries (`engine.codestamp`)."""
+    return code_stamp(__name__)
 
 
 def _list_page(listed: tuple[PageSpec, str | None], common: Mapping[str, object], kept: Path | None) -> FileSet:
@@ -255,15 +264,15 @@ def newsroom_files(part: str, context: StoryContext, stories: Stories, kept: Pat
 
 
 def feed_key(spec: FeedSpec, context: StoryContext, digests: Mapping[str, bytes]) -> str | None:
-    """What a feed holds, hashed: the story context's stamp (the code, the settings, the vocabulary an item names),
-    the feed's own description, its size limit, and each story it carries as its item shows it (its profile and
-    images, as the story's own key reads them: `story.profile_digest`). None: a story whose digest this build did
-    not make. A feed that came to read more of the catalogue must add it here (tests/test_edited_build.py)."""
+    """What a feed holds, hashed: the story context's stamp (the settings, the vocabulary an item names), the code that
+    makes it (`_code_stamp`), the feed's own description, its size limit, and each story it carries as its item shows it
+    (its profile and images, as the story's own key reads them: `story.profile_digest`). None: a story whose digest this
+    build did not make. A feed that came to read more of the catalogue must add it here (tests/test_edited_build.py)."""
     carried = newest_fed(spec, context.settings)
     if any(e.slug not in digests for e in carried):
         return None
     described = (spec.path, spec.format, spec.group, spec.label, spec.title, spec.description, spec.page)
-    digest = hashlib.blake2b(context.stamp, digest_size=20)
+    digest = hashlib.blake2b(context.stamp + _code_stamp(), digest_size=20)
     digest.update(repr((described, MAX_FEED_BYTES)).encode("utf-8", errors="surrogatepass"))
     for exemplar in carried:
         digest.update(digests[exemplar.slug])

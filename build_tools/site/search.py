@@ -34,6 +34,7 @@ The browser client is `theme/assets/exemplars/search.js`; it tokenises and folds
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -58,6 +59,7 @@ import numpy as np
 from ..content.catalogue import Catalogue, vi_sort_key
 from ..content.model import KINDS, Exemplar, Field, Plan, Province
 from ..content.text import fold, nfc
+from ..engine.codestamp import code_stamp
 from ..engine.parallel import fork_map, shared
 from .pages import date_vi
 
@@ -1257,10 +1259,11 @@ class _State:
     shard_hashes: list[str]
 
 
+@functools.cache
 def _stamp() -> bytes:
-    """The code a kept index was made by: this module and the folding of words (`content/text.py`)."""
-    sources = (Path(__file__), Path(fold.__code__.co_filename))
-    return hashlib.blake2b(b"".join(path.read_bytes() for path in sources), digest_size=16).digest()
+    """The code a kept index was made by: this module's imports (the folding of words among them) and the libraries
+    that encode it (NumPy: `engine.codestamp`)."""
+    return code_stamp(__name__)
 
 
 def _fresh_state(

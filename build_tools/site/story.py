@@ -26,12 +26,14 @@ from ..content.config import Settings
 from ..content.load import read_story
 from ..content.model import Exemplar
 from ..content.richtext import absolute_html, cached_story, render_story
+from ..engine.codestamp import code_stamp
 from ..engine.write import replace_file
 from .feeds import FeedItem, build_item, fed_slugs
 from .opendata import Record, RowContext, exemplar_record
 from .pages import RenderInputs, page_context, render_story_pages
 from .photos import PhotoSet, Variant
 from .search import SearchDocument, story_document
+from .social import field_card_path
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,10 @@ def story_context(
 
 
 def _context_stamp(catalogue: Catalogue, settings: Settings, drafts: bool) -> bytes:
-    """The code that makes a story (every file of the build tools: modules and templates), the settings, and the
-    vocabulary a story names (fields, provinces, plans)."""
+    """The code that makes a story (this module's imports, the templates, the libraries: `engine.codestamp`), the
+    settings, and the vocabulary a story names (fields, provinces, plans). The rest of what a story reads is in its
+    own key (`story_key`): the profile as parsed (so the parser's code, outside this closure, reaches the key through
+    its product), the story's bytes, its images."""
     digest = hashlib.blake2b(_code_stamp(), digest_size=20)
     vocabulary = (settings, drafts, catalogue.fields, catalogue.provinces, catalogue.plans)
     digest.update(repr(vocabulary).encode("utf-8", errors="surrogatepass"))
@@ -106,12 +110,7 @@ def _context_stamp(catalogue: Catalogue, settings: Settings, drafts: bool) -> by
 
 @functools.cache
 def _code_stamp() -> bytes:
-    digest = hashlib.blake2b(digest_size=20)
-    package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.digest()
+    return code_stamp(__name__)
 
 
 def story_key(exemplar: Exemplar, context: StoryContext) -> str:
@@ -141,7 +140,8 @@ def profile_digest(exemplar: Exemplar, context: StoryContext) -> bytes:
     found = context.digests.get(exemplar.slug)
     if found is None:
         images, slug = context.images, exemplar.slug
-        shown = repr((images.photos.get(slug), images.thumbnails.get(slug), images.cards.get(slug)))
+        card = images.cards.get(field_card_path(exemplar))  # by site path: the card it shares without a photo
+        shown = repr((images.photos.get(slug), images.thumbnails.get(slug), card))
         if context.root is not None:
             shown = shown.replace(f"{context.root}{os.sep}", "")
         digest = hashlib.blake2b(repr(exemplar).encode("utf-8", errors="surrogatepass"), digest_size=20)

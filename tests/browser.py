@@ -7,6 +7,7 @@ so a broken install step cannot pass unnoticed. `bash tasks.sh test` installs bo
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -94,12 +95,19 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser closed while a file was on its way (a test's context closed): not the site's fault."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class StaticServer:
     """A built site on http://127.0.0.1:<free port><prefix>; `stop()` takes it off the network for good."""
 
     def __init__(self, site_dir: Path, prefix: str = "/", *, like_github_pages: bool = False) -> None:
         handler = type("Handler", (_SubPathHandler,), {"prefix": prefix, "like_github_pages": like_github_pages})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
+        self._server = _Server(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
         self.base = f"http://127.0.0.1:{self._server.server_port}{prefix}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -647,7 +647,7 @@ _MATERIAL_SEARCH = ("search", "material/search")
 
 
 def _drop_unused_theme_files(files: Files, config: Any) -> None:
-    """Material's search files are kept if its search plugin is on; a file a site keeps in `docs_dir` is its own."""
+    """Nothing is left out when Material's search plugin is on; a file a site keeps in `docs_dir` is its own."""
     if any(name in config.plugins for name in _MATERIAL_SEARCH):
         return
     theme_dirs = {os.path.normpath(folder) for folder in config.theme.dirs}

@@ -17,7 +17,7 @@ import pickle
 from collections import Counter
 from pathlib import Path
 
-from build_tools.site.search import excerpt_source, words
+from build_tools.site.search_documents import excerpt_source, words
 
 from .search import QUERIES
 

@@ -49,7 +49,8 @@ def main() -> None:
     from build_tools.content.config import load_project
     from build_tools.content.gather import gather
     from build_tools.content.richtext import render_story
-    from build_tools.site.search import build_search_index, page_documents, story_document
+    from build_tools.site.search import build_search_index
+    from build_tools.site.search_documents import page_documents, story_document
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)

@@ -37,7 +37,8 @@ from build_tools.engine.parallel import fork_map, shared  # noqa: E402
 from build_tools.generate import _KeptDocuments, _KeptRecords  # noqa: E402
 from build_tools.site.collection import Joined  # noqa: E402
 from build_tools.site.opendata import RowContext, exemplar_record, render_open_data  # noqa: E402
-from build_tools.site.search import build_search_index, page_documents, story_document  # noqa: E402
+from build_tools.site.search import build_search_index  # noqa: E402
+from build_tools.site.search_documents import page_documents, story_document  # noqa: E402
 from build_tools.site.story import StoryProducts, keep_products  # noqa: E402
 
 

@@ -115,7 +115,8 @@ def measure_index(root: Path) -> None:
     from build_tools.content.load import read_story
     from build_tools.content.richtext import render_story
     from build_tools.site.photos import process_thumbnail
-    from build_tools.site.search import build_search_index, page_documents, story_document
+    from build_tools.site.search import build_search_index
+    from build_tools.site.search_documents import page_documents, story_document
 
     project = load_project(root)
     started = time.perf_counter()

@@ -30,7 +30,7 @@ from build_tools.generate import make_images
 from build_tools.site.feeds import build_item
 from build_tools.site.opendata import RowContext, exemplar_record
 from build_tools.site.pages import render_story_pages
-from build_tools.site.search import story_document
+from build_tools.site.search_documents import story_document
 from build_tools.site.story import StoryContext, absolute_story, make_story, story_context
 
 

@@ -43,7 +43,7 @@ from .site.feeds import FeedItem
 from .site.opendata import Record
 from .site.pages import keep_compiled_templates
 from .site.photos import Original, PhotoSet, Variant, process_photo, process_thumbnail
-from .site.search import SearchDocument
+from .site.search_documents import SearchDocument
 from .site.sharecard import MissingFont, render_share_card
 from .site.social import SITE_CARD, build_field_card_text, build_site_card_text, field_card_path
 from .site.story import (

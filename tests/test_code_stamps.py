@@ -123,6 +123,27 @@ def test_a_change_to_what_renders_a_story_remakes_every_story(site: SiteFixture,
     assert digests(site.root / "site") == before
 
 
+def test_the_search_index_and_the_stories_are_remade_apart(site: SiteFixture, tmp_path: Path) -> None:
+    """The index's encoding (`site/search.py`) and the story pages are separate work: a change to the first makes the
+    index again and no story, a change to a story's template makes every story again and keeps the index (each
+    story's search document is unchanged). Either way the site is what a build from nothing makes."""
+    tools = _tools(tmp_path)
+    _three_stories(site)
+    assert _build(tools, site.root) == {"checked": PROFILES, "made": STORIES}
+    state = site.root / ".cache" / "search" / "index.pickle"
+    written = state.stat().st_mtime_ns
+
+    _edit(tools / "site" / "search.py", "\n# Ghi chú của người bảo trì: không đổi gì.\n")
+    assert _build(tools, site.root) == {"checked": [], "made": []}
+    assert state.stat().st_mtime_ns != written, "the index is made again by the changed code"
+    written = state.stat().st_mtime_ns
+
+    _edit(tools / "templates" / "story.md.j2", "{# Ghi chú của người bảo trì. #}\n")
+    assert _build(tools, site.root) == {"checked": [], "made": STORIES}
+    assert state.stat().st_mtime_ns == written, "no document changed: the kept index is used as it is"
+    assert digests(site.root / "site") == _fresh_build(tools, site, tmp_path / "fresh")
+
+
 def test_a_change_to_the_profile_parser_checks_every_profile_again_and_remakes_only_stories_it_changed(
     site: SiteFixture, tmp_path: Path
 ) -> None:
@@ -153,6 +174,10 @@ def test_each_stamp_covers_the_modules_its_stage_imports_and_not_the_deploy_comm
     assert {"build_tools.content.richtext", "build_tools.site.pages", "build_tools.engine.codestamp"} <= stories
     assert {"build_tools.content.schema.profile", "build_tools.content.load"} <= profiles
     assert "build_tools.content.schema.profile" not in stories  # it reaches a story through the profile it parses
+    index = reach(["build_tools.site.search"])
+    assert "build_tools.site.search" not in stories  # a story makes its search document, not the index
+    assert {"build_tools.site.search_documents", "build_tools.content.text"} <= stories & index
+    assert not {"build_tools.site.pages", "build_tools.site.story"} & index  # nor the templates with them
 
 
 def test_a_story_without_a_photo_is_keyed_by_the_card_it_shares(site: SiteFixture) -> None:

@@ -16,7 +16,8 @@ from build_tools.content.gather import gather
 from build_tools.engine.parallel import fork_map
 from build_tools.engine.timings import Stage
 from build_tools.site import search
-from build_tools.site.search import SearchDocument, build_search_index
+from build_tools.site.search import build_search_index
+from build_tools.site.search_documents import SearchDocument
 
 from .conftest import copy_repository
 from .test_reproducible import digests

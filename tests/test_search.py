@@ -23,7 +23,8 @@ from PIL import Image
 
 from build_tools.build import build_site
 from build_tools.content.richtext import render_story
-from build_tools.site.search import EXCERPT_CHARS, FORMAT, fnv1a, plain_text, tokens
+from build_tools.site.search import FORMAT, fnv1a
+from build_tools.site.search_documents import EXCERPT_CHARS, plain_text, tokens
 
 from .conftest import REPO, SiteFixture
 

@@ -20,7 +20,8 @@ from build_tools.content.config import load_project
 from build_tools.engine.deploy import headers_for
 from build_tools.generate import generate
 from build_tools.site import search as search_module
-from build_tools.site.search import fnv1a, tokens
+from build_tools.site.search import fnv1a
+from build_tools.site.search_documents import tokens
 
 from .browser import browser, require_browser  # noqa: F401 (the fixture)
 from .conftest import SiteFixture

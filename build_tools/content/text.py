@@ -1,7 +1,9 @@
-"""Unicode rules shared by every stage: NFC for storage and comparison, ASCII for URLs and ids."""
+"""Text rules shared by every stage: NFC for storage and comparison, ASCII for URLs and ids, dates as written in
+Vietnamese."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -17,6 +19,11 @@ def unicode_escape(match: re.Match[str]) -> str:
 
 def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
+
+
+def date_vi(value: dt.date | None) -> str:
+    """`2025-06-13` → `13/06/2025`, as a Vietnamese reader writes a date (pages, feeds, search results alike)."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def fold(value: str) -> str:

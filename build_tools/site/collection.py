@@ -28,7 +28,8 @@ from ..engine.write import replace_file
 from .feeds import MAX_FEED_BYTES, FeedItem, FeedSpec, list_feeds, newest_fed, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect
-from .search import SearchDocument, build_search_index, document_key, page_documents
+from .search import build_search_index, document_key
+from .search_documents import SearchDocument, page_documents
 from .statistics import build_statistics, render_statistics_csv
 from .story import StoryContext
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import KINDS, Exemplar, Plan
-from ..content.text import anchor_slugify, nfc, unicode_escape
+from ..content.text import anchor_slugify, date_vi, nfc, unicode_escape
 from ..engine.compiled import CompiledTemplates
 from .charts import layout_bar_chart, layout_column_chart, layout_tile_map
 from .compare import FieldComparison, build_comparisons
@@ -87,10 +87,6 @@ def paginate(url: str, items: Sequence[Exemplar], size: int) -> list[tuple[str, 
 def md_text(value: object) -> Markup:
     """Text for a Markdown context: HTML-escaped and with Markdown punctuation backslash-escaped."""
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(nfc(str(value))))))
-
-
-def date_vi(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def partial_date_vi(value: str) -> str:

@@ -48,8 +48,7 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from html import unescape as html_unescape
+from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import sub
 from pathlib import Path
@@ -57,11 +56,24 @@ from pathlib import Path
 import numpy as np
 
 from ..content.catalogue import Catalogue, vi_sort_key
-from ..content.model import KINDS, Exemplar, Field, Plan, Province
-from ..content.text import fold, nfc
+from ..content.model import KINDS
+from ..content.text import nfc
 from ..engine.codestamp import code_stamp
 from ..engine.parallel import fork_map, shared
-from .pages import date_vi
+from .search_documents import (
+    BOOST_AWARD,
+    BOOST_CONTEXT,
+    BOOST_KIND,
+    BOOST_NAME,
+    BOOST_PLACE,
+    BOOST_SUMMARY,
+    BOOST_TAG,
+    FOLDS,
+    TOKEN,
+    SearchDocument,
+    excerpt_source,
+    words,
+)
 
 FORMAT = b"EXS5"
 """Magic of every binary file; bump it when the layout changes so an old client never misreads a new index."""
@@ -81,24 +93,10 @@ DICTIONARY_LIMIT = 40
 DOCUMENTS_PER_FILE = 4
 """Results per file in search/d/: one file per document was a quarter of a site's files (10,000 of 42,000 at 10,000
 profiles); four in a file cost a first search about 3 × 3 KB more per result shown (benchmarks/README.md)."""
-EXCERPT_CHARS = 600
-"""Story text a result carries for its excerpt (shown when the summary holds none of the query words): the story's
-sentences that bring the most words its title and summary lack, in story order, up to this many characters
-(`excerpt_source`). The whole story is still indexed. 6,000 characters of the story itself were most of the index's
-bytes and 100 kB of every first search (benchmarks/README.md, "Sixth session: search")."""
-
 META_SATURATION = 4.0
 BODY_SATURATION = 1.2
 META_SHARE = 0.75
 """A word in the name, place or summary outweighs any number of mentions in the story text."""
-
-BOOST_NAME = 8.0
-BOOST_PLACE = 4.0
-BOOST_TAG = 3.0
-BOOST_SUMMARY = 2.0
-BOOST_CONTEXT = 2.0
-BOOST_AWARD = 1.5
-BOOST_KIND = 1.0
 
 FACETS: tuple[tuple[str, str], ...] = (
     ("linh-vuc", "Lĩnh vực"),
@@ -109,38 +107,6 @@ FACETS: tuple[tuple[str, str], ...] = (
 OTHER_KINDS: dict[str, str] = {"linh-vuc": "Lĩnh vực", "dia-phuong": "Địa phương", "ke-hoach": "Kế hoạch"}
 """Kinds of result besides the three kinds of exemplar: the pages of fields, provinces and plans."""
 
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True)
-class SearchDocument:
-    """One page a reader can land on from a result: a story, a field, a province or a plan."""
-
-    url: str
-    title: str
-    kind: str
-    """Facet value: ca-nhan | tap-the | ho-gia-dinh | linh-vuc | dia-phuong | ke-hoach."""
-    meta: tuple[tuple[float, str], ...]
-    """(boost, text): name, places, summary and the like, weighted above the story text."""
-    body: str
-    """Plain text of the story (or of a plan's purposes): indexed, and the source of excerpts."""
-    summary: str
-    facets: tuple[tuple[str, str], ...]
-    """(facet, value) pairs the filters select on; the province is today's."""
-    fields: tuple[str, ...] = ()
-    """Vietnamese names of the fields, as the result shows them."""
-    place: str = ""
-    former_place: str = ""
-    """The province as recorded, when it has since merged into `place`."""
-    date: str = ""
-    thumbnail: str | None = None
-    sample: bool = False
-    """A sample profile (`sample: true`): its result is marked as such."""
-    excerpt: str | None = None
-    """`excerpt_source`, made once with a story's document in its story worker and kept with the story's products
-    between builds (3 s of CPU at 10,000 when the index stage made it for every story on every build); None: made
-    when the document's result group is written."""
-
 
 @dataclass(frozen=True)
 class SearchIndex:
@@ -150,179 +116,6 @@ class SearchIndex:
     version: str
     documents: int
     shards: int
-
-
-# --- text --------------------------------------------------------------------------------------------------------
-
-
-class _Folds(dict[str, str]):
-    """Memo of folded words: a text has hundreds of words but a corpus only a few thousand distinct ones."""
-
-    def __missing__(self, word: str) -> str:
-        folded = self[word] = fold(word)
-        return folded
-
-
-_FOLDS = _Folds()
-
-
-def words(text: str) -> tuple[list[str], list[str]]:
-    """Words of a text as two aligned lists, folded and written: `Đắk Lắk` → (["dak", "lak"], ["đắk", "lắk"]).
-
-    The written form is NFC lowercase; the folded form is ASCII for Vietnamese. The client does exactly the same.
-    """
-    written = _TOKEN.findall(nfc(text).lower())
-    return list(map(_FOLDS.__getitem__, written)), written
-
-
-def tokens(text: str) -> list[tuple[str, str]]:
-    """(folded, written) pairs of `words()`."""
-    return list(zip(*words(text), strict=True))
-
-
-_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br", "dd", "dt", "figcaption")
-_ATTRIBUTES = r"""[^>"]*(?:"[^"]*"[^>"]*)*"""
-_BLOCK_START = re.compile(rf"<(?:{'|'.join(_BLOCK_TAGS)})(?=[\s/>]){_ATTRIBUTES}>")
-_TAG = re.compile(rf"</?[a-zA-Z]{_ATTRIBUTES}>")
-
-
-def plain_text(html: str) -> str:
-    """Sanitised story HTML → plain text, paragraph breaks as spaces.
-
-    Regular expressions suffice, and are several times faster than an HTML parser, because the input is the
-    sanitiser's output: lowercase tags, attributes in double quotes, no comments, scripts or raw `<` in text.
-    (tests/test_search.py checks this against an HTML parser.)
-    """
-    return " ".join(html_unescape(_TAG.sub("", _BLOCK_START.sub(" ", html))).split())
-
-
-# --- documents ---------------------------------------------------------------------------------------------------
-
-
-def page_documents(catalogue: Catalogue) -> list[SearchDocument]:
-    """The documents after the stories (newest first, so document order is also the order of a filtered list):
-    fields, places, plans. Each story's is made with the story (`story.make_story`)."""
-    documents = [_field_document(catalogue, f) for f in sorted(catalogue.fields.values(), key=_field_order)]
-    documents += [_province_document(catalogue, p) for p in catalogue.provinces.values()]
-    documents += [_plan_document(catalogue, p) for p in catalogue.plans.values()]
-    return documents
-
-
-def _field_order(field: Field) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    return vi_sort_key(field.name)
-
-
-def story_document(catalogue: Catalogue, e: Exemplar, html: str, thumbnail: str | None) -> SearchDocument:
-    recorded = catalogue.provinces[e.province]
-    today = catalogue.today(e.province)
-    field_names = tuple(catalogue.fields[f].name for f in e.fields)
-    plans = [catalogue.plans[p] for p in e.plans]
-    meta: list[tuple[float, str]] = [(BOOST_NAME, e.name), (BOOST_SUMMARY, e.summary), (BOOST_KIND, e.kind_label)]
-    meta += [(BOOST_PLACE, text) for text in (e.organization, e.locality) if text]
-    meta += [(BOOST_TAG, tag) for tag in e.tags]
-    meta += [(BOOST_CONTEXT, name) for name in field_names]
-    meta += [(BOOST_CONTEXT, name) for name in sorted({recorded.name, today.name, *recorded.former_names})]
-    meta += [(BOOST_CONTEXT, f"{plan.title} {plan.issuer}") for plan in plans]
-    meta += [(BOOST_AWARD, " ".join(filter(None, (a.title, a.decision)))) for a in e.awards]
-    document = SearchDocument(
-        url=e.url,
-        title=e.name,
-        kind=e.kind,
-        meta=tuple(meta),
-        body=plain_text(html),
-        summary=e.summary,
-        facets=(
-            *(("linh-vuc", f) for f in e.fields),
-            ("tinh", today.id),
-            ("loai", e.kind),
-            ("nam", str(e.year)),
-        ),
-        fields=field_names,
-        place=today.name,
-        former_place=recorded.name if recorded.id != today.id else "",
-        date=date_vi(e.published),
-        thumbnail=thumbnail,
-        sample=e.sample,
-    )
-    return replace(document, excerpt=excerpt_source(document))
-
-
-def _field_document(catalogue: Catalogue, field: Field) -> SearchDocument:
-    count = len(catalogue.by_field.get(field.id, ()))
-    return SearchDocument(
-        url=f"linh-vuc/{field.id}/",
-        title=field.name,
-        kind="linh-vuc",
-        meta=((BOOST_NAME, field.name), (BOOST_SUMMARY, field.description), *((BOOST_PLACE, a) for a in field.aliases)),
-        # The count in the summary is for the eye only: indexed, every field would match "gương điển hình".
-        body="",
-        summary=f"{field.description} {_count_text(count)}".strip(),
-        facets=(("linh-vuc", field.id), ("loai", "linh-vuc")),
-    )
-
-
-def _count_text(count: int) -> str:
-    return f"{count} gương điển hình." if count else "Chưa có gương điển hình nào được đăng."
-
-
-def _province_document(catalogue: Catalogue, province: Province) -> SearchDocument:
-    today = catalogue.today(province.id)
-    if province.current:
-        former = catalogue.former_of(province.id)
-        count = len(catalogue.by_province.get(province.id, ()))
-        summary = _count_text(count)
-        if former:
-            summary += " Gồm cả " + ", ".join(p.label for p in former) + " trước ngày 01/7/2025."
-    else:
-        summary = f"Từ ngày 01/7/2025 thuộc {today.label}."
-    return SearchDocument(
-        url=f"dia-phuong/{province.id}/",
-        title=province.label,
-        kind="dia-phuong",
-        meta=(
-            (BOOST_NAME, province.name),
-            (BOOST_PLACE, province.label),
-            *((BOOST_PLACE, name) for name in province.former_names),
-            *((BOOST_CONTEXT, p.name) for p in [today, *catalogue.former_of(province.id)] if p.id != province.id),
-        ),
-        body="",
-        summary=summary,
-        facets=(("tinh", today.id), ("loai", "dia-phuong")),
-        place=today.name,
-        former_place=province.name if not province.current else "",
-    )
-
-
-def _plan_document(catalogue: Catalogue, plan: Plan) -> SearchDocument:
-    today = catalogue.today(plan.province)
-    wordings = [pf.wording for pf in plan.fields] + [m.wording for pf in plan.fields for m in pf.movements]
-    field_names = tuple(catalogue.fields[f].name for f in plan.field_ids if f in catalogue.fields)
-    leads = sorted({lead for pf in plan.fields for lead in pf.lead})
-    return SearchDocument(
-        url=plan.url,
-        title=plan.title,
-        kind="ke-hoach",
-        meta=(
-            (BOOST_NAME, plan.title),
-            (BOOST_PLACE, plan.issuer),
-            (BOOST_PLACE, plan.locality),
-            (BOOST_PLACE, plan.number),
-            *((BOOST_CONTEXT, name) for name in field_names),
-            *((BOOST_AWARD, text) for text in wordings),
-        ),
-        body=" ".join((*plan.purposes, *plan.requirements, *leads)),
-        summary=f"{plan.issuer}, {plan.period_label}.",
-        facets=(
-            *(("linh-vuc", f) for f in plan.field_ids),
-            ("tinh", today.id),
-            ("loai", "ke-hoach"),
-            ("nam", plan.date[:4]),
-        ),
-        fields=field_names,
-        place=today.name,
-        former_place=catalogue.provinces[plan.province].name if plan.province != today.id else "",
-        date=plan.date[:4],
-    )
 
 
 # --- index -------------------------------------------------------------------------------------------------------
@@ -587,7 +380,7 @@ def _term_part(table: _ShareTable, unigrams: bool, number: int, count: int) -> _
     its written forms land in one part."""
     if count == 1:
         return table
-    keys = (_FOLDS[term] if unigrams else term for term in table.ids)
+    keys = (FOLDS[term] if unigrams else term for term in table.ids)
     kept = np.fromiter((zlib.crc32(key.encode()) % count == number for key in keys), dtype=bool, count=len(table.ids))
     renumber = np.cumsum(kept, dtype=np.int32) - 1
     part = _ShareTable()
@@ -618,7 +411,7 @@ def _encode_raw(raw: _Raw, length_factors: np.ndarray, unigrams: bool) -> tuple[
     terms: dict[str, list[_Variant]] = defaultdict(list)
     forms: dict[str, list[int]] = defaultdict(list)
     for number, written in enumerate(postings.terms):
-        term = _FOLDS[written] if unigrams else written
+        term = FOLDS[written] if unigrams else written
         terms[term].append((written if unigrams else "", encoded, number))
         forms[term].append(number)
     frequencies: dict[str, int] = {}
@@ -665,7 +458,7 @@ def _insert(
         if number is None:
             number = len(raw.names)
             raw.names.append(name)
-            forms.setdefault(_FOLDS[name] if unigrams else name, []).append(number)
+            forms.setdefault(FOLDS[name] if unigrams else name, []).append(number)
         ids.append(number)
     added = (np.array(ids, dtype=np.int64)[new.key >> np.int64(_DOC_BITS)] << np.int64(_DOC_BITS)) | (new.key & mask)
     order = np.argsort(added, kind="stable")
@@ -729,7 +522,7 @@ def _update_part(
     kept = _Raw(names, raw.key[~dropped], raw.count[~dropped], raw.boost[~dropped])
     key, count, boost, added = _insert(kept, forms, table, unigrams)
     touched = _moved(old, added, before, after)
-    terms = sorted({_FOLDS[names[number]] if unigrams else names[number] for number in touched})
+    terms = sorted({FOLDS[names[number]] if unigrams else names[number] for number in touched})
     numbers_of = np.array(sorted({number for term in terms for number in forms[term]}), dtype=np.int64)
     starts = np.searchsorted(key, numbers_of << np.int64(_DOC_BITS))
     ends = np.searchsorted(key, (numbers_of + 1) << np.int64(_DOC_BITS))
@@ -792,7 +585,7 @@ def _index_share(
                 meta_unigrams[word] += boost
             for pair in map(" ".join, pairwise(folded)):
                 meta_bigrams[pair] += boost
-        written = _TOKEN.findall(nfc(document.body).lower())
+        written = TOKEN.findall(nfc(document.body).lower())
         body_words.extend(map(unigrams.ids.__getitem__, written))
         lengths.append(len(written))
         unigrams.add_meta(number, meta_unigrams)
@@ -802,7 +595,7 @@ def _index_share(
     unigrams.set_body((word << np.int64(_DOC_BITS)) | doc, np.arange(len(unigrams.ids), dtype=np.int32))
     # Bigrams: consecutive words of one story, by the numbers of their folded forms.
     folded_ids = _TermIds()
-    folded_names = [_FOLDS[written] for written in unigrams.ids]
+    folded_names = [FOLDS[written] for written in unigrams.ids]
     folded_of = np.fromiter(map(folded_ids.__getitem__, folded_names), dtype=np.int64, count=len(folded_names))
     folded = folded_of[word]
     same_story = doc[1:] == doc[:-1]
@@ -1132,53 +925,6 @@ def _fragment(document: SearchDocument) -> dict[str, object]:
     }
     fragment.update({key: value for key, value in optional.items() if value})
     return fragment
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+")
-_GAP = " … "
-"""Between two kept sentences that are not neighbours in the story."""
-SOUGHT_WEIGHT = 4
-"""A word of the profile's place, fields, organisation or awards counts this many more times than another."""
-
-
-def excerpt_source(document: SearchDocument) -> str:
-    """The text an excerpt is cut from: the whole story when short, else its sentences that bring the most words
-    not yet kept (nor in the title or summary, which the result shows anyway) per character, in story order, up to
-    `EXCERPT_CHARS`. A query's words are in the document, so they are likely in one of these sentences, and the
-    client cuts the passage around them as before; a reader sees the story's own sentences, "…" where some were
-    left out."""
-    body = document.body
-    if len(body) <= EXCERPT_CHARS:
-        return body
-    sentences = [sentence for sentence in _SENTENCE_END.split(body) if sentence]
-    known = set(words(f"{document.title} {document.summary}")[0])
-    # What readers search by besides the name: place, fields, organisation, awards, tags. A sentence naming them in
-    # the story shows why the story matched.
-    sought = set(words(" ".join(text for _, text in document.meta))[0]) - known
-    vocabulary = [set(words(sentence)[0]) for sentence in sentences]
-    kept: list[int] = []
-    used = 0
-    while True:
-        best, best_gain = -1, 0.0
-        for number, sentence in enumerate(sentences):
-            if number in kept or used + len(sentence) > EXCERPT_CHARS:
-                continue
-            new = vocabulary[number] - known
-            gain = (len(new) + SOUGHT_WEIGHT * len(new & sought)) / (len(sentence) + 20)
-            if new and gain > best_gain:
-                best, best_gain = number, gain
-        if best < 0:
-            break
-        kept.append(best)
-        used += len(sentences[best]) + len(_GAP)
-        known |= vocabulary[best]
-    if not kept:  # one sentence longer than the budget: its start, cut at a word
-        return body[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
-    kept.sort()
-    out = sentences[kept[0]]
-    for before, number in pairwise(kept):
-        out += (" " if number == before + 1 else _GAP) + sentences[number]
-    return out
 
 
 def _facet_values(facets: Sequence[tuple[tuple[str, str], ...]]) -> dict[str, dict[str, list[int]]]:

@@ -32,7 +32,7 @@ from .feeds import FeedItem, build_item, fed_slugs
 from .opendata import Record, RowContext, exemplar_record
 from .pages import RenderInputs, page_context, render_story_pages
 from .photos import PhotoSet, Variant
-from .search import SearchDocument, story_document
+from .search_documents import SearchDocument, story_document
 from .social import field_card_path
 
 

@@ -84,6 +84,11 @@ def _edit(path: Path, line: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + line, encoding="utf-8")
 
 
+def _encoded_photos(site: SiteFixture) -> set[str]:
+    """The photo encodings in the cache, each a manifest named by its key (the photo, the settings and the code)."""
+    return {path.name for path in (site.root / ".cache" / "photos").glob("*.json")}
+
+
 def _fresh_build(tools: Path, site: SiteFixture, target: Path) -> dict[str, str]:
     """The same repository built from nothing (a fresh clone: no cache, nothing generated) by the same tools."""
     ignore = shutil.ignore_patterns(".cache", ".generated", "site")
@@ -102,9 +107,11 @@ def test_a_change_to_the_deploy_command_or_the_mkdocs_plugin_remakes_no_story_an
     _three_stories(site)
     assert _build(tools, site.root) == {"checked": PROFILES, "made": STORIES}
 
+    encoded = _encoded_photos(site)
     for module in ("engine/deploy.py", "mkdocs/plugin.py", "cli.py"):
         _edit(tools / module, "\n# Ghi chú của người bảo trì: không đổi gì.\n")
     assert _build(tools, site.root) == {"checked": [], "made": []}
+    assert _encoded_photos(site) == encoded, "no photo is encoded again"
     assert digests(site.root / "site") == _fresh_build(tools, site, tmp_path / "fresh")
 
 
@@ -141,6 +148,23 @@ def test_the_search_index_and_the_stories_are_remade_apart(site: SiteFixture, tm
     _edit(tools / "templates" / "story.md.j2", "{# Ghi chú của người bảo trì. #}\n")
     assert _build(tools, site.root) == {"checked": [], "made": STORIES}
     assert state.stat().st_mtime_ns == written, "no document changed: the kept index is used as it is"
+    assert digests(site.root / "site") == _fresh_build(tools, site, tmp_path / "fresh")
+
+
+def test_a_change_to_the_photo_code_encodes_every_photo_again(site: SiteFixture, tmp_path: Path) -> None:
+    """The variants of a photo are made by `site/photos.py` and Pillow: a change there (a fix to how metadata is
+    stripped, say) reaches every published photo at the next build, with no version to bump by hand, and the site is
+    what a build from nothing makes. The stories are made again too (a story's code reads a photo's variants through
+    the types that module defines); no profile is checked again."""
+    tools = _tools(tmp_path)
+    _three_stories(site)
+    assert _build(tools, site.root) == {"checked": PROFILES, "made": STORIES}
+    encoded = _encoded_photos(site)
+    assert len(encoded) == 1
+
+    _edit(tools / "site" / "photos.py", "\n# Ghi chú của người bảo trì: không đổi gì.\n")
+    assert _build(tools, site.root) == {"checked": [], "made": STORIES}
+    assert len(_encoded_photos(site) - encoded) == 1, "the photo is encoded again by the changed code"
     assert digests(site.root / "site") == _fresh_build(tools, site, tmp_path / "fresh")
 
 

@@ -1,11 +1,15 @@
 """Photos as published: upright, stripped of every metadata block (phone photos carry GPS), resized variants.
 
-Processing is cached by the content hash of the original (and of the encoding settings): on a cache hit the
-original is not even decoded, so an unchanged 10 MB phone photo costs one hash per build.
+Processing is cached by the content hash of the original, the encoding settings and the code that encodes it (this
+module's import closure and Pillow's version, `engine.codestamp`): on a cache hit the original is not even decoded, so
+an unchanged 10 MB phone photo costs one hash per build. A change to that code or a Pillow upgrade encodes every photo
+again once (the cold build's largest stage) rather than keep variants a fresh build would not make: a fix to the
+stripping of metadata must reach every published photo without anyone remembering to bump a version.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -16,6 +20,7 @@ from urllib.parse import quote
 from PIL import Image, ImageCms, ImageOps
 
 from ..content.text import slugify
+from ..engine.codestamp import code_stamp
 from ..engine.write import replace_file
 
 WIDTHS = (480, 960, 1600)
@@ -27,7 +32,6 @@ CARD_SIZE = (1200, 630)
 CARD_MIN_WIDTH = 600
 """Facebook shows a large preview from 600×315 up: a photo smaller than that is enlarged to it, and no further."""
 FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
-CACHE_VERSION = "4"
 _JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 _WEBP_OPTIONS = {"quality": 80, "method": 2}
 """libwebp's effort 2, not Pillow's default 4: 2.3-2.7 times faster to encode (half the photo stage of a cold build)
@@ -35,10 +39,15 @@ for 5-9 % more bytes at the same quality, and the same fidelity (PSNR within 0.3
 photos); efforts 3 and 4 gave the same bytes, 1 and 0 a quarter more (benchmarks/README.md, "Seventh session:
 the cold build's photos and story pages")."""
 _SETTINGS = json.dumps(
-    [CACHE_VERSION, WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS, CARD_SIZE, CARD_MIN_WIDTH], sort_keys=True
+    [WIDTHS, FORMATS, _JPEG_OPTIONS, _WEBP_OPTIONS, CARD_SIZE, CARD_MIN_WIDTH], sort_keys=True
 ).encode()
 _ROTATED = (5, 6, 7, 8)
 """EXIF orientations that swap width and height."""
+
+
+@functools.cache
+def _code_stamp() -> bytes:
+    return code_stamp(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class Original:
 def process_photo(original: Path | Original, cache_dir: Path) -> PhotoSet:
     """Encode (or reuse from cache) every variant of one photo."""
     source = original if isinstance(original, Original) else Original(original)
-    digest = source.key(_SETTINGS)
+    digest = source.key(_SETTINGS + _code_stamp())
     manifest = cache_dir / f"{digest}.json"
     stem = published_stem(source.path)
     cached = _load_manifest(manifest, stem, cache_dir, digest)
@@ -261,13 +270,13 @@ def _photo_set(
 THUMBNAIL_SIZE = 128
 """Square thumbnail for search results: 64 CSS pixels on a 2× phone screen, a few kilobytes."""
 _THUMBNAIL_OPTIONS = {"quality": 70, "method": 2}
-_THUMBNAIL_SETTINGS = json.dumps([CACHE_VERSION, THUMBNAIL_SIZE, _THUMBNAIL_OPTIONS], sort_keys=True).encode()
+_THUMBNAIL_SETTINGS = json.dumps([THUMBNAIL_SIZE, _THUMBNAIL_OPTIONS], sort_keys=True).encode()
 
 
 def process_thumbnail(original: Path | Original, cache_dir: Path) -> Variant:
     """A small square WebP crop (centre) for a search result: upright, sRGB, pixels only, like every variant; cached."""
     source = original if isinstance(original, Original) else Original(original)
-    digest = source.key(_THUMBNAIL_SETTINGS)
+    digest = source.key(_THUMBNAIL_SETTINGS + _code_stamp())
     cached = cache_dir / f"{digest}-thumb{THUMBNAIL_SIZE}.webp"
     if not cached.is_file():
         # From the smallest variant, not the photo: at 12 MP that was 24 ms a photo, now 2.

@@ -136,6 +136,7 @@ CI_RESTORES = (
     "products",
     "lists",
     "feeds",
+    "data",
     "templates",
     "templates-*",
     "checked",
@@ -145,11 +146,12 @@ CI_RESTORES = (
     "codestamp.pickle",
 )
 """What `.github/workflows/deploy.yml` restores into `.cache/`: photos, cards, story HTML, each story's products
-(site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), compiled page
-templates and the theme's (`templates-<hash>`: a pattern, as `actions/cache` takes it), checked profiles, the
-outputs already scanned for personal data, the pages rendered through shells (each kept under a key of its shell,
-site address included, and its values), and the search index (`search.build_search_index`, each document known by
-its digest), and what the code stamps know of each module (`engine.codestamp.keep_facts_in`).
+(site/story.py's `kept_story`), list pages (`collection.list_key`), feeds (`collection.feed_key`), the open data
+(`opendata._spliced`), compiled page templates and the theme's (`templates-<hash>`: a pattern, as `actions/cache`
+takes it), checked profiles, the outputs already scanned for personal data, the pages rendered through shells (each
+kept under a key of its shell, site address included, and its values), and the search index
+(`search.build_search_index`, each document known by its digest), and what the code stamps know of each module
+(`engine.codestamp.keep_facts_in`).
 tests/test_privacy_scan_cache.py checks the two lists agree."""
 
 

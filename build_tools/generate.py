@@ -18,7 +18,7 @@ import errno
 import logging
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -40,7 +40,7 @@ from .engine.timings import Stage, Timings, optional_stage
 from .engine.write import TreeWriter, WriteReport, write_file, write_files
 from .site.collection import FileSet, Stories, site_files
 from .site.feeds import FeedItem
-from .site.opendata import Record
+from .site.opendata import KeyedRecords, Record
 from .site.pages import keep_compiled_templates
 from .site.photos import Original, PhotoSet, Variant, process_photo, process_thumbnail
 from .site.search_documents import SearchDocument
@@ -112,8 +112,8 @@ def _generate_all(
                 catalogue, project.settings, images, drafts, project.cache_dir / "stories", project.root
             )
             stories = executor.stories(context, _kept(project, "products", drafts), stage)
-        lists, search, feeds = (_kept(project, kind, drafts) for kind in ("lists", "search", "feeds"))
-        for warning in site_files(context, stories, executor, timings, lists, search, feeds):
+        lists, search, feeds, data = (_kept(project, kind, drafts) for kind in ("lists", "search", "feeds", "data"))
+        for warning in site_files(context, stories, executor, timings, lists, search, feeds, data):
             log.warning(warning)
     with optional_stage(timings, "write"):
         report = writer.finish()
@@ -355,21 +355,20 @@ class _KeptDocuments(Sequence[SearchDocument]):
             yield kept_document(self.kept, key)
 
 
-class _KeptRecords(Iterable[Record]):
-    """The published stories' open-data records, in catalogue order, each read from its kept head as the data are
-    written (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole). The heads are
-    this build's (`keys`: a story made again is kept under its new key), so the data carry every edit."""
+class _KeptRecords(KeyedRecords):
+    """The published stories' open-data records, in catalogue order, each read from its kept head when the data need
+    it (each holds its story's HTML: some 4 GB as strings at 100,000 stories if read whole). The heads are this
+    build's (`keys`: a story made again is kept under its new key), so the data carry every edit."""
 
     def __init__(self, kept: Path, keys: Sequence[str]) -> None:
         self.kept = kept
         self.keys = keys
 
-    def __iter__(self) -> Iterator[Record]:
-        for key in self.keys:
-            record = kept_record(self.kept, key)
-            if record is None:
-                raise ValueError(f"the story kept under {key} has no open-data record")
-            yield record
+    def read(self, key: str) -> Record:
+        record = kept_record(self.kept, key)
+        if record is None:
+            raise ValueError(f"the story kept under {key} has no open-data record")
+        return record
 
 
 class _KeptItems(Mapping[str, FeedItem]):

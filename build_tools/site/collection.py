@@ -105,10 +105,12 @@ def site_files(
     kept: Path | None = None,
     search_kept: Path | None = None,
     feeds_kept: Path | None = None,
+    data_kept: Path | None = None,
 ) -> list[str]:
     """Every file of the collection, written through `run`; the warnings to show (feeds cut to their size limit).
     The list pages that show only their stories' cards are kept in `kept` between builds (`list_key`), the search
-    index in `search_kept` (`build_search_index`), the feeds in `feeds_kept` (`feed_key`)."""
+    index in `search_kept` (`build_search_index`), the feeds in `feeds_kept` (`feed_key`), the open data's two large
+    files in `data_kept` (`render_open_data`)."""
     cat = context.catalogue
     with run.beside(partial(search_files, cat, stories, run.workers, search_kept), timings, "search") as warnings:
         with optional_stage(timings, "pages") as stage:
@@ -120,7 +122,7 @@ def site_files(
                 _forget_lists_but(kept, {f"{key}.md" for _, key in listed if key is not None})
         with optional_stage(timings, "feeds_data") as stage:
             # Two halves of about equal cost, side by side when there are two cores.
-            newsroom = partial(newsroom_files, context=context, stories=stories, kept=feeds_kept)
+            newsroom = partial(newsroom_files, context=context, stories=stories, kept=feeds_kept, data_kept=data_kept)
             warnings += run.write_each(newsroom, NEWSROOM_PARTS, chunks_per_worker=1, progress=stage)
             run.write(render_statistics_csv(build_statistics(cat, context.common["as_of"])))  # type: ignore[arg-type]
     return warnings
@@ -253,13 +255,16 @@ NEWSROOM_PARTS = ("feeds", "data")
 """The two halves of the newsroom's files."""
 
 
-def newsroom_files(part: str, context: StoryContext, stories: Stories, kept: Path | None = None) -> FileSet:
+def newsroom_files(
+    part: str, context: StoryContext, stories: Stories, kept: Path | None = None, data_kept: Path | None = None
+) -> FileSet:
     """The feeds (with what was cut to keep each under its size limit), or the open data and the press and data
-    pages (which list the feeds). Drafts never reach any of them. Feeds are kept in `kept` between builds."""
+    pages (which list the feeds). Drafts never reach any of them. Feeds are kept in `kept` between builds, the open
+    data in `data_kept`."""
     cat, settings = context.catalogue, context.settings
     if part == "feeds":
         return feed_files(context, stories, kept)
-    data = render_open_data(cat, settings, stories.records, stories.scratch / "data")
+    data = render_open_data(cat, settings, stories.records, stories.scratch / "data", data_kept)
     pages = render_newsroom_pages(context.inputs, list_feeds(cat, settings), data)
     return FileSet({**data.outputs(), **pages})
 

@@ -202,6 +202,9 @@ def test_each_stamp_covers_the_modules_its_stage_imports_and_not_the_deploy_comm
     assert "build_tools.site.search" not in stories  # a story makes its search document, not the index
     assert {"build_tools.site.search_documents", "build_tools.content.text"} <= stories & index
     assert not {"build_tools.site.pages", "build_tools.site.story"} & index  # nor the templates with them
+    # A photo is encoded again only for a change to how photos are encoded: not to how the site's files are written.
+    photos = reach(["build_tools.site.photos"])
+    assert not {"build_tools.engine.write", "build_tools.engine.parallel", "build_tools.engine.publish"} & photos
 
 
 def test_a_story_without_a_photo_is_keyed_by_the_card_it_shares(site: SiteFixture) -> None:

@@ -339,6 +339,9 @@ def test_the_data_after_a_correction_read_only_the_stories_made_again_and_are_wh
 
     kept = site.project.cache_dir / "data"
     assert sorted(path.suffix for path in kept.iterdir()) == [".csv", ".json", ".pickle"]
+    (kept / ".exemplars.0123.json.999.tmp").write_bytes(b'{"exemplars": [')  # a build killed while writing
+    assert build() == []
+    assert sorted(path.suffix for path in kept.iterdir()) == [".csv", ".json", ".pickle"]
     (json_file,) = kept.glob("*.json")
     json_file.write_bytes(json_file.read_bytes()[:-100])  # damaged
     assert len(build(recovering=True)) == 12

@@ -134,14 +134,6 @@ def write_file(root: Path, relative: str, content: str | bytes | Path) -> bool:
     return True
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `path` whole under a name of this process's own, then rename it into place: processes may make the same
-    kept file at once, and a file is never written in place, since a generated folder may hold a link to the old one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _replace_with_link(source: Path, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     link_or_copy(source, temporary)

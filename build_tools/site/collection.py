@@ -22,9 +22,9 @@ from typing import Protocol, TypeVar, overload
 
 from ..content.catalogue import Catalogue
 from ..content.model import Exemplar
+from ..engine.atomic import replace_file
 from ..engine.codestamp import code_stamp
 from ..engine.timings import Stage, Timings, optional_stage
-from ..engine.write import replace_file
 from .feeds import MAX_FEED_BYTES, FeedItem, FeedSpec, list_feeds, newest_fed, render_feeds
 from .opendata import Record, render_open_data
 from .pages import PageSpec, list_pages, render_newsroom_pages, render_page, render_redirect

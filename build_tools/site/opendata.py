@@ -26,8 +26,8 @@ from typing import Any, BinaryIO
 from ..content.catalogue import Catalogue
 from ..content.config import Settings
 from ..content.model import Exemplar, Plan
+from ..engine.atomic import replace_file
 from ..engine.codestamp import code_stamp
-from ..engine.write import replace_file
 from .feeds import item_guid
 from .photos import PhotoSet
 
@@ -447,14 +447,15 @@ def _spliced(records: KeyedRecords, head: dict[str, Any], kept: Path) -> tuple[P
     name = _kept_name(stamp, json_head, keys)
     old = _kept_index(kept, stamp)
     if old is not None and old.name == name:
+        _forget_all_but(kept, old.paths(kept))
         return old.paths(kept)
     where = {key: number for number, key in enumerate(old.keys)} if old is not None else {}
     spans = array("q")
     paths = _kept_paths(kept, name)
     kept.mkdir(parents=True, exist_ok=True)
     temporary = tuple(path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in paths)
-    sources = [os.open(path, os.O_RDONLY) for path in old.paths(kept)] if old is not None else []
-    targets = [os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) for path in temporary]
+    sources = [os.open(path, os.O_RDONLY | _BINARY) for path in old.paths(kept)] if old is not None else []
+    targets = [os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644) for path in temporary]
     try:
         out = _Splicer(sources, targets, old.spans if old is not None else array("q"))
         out.write(json_head, _CSV_HEAD)
@@ -471,10 +472,19 @@ def _spliced(records: KeyedRecords, head: dict[str, Any], kept: Path) -> tuple[P
         os.replace(source, target)
     index = _KeptIndex(stamp, name, sizes, keys, spans)
     replace_file(kept / _INDEX, pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
-    for entry in os.scandir(kept):  # the last build's files, and any left by a build stopped midway
+    _forget_all_but(kept, paths)
+    return paths
+
+
+def _forget_all_but(kept: Path, paths: Sequence[Path]) -> None:
+    """The last build's files, and any left half-written by a build stopped midway, removed."""
+    for entry in os.scandir(kept):
         if entry.name not in {_INDEX, *(path.name for path in paths)}:
             os.unlink(entry.path)
-    return paths
+
+
+_BINARY = getattr(os, "O_BINARY", 0)
+"""Windows opens a file descriptor in text mode unless told otherwise."""
 
 
 def _kept_name(stamp: bytes, json_head: bytes, keys: Sequence[str]) -> str:

@@ -20,8 +20,8 @@ from urllib.parse import quote
 from PIL import Image, ImageCms, ImageOps
 
 from ..content.text import slugify
+from ..engine.atomic import replace_file
 from ..engine.codestamp import code_stamp
-from ..engine.write import replace_file
 
 WIDTHS = (480, 960, 1600)
 """Every width is published as WebP, which every phone and browser of the last five years shows (`<source>` in the

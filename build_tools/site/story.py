@@ -26,8 +26,8 @@ from ..content.config import Settings
 from ..content.load import read_story
 from ..content.model import Exemplar
 from ..content.richtext import absolute_html, cached_story, render_story
+from ..engine.atomic import replace_file
 from ..engine.codestamp import code_stamp
-from ..engine.write import replace_file
 from .feeds import FeedItem, build_item, fed_slugs
 from .opendata import Record, RowContext, exemplar_record
 from .pages import RenderInputs, page_context, render_story_pages

@@ -522,7 +522,7 @@ class _Splicer:
         return start[0], self.written[0], start[1], self.written[1]
 
     def copy(self, number: int, separator: bytes) -> tuple[int, int, int, int]:
-        """The last build's record `number` (`_spans` in its files), copied with the run it continues."""
+        """The last build's record `number` (its `spans` there), copied with the run it continues; where it will lie."""
         if self.run is not None and number == self.run[1] + 1:
             self.run = (self.run[0], number)
         else:
